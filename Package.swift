@@ -1,0 +1,62 @@
+// swift-tools-version:6.2
+import PackageDescription
+
+let package = Package(
+    name: "lyrebird",
+    platforms: [.macOS(.v15)],
+    products: [
+        .library(name: "LyrebirdPluginAPI", targets: ["LyrebirdPluginAPI"]),
+        .library(name: "LyrebirdHost", targets: ["LyrebirdHost"]),
+        .library(name: "LyrebirdBuiltinProviders", targets: ["LyrebirdBuiltinProviders"]),
+        .executable(name: "lyrebird", targets: ["LyrebirdCommand"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/hummingbird-project/hummingbird.git", from: "2.28.1"),
+        .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.2"),
+        .package(url: "https://github.com/apple/swift-log.git", from: "1.16.2"),
+        .package(url: "https://github.com/jpsim/Yams.git", from: "6.2.2"),
+        .package(url: "https://github.com/apple/swift-nio.git", from: "2.101.3"),
+        .package(url: "https://github.com/apple/swift-http-types.git", from: "1.8.0"),
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", from: "2.13.0"),
+    ],
+    targets: [
+        .target(
+            name: "LyrebirdPluginAPI",
+            path: "Sources/PluginAPI"
+        ),
+        .target(
+            name: "LyrebirdHost",
+            dependencies: [
+                "LyrebirdPluginAPI",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Yams", package: "Yams"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "HTTPTypes", package: "swift-http-types"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "UnixSignals", package: "swift-service-lifecycle"),
+            ],
+            path: "Sources/Host"
+        ),
+        .target(
+            name: "LyrebirdBuiltinProviders",
+            dependencies: ["LyrebirdPluginAPI"],
+            path: "Sources/BuiltinProviders"
+        ),
+        .executableTarget(
+            name: "LyrebirdCommand",
+            dependencies: [
+                "LyrebirdHost",
+                "LyrebirdBuiltinProviders",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            path: "Sources/lyrebird"
+        ),
+        .testTarget(
+            name: "LyrebirdHostTests",
+            dependencies: ["LyrebirdHost", "LyrebirdBuiltinProviders", "LyrebirdPluginAPI"],
+            path: "Tests/LyrebirdHostTests"
+        ),
+    ]
+)

@@ -1,0 +1,85 @@
+import LyrebirdPluginAPI
+
+/// OpenAI chat completions: `POST /v1/chat/completions`, whole or streamed.
+public struct ChatCompletionsProvider: Provider {
+    public let name = "openai.chat_completions"
+    public let routes = [ProviderRoute(method: .post, path: "/v1/chat/completions", operation: "chat.completions")]
+
+    public init() {}
+
+    public func decode(_ request: WireRequest, route: ProviderRoute) throws(ReplyError) -> CanonicalRequest {
+        try ChatCompletionsRequestDecoder.decode(request, operation: route.operation)
+    }
+
+    public func encode(_ reply: CompletedReply, for request: CanonicalRequest, context: ReplyContext) -> WireResponse {
+        var writer = JSONWriter(reservingCapacity: 512)
+        writer.object { writer in
+            writer.member("id", "chatcmpl-" + context.idSuffix)
+            writer.member("object", "chat.completion")
+            writer.member("created", context.created)
+            writer.member("model", context.model)
+            writer.member("choices", array: { writer in
+                for choice in reply.choices { Self.writeChoice(choice, into: &writer) }
+            })
+            writer.key("usage")
+            Self.writeUsage(reply.usage, into: &writer)
+            writer.member("service_tier", "default")
+            writer.member("system_fingerprint", context.systemFingerprint)
+        }
+        return WireResponse(status: 200, body: writer.bytes)
+    }
+
+    public func makeStreamEncoder(for request: CanonicalRequest, context: ReplyContext) -> any StreamEncoder {
+        ChatCompletionsStreamEncoder(context: context, includeUsage: request.includeUsage)
+    }
+
+    public func encode(_ error: ReplyError, for request: CanonicalRequest?, context: ReplyContext) -> WireResponse {
+        OpenAIErrorEncoding.response(for: error)
+    }
+
+    private static func writeChoice(_ choice: CompletedReply.Choice, into writer: inout JSONWriter) {
+        writer.object { writer in
+            writer.member("index", choice.index)
+            writer.member("message", object: { writer in
+                writer.member("role", "assistant")
+                writer.member("content", choice.toolCalls.isEmpty || !choice.text.isEmpty ? choice.text : nil)
+                writer.nullMember("refusal")
+                writer.member("annotations", array: { _ in })
+                if !choice.toolCalls.isEmpty {
+                    writer.member("tool_calls", array: { writer in
+                        for call in choice.toolCalls {
+                            writer.object { writer in
+                                writer.member("id", call.id)
+                                writer.member("type", "function")
+                                writer.member("function", object: { writer in
+                                    writer.member("name", call.name)
+                                    writer.member("arguments", call.arguments)
+                                })
+                            }
+                        }
+                    })
+                }
+            })
+            writer.nullMember("logprobs")
+            writer.member("finish_reason", choice.finishReason.rawValue)
+        }
+    }
+
+    static func writeUsage(_ usage: Usage, into writer: inout JSONWriter) {
+        writer.object { writer in
+            writer.member("prompt_tokens", usage.promptTokens)
+            writer.member("completion_tokens", usage.completionTokens)
+            writer.member("total_tokens", usage.totalTokens)
+            writer.member("prompt_tokens_details", object: { writer in
+                writer.member("cached_tokens", usage.cachedTokens)
+                writer.member("audio_tokens", 0)
+            })
+            writer.member("completion_tokens_details", object: { writer in
+                writer.member("reasoning_tokens", usage.reasoningTokens)
+                writer.member("audio_tokens", 0)
+                writer.member("accepted_prediction_tokens", 0)
+                writer.member("rejected_prediction_tokens", 0)
+            })
+        }
+    }
+}

@@ -1,0 +1,467 @@
+import Foundation
+import LyrebirdPluginAPI
+import Yams
+
+/// Reads a configuration document (YAML, or JSON, which is YAML too) into a
+/// `HostConfiguration`, collecting every problem with its location instead of stopping at the first.
+struct ConfigDecoder {
+    let file: String
+    private(set) var problems: [ConfigProblem] = []
+    private var currentFixture: String?
+
+    init(file: String) {
+        self.file = file
+    }
+
+    // MARK: Entry points
+
+    /// Decodes a whole configuration document.
+    mutating func decodeDocument(_ text: String, into configuration: inout HostConfiguration) {
+        guard let root = compose(text) else { return }
+        guard let mapping = root.mapping else {
+            report(root, key: "", "the document must be a mapping with a `fixtures` list")
+            return
+        }
+        for (keyNode, value) in mapping {
+            let key = keyNode.string ?? ""
+            switch key {
+            case "fixtures":
+                guard let sequence = value.sequence else {
+                    report(value, key: "fixtures", "must be a list of fixtures")
+                    continue
+                }
+                for (index, node) in sequence.enumerated() {
+                    if let fixture = decodeFixture(node, number: index + 1) { configuration.fixtures.append(fixture) }
+                }
+            case "settings":
+                decodeSettings(value, into: &configuration)
+            default:
+                report(keyNode, key: key, "unknown key (expected fixtures or settings)")
+            }
+        }
+        checkUniqueNames(configuration.fixtures)
+    }
+
+    /// Decodes one fixture given on its own (the `POST /fixtures` body).
+    mutating func decodeSingleFixture(_ text: String) -> Fixture? {
+        guard let root = compose(text) else { return nil }
+        return decodeFixture(root, number: 1)
+    }
+
+    private mutating func compose(_ text: String) -> Node? {
+        do {
+            guard let root = try Yams.compose(yaml: text) else {
+                problems.append(ConfigProblem(file: file, key: "", message: "the document is empty"))
+                return nil
+            }
+            return root
+        } catch let error as YamlError {
+            problems.append(Self.problem(from: error, file: file))
+            return nil
+        } catch {
+            problems.append(ConfigProblem(file: file, key: "", message: "cannot parse: \(error)"))
+            return nil
+        }
+    }
+
+    private static func problem(from error: YamlError, file: String) -> ConfigProblem {
+        switch error {
+        case .scanner(_, let problem, let mark, _), .parser(_, let problem, let mark, _), .composer(_, let problem, let mark, _):
+            return ConfigProblem(file: file, line: mark.line, column: mark.column, key: "", message: "syntax error: \(problem)")
+        default:
+            return ConfigProblem(file: file, key: "", message: "syntax error: \(error)")
+        }
+    }
+
+    // MARK: Settings
+
+    private mutating func decodeSettings(_ node: Node, into configuration: inout HostConfiguration) {
+        guard let mapping = node.mapping else {
+            report(node, key: "settings", "must be a mapping")
+            return
+        }
+        for (keyNode, value) in mapping {
+            let key = keyNode.string ?? ""
+            let path = "settings.\(key)"
+            switch key {
+            case "host":
+                if let host = string(value, path: path) { configuration.host = host }
+            case "port":
+                if let port = integer(value, path: path, range: 0...65535) { configuration.port = port }
+            case "strict":
+                if let strict = bool(value, path: path) { configuration.strict = strict }
+            case "max_body_bytes":
+                if let limit = integer(value, path: path, range: 1...Int(Int32.max)) { configuration.maxBodyBytes = limit }
+            case "default_reply":
+                if let reply = string(value, path: path) { configuration.defaultReply = reply }
+            case "stream_chunk_characters":
+                if let size = integer(value, path: path, range: 1...1_000_000) { configuration.streamChunkCharacters = size }
+            default:
+                report(keyNode, key: path, "unknown key (expected host, port, strict, max_body_bytes, default_reply, stream_chunk_characters)")
+            }
+        }
+    }
+
+    // MARK: Fixtures
+
+    private mutating func decodeFixture(_ node: Node, number: Int) -> Fixture? {
+        currentFixture = "fixture #\(number)"
+        defer { currentFixture = nil }
+        guard let mapping = node.mapping else {
+            report(node, key: "", "a fixture must be a mapping with `match` and `reply`")
+            return nil
+        }
+        if let name = mapping["name"]?.string {
+            currentFixture = "fixture #\(number) \(name.debugDescription)"
+        }
+        let problemsBefore = problems.count
+        var name: String?
+        var condition = MatchCondition.always
+        var reply: FixtureReply?
+        var priority = 0
+        for (keyNode, value) in mapping {
+            let key = keyNode.string ?? ""
+            switch key {
+            case "name": name = string(value, path: "name")
+            case "match": condition = decodeConditions(value, path: "match") ?? .always
+            case "reply": reply = decodeReply(value, path: "reply")
+            case "priority": priority = integer(value, path: "priority", range: -1_000_000...1_000_000) ?? 0
+            default: report(keyNode, key: key, "unknown key (expected name, match, reply, priority)")
+            }
+        }
+        if mapping["reply"] == nil {
+            report(node, key: "reply", "missing: every fixture needs a reply")
+        }
+        guard problems.count == problemsBefore, let reply else { return nil }
+        return Fixture(name: name, match: condition, reply: reply, priority: priority)
+    }
+
+    private mutating func checkUniqueNames(_ fixtures: [Fixture]) {
+        var seen = Set<String>()
+        for fixture in fixtures {
+            guard let name = fixture.name else { continue }
+            if !seen.insert(name).inserted {
+                problems.append(ConfigProblem(file: file, key: "name", message: "fixture name \(name.debugDescription) is used more than once"))
+            }
+        }
+    }
+
+    // MARK: Match conditions
+
+    private mutating func decodeConditions(_ node: Node, path: String) -> MatchCondition? {
+        guard let mapping = node.mapping else {
+            report(node, key: path, "must be a mapping of conditions (model, user, system, not)")
+            return nil
+        }
+        var conditions: [MatchCondition] = []
+        for (keyNode, value) in mapping {
+            let key = keyNode.string ?? ""
+            let keyPath = "\(path).\(key)"
+            switch key {
+            case "model":
+                if let matcher = decodeTextMatcher(value, path: keyPath, plainIsModelID: true) { conditions.append(.model(matcher)) }
+            case "user":
+                if let matcher = decodeTextMatcher(value, path: keyPath, plainIsModelID: false) { conditions.append(.user(matcher)) }
+            case "system":
+                if let matcher = decodeTextMatcher(value, path: keyPath, plainIsModelID: false) { conditions.append(.system(matcher)) }
+            case "not":
+                if let inner = decodeConditions(value, path: keyPath) { conditions.append(.not(inner)) }
+            default:
+                report(keyNode, key: keyPath, "unknown condition (expected model, user, system, not)")
+            }
+        }
+        return conditions.count == 1 ? conditions[0] : .all(conditions)
+    }
+
+    private static let operators = ["equals", "contains", "regex", "glob", "fuzzy", "threshold"]
+
+    private mutating func decodeTextMatcher(_ node: Node, path: String, plainIsModelID: Bool) -> TextMatcher? {
+        if node.scalar != nil {
+            guard let text = string(node, path: path) else { return nil }
+            if plainIsModelID {
+                return text.contains("*") ? compileGlob(text, node: node, path: path) : TextMatcher(.equals(text))
+            }
+            return TextMatcher(.contains(text))
+        }
+        guard let mapping = node.mapping else {
+            report(node, key: path, "must be a string or a mapping with one of \(Self.operators.dropLast().joined(separator: ", "))")
+            return nil
+        }
+        var matcher: TextMatcher?
+        var threshold: Double?
+        var thresholdNode: Node?
+        var operatorCount = 0
+        for (keyNode, value) in mapping {
+            let key = keyNode.string ?? ""
+            let keyPath = "\(path).\(key)"
+            switch key {
+            case "equals":
+                operatorCount += 1
+                if let text = string(value, path: keyPath) { matcher = TextMatcher(.equals(text)) }
+            case "contains":
+                operatorCount += 1
+                if let text = string(value, path: keyPath) { matcher = TextMatcher(.contains(text)) }
+            case "regex":
+                operatorCount += 1
+                if let text = string(value, path: keyPath) {
+                    do {
+                        matcher = TextMatcher(.regex(try CompiledPattern(regex: text)))
+                    } catch {
+                        report(value, key: keyPath, "invalid regular expression \(text.debugDescription)")
+                    }
+                }
+            case "glob":
+                operatorCount += 1
+                if let text = string(value, path: keyPath) { matcher = compileGlob(text, node: value, path: keyPath) }
+            case "fuzzy":
+                operatorCount += 1
+                if let text = string(value, path: keyPath) { matcher = TextMatcher(.fuzzy(text, threshold: 0.8)) }
+            case "threshold":
+                thresholdNode = value
+                threshold = number(value, path: keyPath, range: 0...1)
+            default:
+                report(keyNode, key: keyPath, "unknown operator (expected \(Self.operators.joined(separator: ", ")))")
+            }
+        }
+        if operatorCount != 1 {
+            report(node, key: path, "give exactly one of equals, contains, regex, glob, fuzzy (found \(operatorCount))")
+            return nil
+        }
+        if let threshold, let current = matcher {
+            guard case .fuzzy(let value, _) = current.kind else {
+                report(thresholdNode ?? node, key: "\(path).threshold", "threshold applies only to fuzzy")
+                return nil
+            }
+            matcher = TextMatcher(.fuzzy(value, threshold: threshold))
+        }
+        return matcher
+    }
+
+    private mutating func compileGlob(_ text: String, node: Node, path: String) -> TextMatcher? {
+        do {
+            return TextMatcher(.glob(try CompiledPattern(glob: text)))
+        } catch {
+            report(node, key: path, "invalid glob \(text.debugDescription)")
+            return nil
+        }
+    }
+
+    // MARK: Replies
+
+    private mutating func decodeReply(_ node: Node, path: String) -> FixtureReply? {
+        guard let mapping = node.mapping else {
+            report(node, key: path, "must be a mapping with content, tool_calls, error or responder")
+            return nil
+        }
+        var staticReply = StaticReply()
+        var error: ReplyError?
+        var responder: String?
+        var parameters = JSONValue.null
+        var hasMessage = false
+        for (keyNode, value) in mapping {
+            let key = keyNode.string ?? ""
+            let keyPath = "\(path).\(key)"
+            switch key {
+            case "content":
+                hasMessage = true
+                staticReply.content = string(value, path: keyPath)
+            case "tool_calls":
+                hasMessage = true
+                staticReply.toolCalls = decodeToolCalls(value, path: keyPath)
+            case "finish_reason":
+                if let text = string(value, path: keyPath) {
+                    if let reason = FinishReason(rawValue: text) {
+                        staticReply.finishReason = reason
+                    } else {
+                        report(value, key: keyPath, "unknown finish reason \(text.debugDescription) (expected \(FinishReason.allCases.map(\.rawValue).joined(separator: ", ")))")
+                    }
+                }
+            case "usage":
+                staticReply.usage = decodeUsage(value, path: keyPath)
+            case "error":
+                error = decodeError(value, path: keyPath)
+            case "responder":
+                responder = string(value, path: keyPath)
+            case "params", "parameters":
+                parameters = jsonValue(value)
+            default:
+                report(keyNode, key: keyPath, "unknown key (expected content, tool_calls, finish_reason, usage, error, responder, params)")
+            }
+        }
+        let kinds = [hasMessage, error != nil, responder != nil].filter { $0 }.count
+        if kinds > 1 {
+            report(node, key: path, "give only one of content/tool_calls, error, responder")
+            return nil
+        }
+        if let error { return .error(error) }
+        if let responder { return .responder(name: responder, parameters: parameters) }
+        if !hasMessage && mapping["error"] == nil && mapping["responder"] == nil {
+            report(node, key: path, "needs content, tool_calls, error or responder")
+            return nil
+        }
+        return .message(staticReply)
+    }
+
+    private mutating func decodeToolCalls(_ node: Node, path: String) -> [StaticReply.ToolCallSpec] {
+        guard let sequence = node.sequence else {
+            report(node, key: path, "must be a list of {name, arguments}")
+            return []
+        }
+        var calls: [StaticReply.ToolCallSpec] = []
+        for (index, item) in sequence.enumerated() {
+            let itemPath = "\(path)[\(index)]"
+            guard let mapping = item.mapping else {
+                report(item, key: itemPath, "must be a mapping with name and arguments")
+                continue
+            }
+            var name: String?
+            var id: String?
+            var arguments = "{}"
+            for (keyNode, value) in mapping {
+                let key = keyNode.string ?? ""
+                switch key {
+                case "name": name = string(value, path: "\(itemPath).name")
+                case "id": id = string(value, path: "\(itemPath).id")
+                case "arguments":
+                    if value.scalar != nil, let text = value.string {
+                        guard (try? JSONValue.parse(text)) != nil else {
+                            report(value, key: "\(itemPath).arguments", "a string must hold JSON text; give a mapping for structured arguments")
+                            continue
+                        }
+                        arguments = text
+                    } else {
+                        arguments = jsonValue(value).serialized
+                    }
+                default:
+                    report(keyNode, key: "\(itemPath).\(key)", "unknown key (expected name, arguments, id)")
+                }
+            }
+            guard let name else {
+                report(item, key: "\(itemPath).name", "missing: every tool call needs a name")
+                continue
+            }
+            calls.append(StaticReply.ToolCallSpec(id: id, name: name, arguments: arguments))
+        }
+        return calls
+    }
+
+    private mutating func decodeUsage(_ node: Node, path: String) -> Usage? {
+        guard let mapping = node.mapping else {
+            report(node, key: path, "must be a mapping with prompt_tokens and completion_tokens")
+            return nil
+        }
+        var usage = Usage(promptTokens: 0, completionTokens: 0)
+        for (keyNode, value) in mapping {
+            let key = keyNode.string ?? ""
+            let count = integer(value, path: "\(path).\(key)", range: 0...Int(Int32.max)) ?? 0
+            switch key {
+            case "prompt_tokens": usage.promptTokens = count
+            case "completion_tokens": usage.completionTokens = count
+            case "cached_tokens": usage.cachedTokens = count
+            case "reasoning_tokens": usage.reasoningTokens = count
+            default: report(keyNode, key: "\(path).\(key)", "unknown key (expected prompt_tokens, completion_tokens, cached_tokens, reasoning_tokens)")
+            }
+        }
+        return usage
+    }
+
+    private mutating func decodeError(_ node: Node, path: String) -> ReplyError? {
+        guard let mapping = node.mapping else {
+            report(node, key: path, "must be a mapping with status and message")
+            return nil
+        }
+        var status = 500
+        var message: String?
+        var type: String?
+        var code: String?
+        var param: String?
+        for (keyNode, value) in mapping {
+            let key = keyNode.string ?? ""
+            let keyPath = "\(path).\(key)"
+            switch key {
+            case "status": status = integer(value, path: keyPath, range: 400...599) ?? 500
+            case "message": message = string(value, path: keyPath)
+            case "type": type = string(value, path: keyPath)
+            case "code": code = string(value, path: keyPath)
+            case "param": param = string(value, path: keyPath)
+            default: report(keyNode, key: keyPath, "unknown key (expected status, message, type, code, param)")
+            }
+        }
+        guard let message else {
+            report(node, key: "\(path).message", "missing: an error needs a message")
+            return nil
+        }
+        return ReplyError(status: status, message: message, type: type, param: param, code: code)
+    }
+
+    // MARK: Scalars
+
+    private mutating func string(_ node: Node, path: String) -> String? {
+        guard node.scalar != nil, let text = node.string else {
+            report(node, key: path, "must be a string")
+            return nil
+        }
+        return text
+    }
+
+    private mutating func bool(_ node: Node, path: String) -> Bool? {
+        guard node.tag.rawValue == Tag.Name.bool.rawValue, let value = node.bool else {
+            report(node, key: path, "must be true or false")
+            return nil
+        }
+        return value
+    }
+
+    private mutating func integer(_ node: Node, path: String, range: ClosedRange<Int>) -> Int? {
+        guard node.tag.rawValue == Tag.Name.int.rawValue, let value = node.int else {
+            report(node, key: path, "must be an integer")
+            return nil
+        }
+        guard range.contains(value) else {
+            report(node, key: path, "must be between \(range.lowerBound) and \(range.upperBound)")
+            return nil
+        }
+        return value
+    }
+
+    private mutating func number(_ node: Node, path: String, range: ClosedRange<Double>) -> Double? {
+        let tag = node.tag.rawValue
+        guard tag == Tag.Name.int.rawValue || tag == Tag.Name.float.rawValue, let value = node.float else {
+            report(node, key: path, "must be a number")
+            return nil
+        }
+        guard range.contains(value) else {
+            report(node, key: path, "must be between \(range.lowerBound) and \(range.upperBound)")
+            return nil
+        }
+        return value
+    }
+
+    /// Converts a YAML node to JSON, keeping the types YAML resolved.
+    private func jsonValue(_ node: Node) -> JSONValue {
+        switch node {
+        case .mapping(let mapping):
+            var members: [String: JSONValue] = [:]
+            for (key, value) in mapping { members[key.string ?? ""] = jsonValue(value) }
+            return .object(members)
+        case .sequence(let sequence):
+            return .array(sequence.map { jsonValue($0) })
+        case .scalar:
+            switch node.tag.rawValue {
+            case Tag.Name.null.rawValue: return .null
+            case Tag.Name.bool.rawValue: return node.bool.map(JSONValue.bool) ?? .string(node.string ?? "")
+            case Tag.Name.int.rawValue: return node.int.map { .integer(Int64($0)) } ?? .string(node.string ?? "")
+            case Tag.Name.float.rawValue: return node.float.map(JSONValue.number) ?? .string(node.string ?? "")
+            default: return .string(node.string ?? "")
+            }
+        case .alias:
+            return .string(node.string ?? "")
+        }
+    }
+
+    private mutating func report(_ node: Node, key: String, _ message: String) {
+        problems.append(
+            ConfigProblem(file: file, line: node.mark?.line, column: node.mark?.column, fixture: currentFixture, key: key, message: message)
+        )
+    }
+}

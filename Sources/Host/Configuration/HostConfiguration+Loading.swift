@@ -1,0 +1,53 @@
+import Foundation
+
+extension HostConfiguration {
+    /// Loads a configuration file (YAML or JSON).
+    ///
+    /// - Throws: `ConfigurationError` listing every problem with its file, line, fixture and key.
+    public init(contentsOfFile path: String) throws(ConfigurationError) {
+        self.init()
+        try load(contentsOfFile: path)
+    }
+
+    /// Reads configuration text; `file` names it in problem reports.
+    public init(yaml text: String, file: String = "<inline>") throws(ConfigurationError) {
+        self.init()
+        var decoder = ConfigDecoder(file: file)
+        decoder.decodeDocument(text, into: &self)
+        if !decoder.problems.isEmpty { throw ConfigurationError(problems: decoder.problems) }
+    }
+
+    /// Adds the settings and fixtures of a file to this configuration.
+    public mutating func load(contentsOfFile path: String) throws(ConfigurationError) {
+        let text: String
+        do {
+            text = try String(contentsOfFile: path, encoding: .utf8)
+        } catch {
+            throw ConfigurationError(problems: [ConfigProblem(file: path, key: "", message: "cannot read the file: \(error.localizedDescription)")])
+        }
+        var decoder = ConfigDecoder(file: path)
+        decoder.decodeDocument(text, into: &self)
+        if !decoder.problems.isEmpty { throw ConfigurationError(problems: decoder.problems) }
+        sourceFile = path
+    }
+
+    /// Every problem in a configuration file; empty when it is fine.
+    public static func problems(inFile path: String) -> [ConfigProblem] {
+        do {
+            _ = try HostConfiguration(contentsOfFile: path)
+            return []
+        } catch {
+            return error.problems
+        }
+    }
+}
+
+extension Fixture {
+    /// Reads one fixture from YAML or JSON text (the `POST /fixtures` body).
+    public init(yaml text: String) throws(ConfigurationError) {
+        var decoder = ConfigDecoder(file: "<request>")
+        let fixture = decoder.decodeSingleFixture(text)
+        guard decoder.problems.isEmpty, let fixture else { throw ConfigurationError(problems: decoder.problems) }
+        self = fixture
+    }
+}

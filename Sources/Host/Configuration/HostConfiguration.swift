@@ -1,0 +1,31 @@
+import LyrebirdPluginAPI
+
+/// Everything a host needs to start: where to listen, how to answer, and the fixtures.
+///
+/// Build one in code, or load one from a file with `HostConfiguration(contentsOfFile:)`.
+public struct HostConfiguration: Sendable {
+    /// The address to bind. Loopback unless told otherwise.
+    public var host: String = "127.0.0.1"
+    /// The port to bind; 0 takes any free port.
+    public var port: Int = 8080
+    /// Request bodies larger than this get a 413.
+    public var maxBodyBytes: Int = 4 * 1024 * 1024
+    /// When set, a request that matches no fixture gets an error naming the closest fixtures
+    /// instead of the default reply.
+    public var strict: Bool = false
+    /// The reply content when no fixture matches and `strict` is off.
+    public var defaultReply: String = HostConfiguration.standardDefaultReply
+    /// Streamed text is cut into pieces of about this many characters (at word boundaries).
+    public var streamChunkCharacters: Int = 16
+    /// The fixtures, in file order.
+    public var fixtures: [Fixture] = []
+    /// The file the configuration came from, if any; relative paths inside it resolve from its folder.
+    public var sourceFile: String?
+
+    /// The reply sent when no fixture matches and no other default is configured.
+    public static let standardDefaultReply = "This is a mock response from Lyrebird."
+
+    public init(fixtures: [Fixture] = []) {
+        self.fixtures = fixtures
+    }
+}

@@ -1,0 +1,64 @@
+import LyrebirdPluginAPI
+
+/// One rule: when a request matches, this is the reply.
+public struct Fixture: Sendable, Identifiable {
+    /// A stable id: the fixture's name, or one the store assigns.
+    public var id: String
+    /// The name the fixture file gave, if any.
+    public var name: String?
+    public var match: MatchCondition
+    public var reply: FixtureReply
+    /// Higher priorities are tried first; equal priorities keep file order.
+    public var priority: Int
+
+    public init(id: String? = nil, name: String? = nil, match: MatchCondition = .always, reply: FixtureReply, priority: Int = 0) {
+        self.id = id ?? name ?? ""
+        self.name = name
+        self.match = match
+        self.reply = reply
+        self.priority = priority
+    }
+
+    /// The fixture in words for logs and near-miss reports.
+    public var label: String { name.map { "fixture \($0.debugDescription)" } ?? "fixture \(id)" }
+}
+
+/// What a fixture answers.
+public enum FixtureReply: Sendable {
+    /// A fixed reply: text, tool calls, or both.
+    case message(StaticReply)
+    /// An error in the provider's error shape.
+    case error(ReplyError)
+    /// A named responder computes the reply, given the fixture's parameters.
+    case responder(name: String, parameters: JSONValue)
+}
+
+/// A reply known in advance.
+public struct StaticReply: Sendable, Hashable {
+    /// A tool call to make, with its arguments as JSON text.
+    public struct ToolCallSpec: Sendable, Hashable {
+        public var id: String?
+        public var name: String
+        public var arguments: String
+
+        public init(id: String? = nil, name: String, arguments: String) {
+            self.id = id
+            self.name = name
+            self.arguments = arguments
+        }
+    }
+
+    public var content: String?
+    public var toolCalls: [ToolCallSpec]
+    /// The finish reason; by default `tool_calls` when there are tool calls, else `stop`.
+    public var finishReason: FinishReason?
+    /// Token counts to report instead of the counted ones.
+    public var usage: Usage?
+
+    public init(content: String? = nil, toolCalls: [ToolCallSpec] = [], finishReason: FinishReason? = nil, usage: Usage? = nil) {
+        self.content = content
+        self.toolCalls = toolCalls
+        self.finishReason = finishReason
+        self.usage = usage
+    }
+}

@@ -1,0 +1,60 @@
+import LyrebirdPluginAPI
+
+/// What a request must look like for a fixture to answer it.
+public indirect enum MatchCondition: Sendable {
+    /// Tests the model id.
+    case model(TextMatcher)
+    /// Tests the text of the last user message.
+    case user(TextMatcher)
+    /// Tests the system and developer instructions.
+    case system(TextMatcher)
+    /// Every condition holds (an empty list always holds).
+    case all([MatchCondition])
+    /// The condition does not hold.
+    case not(MatchCondition)
+
+    /// Matches every request.
+    public static let always = MatchCondition.all([])
+
+    /// Whether `request` satisfies the condition.
+    public func matches(_ request: CanonicalRequest) -> Bool {
+        switch self {
+        case .model(let matcher): return matcher.matches(request.model)
+        case .user(let matcher): return matcher.matches(request.lastUserText)
+        case .system(let matcher): return matcher.matches(request.systemText)
+        case .all(let conditions): return conditions.allSatisfy { $0.matches(request) }
+        case .not(let condition): return !condition.matches(request)
+        }
+    }
+
+    /// Each failing part of the condition in words, and how close the request came overall
+    /// (0 to 1). Used to explain why no fixture matched.
+    public func explainMiss(_ request: CanonicalRequest) -> (reasons: [String], closeness: Double) {
+        switch self {
+        case .model(let matcher): return Self.leaf("model", request.model, matcher)
+        case .user(let matcher): return Self.leaf("user", request.lastUserText, matcher)
+        case .system(let matcher): return Self.leaf("system", request.systemText, matcher)
+        case .all(let conditions):
+            guard !conditions.isEmpty else { return ([], 1) }
+            var reasons: [String] = []
+            var total = 0.0
+            for condition in conditions {
+                let miss = condition.explainMiss(request)
+                reasons += miss.reasons
+                total += miss.closeness
+            }
+            return (reasons, total / Double(conditions.count))
+        case .not(let condition):
+            if condition.matches(request) {
+                return (["not: the request satisfies the inverted condition"], 0)
+            }
+            return ([], 1)
+        }
+    }
+
+    private static func leaf(_ field: String, _ text: String, _ matcher: TextMatcher) -> ([String], Double) {
+        if matcher.matches(text) { return ([], 1) }
+        let shown = text.count > 60 ? String(text.prefix(57)) + "..." : text
+        return (["\(field) \(shown.debugDescription) does not satisfy: \(matcher.summary)"], matcher.closeness(text))
+    }
+}

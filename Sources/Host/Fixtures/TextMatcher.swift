@@ -1,0 +1,96 @@
+import Foundation
+import LyrebirdPluginAPI
+
+/// A test on one piece of request text (the model id, the last user message, the system text).
+///
+/// Patterns are compiled when the fixture is loaded, never per request.
+public struct TextMatcher: Sendable {
+    /// How the text is tested.
+    public enum Kind: Sendable {
+        /// The whole text equals the value (case-sensitive).
+        case equals(String)
+        /// The text contains the value, ignoring case.
+        case contains(String)
+        /// The regular expression finds a match somewhere in the text.
+        case regex(CompiledPattern)
+        /// The whole text matches a shell-style pattern (`*` any run, `?` one character).
+        case glob(CompiledPattern)
+        /// The text is at least `threshold` similar to the value (see `FuzzySimilarity`).
+        case fuzzy(String, threshold: Double)
+    }
+
+    public var kind: Kind
+
+    public init(_ kind: Kind) {
+        self.kind = kind
+    }
+
+    /// Whether `text` passes.
+    public func matches(_ text: String) -> Bool {
+        switch kind {
+        case .equals(let value): return text == value
+        case .contains(let value): return text.range(of: value, options: .caseInsensitive) != nil
+        case .regex(let pattern), .glob(let pattern): return pattern.matches(text)
+        case .fuzzy(let value, let threshold): return FuzzySimilarity.ratio(text, value) >= threshold
+        }
+    }
+
+    /// The test in words, for near-miss reports ("contains \"hello\"").
+    public var summary: String {
+        switch kind {
+        case .equals(let value): return "equals \(value.debugDescription)"
+        case .contains(let value): return "contains \(value.debugDescription)"
+        case .regex(let pattern): return "matches regex \(pattern.source.debugDescription)"
+        case .glob(let pattern): return "matches glob \(pattern.source.debugDescription)"
+        case .fuzzy(let value, let threshold):
+            return "is at least \(Int(threshold * 100))% similar to \(value.debugDescription)"
+        }
+    }
+
+    /// How close `text` comes to passing, from 0 to 1, for ranking near misses.
+    public func closeness(_ text: String) -> Double {
+        if matches(text) { return 1 }
+        switch kind {
+        case .equals(let value), .contains(let value), .fuzzy(let value, _):
+            return FuzzySimilarity.ratio(text, value)
+        case .regex, .glob:
+            return 0
+        }
+    }
+}
+
+/// A compiled regular expression. `NSRegularExpression` is immutable and safe to share
+/// between threads once built.
+public final class CompiledPattern: @unchecked Sendable {
+    /// The pattern as the fixture wrote it.
+    public let source: String
+    private let expression: NSRegularExpression
+
+    /// Compiles a regular expression (ICU syntax).
+    public init(regex source: String) throws {
+        self.source = source
+        self.expression = try NSRegularExpression(pattern: source)
+    }
+
+    /// Compiles a glob: `*` matches any run, `?` one character, everything else itself.
+    /// The glob must match the whole text; case is ignored.
+    public init(glob source: String) throws {
+        self.source = source
+        var pattern = "^"
+        for character in source {
+            switch character {
+            case "*": pattern += ".*"
+            case "?": pattern += "."
+            default: pattern += NSRegularExpression.escapedPattern(for: String(character))
+            }
+        }
+        pattern += "$"
+        self.expression = try NSRegularExpression(pattern: pattern, options: [.caseInsensitive, .dotMatchesLineSeparators])
+    }
+
+    /// Whether the pattern finds a match in `text`.
+    public func matches(_ text: String) -> Bool {
+        let range = NSRange(text.startIndex..<text.endIndex, in: text)
+        return expression.firstMatch(in: text, options: [], range: range) != nil
+    }
+}

@@ -1,0 +1,57 @@
+import Synchronization
+
+/// What happened to one request.
+public struct JournalEntry: Sendable, Hashable {
+    public var requestID: String
+    /// Unix seconds when the request arrived.
+    public var time: Double
+    public var method: String
+    public var path: String
+    /// The provider's operation (`chat.completions`), or `nil` when the request never decoded.
+    public var operation: String?
+    public var model: String?
+    /// Where the reply came from: a fixture id, `mock_response`, `default`, or `nil` on a decode failure.
+    public var source: String?
+    public var status: Int
+    public var streamed: Bool
+    /// The error message, when the reply was an error.
+    public var error: String?
+    public var durationMilliseconds: Double
+}
+
+extension JournalEntry {
+    /// This entry completed with its outcome and the time since `start`.
+    func finished(status: Int, error: String?, startedAt start: ContinuousClock.Instant) -> JournalEntry {
+        var entry = self
+        entry.status = status
+        entry.error = error
+        let elapsed = (ContinuousClock.now - start).components
+        entry.durationMilliseconds = Double(elapsed.seconds) * 1000 + Double(elapsed.attoseconds) / 1e15
+        return entry
+    }
+}
+
+/// The most recent requests, newest last, bounded in size.
+public final class Journal: Sendable {
+    private let entries = Mutex<[JournalEntry]>([])
+    /// How many entries are kept.
+    public let capacity: Int
+
+    public init(capacity: Int = 1000) {
+        self.capacity = capacity
+    }
+
+    public func record(_ entry: JournalEntry) {
+        entries.withLock { entries in
+            entries.append(entry)
+            if entries.count > capacity { entries.removeFirst(entries.count - capacity) }
+        }
+    }
+
+    /// The kept entries, oldest first.
+    public var all: [JournalEntry] { entries.withLock { $0 } }
+
+    public func removeAll() {
+        entries.withLock { $0.removeAll() }
+    }
+}

@@ -1,0 +1,119 @@
+import LyrebirdPluginAPI
+
+/// The host's own endpoints, the same for every provider.
+enum AdminEndpoint: Sendable, CaseIterable {
+    case health
+    case listFixtures
+    case addFixture
+    case deleteFixture
+    case journal
+
+    var method: HTTPMethodName {
+        switch self {
+        case .health, .listFixtures, .journal: return .get
+        case .addFixture: return .post
+        case .deleteFixture: return .delete
+        }
+    }
+
+    var path: String {
+        switch self {
+        case .health: return "/health"
+        case .listFixtures, .addFixture: return "/fixtures"
+        case .deleteFixture: return "/fixtures/{id}"
+        case .journal: return "/journal"
+        }
+    }
+}
+
+/// Serves the admin endpoints: health, fixtures added and removed at run time, and the journal.
+struct AdminAPI: Sendable {
+    let fixtures: FixtureStore
+    let journal: Journal
+    let version: String
+
+    func handle(_ endpoint: AdminEndpoint, _ request: WireRequest, parameters: [String: String]) async -> WireResponse {
+        switch endpoint {
+        case .health:
+            return Self.json { writer in
+                writer.member("status", "healthy")
+                writer.member("version", version)
+                writer.member("fixtures", fixtures.count)
+            }
+        case .listFixtures:
+            return Self.json { writer in
+                writer.member("object", "list")
+                writer.member("data", array: { writer in
+                    for fixture in fixtures.all {
+                        writer.object { writer in
+                            writer.member("id", fixture.id)
+                            writer.member("name", fixture.name)
+                            writer.member("priority", fixture.priority)
+                        }
+                    }
+                })
+            }
+        case .addFixture:
+            let text = String(decoding: request.body, as: UTF8.self)
+            do {
+                let id = fixtures.add(try Fixture(yaml: text))
+                return Self.json(status: 201) { writer in
+                    writer.member("id", id)
+                    writer.member("object", "fixture")
+                }
+            } catch {
+                let message = error.problems.map(\.description).joined(separator: "; ")
+                return Self.errorResponse(ReplyError.invalidParameter("fixture", "Invalid fixture: \(message)", code: "invalid_fixture"))
+            }
+        case .deleteFixture:
+            let id = parameters["id"] ?? ""
+            guard fixtures.remove(id: id) else {
+                return Self.errorResponse(ReplyError(status: 404, message: "No fixture with id \(id.debugDescription).", type: "invalid_request_error", code: "fixture_not_found"))
+            }
+            return Self.json { writer in
+                writer.member("id", id)
+                writer.member("object", "fixture")
+                writer.member("deleted", true)
+            }
+        case .journal:
+            return Self.json { writer in
+                writer.member("object", "list")
+                writer.member("data", array: { writer in
+                    for entry in journal.all {
+                        writer.object { writer in
+                            writer.member("request_id", entry.requestID)
+                            writer.member("time", entry.time)
+                            writer.member("method", entry.method)
+                            writer.member("path", entry.path)
+                            writer.member("operation", entry.operation)
+                            writer.member("model", entry.model)
+                            writer.member("source", entry.source)
+                            writer.member("status", entry.status)
+                            writer.member("streamed", entry.streamed)
+                            writer.member("error", entry.error)
+                            writer.member("duration_ms", entry.durationMilliseconds)
+                        }
+                    }
+                })
+            }
+        }
+    }
+
+    static func json(status: Int = 200, _ body: (inout JSONWriter) -> Void) -> WireResponse {
+        var writer = JSONWriter()
+        writer.object(body)
+        return WireResponse(status: status, body: writer.bytes)
+    }
+
+    /// The host's own error shape, which is OpenAI's.
+    static func errorResponse(_ error: ReplyError) -> WireResponse {
+        json(status: error.status) { writer in
+            writer.member("error", object: { writer in
+                writer.member("message", error.message)
+                writer.member("type", error.type)
+                writer.member("param", error.param)
+                writer.member("code", error.code)
+            })
+        }
+    }
+}

@@ -1,0 +1,133 @@
+import Foundation
+import HTTPTypes
+import Hummingbird
+import LyrebirdPluginAPI
+import NIOCore
+
+/// Answers every HTTP request: finds the provider route or admin endpoint, reads the body
+/// within the size limit, runs the pipeline, and writes the reply. Nothing a request does can
+/// stop the server: every failure becomes an error response.
+struct HostResponder: HTTPResponder {
+    typealias Context = BasicRequestContext
+
+    enum Handler: Sendable {
+        case provider(any Provider, ProviderRoute)
+        case admin(AdminEndpoint)
+    }
+
+    let routes: RouteTable<Handler>
+    let pipeline: Pipeline
+    let admin: AdminAPI
+    let maxBodyBytes: Int
+
+    func respond(to request: Request, context: Context) async throws -> Response {
+        let requestID = Identifiers.requestID()
+        var response = await route(request, requestID: requestID)
+        response.headers[.init("x-request-id")!] = requestID
+        return response
+    }
+
+    private func route(_ request: Request, requestID: String) async -> Response {
+        let path = request.uri.path
+        guard let method = HTTPMethodName(rawValue: request.method.rawValue) else {
+            return errorResponse(ReplyError(status: 405, message: "Method \(request.method.rawValue) is not supported.", type: "invalid_request_error"), near: path, requestID: requestID)
+        }
+        switch routes.lookup(method, path) {
+        case .notFound:
+            let error = ReplyError(status: 404, message: "Unknown request URL: \(method.rawValue) \(path). Please check the URL.", type: "invalid_request_error", code: "unknown_url")
+            return errorResponse(error, near: path, requestID: requestID)
+        case .methodNotAllowed(let allowed):
+            let names = allowed.map(\.rawValue).joined(separator: ", ")
+            let error = ReplyError(status: 405, message: "Method \(method.rawValue) is not allowed for \(path); use \(names).", type: "invalid_request_error", code: "method_not_allowed")
+            var response = errorResponse(error, near: path, requestID: requestID)
+            response.headers[.allow] = names
+            return response
+        case .found(let handler, let parameters):
+            let body: [UInt8]
+            do {
+                var buffer = try await request.body.collect(upTo: maxBodyBytes)
+                body = buffer.readBytes(length: buffer.readableBytes) ?? []
+            } catch {
+                let reply = ReplyError(status: 413, message: "The request body is larger than the limit of \(maxBodyBytes) bytes.", type: "invalid_request_error", code: "request_too_large")
+                return errorResponse(reply, near: path, requestID: requestID)
+            }
+            let wire = WireRequest(
+                method: method, path: path, query: request.uri.query ?? "",
+                headers: request.headers.map { Header(name: $0.name.canonicalName, value: $0.value) }, body: body
+            )
+            switch handler {
+            case .admin(let endpoint):
+                return Self.response(await admin.handle(endpoint, wire, parameters: parameters))
+            case .provider(let provider, let providerRoute):
+                switch await pipeline.handle(wire, route: providerRoute, provider: provider, requestID: requestID) {
+                case .whole(let reply):
+                    return Self.response(reply)
+                case .stream(let contentType, let write):
+                    var headers = HTTPFields()
+                    headers[.contentType] = contentType
+                    headers[.cacheControl] = "no-cache"
+                    return Response(
+                        status: .ok, headers: headers,
+                        body: ResponseBody { writer in
+                            let sink = StreamWriter(writer)
+                            await write { bytes in try await sink.write(bytes) }
+                            try await sink.finish()
+                        }
+                    )
+                }
+            }
+        }
+    }
+
+    /// An error in the shape of the provider whose routes lie nearest to `path`, or in the
+    /// OpenAI shape when no provider is near.
+    private func errorResponse(_ error: ReplyError, near path: String, requestID: String) -> Response {
+        let context = ReplyContext(requestID: requestID, idSuffix: Identifiers.alphanumeric(24), created: Int(Date().timeIntervalSince1970), model: "", systemFingerprint: "", promptTokens: 0)
+        if let provider = nearestProvider(to: path) {
+            return Self.response(provider.encode(error, for: nil, context: context))
+        }
+        return Self.response(AdminAPI.errorResponse(error))
+    }
+
+    private func nearestProvider(to path: String) -> (any Provider)? {
+        let segments = path.split(separator: "/")
+        var best: (provider: any Provider, shared: Int)?
+        for entry in routes.entries {
+            guard case .provider(let provider, _) = entry.handler else { continue }
+            let shared = zip(entry.segments, segments).prefix(while: { $0 == $1 }).count
+            if shared > (best?.shared ?? 0) { best = (provider, shared) }
+        }
+        return best?.provider
+    }
+
+    static func response(_ wire: WireResponse) -> Response {
+        var headers = HTTPFields()
+        headers[.contentType] = wire.contentType
+        for header in wire.headers {
+            if let name = HTTPField.Name(header.name) { headers.append(HTTPField(name: name, value: header.value)) }
+        }
+        return Response(
+            status: HTTPResponse.Status(code: wire.status), headers: headers,
+            body: ResponseBody(byteBuffer: ByteBuffer(bytes: wire.body))
+        )
+    }
+}
+
+/// Lets the pipeline's `@Sendable` write function reach the body writer, which only one task
+/// uses at a time.
+private final class StreamWriter: @unchecked Sendable {
+    private var writer: any ResponseBodyWriter
+
+    init(_ writer: any ResponseBodyWriter) {
+        self.writer = writer
+    }
+
+    func write(_ bytes: [UInt8]) async throws {
+        guard !bytes.isEmpty else { return }
+        try await writer.write(ByteBuffer(bytes: bytes))
+    }
+
+    func finish() async throws {
+        try await writer.finish(nil)
+    }
+}

@@ -1,0 +1,173 @@
+import Foundation
+import Hummingbird
+import Logging
+import LyrebirdPluginAPI
+import NIOCore
+import ServiceLifecycle
+import Synchronization
+import UnixSignals
+
+/// A Lyrebird server: providers, responders and fixtures behind one pipeline.
+///
+/// ```swift
+/// let host = try LyrebirdHost(configuration: HostConfiguration(), providers: BuiltinProviders.all)
+/// host.fixtures.add(Fixture(match: .user(TextMatcher(.contains("hello"))), reply: .message(StaticReply(content: "Hi!"))))
+/// let url = try await host.start()      // port 0 takes any free port
+/// // ... point a client at url ...
+/// await host.stop()
+/// ```
+public final class LyrebirdHost: Sendable {
+    /// The Lyrebird version reported by `/health`.
+    public static let version = "0.1.0"
+
+    /// The fixtures the host answers from; change them at any time.
+    public let fixtures: FixtureStore
+    /// The most recent requests.
+    public let journal: Journal
+    public let configuration: HostConfiguration
+
+    private let responder: HostResponder
+    private let logger: Logger
+    private let running = Mutex<RunState?>(nil)
+
+    private struct RunState {
+        let group: ServiceGroup
+        let task: Task<Void, any Error>
+        let url: URL
+    }
+
+    /// Builds a host, checking that routes and responder names fit together.
+    ///
+    /// - Throws: `ConfigurationError` when two providers claim one route, two responders share
+    ///   a name, or a fixture names a responder that is not given.
+    public init(
+        configuration: HostConfiguration,
+        providers: [any Provider],
+        responders: [any Responder] = [],
+        logger: Logger = Logger(label: "lyrebird")
+    ) throws(ConfigurationError) {
+        self.configuration = configuration
+        self.logger = logger
+        self.fixtures = FixtureStore(configuration.fixtures)
+        self.journal = Journal()
+        let file = configuration.sourceFile ?? "<configuration>"
+        var problems: [ConfigProblem] = []
+
+        var respondersByName: [String: any Responder] = [:]
+        for responder in responders {
+            if respondersByName[responder.name] != nil {
+                problems.append(ConfigProblem(file: file, key: "responders", message: "two responders are named \(responder.name.debugDescription)"))
+            }
+            respondersByName[responder.name] = responder
+        }
+        for fixture in configuration.fixtures {
+            if case .responder(let name, _) = fixture.reply, respondersByName[name] == nil {
+                let known = respondersByName.keys.sorted().joined(separator: ", ")
+                problems.append(
+                    ConfigProblem(file: file, fixture: fixture.label, key: "reply.responder", message: "no responder named \(name.debugDescription) is loaded (loaded: \(known.isEmpty ? "none" : known))")
+                )
+            }
+        }
+
+        var routes = RouteTable<HostResponder.Handler>()
+        for endpoint in AdminEndpoint.allCases {
+            _ = routes.add(endpoint.method, endpoint.path, .admin(endpoint))
+        }
+        for provider in providers {
+            for route in provider.routes where !routes.add(route.method, route.path, .provider(provider, route)) {
+                problems.append(ConfigProblem(file: file, key: "providers", message: "provider \(provider.name.debugDescription) claims \(route.method.rawValue) \(route.path), which is already taken"))
+            }
+        }
+        if !problems.isEmpty { throw ConfigurationError(problems: problems) }
+
+        let pipeline = Pipeline(
+            fixtures: fixtures, responders: respondersByName, journal: journal, strict: configuration.strict,
+            defaultReply: configuration.defaultReply, streamChunkCharacters: configuration.streamChunkCharacters
+        )
+        self.responder = HostResponder(
+            routes: routes, pipeline: pipeline,
+            admin: AdminAPI(fixtures: fixtures, journal: journal, version: Self.version),
+            maxBodyBytes: configuration.maxBodyBytes
+        )
+    }
+
+    /// The URL the host listens on while it runs, for example `http://127.0.0.1:49152`.
+    public var url: URL? { running.withLock { $0?.url } }
+
+    /// Starts listening and returns once connections are accepted.
+    ///
+    /// - Parameter gracefulShutdownSignals: signals that stop the host (the command line passes
+    ///   SIGINT and SIGTERM; embedders usually pass none and call `stop()`).
+    /// - Returns: The URL the host listens on.
+    @discardableResult
+    public func start(gracefulShutdownSignals: [UnixSignal] = []) async throws -> URL {
+        let bound = BoundPort()
+        let application = Application(
+            responder: responder,
+            configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: nil),
+            onServerRunning: { channel in bound.resolve(.success(channel.localAddress?.port ?? 0)) },
+            logger: logger
+        )
+        let group = ServiceGroup(
+            configuration: .init(services: [application], gracefulShutdownSignals: gracefulShutdownSignals, logger: logger)
+        )
+        let task = Task {
+            do {
+                try await group.run()
+                bound.resolve(.failure(CancellationError()))
+            } catch {
+                bound.resolve(.failure(error))
+                throw error
+            }
+        }
+        let port = try await bound.value
+        let host = configuration.host.contains(":") ? "[\(configuration.host)]" : configuration.host
+        let url = URL(string: "http://\(host):\(port)")!
+        running.withLock { $0 = RunState(group: group, task: task, url: url) }
+        return url
+    }
+
+    /// Waits until the host stops, by `stop()` or a shutdown signal.
+    public func waitUntilStopped() async throws {
+        guard let task = running.withLock({ $0?.task }) else { return }
+        try await task.value
+    }
+
+    /// Stops listening after in-flight requests finish.
+    public func stop() async {
+        guard let state = running.withLock({ state -> RunState? in
+            defer { state = nil }
+            return state
+        }) else { return }
+        await state.group.triggerGracefulShutdown()
+        _ = try? await state.task.value
+    }
+}
+
+/// The port a starting server bound, delivered once from the server's callback.
+private final class BoundPort: Sendable {
+    private let state = Mutex<(result: Result<Int, any Error>?, waiter: CheckedContinuation<Int, any Error>?)>((nil, nil))
+
+    func resolve(_ result: Result<Int, any Error>) {
+        let waiter = state.withLock { state -> CheckedContinuation<Int, any Error>? in
+            guard state.result == nil else { return nil }
+            state.result = result
+            defer { state.waiter = nil }
+            return state.waiter
+        }
+        waiter?.resume(with: result)
+    }
+
+    var value: Int {
+        get async throws {
+            try await withCheckedThrowingContinuation { continuation in
+                let ready = state.withLock { state -> Result<Int, any Error>? in
+                    if let result = state.result { return result }
+                    state.waiter = continuation
+                    return nil
+                }
+                if let ready { continuation.resume(with: ready) }
+            }
+        }
+    }
+}

@@ -1,0 +1,54 @@
+/// One step of a reply, as responders produce it and providers encode it.
+///
+/// A well-formed reply for one choice is: any mix of `.text` and tool-call events, then one
+/// `.finish`. The host appends one `.usage` after the last `.finish`. An `.error` ends the reply.
+public enum ReplyEvent: Sendable, Hashable {
+    /// A piece of the reply text.
+    case text(String)
+    /// A new tool call begins. `index` counts calls within the choice from 0.
+    case toolCallStart(index: Int, id: String, name: String)
+    /// A fragment of the JSON arguments of the call at `index`.
+    case toolCallArguments(index: Int, fragment: String)
+    /// The choice is complete.
+    case finish(FinishReason)
+    /// Token counts for the whole reply.
+    case usage(Usage)
+    /// The reply failed.
+    case error(ReplyError)
+}
+
+/// Why a choice ended.
+public enum FinishReason: String, Sendable, Hashable, Codable, CaseIterable {
+    /// The reply is complete.
+    case stop
+    /// The length limit was reached.
+    case length
+    /// The reply is a set of tool calls.
+    case toolCalls = "tool_calls"
+    /// The reply was filtered.
+    case contentFilter = "content_filter"
+}
+
+/// Token counts for one reply.
+public struct Usage: Sendable, Hashable, Codable {
+    public var promptTokens: Int
+    public var completionTokens: Int
+    public var cachedTokens: Int
+    public var reasoningTokens: Int
+
+    public var totalTokens: Int { promptTokens + completionTokens }
+
+    public init(promptTokens: Int, completionTokens: Int, cachedTokens: Int = 0, reasoningTokens: Int = 0) {
+        self.promptTokens = promptTokens
+        self.completionTokens = completionTokens
+        self.cachedTokens = cachedTokens
+        self.reasoningTokens = reasoningTokens
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case promptTokens = "prompt_tokens"
+        case completionTokens = "completion_tokens"
+        case cachedTokens = "cached_tokens"
+        case reasoningTokens = "reasoning_tokens"
+    }
+}

@@ -1,0 +1,37 @@
+/// A wire format: it decodes requests into the canonical model and encodes canonical replies
+/// back. Providers only translate; they never match, pace, count or fail on their own.
+///
+/// Builtin providers and plugin providers implement this same protocol.
+public protocol Provider: Sendable {
+    /// A short unique name, for logs and listings.
+    var name: String { get }
+    /// The routes this provider serves.
+    var routes: [ProviderRoute] { get }
+
+    /// Turns a wire request for `route` into a canonical request.
+    ///
+    /// - Throws: `ReplyError` naming the offending parameter.
+    func decode(_ request: WireRequest, route: ProviderRoute) throws(ReplyError) -> CanonicalRequest
+
+    /// Encodes a whole reply as one response body.
+    func encode(_ reply: CompletedReply, for request: CanonicalRequest, context: ReplyContext) -> WireResponse
+
+    /// Starts encoding a streamed reply.
+    func makeStreamEncoder(for request: CanonicalRequest, context: ReplyContext) -> any StreamEncoder
+
+    /// Encodes an error in the provider's own error shape. `request` is `nil` when the request
+    /// could not be decoded.
+    func encode(_ error: ReplyError, for request: CanonicalRequest?, context: ReplyContext) -> WireResponse
+}
+
+/// Turns the events of one streamed reply into wire bytes, one event at a time.
+public protocol StreamEncoder: Sendable {
+    /// The content type of the stream (`text/event-stream` for SSE).
+    var contentType: String { get }
+    /// Bytes to send before the first event, if any.
+    mutating func start() -> [UInt8]
+    /// Bytes for one event of choice `choice` (0 for events that are not per choice).
+    mutating func encode(_ event: ReplyEvent, choice: Int) -> [UInt8]
+    /// Bytes that end the stream after the last event.
+    mutating func finish() -> [UInt8]
+}

@@ -1,0 +1,25 @@
+/// Computes replies: given a canonical request, emits canonical reply events into a sink.
+///
+/// Builtin responders and plugin responders implement this same protocol. A responder emits
+/// the events of one choice; the host copies them for every choice the client asked for and
+/// adds usage when the responder gives none.
+public protocol Responder: Sendable {
+    /// The name fixtures use to pick this responder (`reply: {responder: NAME}`).
+    var name: String { get }
+
+    /// Emits the reply to `request` into `sink`.
+    ///
+    /// - Parameters:
+    ///   - parameters: The fixture's parameters for this responder (`.null` when none).
+    /// - Throws: Any error ends the reply with a 500 in the provider's error shape; throw a
+    ///   `ReplyError` to choose the status and message.
+    func respond(to request: CanonicalRequest, parameters: JSONValue, into sink: any ReplySink) async throws
+}
+
+/// Where a responder sends its events.
+public protocol ReplySink: Sendable {
+    /// Sends one event to the client (after the host's pacing).
+    func emit(_ event: ReplyEvent) async
+    /// Waits before the next event, as a slow model would.
+    func pause(milliseconds: Int) async
+}

@@ -1,0 +1,57 @@
+import ArgumentParser
+import Foundation
+import Logging
+import LyrebirdBuiltinProviders
+import LyrebirdHost
+
+struct Serve: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(abstract: "Serve the mock APIs until SIGINT or SIGTERM.")
+
+    @Option(name: .long, help: "A configuration file (YAML or JSON) with settings and fixtures.")
+    var config: String?
+
+    @Option(name: .long, help: "The address to bind (default 127.0.0.1, or the file's settings.host).")
+    var host: String?
+
+    @Option(name: .long, help: "The port to bind; 0 takes any free port (default 8080, or the file's settings.port).")
+    var port: Int?
+
+    @Flag(name: .long, help: "Answer requests that match no fixture with an error instead of the default reply.")
+    var strict = false
+
+    @Option(name: .long, help: "Log level: trace, debug, info, notice, warning, error or critical.")
+    var logLevel: String = "info"
+
+    func run() async throws {
+        var configuration = HostConfiguration()
+        if let config {
+            do {
+                try configuration.load(contentsOfFile: config)
+            } catch {
+                printError(error.description)
+                throw ExitCode.failure
+            }
+        }
+        if let host { configuration.host = host }
+        if let port { configuration.port = port }
+        if strict { configuration.strict = true }
+
+        var logger = Logger(label: "lyrebird")
+        logger.logLevel = Logger.Level(rawValue: logLevel) ?? .info
+
+        let server: LyrebirdHost
+        do {
+            server = try LyrebirdHost(configuration: configuration, providers: BuiltinProviders.all, logger: logger)
+        } catch {
+            printError(error.description)
+            throw ExitCode.failure
+        }
+        let url = try await server.start(gracefulShutdownSignals: [.sigint, .sigterm])
+        FileHandle.standardOutput.write(Data("listening on \(url.absoluteString)\n".utf8))
+        try await server.waitUntilStopped()
+    }
+}
+
+func printError(_ message: String) {
+    FileHandle.standardError.write(Data((message + "\n").utf8))
+}
