@@ -22,7 +22,7 @@ let package = Package(
     targets: [
         .target(
             name: "LyrebirdPluginAPI",
-            path: "Sources/PluginAPI"
+            path: "Sources/PluginAPI/Swift"
         ),
         .target(
             name: "LyrebirdHost",

@@ -93,7 +93,7 @@ struct Pipeline: Sendable {
             record(status: error.status, error: error.message)
             return .whole(provider.encode(error, for: request, context: context))
         }
-        var encoder = provider.makeStreamEncoder(for: request, context: context)
+        let encoder = provider.makeStreamEncoder(for: request, context: context)
         let choiceCount = request.choiceCount
         let streamEntry = entry
         let streamJournal = journal
