@@ -16,7 +16,7 @@ import Testing
             operation: "chat.completions", model: "m",
             messages: [Message(role: .system, text: "Be brief."), Message(role: .user, text: "hello")]
         )
-        // 3 + (4 + 3) + (4 + 2)
-        #expect(TokenCounter.promptTokens(request) == 16)
+        // 3 + (4 + "Be" 1 + "brief" 2 + "." 1) + (4 + "hello" 2)
+        #expect(TokenCounter.promptTokens(request) == 17)
     }
 }

@@ -375,6 +375,7 @@ struct ConfigDecoder {
         var type: String?
         var code: String?
         var param: String?
+        var retryAfter: Int?
         for (keyNode, value) in mapping {
             let key = keyNode.string ?? ""
             let keyPath = "\(path).\(key)"
@@ -384,14 +385,15 @@ struct ConfigDecoder {
             case "type": type = string(value, path: keyPath)
             case "code": code = string(value, path: keyPath)
             case "param": param = string(value, path: keyPath)
-            default: report(keyNode, key: keyPath, "unknown key (expected status, message, type, code, param)")
+            case "retry_after_ms": retryAfter = integer(value, path: keyPath, range: 0...120_000)
+            default: report(keyNode, key: keyPath, "unknown key (expected status, message, type, code, param, retry_after_ms)")
             }
         }
         guard let message else {
             report(node, key: "\(path).message", "missing: an error needs a message")
             return nil
         }
-        return ReplyError(status: status, message: message, type: type, param: param, code: code)
+        return ReplyError(status: status, message: message, type: type, param: param, code: code, retryAfterMilliseconds: retryAfter)
     }
 
     // MARK: Scalars

@@ -30,63 +30,67 @@ struct HostResponder: HTTPResponder {
     private func route(_ request: Request, requestID: String) async -> Response {
         let path = request.uri.path
         guard let method = HTTPMethodName(rawValue: request.method.rawValue) else {
-            return errorResponse(ReplyError(status: 405, message: "Method \(request.method.rawValue) is not supported.", type: "invalid_request_error"), near: path, requestID: requestID)
+            let error = ReplyError(status: 405, message: "Method \(request.method.rawValue) is not supported.", type: "invalid_request_error")
+            return Self.response(errorResponse(error, near: path, requestID: requestID))
         }
-        switch routes.lookup(method, path) {
+        let body: [UInt8]
+        do {
+            var buffer = try await request.body.collect(upTo: maxBodyBytes)
+            body = buffer.readBytes(length: buffer.readableBytes) ?? []
+        } catch {
+            let reply = ReplyError(status: 413, message: "The request body is larger than the limit of \(maxBodyBytes) bytes.", type: "invalid_request_error", code: "request_too_large")
+            return Self.response(errorResponse(reply, near: path, requestID: requestID))
+        }
+        let wire = WireRequest(
+            method: method, path: path, query: request.uri.query ?? "",
+            headers: request.headers.map { Header(name: $0.name.canonicalName, value: $0.value) }, body: body
+        )
+        switch await handle(wire, requestID: requestID) {
+        case .whole(let reply):
+            return Self.response(reply)
+        case .stream(let contentType, let write):
+            var headers = HTTPFields()
+            headers[.contentType] = contentType
+            headers[.cacheControl] = "no-cache"
+            return Response(
+                status: .ok, headers: headers,
+                body: ResponseBody { writer in
+                    let sink = StreamWriter(writer)
+                    await write { bytes in try await sink.write(bytes) }
+                    try await sink.finish()
+                }
+            )
+        }
+    }
+
+    /// Routes a request that has been read whole: to an admin endpoint, or through the
+    /// pipeline to a provider, or to a 404/405 error.
+    func handle(_ wire: WireRequest, requestID: String) async -> Pipeline.Outcome {
+        switch routes.lookup(wire.method, wire.path) {
         case .notFound:
-            let error = ReplyError(status: 404, message: "Unknown request URL: \(method.rawValue) \(path). Please check the URL.", type: "invalid_request_error", code: "unknown_url")
-            return errorResponse(error, near: path, requestID: requestID)
+            let error = ReplyError(status: 404, message: "Unknown request URL: \(wire.method.rawValue) \(wire.path). Please check the URL.", type: "invalid_request_error", code: "unknown_url")
+            return .whole(errorResponse(error, near: wire.path, requestID: requestID))
         case .methodNotAllowed(let allowed):
             let names = allowed.map(\.rawValue).joined(separator: ", ")
-            let error = ReplyError(status: 405, message: "Method \(method.rawValue) is not allowed for \(path); use \(names).", type: "invalid_request_error", code: "method_not_allowed")
-            var response = errorResponse(error, near: path, requestID: requestID)
-            response.headers[.allow] = names
-            return response
-        case .found(let handler, let parameters):
-            let body: [UInt8]
-            do {
-                var buffer = try await request.body.collect(upTo: maxBodyBytes)
-                body = buffer.readBytes(length: buffer.readableBytes) ?? []
-            } catch {
-                let reply = ReplyError(status: 413, message: "The request body is larger than the limit of \(maxBodyBytes) bytes.", type: "invalid_request_error", code: "request_too_large")
-                return errorResponse(reply, near: path, requestID: requestID)
-            }
-            let wire = WireRequest(
-                method: method, path: path, query: request.uri.query ?? "",
-                headers: request.headers.map { Header(name: $0.name.canonicalName, value: $0.value) }, body: body
-            )
-            switch handler {
-            case .admin(let endpoint):
-                return Self.response(await admin.handle(endpoint, wire, parameters: parameters))
-            case .provider(let provider, let providerRoute):
-                switch await pipeline.handle(wire, route: providerRoute, provider: provider, requestID: requestID) {
-                case .whole(let reply):
-                    return Self.response(reply)
-                case .stream(let contentType, let write):
-                    var headers = HTTPFields()
-                    headers[.contentType] = contentType
-                    headers[.cacheControl] = "no-cache"
-                    return Response(
-                        status: .ok, headers: headers,
-                        body: ResponseBody { writer in
-                            let sink = StreamWriter(writer)
-                            await write { bytes in try await sink.write(bytes) }
-                            try await sink.finish()
-                        }
-                    )
-                }
-            }
+            let error = ReplyError(status: 405, message: "Method \(wire.method.rawValue) is not allowed for \(wire.path); use \(names).", type: "invalid_request_error", code: "method_not_allowed")
+            var response = errorResponse(error, near: wire.path, requestID: requestID)
+            response.headers.append(Header(name: "allow", value: names))
+            return .whole(response)
+        case .found(.admin(let endpoint), let parameters):
+            return .whole(await admin.handle(endpoint, wire, parameters: parameters))
+        case .found(.provider(let provider, let route), _):
+            return await pipeline.handle(wire, route: route, provider: provider, requestID: requestID)
         }
     }
 
     /// An error in the shape of the provider whose routes lie nearest to `path`, or in the
     /// OpenAI shape when no provider is near.
-    private func errorResponse(_ error: ReplyError, near path: String, requestID: String) -> Response {
+    private func errorResponse(_ error: ReplyError, near path: String, requestID: String) -> WireResponse {
         let context = ReplyContext(requestID: requestID, idSuffix: Identifiers.alphanumeric(24), created: Int(Date().timeIntervalSince1970), model: "", systemFingerprint: "", promptTokens: 0)
         if let provider = nearestProvider(to: path) {
-            return Self.response(provider.encode(error, for: nil, context: context))
+            return provider.encode(error, for: nil, context: context)
         }
-        return Self.response(AdminAPI.errorResponse(error))
+        return AdminAPI.errorResponse(error)
     }
 
     private func nearestProvider(to path: String) -> (any Provider)? {

@@ -133,6 +133,28 @@ public final class LyrebirdHost: Sendable {
         try await task.value
     }
 
+    /// Answers one request without a socket, as the server would: the same routes, pipeline
+    /// and journal. A streamed reply is returned whole, its events concatenated in the body.
+    public func respond(to request: WireRequest) async -> WireResponse {
+        let requestID = Identifiers.requestID()
+        var response: WireResponse
+        if request.body.count > configuration.maxBodyBytes {
+            let error = ReplyError(status: 413, message: "The request body is larger than the limit of \(configuration.maxBodyBytes) bytes.", type: "invalid_request_error", code: "request_too_large")
+            response = AdminAPI.errorResponse(error)
+        } else {
+            switch await responder.handle(request, requestID: requestID) {
+            case .whole(let whole):
+                response = whole
+            case .stream(let contentType, let write):
+                let collected = CollectedBytes()
+                await write { bytes in collected.append(bytes) }
+                response = WireResponse(status: 200, contentType: contentType, body: collected.bytes)
+            }
+        }
+        response.headers.append(Header(name: "x-request-id", value: requestID))
+        return response
+    }
+
     /// Stops listening after in-flight requests finish.
     public func stop() async {
         guard let state = running.withLock({ state -> RunState? in
@@ -142,6 +164,17 @@ public final class LyrebirdHost: Sendable {
         await state.group.triggerGracefulShutdown()
         _ = try? await state.task.value
     }
+}
+
+/// Bytes gathered from a stream written by one task at a time.
+private final class CollectedBytes: Sendable {
+    private let storage = Mutex<[UInt8]>([])
+
+    func append(_ bytes: [UInt8]) {
+        storage.withLock { $0 += bytes }
+    }
+
+    var bytes: [UInt8] { storage.withLock { $0 } }
 }
 
 /// The port a starting server bound, delivered once from the server's callback.

@@ -1,0 +1,73 @@
+import LyrebirdHost
+import LyrebirdPluginAPI
+import Testing
+
+@Suite struct ConfigurationTests {
+    @Test func readsSettingsAndFixtures() throws {
+        let configuration = try HostConfiguration(
+            yaml: """
+                settings:
+                  port: 0
+                  strict: true
+                  default_reply: nothing here
+                fixtures:
+                  - name: greet
+                    match: {user: hello, model: "gpt-*"}
+                    reply: {content: Hi}
+                  - match: {user: {regex: "weather"}}
+                    reply:
+                      tool_calls:
+                        - name: get_weather
+                          arguments: {city: Paris, days: 3}
+                  - match: {user: boom}
+                    reply: {error: {status: 429, message: slow down, retry_after_ms: 5}}
+                """
+        )
+        #expect(configuration.port == 0)
+        #expect(configuration.strict)
+        #expect(configuration.defaultReply == "nothing here")
+        #expect(configuration.fixtures.count == 3)
+        guard case .message(let tools) = configuration.fixtures[1].reply else {
+            Issue.record("expected a message reply")
+            return
+        }
+        #expect(tools.toolCalls.first?.arguments == #"{"city":"Paris","days":3}"#)
+        guard case .error(let error) = configuration.fixtures[2].reply else {
+            Issue.record("expected an error reply")
+            return
+        }
+        #expect(error.status == 429 && error.type == "requests" && error.retryAfterMilliseconds == 5)
+    }
+
+    @Test func reportsEveryProblemWithItsLocation() throws {
+        #expect(try HostConfiguration(yaml: "fixtures: []\n").fixtures.isEmpty)
+        do {
+            _ = try HostConfiguration(
+                yaml: """
+                    fixtures:
+                      - name: a
+                        match: {user: {regex: "("}}
+                        reply: {content: x}
+                      - name: b
+                        match: {user: {fuzzy: hi, threshold: 2}}
+                        reply: {content: x, colour: red}
+                    extra: 1
+                    """,
+                file: "test.yaml"
+            )
+            Issue.record("expected problems")
+        } catch {
+            let lines = error.problems.map(\.description)
+            #expect(lines.count == 4)
+            #expect(lines.contains { $0.hasPrefix("test.yaml:3:") && $0.contains("fixture #1 \"a\": match.user.regex: invalid regular expression") })
+            #expect(lines.contains { $0.contains("fixture #2 \"b\": match.user.threshold: must be between 0.0 and 1.0") })
+            #expect(lines.contains { $0.contains("reply.colour: unknown key") })
+            #expect(lines.contains { $0.hasPrefix("test.yaml:8:") && $0.contains("extra: unknown key") })
+        }
+    }
+
+    @Test func oneFixtureFromJSON() throws {
+        let fixture = try Fixture(yaml: #"{"name": "j", "match": {"user": "x"}, "reply": {"content": "y"}}"#)
+        #expect(fixture.id == "j")
+    }
+}
