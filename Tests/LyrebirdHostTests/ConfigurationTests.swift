@@ -59,7 +59,10 @@ import Testing
         } catch {
             let lines = error.problems.map(\.description)
             #expect(lines.count == 4)
-            #expect(lines.contains { $0.hasPrefix("test.yaml:3:") && $0.contains("fixture #1 \"a\": match.user.regex: invalid regular expression") })
+            #expect(
+                lines.contains {
+                    $0.hasPrefix("test.yaml:3:") && $0.contains("fixture #1 \"a\": match.user.regex: invalid regular expression")
+                })
             #expect(lines.contains { $0.contains("fixture #2 \"b\": match.user.threshold: must be between 0.0 and 1.0") })
             #expect(lines.contains { $0.contains("reply.colour: unknown key") })
             #expect(lines.contains { $0.hasPrefix("test.yaml:8:") && $0.contains("extra: unknown key") })

@@ -5,7 +5,7 @@ import LyrebirdPluginAPI
 import Testing
 
 #if canImport(FoundationNetworking)
-import FoundationNetworking
+    import FoundationNetworking
 #endif
 
 @Suite struct EmbeddingTests {
@@ -13,7 +13,8 @@ import FoundationNetworking
         var configuration = HostConfiguration()
         configuration.port = 0
         let host = try LyrebirdHost(configuration: configuration, providers: BuiltinProviders.all)
-        host.fixtures.add(Fixture(name: "code", match: .user(TextMatcher(.contains("ping"))), reply: .message(StaticReply(content: "pong"))))
+        host.fixtures.add(
+            Fixture(name: "code", match: .user(TextMatcher(.contains("ping"))), reply: .message(StaticReply(content: "pong"))))
         let url = try await host.start()
         #expect(url.port != nil && url.port != 0)
         #expect(host.url == url)

@@ -35,7 +35,8 @@ import Testing
     @Test func streamedReplyIsChunkedAndReassembles() async throws {
         let text = "A reply long enough to be cut into several pieces when it is streamed."
         let host = try makeHost("fixtures: [{reply: {content: \"\(text)\"}}]")
-        let (response, _) = try await chat(host, #"{"model":"m","stream":true,"stream_options":{"include_usage":true},"messages":[{"role":"user","content":"x"}]}"#)
+        let (response, _) = try await chat(
+            host, #"{"model":"m","stream":true,"stream_options":{"include_usage":true},"messages":[{"role":"user","content":"x"}]}"#)
         #expect(response.contentType == "text/event-stream")
         let chunks = try events(response)
         let pieces = chunks.compactMap { $0["choices"]?.arrayValue?.first?["delta"]?["content"]?.stringValue }

@@ -18,9 +18,11 @@ public struct ChatCompletionsProvider: Provider {
             writer.member("object", "chat.completion")
             writer.member("created", context.created)
             writer.member("model", context.model)
-            writer.member("choices", array: { writer in
-                for choice in reply.choices { Self.writeChoice(choice, into: &writer) }
-            })
+            writer.member(
+                "choices",
+                array: { writer in
+                    for choice in reply.choices { Self.writeChoice(choice, into: &writer) }
+                })
             writer.key("usage")
             Self.writeUsage(reply.usage, into: &writer)
             writer.member("service_tier", "default")
@@ -40,26 +42,32 @@ public struct ChatCompletionsProvider: Provider {
     private static func writeChoice(_ choice: CompletedReply.Choice, into writer: inout JSONWriter) {
         writer.object { writer in
             writer.member("index", choice.index)
-            writer.member("message", object: { writer in
-                writer.member("role", "assistant")
-                writer.member("content", choice.toolCalls.isEmpty || !choice.text.isEmpty ? choice.text : nil)
-                writer.nullMember("refusal")
-                writer.member("annotations", array: { _ in })
-                if !choice.toolCalls.isEmpty {
-                    writer.member("tool_calls", array: { writer in
-                        for call in choice.toolCalls {
-                            writer.object { writer in
-                                writer.member("id", call.id)
-                                writer.member("type", "function")
-                                writer.member("function", object: { writer in
-                                    writer.member("name", call.name)
-                                    writer.member("arguments", call.arguments)
-                                })
-                            }
-                        }
-                    })
-                }
-            })
+            writer.member(
+                "message",
+                object: { writer in
+                    writer.member("role", "assistant")
+                    writer.member("content", choice.toolCalls.isEmpty || !choice.text.isEmpty ? choice.text : nil)
+                    writer.nullMember("refusal")
+                    writer.member("annotations", array: { _ in })
+                    if !choice.toolCalls.isEmpty {
+                        writer.member(
+                            "tool_calls",
+                            array: { writer in
+                                for call in choice.toolCalls {
+                                    writer.object { writer in
+                                        writer.member("id", call.id)
+                                        writer.member("type", "function")
+                                        writer.member(
+                                            "function",
+                                            object: { writer in
+                                                writer.member("name", call.name)
+                                                writer.member("arguments", call.arguments)
+                                            })
+                                    }
+                                }
+                            })
+                    }
+                })
             writer.nullMember("logprobs")
             writer.member("finish_reason", choice.finishReason.rawValue)
         }
@@ -70,16 +78,20 @@ public struct ChatCompletionsProvider: Provider {
             writer.member("prompt_tokens", usage.promptTokens)
             writer.member("completion_tokens", usage.completionTokens)
             writer.member("total_tokens", usage.totalTokens)
-            writer.member("prompt_tokens_details", object: { writer in
-                writer.member("cached_tokens", usage.cachedTokens)
-                writer.member("audio_tokens", 0)
-            })
-            writer.member("completion_tokens_details", object: { writer in
-                writer.member("reasoning_tokens", usage.reasoningTokens)
-                writer.member("audio_tokens", 0)
-                writer.member("accepted_prediction_tokens", 0)
-                writer.member("rejected_prediction_tokens", 0)
-            })
+            writer.member(
+                "prompt_tokens_details",
+                object: { writer in
+                    writer.member("cached_tokens", usage.cachedTokens)
+                    writer.member("audio_tokens", 0)
+                })
+            writer.member(
+                "completion_tokens_details",
+                object: { writer in
+                    writer.member("reasoning_tokens", usage.reasoningTokens)
+                    writer.member("audio_tokens", 0)
+                    writer.member("accepted_prediction_tokens", 0)
+                    writer.member("rejected_prediction_tokens", 0)
+                })
         }
     }
 }

@@ -24,7 +24,8 @@ enum ChatCompletionsRequestDecoder {
         var includeUsage = false
         if let options = try fields.object("stream_options") {
             guard stream else {
-                throw ReplyError.invalidParameter("stream_options", "The 'stream_options' parameter is only allowed when 'stream' is enabled.", code: "invalid_value")
+                throw ReplyError.invalidParameter(
+                    "stream_options", "The 'stream_options' parameter is only allowed when 'stream' is enabled.", code: "invalid_value")
             }
             if let flag = options["include_usage"], !flag.isNull {
                 includeUsage = try RequestFields.bool(flag, param: "stream_options.include_usage")
@@ -93,12 +94,16 @@ enum ChatCompletionsRequestDecoder {
             for (index, rawCall) in try RequestFields.array(rawCalls, param: "\(param).tool_calls").enumerated() {
                 let callParam = "\(param).tool_calls[\(index)]"
                 let call = try RequestFields.object(rawCall, param: callParam)
-                let function = try RequestFields.object(try RequestFields.required(call, "function", param: callParam), param: "\(callParam).function")
+                let function = try RequestFields.object(
+                    try RequestFields.required(call, "function", param: callParam), param: "\(callParam).function")
                 toolCalls.append(
                     ToolCall(
                         id: try RequestFields.string(try RequestFields.required(call, "id", param: callParam), param: "\(callParam).id"),
-                        name: try RequestFields.string(try RequestFields.required(function, "name", param: "\(callParam).function"), param: "\(callParam).function.name"),
-                        arguments: try RequestFields.string(function["arguments"] ?? .string("{}"), param: "\(callParam).function.arguments")
+                        name: try RequestFields.string(
+                            try RequestFields.required(function, "name", param: "\(callParam).function"),
+                            param: "\(callParam).function.name"),
+                        arguments: try RequestFields.string(
+                            function["arguments"] ?? .string("{}"), param: "\(callParam).function.arguments")
                     )
                 )
             }
@@ -106,7 +111,8 @@ enum ChatCompletionsRequestDecoder {
 
         var toolCallID: String?
         if role == .tool && roleName == "tool" {
-            toolCallID = try RequestFields.string(try RequestFields.required(object, "tool_call_id", param: param), param: "\(param).tool_call_id")
+            toolCallID = try RequestFields.string(
+                try RequestFields.required(object, "tool_call_id", param: param), param: "\(param).tool_call_id")
         }
         let name = try object["name"].flatMap { value throws(ReplyError) in
             value.isNull ? nil : try RequestFields.string(value, param: "\(param).name")
@@ -122,7 +128,9 @@ enum ChatCompletionsRequestDecoder {
             return .text(try RequestFields.string(try RequestFields.required(part, "text", param: param), param: "\(param).text"))
         case "image_url":
             let image = try RequestFields.object(try RequestFields.required(part, "image_url", param: param), param: "\(param).image_url")
-            return .image(url: try RequestFields.string(try RequestFields.required(image, "url", param: "\(param).image_url"), param: "\(param).image_url.url"))
+            return .image(
+                url: try RequestFields.string(
+                    try RequestFields.required(image, "url", param: "\(param).image_url"), param: "\(param).image_url.url"))
         case "input_audio", "file", "refusal":
             return .other(type: type, value: value)
         default:
@@ -139,15 +147,18 @@ enum ChatCompletionsRequestDecoder {
             let type = try RequestFields.string(tool["type"] ?? .string("function"), param: "\(param).type")
             switch type {
             case "function":
-                let function = try RequestFields.object(try RequestFields.required(tool, "function", param: param), param: "\(param).function")
-                let name = try RequestFields.string(try RequestFields.required(function, "name", param: "\(param).function"), param: "\(param).function.name")
+                let function = try RequestFields.object(
+                    try RequestFields.required(tool, "function", param: param), param: "\(param).function")
+                let name = try RequestFields.string(
+                    try RequestFields.required(function, "name", param: "\(param).function"), param: "\(param).function.name")
                 let description = try function["description"].flatMap { value throws(ReplyError) in
                     value.isNull ? nil : try RequestFields.string(value, param: "\(param).function.description")
                 }
                 tools.append(ToolDefinition(name: name, description: description, parameters: function["parameters"]))
             case "custom":
                 let custom = try RequestFields.object(try RequestFields.required(tool, "custom", param: param), param: "\(param).custom")
-                let name = try RequestFields.string(try RequestFields.required(custom, "name", param: "\(param).custom"), param: "\(param).custom.name")
+                let name = try RequestFields.string(
+                    try RequestFields.required(custom, "name", param: "\(param).custom"), param: "\(param).custom.name")
                 tools.append(ToolDefinition(name: name, description: custom["description"]?.stringValue))
             default:
                 throw RequestFields.invalidValue("\(param).type", type, supported: ["function", "custom"])
@@ -176,13 +187,16 @@ enum ChatCompletionsRequestDecoder {
 
     private static func decodeResponseFormat(_ fields: RequestFields) throws(ReplyError) -> ResponseFormat {
         guard let format = try fields.object("response_format") else { return .text }
-        let type = try RequestFields.string(try RequestFields.required(format, "type", param: "response_format"), param: "response_format.type")
+        let type = try RequestFields.string(
+            try RequestFields.required(format, "type", param: "response_format"), param: "response_format.type")
         switch type {
         case "text": return .text
         case "json_object": return .jsonObject
         case "json_schema":
-            let schema = try RequestFields.object(try RequestFields.required(format, "json_schema", param: "response_format"), param: "response_format.json_schema")
-            let name = try RequestFields.string(try RequestFields.required(schema, "name", param: "response_format.json_schema"), param: "response_format.json_schema.name")
+            let schema = try RequestFields.object(
+                try RequestFields.required(format, "json_schema", param: "response_format"), param: "response_format.json_schema")
+            let name = try RequestFields.string(
+                try RequestFields.required(schema, "name", param: "response_format.json_schema"), param: "response_format.json_schema.name")
             return .jsonSchema(name: name, schema: schema["schema"])
         default:
             throw RequestFields.invalidValue("response_format.type", type, supported: ["text", "json_object", "json_schema"])

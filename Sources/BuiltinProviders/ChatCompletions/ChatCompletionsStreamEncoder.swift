@@ -32,26 +32,32 @@ struct ChatCompletionsStreamEncoder: StreamEncoder {
             return chunk(choice: choice) { writer in writer.member("content", text) }
         case .toolCallStart(let index, let id, let name):
             return chunk(choice: choice, nullContent: true) { writer in
-                writer.member("tool_calls", array: { writer in
-                    writer.object { writer in
-                        writer.member("index", index)
-                        writer.member("id", id)
-                        writer.member("type", "function")
-                        writer.member("function", object: { writer in
-                            writer.member("name", name)
-                            writer.member("arguments", "")
-                        })
-                    }
-                })
+                writer.member(
+                    "tool_calls",
+                    array: { writer in
+                        writer.object { writer in
+                            writer.member("index", index)
+                            writer.member("id", id)
+                            writer.member("type", "function")
+                            writer.member(
+                                "function",
+                                object: { writer in
+                                    writer.member("name", name)
+                                    writer.member("arguments", "")
+                                })
+                        }
+                    })
             }
         case .toolCallArguments(let index, let fragment):
             return chunk(choice: choice) { writer in
-                writer.member("tool_calls", array: { writer in
-                    writer.object { writer in
-                        writer.member("index", index)
-                        writer.member("function", object: { writer in writer.member("arguments", fragment) })
-                    }
-                })
+                writer.member(
+                    "tool_calls",
+                    array: { writer in
+                        writer.object { writer in
+                            writer.member("index", index)
+                            writer.member("function", object: { writer in writer.member("arguments", fragment) })
+                        }
+                    })
             }
         case .finish(let reason):
             var bytes: [UInt8] = []
@@ -90,14 +96,16 @@ struct ChatCompletionsStreamEncoder: StreamEncoder {
         var writer = JSONWriter(reservingCapacity: 128)
         writer.object { writer in
             writer.member("index", choice)
-            writer.member("delta", object: { writer in
-                if firstForChoice {
-                    writer.member("role", "assistant")
-                    if nullContent { writer.nullMember("content") }
-                    writer.nullMember("refusal")
-                }
-                delta(&writer)
-            })
+            writer.member(
+                "delta",
+                object: { writer in
+                    if firstForChoice {
+                        writer.member("role", "assistant")
+                        if nullContent { writer.nullMember("content") }
+                        writer.nullMember("refusal")
+                    }
+                    delta(&writer)
+                })
             writer.nullMember("logprobs")
             writer.member("finish_reason", finishReason?.rawValue)
         }

@@ -18,12 +18,14 @@ enum OpenAIErrorEncoding {
     static func body(for error: ReplyError) -> [UInt8] {
         var writer = JSONWriter()
         writer.object { writer in
-            writer.member("error", object: { writer in
-                writer.member("message", error.message)
-                writer.member("type", error.type)
-                writer.member("param", error.param)
-                writer.member("code", error.code)
-            })
+            writer.member(
+                "error",
+                object: { writer in
+                    writer.member("message", error.message)
+                    writer.member("type", error.type)
+                    writer.member("param", error.param)
+                    writer.member("code", error.code)
+                })
         }
         return writer.bytes
     }

@@ -97,7 +97,8 @@ struct ConfigDecoder {
             case "stream_chunk_characters":
                 if let size = integer(value, path: path, range: 1...1_000_000) { configuration.streamChunkCharacters = size }
             default:
-                report(keyNode, key: path, "unknown key (expected host, port, strict, max_body_bytes, default_reply, stream_chunk_characters)")
+                report(
+                    keyNode, key: path, "unknown key (expected host, port, strict, max_body_bytes, default_reply, stream_chunk_characters)")
             }
         }
     }
@@ -141,7 +142,8 @@ struct ConfigDecoder {
         for fixture in fixtures {
             guard let name = fixture.name else { continue }
             if !seen.insert(name).inserted {
-                problems.append(ConfigProblem(file: file, key: "name", message: "fixture name \(name.debugDescription) is used more than once"))
+                problems.append(
+                    ConfigProblem(file: file, key: "name", message: "fixture name \(name.debugDescription) is used more than once"))
             }
         }
     }
@@ -273,7 +275,10 @@ struct ConfigDecoder {
                     if let reason = FinishReason(rawValue: text) {
                         staticReply.finishReason = reason
                     } else {
-                        report(value, key: keyPath, "unknown finish reason \(text.debugDescription) (expected \(FinishReason.allCases.map(\.rawValue).joined(separator: ", ")))")
+                        report(
+                            value, key: keyPath,
+                            "unknown finish reason \(text.debugDescription) (expected \(FinishReason.allCases.map(\.rawValue).joined(separator: ", ")))"
+                        )
                     }
                 }
             case "usage":
@@ -325,7 +330,9 @@ struct ConfigDecoder {
                 case "arguments":
                     if value.scalar != nil, let text = value.string {
                         guard (try? JSONValue.parse(text)) != nil else {
-                            report(value, key: "\(itemPath).arguments", "a string must hold JSON text; give a mapping for structured arguments")
+                            report(
+                                value, key: "\(itemPath).arguments", "a string must hold JSON text; give a mapping for structured arguments"
+                            )
                             continue
                         }
                         arguments = text
@@ -359,7 +366,10 @@ struct ConfigDecoder {
             case "completion_tokens": usage.completionTokens = count
             case "cached_tokens": usage.cachedTokens = count
             case "reasoning_tokens": usage.reasoningTokens = count
-            default: report(keyNode, key: "\(path).\(key)", "unknown key (expected prompt_tokens, completion_tokens, cached_tokens, reasoning_tokens)")
+            default:
+                report(
+                    keyNode, key: "\(path).\(key)",
+                    "unknown key (expected prompt_tokens, completion_tokens, cached_tokens, reasoning_tokens)")
             }
         }
         return usage

@@ -23,7 +23,9 @@ extension HostConfiguration {
         do {
             text = try String(contentsOfFile: path, encoding: .utf8)
         } catch {
-            throw ConfigurationError(problems: [ConfigProblem(file: path, key: "", message: "cannot read the file: \(error.localizedDescription)")])
+            throw ConfigurationError(problems: [
+                ConfigProblem(file: path, key: "", message: "cannot read the file: \(error.localizedDescription)")
+            ])
         }
         var decoder = ConfigDecoder(file: path)
         decoder.decodeDocument(text, into: &self)

@@ -141,7 +141,9 @@ struct Pipeline: Sendable {
             case .error(let error): return (fixture.id, .error(error))
             case .responder(let name, let parameters):
                 guard let responder = responders[name] else {
-                    let error = ReplyError(status: 500, message: "\(fixture.label) names responder \(name.debugDescription), which is not loaded", type: "server_error")
+                    let error = ReplyError(
+                        status: 500, message: "\(fixture.label) names responder \(name.debugDescription), which is not loaded",
+                        type: "server_error")
                     return (fixture.id, .error(error))
                 }
                 return (fixture.id, .responder(responder, parameters: parameters))

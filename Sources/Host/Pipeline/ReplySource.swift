@@ -22,7 +22,9 @@ enum ReplySource: Sendable {
                 await channel.emit(.error(error))
             } catch {
                 await channel.emit(
-                    .error(ReplyError(status: 500, message: "responder \(responder.name.debugDescription) failed: \(error)", type: "server_error"))
+                    .error(
+                        ReplyError(
+                            status: 500, message: "responder \(responder.name.debugDescription) failed: \(error)", type: "server_error"))
                 )
             }
         }

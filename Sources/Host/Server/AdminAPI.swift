@@ -43,15 +43,17 @@ struct AdminAPI: Sendable {
         case .listFixtures:
             return Self.json { writer in
                 writer.member("object", "list")
-                writer.member("data", array: { writer in
-                    for fixture in fixtures.all {
-                        writer.object { writer in
-                            writer.member("id", fixture.id)
-                            writer.member("name", fixture.name)
-                            writer.member("priority", fixture.priority)
+                writer.member(
+                    "data",
+                    array: { writer in
+                        for fixture in fixtures.all {
+                            writer.object { writer in
+                                writer.member("id", fixture.id)
+                                writer.member("name", fixture.name)
+                                writer.member("priority", fixture.priority)
+                            }
                         }
-                    }
-                })
+                    })
             }
         case .addFixture:
             let text = String(decoding: request.body, as: UTF8.self)
@@ -68,7 +70,10 @@ struct AdminAPI: Sendable {
         case .deleteFixture:
             let id = parameters["id"] ?? ""
             guard fixtures.remove(id: id) else {
-                return Self.errorResponse(ReplyError(status: 404, message: "No fixture with id \(id.debugDescription).", type: "invalid_request_error", code: "fixture_not_found"))
+                return Self.errorResponse(
+                    ReplyError(
+                        status: 404, message: "No fixture with id \(id.debugDescription).", type: "invalid_request_error",
+                        code: "fixture_not_found"))
             }
             return Self.json { writer in
                 writer.member("id", id)
@@ -78,23 +83,25 @@ struct AdminAPI: Sendable {
         case .journal:
             return Self.json { writer in
                 writer.member("object", "list")
-                writer.member("data", array: { writer in
-                    for entry in journal.all {
-                        writer.object { writer in
-                            writer.member("request_id", entry.requestID)
-                            writer.member("time", entry.time)
-                            writer.member("method", entry.method)
-                            writer.member("path", entry.path)
-                            writer.member("operation", entry.operation)
-                            writer.member("model", entry.model)
-                            writer.member("source", entry.source)
-                            writer.member("status", entry.status)
-                            writer.member("streamed", entry.streamed)
-                            writer.member("error", entry.error)
-                            writer.member("duration_ms", entry.durationMilliseconds)
+                writer.member(
+                    "data",
+                    array: { writer in
+                        for entry in journal.all {
+                            writer.object { writer in
+                                writer.member("request_id", entry.requestID)
+                                writer.member("time", entry.time)
+                                writer.member("method", entry.method)
+                                writer.member("path", entry.path)
+                                writer.member("operation", entry.operation)
+                                writer.member("model", entry.model)
+                                writer.member("source", entry.source)
+                                writer.member("status", entry.status)
+                                writer.member("streamed", entry.streamed)
+                                writer.member("error", entry.error)
+                                writer.member("duration_ms", entry.durationMilliseconds)
+                            }
                         }
-                    }
-                })
+                    })
             }
         }
     }
@@ -108,12 +115,14 @@ struct AdminAPI: Sendable {
     /// The host's own error shape, which is OpenAI's.
     static func errorResponse(_ error: ReplyError) -> WireResponse {
         json(status: error.status) { writer in
-            writer.member("error", object: { writer in
-                writer.member("message", error.message)
-                writer.member("type", error.type)
-                writer.member("param", error.param)
-                writer.member("code", error.code)
-            })
+            writer.member(
+                "error",
+                object: { writer in
+                    writer.member("message", error.message)
+                    writer.member("type", error.type)
+                    writer.member("param", error.param)
+                    writer.member("code", error.code)
+                })
         }
     }
 }

@@ -30,7 +30,8 @@ struct HostResponder: HTTPResponder {
     private func route(_ request: Request, requestID: String) async -> Response {
         let path = request.uri.path
         guard let method = HTTPMethodName(rawValue: request.method.rawValue) else {
-            let error = ReplyError(status: 405, message: "Method \(request.method.rawValue) is not supported.", type: "invalid_request_error")
+            let error = ReplyError(
+                status: 405, message: "Method \(request.method.rawValue) is not supported.", type: "invalid_request_error")
             return Self.response(errorResponse(error, near: path, requestID: requestID))
         }
         let body: [UInt8]
@@ -38,7 +39,9 @@ struct HostResponder: HTTPResponder {
             var buffer = try await request.body.collect(upTo: maxBodyBytes)
             body = buffer.readBytes(length: buffer.readableBytes) ?? []
         } catch {
-            let reply = ReplyError(status: 413, message: "The request body is larger than the limit of \(maxBodyBytes) bytes.", type: "invalid_request_error", code: "request_too_large")
+            let reply = ReplyError(
+                status: 413, message: "The request body is larger than the limit of \(maxBodyBytes) bytes.", type: "invalid_request_error",
+                code: "request_too_large")
             return Self.response(errorResponse(reply, near: path, requestID: requestID))
         }
         let wire = WireRequest(
@@ -68,11 +71,15 @@ struct HostResponder: HTTPResponder {
     func handle(_ wire: WireRequest, requestID: String) async -> Pipeline.Outcome {
         switch routes.lookup(wire.method, wire.path) {
         case .notFound:
-            let error = ReplyError(status: 404, message: "Unknown request URL: \(wire.method.rawValue) \(wire.path). Please check the URL.", type: "invalid_request_error", code: "unknown_url")
+            let error = ReplyError(
+                status: 404, message: "Unknown request URL: \(wire.method.rawValue) \(wire.path). Please check the URL.",
+                type: "invalid_request_error", code: "unknown_url")
             return .whole(errorResponse(error, near: wire.path, requestID: requestID))
         case .methodNotAllowed(let allowed):
             let names = allowed.map(\.rawValue).joined(separator: ", ")
-            let error = ReplyError(status: 405, message: "Method \(wire.method.rawValue) is not allowed for \(wire.path); use \(names).", type: "invalid_request_error", code: "method_not_allowed")
+            let error = ReplyError(
+                status: 405, message: "Method \(wire.method.rawValue) is not allowed for \(wire.path); use \(names).",
+                type: "invalid_request_error", code: "method_not_allowed")
             var response = errorResponse(error, near: wire.path, requestID: requestID)
             response.headers.append(Header(name: "allow", value: names))
             return .whole(response)
@@ -86,7 +93,9 @@ struct HostResponder: HTTPResponder {
     /// An error in the shape of the provider whose routes lie nearest to `path`, or in the
     /// OpenAI shape when no provider is near.
     private func errorResponse(_ error: ReplyError, near path: String, requestID: String) -> WireResponse {
-        let context = ReplyContext(requestID: requestID, idSuffix: Identifiers.alphanumeric(24), created: Int(Date().timeIntervalSince1970), model: "", systemFingerprint: "", promptTokens: 0)
+        let context = ReplyContext(
+            requestID: requestID, idSuffix: Identifiers.alphanumeric(24), created: Int(Date().timeIntervalSince1970), model: "",
+            systemFingerprint: "", promptTokens: 0)
         if let provider = nearestProvider(to: path) {
             return provider.encode(error, for: nil, context: context)
         }

@@ -56,7 +56,8 @@ public final class LyrebirdHost: Sendable {
         var respondersByName: [String: any Responder] = [:]
         for responder in responders {
             if respondersByName[responder.name] != nil {
-                problems.append(ConfigProblem(file: file, key: "responders", message: "two responders are named \(responder.name.debugDescription)"))
+                problems.append(
+                    ConfigProblem(file: file, key: "responders", message: "two responders are named \(responder.name.debugDescription)"))
             }
             respondersByName[responder.name] = responder
         }
@@ -64,7 +65,9 @@ public final class LyrebirdHost: Sendable {
             if case .responder(let name, _) = fixture.reply, respondersByName[name] == nil {
                 let known = respondersByName.keys.sorted().joined(separator: ", ")
                 problems.append(
-                    ConfigProblem(file: file, fixture: fixture.label, key: "reply.responder", message: "no responder named \(name.debugDescription) is loaded (loaded: \(known.isEmpty ? "none" : known))")
+                    ConfigProblem(
+                        file: file, fixture: fixture.label, key: "reply.responder",
+                        message: "no responder named \(name.debugDescription) is loaded (loaded: \(known.isEmpty ? "none" : known))")
                 )
             }
         }
@@ -75,7 +78,12 @@ public final class LyrebirdHost: Sendable {
         }
         for provider in providers {
             for route in provider.routes where !routes.add(route.method, route.path, .provider(provider, route)) {
-                problems.append(ConfigProblem(file: file, key: "providers", message: "provider \(provider.name.debugDescription) claims \(route.method.rawValue) \(route.path), which is already taken"))
+                problems.append(
+                    ConfigProblem(
+                        file: file, key: "providers",
+                        message:
+                            "provider \(provider.name.debugDescription) claims \(route.method.rawValue) \(route.path), which is already taken"
+                    ))
             }
         }
         if !problems.isEmpty { throw ConfigurationError(problems: problems) }
@@ -139,7 +147,9 @@ public final class LyrebirdHost: Sendable {
         let requestID = Identifiers.requestID()
         var response: WireResponse
         if request.body.count > configuration.maxBodyBytes {
-            let error = ReplyError(status: 413, message: "The request body is larger than the limit of \(configuration.maxBodyBytes) bytes.", type: "invalid_request_error", code: "request_too_large")
+            let error = ReplyError(
+                status: 413, message: "The request body is larger than the limit of \(configuration.maxBodyBytes) bytes.",
+                type: "invalid_request_error", code: "request_too_large")
             response = AdminAPI.errorResponse(error)
         } else {
             switch await responder.handle(request, requestID: requestID) {
@@ -157,10 +167,12 @@ public final class LyrebirdHost: Sendable {
 
     /// Stops listening after in-flight requests finish.
     public func stop() async {
-        guard let state = running.withLock({ state -> RunState? in
-            defer { state = nil }
-            return state
-        }) else { return }
+        guard
+            let state = running.withLock({ state -> RunState? in
+                defer { state = nil }
+                return state
+            })
+        else { return }
         await state.group.triggerGracefulShutdown()
         _ = try? await state.task.value
     }

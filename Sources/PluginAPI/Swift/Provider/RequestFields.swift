@@ -19,7 +19,8 @@ public struct RequestFields: Sendable {
             )
         }
         guard case .object(let members) = value else {
-            throw ReplyError.invalidParameter(nil, "The request body must be a JSON object, but got \(value.typeName) instead.", code: "invalid_json")
+            throw ReplyError.invalidParameter(
+                nil, "The request body must be a JSON object, but got \(value.typeName) instead.", code: "invalid_json")
         }
         self.body = value
         self.members = members
@@ -101,9 +102,11 @@ public struct RequestFields: Sendable {
     public static func integer(_ value: JSONValue, param: String, in range: ClosedRange<Int>) throws(ReplyError) -> Int {
         guard let number = value.intValue, value.boolValue == nil else { throw wrongType(param, expected: "an integer", got: value) }
         guard range.contains(number) else {
-            let bound = number < range.lowerBound
+            let bound =
+                number < range.lowerBound
                 ? "Expected a value >= \(range.lowerBound)" : "Expected a value <= \(range.upperBound)"
-            throw ReplyError.invalidParameter(param, "Invalid '\(param)': integer \(number) is out of range. \(bound).", code: "invalid_value")
+            throw ReplyError.invalidParameter(
+                param, "Invalid '\(param)': integer \(number) is out of range. \(bound).", code: "invalid_value")
         }
         return number
     }
