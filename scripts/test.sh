@@ -4,6 +4,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ./scripts/setup.sh
+swift format lint --strict --recursive Sources Tests $([ -d Plugins ] && echo Plugins)
 swift build
 swift test
 LYREBIRD_BIN="$(swift build --show-bin-path)/lyrebird" python3 -m pytest -q Tests/conformance
