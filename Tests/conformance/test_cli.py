@@ -161,3 +161,25 @@ def test_journal_records_requests():
         assert entries[1]["operation"] is None and "could not parse" in entries[1]["error"]
     finally:
         server.stop()
+
+
+def test_retry_after_invites_sdk_retries(tmp_path):
+    config = tmp_path / "retry.yaml"
+    config.write_text(
+        "fixtures:\n"
+        "  - match: {user: flaky}\n"
+        "    reply: {error: {status: 503, message: busy, retry_after_ms: 10}}\n"
+        "  - match: {user: final}\n"
+        "    reply: {error: {status: 503, message: busy}}\n"
+    )
+    server = Server(["--config", str(config)])
+    try:
+        client = openai.OpenAI(base_url=server.base_url, api_key="k", max_retries=2)
+        with pytest.raises(openai.InternalServerError):
+            client.chat.completions.create(model="m", messages=[{"role": "user", "content": "flaky"}])
+        assert len(httpx.get(server.url + "/journal").json()["data"]) == 3
+        with pytest.raises(openai.InternalServerError):
+            client.chat.completions.create(model="m", messages=[{"role": "user", "content": "final"}])
+        assert len(httpx.get(server.url + "/journal").json()["data"]) == 4
+    finally:
+        server.stop()
