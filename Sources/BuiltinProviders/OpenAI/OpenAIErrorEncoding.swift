@@ -16,17 +16,6 @@ enum OpenAIErrorEncoding {
 
     /// The error object alone, wrapped in `{"error": ...}`: also what a stream sends mid-way.
     static func body(for error: ReplyError) -> [UInt8] {
-        var writer = JSONWriter()
-        writer.object { writer in
-            writer.member(
-                "error",
-                object: { writer in
-                    writer.member("message", error.message)
-                    writer.member("type", error.type)
-                    writer.member("param", error.param)
-                    writer.member("code", error.code)
-                })
-        }
-        return writer.bytes
+        error.openAIShapeBody
     }
 }

@@ -114,15 +114,6 @@ struct AdminAPI: Sendable {
 
     /// The host's own error shape, which is OpenAI's.
     static func errorResponse(_ error: ReplyError) -> WireResponse {
-        json(status: error.status) { writer in
-            writer.member(
-                "error",
-                object: { writer in
-                    writer.member("message", error.message)
-                    writer.member("type", error.type)
-                    writer.member("param", error.param)
-                    writer.member("code", error.code)
-                })
-        }
+        WireResponse(status: error.status, body: error.openAIShapeBody)
     }
 }
