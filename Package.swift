@@ -9,6 +9,9 @@ let package = Package(
         .library(name: "LyrebirdHost", targets: ["LyrebirdHost"]),
         .library(name: "LyrebirdBuiltinProviders", targets: ["LyrebirdBuiltinProviders"]),
         .executable(name: "lyrebird", targets: ["LyrebirdCommand"]),
+        // Plugins shipped as separate shared libraries, loaded by the host at run time.
+        .library(name: "LyrebirdAnthropic", type: .dynamic, targets: ["LyrebirdAnthropicPlugin"]),
+        .library(name: "LyrebirdWordStats", type: .dynamic, targets: ["LyrebirdWordStatsPlugin"]),
     ],
     dependencies: [
         .package(url: "https://github.com/hummingbird-project/hummingbird.git", from: "2.28.1"),
@@ -21,13 +24,19 @@ let package = Package(
     ],
     targets: [
         .target(
+            name: "CLyrebirdPlugin",
+            path: "Sources/PluginAPI/C"
+        ),
+        .target(
             name: "LyrebirdPluginAPI",
+            dependencies: ["CLyrebirdPlugin"],
             path: "Sources/PluginAPI/Swift"
         ),
         .target(
             name: "LyrebirdHost",
             dependencies: [
                 "LyrebirdPluginAPI",
+                "CLyrebirdPlugin",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Yams", package: "Yams"),
@@ -52,6 +61,21 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
             ],
             path: "Sources/lyrebird"
+        ),
+        .target(
+            name: "LyrebirdAnthropicPlugin",
+            dependencies: ["LyrebirdPluginAPI"],
+            path: "Plugins/AnthropicMessages"
+        ),
+        .target(
+            name: "LyrebirdWordStatsPlugin",
+            dependencies: ["CLyrebirdPlugin"],
+            path: "Plugins/WordStats"
+        ),
+        .testTarget(
+            name: "LyrebirdPluginTests",
+            dependencies: ["LyrebirdHost", "LyrebirdBuiltinProviders", "LyrebirdPluginAPI", "CLyrebirdPlugin"],
+            path: "Tests/LyrebirdPluginTests"
         ),
         .testTarget(
             name: "LyrebirdHostTests",

@@ -7,7 +7,7 @@ struct Lyrebird: AsyncParsableCommand {
         commandName: "lyrebird",
         abstract: "A mock server for LLM provider APIs.",
         version: LyrebirdHost.version,
-        subcommands: [Serve.self, Validate.self],
+        subcommands: [Serve.self, Validate.self, Plugins.self],
         defaultSubcommand: Serve.self
     )
 }

@@ -19,6 +19,8 @@ struct Serve: AsyncParsableCommand {
     @Flag(name: .long, help: "Answer requests that match no fixture with an error instead of the default reply.")
     var strict = false
 
+    @OptionGroup var plugins: PluginOptions
+
     @Option(name: .long, help: "Log level: trace, debug, info, notice, warning, error or critical.")
     var logLevel: String = "info"
 
@@ -39,9 +41,14 @@ struct Serve: AsyncParsableCommand {
         var logger = Logger(label: "lyrebird")
         logger.logLevel = Logger.Level(rawValue: logLevel) ?? .info
 
+        let loaded = try plugins.load(configuration, logger: logger)
+        for plugin in loaded { logger.info("loaded \(plugin.summary)") }
+
         let server: LyrebirdHost
         do {
-            server = try LyrebirdHost(configuration: configuration, providers: BuiltinProviders.all, logger: logger)
+            server = try LyrebirdHost(
+                configuration: configuration, providers: BuiltinProviders.all + loaded.flatMap(\.providers),
+                responders: loaded.flatMap(\.responders), logger: logger)
         } catch {
             printError(error.description)
             throw ExitCode.failure

@@ -35,8 +35,10 @@ struct ConfigDecoder {
                 }
             case "settings":
                 decodeSettings(value, into: &configuration)
+            case "plugins":
+                configuration.plugins += decodePlugins(value)
             default:
-                report(keyNode, key: key, "unknown key (expected fixtures or settings)")
+                report(keyNode, key: key, "unknown key (expected fixtures, settings or plugins)")
             }
         }
         checkUniqueNames(configuration.fixtures)
@@ -408,7 +410,7 @@ struct ConfigDecoder {
 
     // MARK: Scalars
 
-    private mutating func string(_ node: Node, path: String) -> String? {
+    mutating func string(_ node: Node, path: String) -> String? {
         guard node.scalar != nil, let text = node.string else {
             report(node, key: path, "must be a string")
             return nil
@@ -450,7 +452,7 @@ struct ConfigDecoder {
     }
 
     /// Converts a YAML node to JSON, keeping the types YAML resolved.
-    private func jsonValue(_ node: Node) -> JSONValue {
+    func jsonValue(_ node: Node) -> JSONValue {
         switch node {
         case .mapping(let mapping):
             var members: [String: JSONValue] = [:]
@@ -471,7 +473,7 @@ struct ConfigDecoder {
         }
     }
 
-    private mutating func report(_ node: Node, key: String, _ message: String) {
+    mutating func report(_ node: Node, key: String, _ message: String) {
         problems.append(
             ConfigProblem(file: file, line: node.mark?.line, column: node.mark?.column, fixture: currentFixture, key: key, message: message)
         )

@@ -19,6 +19,8 @@ public struct HostConfiguration: Sendable {
     public var streamChunkCharacters: Int = 16
     /// The fixtures, in file order.
     public var fixtures: [Fixture] = []
+    /// Native plugins to load at start (`plugins:` in a config file), paths already resolved.
+    public var plugins: [PluginSpec] = []
     /// The file the configuration came from, if any; relative paths inside it resolve from its folder.
     public var sourceFile: String?
 

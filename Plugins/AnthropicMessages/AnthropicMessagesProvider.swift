@@ -1,0 +1,44 @@
+import LyrebirdPluginAPI
+
+/// Anthropic's Messages API: `POST /v1/messages`, whole or streamed, and
+/// `POST /v1/messages/count_tokens`.
+public struct AnthropicMessagesProvider: Provider {
+    /// The operation names the routes give canonical requests.
+    static let messagesOperation = "messages"
+    static let countTokensOperation = "messages.count_tokens"
+
+    public let name = "anthropic.messages"
+    public let routes = [
+        ProviderRoute(method: .post, path: "/v1/messages", operation: messagesOperation),
+        ProviderRoute(method: .post, path: "/v1/messages/count_tokens", operation: countTokensOperation, transports: [.http]),
+    ]
+
+    public init() {}
+
+    public func decode(_ request: WireRequest, route: ProviderRoute) throws(ReplyError) -> CanonicalRequest {
+        try AnthropicRequestDecoder.decode(request, operation: route.operation, countOnly: route.operation == Self.countTokensOperation)
+    }
+
+    public func encode(_ reply: CompletedReply, for request: CanonicalRequest, context: ReplyContext) -> WireResponse {
+        var writer = JSONWriter(reservingCapacity: 512)
+        if request.operation == Self.countTokensOperation {
+            writer.object { writer in writer.member("input_tokens", context.promptTokens) }
+        } else {
+            let choice = reply.choices.first ?? CompletedReply.Choice(index: 0)
+            AnthropicMessageWriter.writeMessage(
+                into: &writer, id: AnthropicMessageWriter.messageID(context), model: context.model,
+                write: { writer in AnthropicMessageWriter.writeContent(of: choice, into: &writer) },
+                stopReason: AnthropicMessageWriter.stopReason(choice.finishReason),
+                usage: { writer in AnthropicMessageWriter.writeUsage(reply.usage, into: &writer) })
+        }
+        return WireResponse(status: 200, headers: [Header(name: "request-id", value: context.requestID)], body: writer.bytes)
+    }
+
+    public func makeStreamEncoder(for request: CanonicalRequest, context: ReplyContext) -> any StreamEncoder {
+        AnthropicStreamEncoder(context: context)
+    }
+
+    public func encode(_ error: ReplyError, for request: CanonicalRequest?, context: ReplyContext) -> WireResponse {
+        AnthropicErrorEncoding.response(for: error, requestID: context.requestID)
+    }
+}

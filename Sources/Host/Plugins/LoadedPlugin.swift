@@ -1,0 +1,28 @@
+import LyrebirdPluginAPI
+
+/// A plugin the host loaded, and what it registered.
+public struct LoadedPlugin: Sendable {
+    /// The library file.
+    public let file: String
+    /// The name and version the plugin gave.
+    public let name: String
+    public let version: String
+    /// The plugin ABI the plugin was built against, as `major.minor`.
+    public let abiVersion: String
+    public let providers: [any Provider]
+    public let responders: [any Responder]
+
+    /// One line for logs: what the plugin is and what it registered.
+    public var summary: String {
+        var parts: [String] = []
+        for provider in providers {
+            let routes = provider.routes.map { "\($0.method.rawValue) \($0.path)" }.joined(separator: ", ")
+            parts.append("provider \(provider.name.debugDescription) (\(routes))")
+        }
+        for responder in responders {
+            parts.append("responder \(responder.name.debugDescription)")
+        }
+        let registered = parts.isEmpty ? "nothing" : parts.joined(separator: "; ")
+        return "plugin \(name) \(version) (ABI \(abiVersion)) from \(file): \(registered)"
+    }
+}

@@ -1,0 +1,19 @@
+/// Why a plugin could not be loaded. Its description names the file and both ABI versions.
+public struct PluginLoadError: Error, Sendable, CustomStringConvertible {
+    /// The library file (or the folder or path as given, when no file was reached).
+    public var file: String
+    /// What went wrong.
+    public var message: String
+    /// The ABI the plugin declared, when it got as far as declaring one.
+    public var pluginABIVersion: String?
+
+    public init(file: String, message: String, pluginABIVersion: String? = nil) {
+        self.file = file
+        self.message = message
+        self.pluginABIVersion = pluginABIVersion
+    }
+
+    public var description: String {
+        "plugin \(file): \(message) (host plugin ABI \(PluginLoader.hostABIVersion), plugin ABI \(pluginABIVersion ?? "unknown"))"
+    }
+}

@@ -1,0 +1,86 @@
+import CLyrebirdPlugin
+import LyrebirdPluginAPI
+
+/// A stream encoder that lives in a plugin. The stream state is the plugin's; the host closes
+/// it when the last copy of this encoder goes away.
+struct PluginStreamEncoder: StreamEncoder {
+    let contentType: String
+    private let stream: PluginStreamHandle?
+    private var startBytes: [UInt8]
+
+    init(table: PluginProviderTable, providerName: String, request: CanonicalRequest, context: ReplyContext) {
+        let functions = table.table
+        var handle: UnsafeMutableRawPointer?
+        var contentTypeOut = lyrebird_buffer(data: nil, length: 0)
+        var startOut = lyrebird_buffer(data: nil, length: 0)
+        let status = PluginBytes.lend(PluginJSON.requestBytes(request)) { request in
+            PluginBytes.lend(PluginJSON.encode(context)) { context in
+                functions.stream_open(functions.context, request, context, &handle, &contentTypeOut, &startOut)
+            }
+        }
+        let contentType = PluginBytes.take(&contentTypeOut)
+        startBytes = PluginBytes.take(&startOut)
+        self.contentType = contentType.isEmpty ? "text/event-stream" : String(decoding: contentType, as: UTF8.self)
+        if status == LYREBIRD_OK, let handle {
+            stream = PluginStreamHandle(handle, table: table, providerName: providerName)
+        } else {
+            // The stream then carries nothing and the client sees it end early; the log says why.
+            table.registration.log(level: LYREBIRD_LOG_ERROR, "provider \(providerName.debugDescription): stream_open failed with status \(status)")
+            stream = nil
+        }
+    }
+
+    mutating func start() -> [UInt8] {
+        defer { startBytes = [] }
+        return startBytes
+    }
+
+    mutating func encode(_ event: ReplyEvent, choice: Int) -> [UInt8] {
+        stream?.encode(event, choice: choice) ?? []
+    }
+
+    mutating func finish() -> [UInt8] {
+        stream?.finish() ?? []
+    }
+}
+
+/// One open plugin stream. The pipeline uses an encoder from one task at a time, which is what
+/// the header promises the plugin.
+final class PluginStreamHandle: @unchecked Sendable {
+    // @unchecked: `handle` is only used by one task at a time (see above) and closed once, in deinit.
+    private let handle: UnsafeMutableRawPointer
+    private let table: PluginProviderTable
+    private let providerName: String
+
+    init(_ handle: UnsafeMutableRawPointer, table: PluginProviderTable, providerName: String) {
+        self.handle = handle
+        self.table = table
+        self.providerName = providerName
+    }
+
+    func encode(_ event: ReplyEvent, choice: Int) -> [UInt8] {
+        var out = lyrebird_buffer(data: nil, length: 0)
+        let status = PluginBytes.lend(PluginJSON.encode(event)) { event in
+            table.table.stream_encode(handle, event, UInt32(clamping: choice), &out)
+        }
+        return checked(status, "stream_encode", PluginBytes.take(&out))
+    }
+
+    func finish() -> [UInt8] {
+        var out = lyrebird_buffer(data: nil, length: 0)
+        let status = table.table.stream_finish(handle, &out)
+        return checked(status, "stream_finish", PluginBytes.take(&out))
+    }
+
+    private func checked(_ status: Int32, _ call: String, _ bytes: [UInt8]) -> [UInt8] {
+        guard status == LYREBIRD_OK else {
+            table.registration.log(level: LYREBIRD_LOG_ERROR, "provider \(providerName.debugDescription): \(call) failed with status \(status)")
+            return []
+        }
+        return bytes
+    }
+
+    deinit {
+        table.table.stream_close(handle)
+    }
+}

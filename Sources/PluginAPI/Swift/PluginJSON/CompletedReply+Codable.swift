@@ -1,0 +1,50 @@
+/// The stable JSON form of a completed reply, as it crosses the plugin ABI:
+///
+/// ```json
+/// {"choices": [{"index": 0, "text": "Hi", "tool_calls": [{"id": "call_1", "name": "f", "arguments": "{}"}],
+///               "finish_reason": "stop"}],
+///  "usage": {"prompt_tokens": 3, "completion_tokens": 1, "cached_tokens": 0, "reasoning_tokens": 0}}
+/// ```
+extension CompletedReply: Codable {
+    enum CodingKeys: String, CodingKey {
+        case choices, usage
+    }
+
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        self.init(
+            choices: try container.decode([Choice].self, forKey: .choices),
+            usage: try container.decode(Usage.self, forKey: .usage))
+    }
+
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.container(keyedBy: CodingKeys.self)
+        try container.encode(choices, forKey: .choices)
+        try container.encode(usage, forKey: .usage)
+    }
+}
+
+extension CompletedReply.Choice: Codable {
+    enum CodingKeys: String, CodingKey {
+        case index, text
+        case toolCalls = "tool_calls"
+        case finishReason = "finish_reason"
+    }
+
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        self.init(
+            index: try container.decodeIfPresent(Int.self, forKey: .index) ?? 0,
+            text: try container.decodeIfPresent(String.self, forKey: .text) ?? "",
+            toolCalls: try container.decodeIfPresent([ToolCall].self, forKey: .toolCalls) ?? [],
+            finishReason: try container.decodeIfPresent(FinishReason.self, forKey: .finishReason) ?? .stop)
+    }
+
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.container(keyedBy: CodingKeys.self)
+        try container.encode(index, forKey: .index)
+        try container.encode(text, forKey: .text)
+        try container.encode(toolCalls, forKey: .toolCalls)
+        try container.encode(finishReason, forKey: .finishReason)
+    }
+}

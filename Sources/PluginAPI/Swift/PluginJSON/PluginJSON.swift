@@ -1,0 +1,61 @@
+import Foundation
+
+/// Encodes and decodes the JSON that crosses the plugin ABI. Host and plugins use the same
+/// forms, so a value written on one side always reads on the other.
+public enum PluginJSON {
+    /// `value` as compact UTF-8 JSON.
+    ///
+    /// Canonical values always encode; a value that cannot (a non-finite number inside a
+    /// `JSONValue`) becomes `null` rather than stopping a reply.
+    public static func encode(_ value: some Encodable) -> [UInt8] {
+        guard let data = try? JSONEncoder().encode(value) else { return Array("null".utf8) }
+        return Array(data)
+    }
+
+    /// Decodes `type` from UTF-8 JSON bytes.
+    ///
+    /// - Throws: `PluginJSONError` with a message that names what was wrong.
+    public static func decode<Value: Decodable>(_ type: Value.Type, from bytes: some Collection<UInt8>) throws(PluginJSONError) -> Value {
+        do {
+            return try JSONDecoder().decode(type, from: Data(bytes))
+        } catch let DecodingError.keyNotFound(key, context) {
+            throw PluginJSONError(message: "missing \(path(context.codingPath + [key]))")
+        } catch let DecodingError.typeMismatch(_, context), let DecodingError.valueNotFound(_, context) {
+            throw PluginJSONError(message: "wrong type at \(path(context.codingPath)): \(context.debugDescription)")
+        } catch let DecodingError.dataCorrupted(context) {
+            throw PluginJSONError(message: "\(context.debugDescription) at \(path(context.codingPath))")
+        } catch {
+            throw PluginJSONError(message: "\(error)")
+        }
+    }
+
+    /// A canonical request as plugins receive it: its `Codable` form plus two read-only
+    /// conveniences, `last_user_text` and `system_text`, so that a plugin written in C can find
+    /// the prompt without walking the messages. Decoding ignores them.
+    public static func requestBytes(_ request: CanonicalRequest) -> [UInt8] {
+        var bytes = encode(request)
+        guard bytes.count > 2, bytes.last == UInt8(ascii: "}") else { return bytes }
+        bytes.removeLast()
+        var writer = JSONWriter()
+        writer.object { writer in
+            writer.member("last_user_text", request.lastUserText)
+            writer.member("system_text", request.systemText)
+        }
+        // Replace the object's `{` with `,` to append its members to the request object.
+        bytes.append(UInt8(ascii: ","))
+        bytes += writer.bytes.dropFirst()
+        return bytes
+    }
+
+    private static func path(_ keys: [any CodingKey]) -> String {
+        let text = keys.map { $0.intValue.map { "[\($0)]" } ?? ".\($0.stringValue)" }.joined()
+        return text.isEmpty ? "the top level" : String(text.drop(while: { $0 == "." }))
+    }
+}
+
+/// JSON that does not have the form the plugin ABI expects.
+public struct PluginJSONError: Error, Sendable, CustomStringConvertible {
+    /// What was wrong, and where.
+    public var message: String
+    public var description: String { message }
+}

@@ -1,0 +1,25 @@
+/// The stable JSON form of a route, as plugins register it:
+/// `{"method": "POST", "path": "/v1/messages", "operation": "messages", "transports": ["http", "sse"]}`.
+/// `transports` may be left out (HTTP and SSE).
+extension ProviderRoute: Codable {
+    enum CodingKeys: String, CodingKey {
+        case method, path, operation, transports
+    }
+
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        self.init(
+            method: try container.decode(HTTPMethodName.self, forKey: .method),
+            path: try container.decode(String.self, forKey: .path),
+            operation: try container.decode(String.self, forKey: .operation),
+            transports: try container.decodeIfPresent(Set<Transport>.self, forKey: .transports) ?? [.http, .sse])
+    }
+
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.container(keyedBy: CodingKeys.self)
+        try container.encode(method, forKey: .method)
+        try container.encode(path, forKey: .path)
+        try container.encode(operation, forKey: .operation)
+        try container.encode(transports.map(\.rawValue).sorted(), forKey: .transports)
+    }
+}
