@@ -1,0 +1,294 @@
+"""Native plugins through the real loader: the Anthropic Messages provider (a Swift .so), the
+word-stats responder (a C .so), and every way a plugin can fail to load."""
+
+import os
+import pathlib
+import shutil
+import subprocess
+
+import anthropic
+import httpx
+import openai
+import pytest
+
+from conftest import FIXTURES, ROOT, Server, lyrebird_binary, run_lyrebird
+
+BUILD = pathlib.Path(lyrebird_binary()).resolve().parent
+ANTHROPIC_PLUGIN = BUILD / "libLyrebirdAnthropic.so"
+WORD_STATS_PLUGIN = BUILD / "libLyrebirdWordStats.so"
+HEADER_DIR = ROOT / "Sources" / "PluginAPI" / "C" / "include"
+TEST_PLUGINS = pathlib.Path(__file__).resolve().parent / "plugins"
+
+
+@pytest.fixture(scope="module")
+def plugin_server():
+    server = Server(
+        ["--config", str(FIXTURES / "plugins.yaml"), "--plugin", str(ANTHROPIC_PLUGIN), "--plugin", str(WORD_STATS_PLUGIN)]
+    )
+    yield server
+    server.stop()
+
+
+@pytest.fixture(scope="module")
+def claude(plugin_server):
+    return anthropic.Anthropic(base_url=plugin_server.url, api_key="sk-ant-test", max_retries=0)
+
+
+def ask(client, text, **extra):
+    return client.messages.create(
+        model="claude-lyrebird-test", max_tokens=100, messages=[{"role": "user", "content": text}], **extra
+    )
+
+
+def compile_plugin(source, directory):
+    """Builds a C plugin with the system C compiler against the header alone."""
+    compiler = shutil.which("cc") or shutil.which("clang") or shutil.which("gcc")
+    assert compiler, "a C compiler is needed to build test plugins"
+    output = pathlib.Path(directory) / (pathlib.Path(source).stem + ".so")
+    subprocess.run(
+        [compiler, "-shared", "-fPIC", "-O1", "-I", str(HEADER_DIR), "-I", str(pathlib.Path(source).parent / "include"),
+         "-o", str(output), str(source)],
+        check=True,
+    )
+    return output
+
+
+# Anthropic SDK against the Swift plugin
+
+
+def test_plain_message(claude):
+    message = ask(claude, "hello there")
+    assert message.type == "message"
+    assert message.role == "assistant"
+    assert message.model == "claude-lyrebird-test"
+    assert message.id.startswith("msg_")
+    assert [block.type for block in message.content] == ["text"]
+    assert message.content[0].text == "Hello from Lyrebird!"
+    assert message.stop_reason == "end_turn"
+    assert message.stop_sequence is None
+    assert message.usage.input_tokens > 0 and message.usage.output_tokens > 0
+    assert message._request_id.startswith("req_")
+
+
+def test_both_auth_headers_are_accepted(plugin_server):
+    bearer = anthropic.Anthropic(base_url=plugin_server.url, auth_token="token-test", max_retries=0)
+    assert ask(bearer, "hello").content[0].text == "Hello from Lyrebird!"
+    response = httpx.post(
+        plugin_server.url + "/v1/messages",
+        headers={"x-api-key": "k", "anthropic-version": "2023-06-01"},
+        json={"model": "claude-x", "max_tokens": 5, "messages": [{"role": "user", "content": "hello"}]},
+    )
+    assert response.status_code == 200
+    assert response.headers["request-id"].startswith("req_")
+
+
+def test_non_streamed_tool_use(claude):
+    message = ask(claude, "what is the weather in Paris?", tools=[weather_tool()])
+    assert [block.type for block in message.content] == ["text", "tool_use"]
+    tool = message.content[1]
+    assert tool.name == "get_weather"
+    assert tool.input == {"city": "Paris", "unit": "celsius"}
+    assert tool.id
+    assert message.stop_reason == "tool_use"
+
+
+def test_streamed_text(claude):
+    with claude.messages.stream(
+        model="claude-lyrebird-test", max_tokens=100, messages=[{"role": "user", "content": "hello"}]
+    ) as stream:
+        pieces = list(stream.text_stream)
+        final = stream.get_final_message()
+    assert "".join(pieces) == "Hello from Lyrebird!"
+    assert final.content[0].text == "Hello from Lyrebird!"
+    assert final.stop_reason == "end_turn"
+    assert final.usage.output_tokens > 0
+
+
+def test_streamed_event_sequence_names_every_event(plugin_server):
+    body = {"model": "claude-x", "max_tokens": 50, "stream": True, "messages": [{"role": "user", "content": "hello"}]}
+    with httpx.stream("POST", plugin_server.url + "/v1/messages", json=body) as response:
+        assert response.headers["content-type"].startswith("text/event-stream")
+        lines = [line for line in response.iter_lines() if line]
+    names = [line[len("event: "):] for line in lines if line.startswith("event: ")]
+    data = [line for line in lines if line.startswith("data: ")]
+    assert len(names) == len(data)
+    assert names[:2] == ["message_start", "ping"]
+    assert names[2] == "content_block_start"
+    assert names[-3:] == ["content_block_stop", "message_delta", "message_stop"]
+    assert "[DONE]" not in "".join(data)
+
+
+def test_streamed_tool_use(claude):
+    events = []
+    with claude.messages.stream(
+        model="claude-lyrebird-test",
+        max_tokens=100,
+        tools=[weather_tool()],
+        messages=[{"role": "user", "content": "and the weather in Paris"}],
+    ) as stream:
+        for event in stream:
+            events.append(event)
+        final = stream.get_final_message()
+    deltas = [e.delta for e in events if e.type == "content_block_delta"]
+    assert any(d.type == "input_json_delta" for d in deltas)
+    assert [block.type for block in final.content] == ["text", "tool_use"]
+    assert final.content[1].input == {"city": "Paris", "unit": "celsius"}
+    assert final.stop_reason == "tool_use"
+
+
+def weather_tool():
+    return {
+        "name": "get_weather",
+        "description": "Weather for a city",
+        "input_schema": {"type": "object", "properties": {"city": {"type": "string"}}, "required": ["city"]},
+    }
+
+
+@pytest.mark.parametrize(
+    "status, exception, error_type",
+    [
+        (400, anthropic.BadRequestError, "invalid_request_error"),
+        (401, anthropic.AuthenticationError, "authentication_error"),
+        (404, anthropic.NotFoundError, "not_found_error"),
+        (429, anthropic.RateLimitError, "rate_limit_error"),
+        (500, anthropic.InternalServerError, "api_error"),
+        (529, getattr(anthropic, "OverloadedError", anthropic.InternalServerError), "overloaded_error"),
+    ],
+)
+def test_errors_raise_the_sdk_class_for_their_status(claude, status, exception, error_type):
+    with pytest.raises(exception) as caught:
+        ask(claude, f"status {status}")
+    assert caught.value.status_code == status
+    assert caught.value.body["type"] == "error"
+    assert caught.value.body["error"]["type"] == error_type
+    assert caught.value.body["request_id"].startswith("req_")
+
+
+def test_streamed_request_that_fails_before_the_stream_raises(claude):
+    with pytest.raises(anthropic.RateLimitError):
+        with claude.messages.stream(
+            model="claude-x", max_tokens=10, messages=[{"role": "user", "content": "status 429"}]
+        ) as stream:
+            list(stream.text_stream)
+
+
+def test_bad_request_names_the_parameter(plugin_server):
+    response = httpx.post(plugin_server.url + "/v1/messages", json={"model": "claude-x", "messages": []})
+    assert response.status_code == 400
+    assert response.json()["error"] == {"type": "invalid_request_error", "message": "max_tokens: Field required"}
+
+
+def test_count_tokens(claude):
+    counted = claude.messages.count_tokens(model="claude-x", messages=[{"role": "user", "content": "hello there"}])
+    assert counted.input_tokens > 0
+
+
+# The C responder through both wire formats
+
+
+def test_c_responder_through_chat_completions(plugin_server):
+    client = openai.OpenAI(base_url=plugin_server.base_url, api_key="sk-test", max_retries=0)
+    reply = client.chat.completions.create(model="gpt-4o", messages=[{"role": "user", "content": "count: one two three"}])
+    assert reply.choices[0].message.content == "Stats. Words: 4. Characters: 20. Reversed: three two one count:"
+    stream = client.chat.completions.create(
+        model="gpt-4o", stream=True, messages=[{"role": "user", "content": "count: a b"}]
+    )
+    text = "".join(chunk.choices[0].delta.content or "" for chunk in stream if chunk.choices)
+    assert text == "Stats. Words: 3. Characters: 10. Reversed: b a count:"
+
+
+def test_c_responder_through_the_anthropic_plugin(claude):
+    message = ask(claude, "count: héllo wörld")
+    assert message.content[0].text == "Stats. Words: 3. Characters: 18. Reversed: wörld héllo count:"
+    with claude.messages.stream(
+        model="claude-x", max_tokens=50, messages=[{"role": "user", "content": "count: x y"}]
+    ) as stream:
+        assert "".join(stream.text_stream) == "Stats. Words: 3. Characters: 10. Reversed: y x count:"
+
+
+def test_a_plugin_compiled_outside_the_build_loads_from_a_config_file(tmp_path):
+    library = compile_plugin(ROOT / "Plugins" / "WordStats" / "word_stats.c", tmp_path)
+    (tmp_path / "lyrebird.yaml").write_text(
+        "plugins:\n"
+        f"  - path: {library.name}\n"  # relative to this file
+        "    config: {responder_name: stats}\n"
+        f"  - {ANTHROPIC_PLUGIN}\n"
+        "fixtures:\n"
+        "  - reply: {responder: stats}\n"
+    )
+    listing = run_lyrebird("plugins", "--config", str(tmp_path / "lyrebird.yaml"))
+    assert listing.returncode == 0, listing.stderr
+    assert "word-stats 1.0.0 (ABI 1.0)" in listing.stdout
+    assert "responder stats" in listing.stdout
+    assert "POST /v1/messages -> messages" in listing.stdout
+
+    server = Server(["--config", str(tmp_path / "lyrebird.yaml")])
+    try:
+        client = openai.OpenAI(base_url=server.base_url, api_key="k", max_retries=0)
+        reply = client.chat.completions.create(model="m", messages=[{"role": "user", "content": "to be"}])
+        assert reply.choices[0].message.content == "Words: 2. Characters: 5. Reversed: be to"
+        claude = anthropic.Anthropic(base_url=server.url, api_key="k", max_retries=0)
+        assert ask(claude, "or not").content[0].text == "Words: 2. Characters: 6. Reversed: not or"
+    finally:
+        assert server.stop() == 0
+
+
+# Loader failures: a message naming the file and both versions, and a non-zero exit
+
+
+def assert_refused(args, *expected):
+    for command in (["serve", "--port", "0"], ["plugins"]):
+        result = run_lyrebird(*command, *args)
+        assert result.returncode != 0, result.stdout
+        assert "listening on" not in result.stdout
+        for text in expected:
+            assert text in result.stderr, result.stderr
+        assert "host plugin ABI 1.0" in result.stderr
+
+
+def test_a_file_that_is_not_a_library(tmp_path):
+    fake = tmp_path / "fake.so"
+    fake.write_text("not an ELF file")
+    assert_refused(["--plugin", str(fake)], f"plugin {fake}: not a loadable shared library", "plugin ABI unknown")
+
+
+def test_a_missing_file(tmp_path):
+    assert_refused(["--plugin", str(tmp_path / "absent.so")], "absent.so: no such file or folder")
+
+
+def test_a_library_without_the_entry_symbol(tmp_path):
+    library = compile_plugin(TEST_PLUGINS / "no_entry.c", tmp_path)
+    assert_refused(["--plugin", str(library)], f"plugin {library}: does not export the entry symbol lyrebird_plugin_entry")
+
+
+def test_an_unsupported_abi_version(tmp_path):
+    library = compile_plugin(TEST_PLUGINS / "future_abi.c", tmp_path)
+    assert_refused(["--plugin", str(library)], f"plugin {library}: was built for plugin ABI 99.3", "plugin ABI 99.3")
+
+
+def test_a_plugin_whose_init_fails(tmp_path):
+    library = compile_plugin(TEST_PLUGINS / "failing_init.c", tmp_path)
+    assert_refused(
+        ["--plugin", str(library)], "its entry point failed (status 1): cannot reach the license server", "plugin ABI 1.0)"
+    )
+
+
+def test_a_route_already_taken(tmp_path):
+    # A second copy of the Anthropic plugin (a copy: dlopen of one path gives one image).
+    copy = tmp_path / "anthropic-again.so"
+    shutil.copy(ANTHROPIC_PLUGIN, copy)
+    assert_refused(
+        ["--plugin", str(ANTHROPIC_PLUGIN), "--plugin", str(copy)],
+        f"plugin {copy}: provider \"anthropic.messages\" claims POST /v1/messages, which is already taken by provider "
+        f"\"anthropic.messages\" of {ANTHROPIC_PLUGIN}",
+    )
+
+
+def test_a_responder_name_already_taken(tmp_path):
+    # Two copies of word-stats register the same responder name.
+    copy = tmp_path / "words-again.so"
+    shutil.copy(WORD_STATS_PLUGIN, copy)
+    assert_refused(
+        ["--plugin", str(WORD_STATS_PLUGIN), "--plugin", str(copy)],
+        f"plugin {copy}: responder \"word_stats\" is already registered by {WORD_STATS_PLUGIN}",
+    )
