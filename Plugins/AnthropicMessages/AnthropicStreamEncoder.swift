@@ -53,10 +53,11 @@ struct AnthropicStreamEncoder: StreamEncoder {
                     writer.member("text", "")
                 }
             }
-            return bytes + delta(openBlock!.index) { writer in
-                writer.member("type", "text_delta")
-                writer.member("text", text)
-            }
+            return bytes
+                + delta(openBlock!.index) { writer in
+                    writer.member("type", "text_delta")
+                    writer.member("text", text)
+                }
         case .toolCallStart(let index, let id, let name):
             var bytes = closeBlock()
             bytes += openBlock(toolCall: index) { writer in

@@ -29,7 +29,10 @@ import Testing
 
     @Test func completedRepliesRoundTrip() throws {
         let reply = CompletedReply(
-            choices: [CompletedReply.Choice(index: 0, text: "Hi", toolCalls: [ToolCall(id: "c", name: "f", arguments: "{}")], finishReason: .toolCalls)],
+            choices: [
+                CompletedReply.Choice(
+                    index: 0, text: "Hi", toolCalls: [ToolCall(id: "c", name: "f", arguments: "{}")], finishReason: .toolCalls)
+            ],
             usage: Usage(promptTokens: 2, completionTokens: 1))
         #expect(try PluginJSON.decode(CompletedReply.self, from: PluginJSON.encode(reply)) == reply)
     }

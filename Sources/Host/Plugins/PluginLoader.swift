@@ -32,7 +32,9 @@ public enum PluginLoader {
             owners.claim(endpoint.method, endpoint.path, by: "the host's admin API")
         }
         for provider in builtins {
-            for route in provider.routes { owners.claim(route.method, route.path, by: "builtin provider \(provider.name.debugDescription)") }
+            for route in provider.routes {
+                owners.claim(route.method, route.path, by: "builtin provider \(provider.name.debugDescription)")
+            }
         }
         var responderOwners: [String: String] = [:]
         var loaded: [LoadedPlugin] = []
@@ -40,10 +42,13 @@ public enum PluginLoader {
             let plugin = try loadLibrary(spec, logger: logger)
             for provider in plugin.providers {
                 for route in provider.routes {
-                    if let owner = owners.claim(route.method, route.path, by: "provider \(provider.name.debugDescription) of \(plugin.file)") {
+                    if let owner = owners.claim(
+                        route.method, route.path, by: "provider \(provider.name.debugDescription) of \(plugin.file)")
+                    {
                         throw PluginLoadError(
                             file: plugin.file,
-                            message: "provider \(provider.name.debugDescription) claims \(route.method.rawValue) \(route.path), which is already taken by \(owner)",
+                            message:
+                                "provider \(provider.name.debugDescription) claims \(route.method.rawValue) \(route.path), which is already taken by \(owner)",
                             pluginABIVersion: plugin.abiVersion)
                     }
                 }
@@ -117,12 +122,14 @@ public enum PluginLoader {
         let pluginABI = major == 0 && minor == 0 ? nil : "\(major).\(minor)"
 
         guard let pluginABI else {
-            throw PluginLoadError(file: file, message: "the entry point did not declare the ABI it was built for (abi_major/abi_minor in its info)")
+            throw PluginLoadError(
+                file: file, message: "the entry point did not declare the ABI it was built for (abi_major/abi_minor in its info)")
         }
         guard major == LYREBIRD_PLUGIN_ABI_MAJOR, minor <= LYREBIRD_PLUGIN_ABI_MINOR else {
             throw PluginLoadError(
                 file: file,
-                message: "was built for plugin ABI \(pluginABI), which this host does not support (it needs major \(LYREBIRD_PLUGIN_ABI_MAJOR) and minor at most \(LYREBIRD_PLUGIN_ABI_MINOR))",
+                message:
+                    "was built for plugin ABI \(pluginABI), which this host does not support (it needs major \(LYREBIRD_PLUGIN_ABI_MAJOR) and minor at most \(LYREBIRD_PLUGIN_ABI_MINOR))",
                 pluginABIVersion: pluginABI)
         }
         guard status == LYREBIRD_OK else {

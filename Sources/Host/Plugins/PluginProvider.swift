@@ -96,7 +96,8 @@ struct PluginProvider: Provider {
             do {
                 headers = try PluginJSON.decode([Header].self, from: headersJSON)
             } catch {
-                return WireResponse(status: 500, body: failure("\(call) returned headers the host cannot read: \(error.message)").openAIShapeBody)
+                return WireResponse(
+                    status: 500, body: failure("\(call) returned headers the host cannot read: \(error.message)").openAIShapeBody)
             }
         }
         return WireResponse(

@@ -97,7 +97,9 @@ final class PluginRegistration: @unchecked Sendable {
         guard mayRegister("register_provider") else { return LYREBIRD_ERROR }
         guard let pointer else { return reject("register_provider was given NULL") }
         guard Int(pointer.pointee.struct_size) >= MemoryLayout<lyrebird_provider>.size else {
-            return reject("register_provider was given a struct of \(pointer.pointee.struct_size) bytes; ABI 1.0 needs \(MemoryLayout<lyrebird_provider>.size)")
+            return reject(
+                "register_provider was given a struct of \(pointer.pointee.struct_size) bytes; ABI 1.0 needs \(MemoryLayout<lyrebird_provider>.size)"
+            )
         }
         let table = pointer.pointee
         guard let namePointer = table.name, let routesPointer = table.routes_json else {
@@ -125,7 +127,9 @@ final class PluginRegistration: @unchecked Sendable {
         guard mayRegister("register_responder") else { return LYREBIRD_ERROR }
         guard let pointer else { return reject("register_responder was given NULL") }
         guard Int(pointer.pointee.struct_size) >= MemoryLayout<lyrebird_responder>.size else {
-            return reject("register_responder was given a struct of \(pointer.pointee.struct_size) bytes; ABI 1.0 needs \(MemoryLayout<lyrebird_responder>.size)")
+            return reject(
+                "register_responder was given a struct of \(pointer.pointee.struct_size) bytes; ABI 1.0 needs \(MemoryLayout<lyrebird_responder>.size)"
+            )
         }
         let table = pointer.pointee
         guard let namePointer = table.name, table.respond != nil else {

@@ -25,7 +25,8 @@ struct PluginStreamEncoder: StreamEncoder {
             stream = PluginStreamHandle(handle, table: table, providerName: providerName)
         } else {
             // The stream then carries nothing and the client sees it end early; the log says why.
-            table.registration.log(level: LYREBIRD_LOG_ERROR, "provider \(providerName.debugDescription): stream_open failed with status \(status)")
+            table.registration.log(
+                level: LYREBIRD_LOG_ERROR, "provider \(providerName.debugDescription): stream_open failed with status \(status)")
             stream = nil
         }
     }
@@ -74,7 +75,8 @@ final class PluginStreamHandle: @unchecked Sendable {
 
     private func checked(_ status: Int32, _ call: String, _ bytes: [UInt8]) -> [UInt8] {
         guard status == LYREBIRD_OK else {
-            table.registration.log(level: LYREBIRD_LOG_ERROR, "provider \(providerName.debugDescription): \(call) failed with status \(status)")
+            table.registration.log(
+                level: LYREBIRD_LOG_ERROR, "provider \(providerName.debugDescription): \(call) failed with status \(status)")
             return []
         }
         return bytes

@@ -36,7 +36,9 @@ private let respondCallback:
         do {
             request = try PluginJSON.decode(CanonicalRequest.self, from: PluginBytes.copy(requestJSON))
         } catch {
-            bridge.emitNow(.error(ReplyError(status: 500, message: "responder \(responder.name.debugDescription) could not read the request: \(error)")))
+            bridge.emitNow(
+                .error(
+                    ReplyError(status: 500, message: "responder \(responder.name.debugDescription) could not read the request: \(error)")))
             return LYREBIRD_OK
         }
         let parameters = (try? JSONValue.parse(PluginBytes.copy(paramsJSON))) ?? .null

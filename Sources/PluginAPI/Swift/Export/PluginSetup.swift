@@ -34,7 +34,9 @@ public struct PluginSetup {
     /// - Throws: `PluginSetupError` when the host refuses it.
     public func add(_ responder: some Responder) throws(PluginSetupError) {
         let status = ExportedResponder.register(responder, with: api)
-        guard status == LYREBIRD_OK else { throw PluginSetupError(message: "the host refused responder \(responder.name.debugDescription)") }
+        guard status == LYREBIRD_OK else {
+            throw PluginSetupError(message: "the host refused responder \(responder.name.debugDescription)")
+        }
     }
 
     /// Tells the host why the entry point fails.

@@ -37,7 +37,8 @@ extension ReplyEvent: Codable {
         default:
             throw DecodingError.dataCorruptedError(
                 forKey: .type, in: container,
-                debugDescription: "unknown event type \(type.debugDescription) (expected text, tool_call_start, tool_call_arguments, finish, usage or error)"
+                debugDescription:
+                    "unknown event type \(type.debugDescription) (expected text, tool_call_start, tool_call_arguments, finish, usage or error)"
             )
         }
     }
