@@ -12,6 +12,7 @@ let package = Package(
         // Plugins shipped as separate shared libraries, loaded by the host at run time.
         .library(name: "LyrebirdAnthropic", type: .dynamic, targets: ["LyrebirdAnthropicPlugin"]),
         .library(name: "LyrebirdWordStats", type: .dynamic, targets: ["LyrebirdWordStatsPlugin"]),
+        .library(name: "LyrebirdLuaGeo", type: .dynamic, targets: ["LyrebirdLuaGeo"]),
     ],
     dependencies: [
         .package(url: "https://github.com/hummingbird-project/hummingbird.git", from: "2.28.1"),
@@ -23,6 +24,8 @@ let package = Package(
         .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", from: "2.13.0"),
     ],
     targets: [
+        .systemLibrary(name: "CLua", path: "Sources/CLua", pkgConfig: "lua5.4", providers: [.apt(["liblua5.4-dev"])]),
+        .systemLibrary(name: "CFFI", path: "Sources/CFFI", pkgConfig: "libffi", providers: [.apt(["libffi-dev"])]),
         .target(
             name: "CLyrebirdPlugin",
             path: "Sources/PluginAPI/C"
@@ -35,6 +38,8 @@ let package = Package(
         .target(
             name: "LyrebirdHost",
             dependencies: [
+                "CLua",
+                "CFFI",
                 "LyrebirdPluginAPI",
                 "CLyrebirdPlugin",
                 .product(name: "Hummingbird", package: "hummingbird"),
@@ -66,6 +71,11 @@ let package = Package(
             name: "LyrebirdAnthropicPlugin",
             dependencies: ["LyrebirdPluginAPI"],
             path: "Plugins/AnthropicMessages"
+        ),
+        .target(
+            name: "LyrebirdLuaGeo",
+            path: "Plugins/LuaGeo",
+            linkerSettings: [.linkedLibrary("m")]
         ),
         .target(
             name: "LyrebirdWordStatsPlugin",

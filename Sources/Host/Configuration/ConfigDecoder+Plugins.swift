@@ -14,7 +14,7 @@ extension ConfigDecoder {
         for (index, item) in sequence.enumerated() {
             let path = "plugins[\(index)]"
             if let text = item.string, item.scalar != nil {
-                specs.append(PluginSpec(path: resolvePluginPath(text)))
+                specs.append(PluginSpec(path: resolvePath(text)))
                 continue
             }
             guard let mapping = item.mapping else {
@@ -35,13 +35,13 @@ extension ConfigDecoder {
                 if mapping["path"] == nil { report(item, key: "\(path).path", "missing: every plugin needs a path") }
                 continue
             }
-            specs.append(PluginSpec(path: resolvePluginPath(file), configuration: configuration))
+            specs.append(PluginSpec(path: resolvePath(file), configuration: configuration))
         }
         return specs
     }
 
     /// `path` as given when absolute; otherwise relative to the folder of the config file.
-    private func resolvePluginPath(_ path: String) -> String {
+    func resolvePath(_ path: String) -> String {
         guard !path.hasPrefix("/"), !file.hasPrefix("<") else { return path }
         let folder = (file as NSString).deletingLastPathComponent
         return folder.isEmpty ? path : (folder as NSString).appendingPathComponent(path)

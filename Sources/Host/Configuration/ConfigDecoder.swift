@@ -7,7 +7,9 @@ import Yams
 struct ConfigDecoder {
     let file: String
     private(set) var problems: [ConfigProblem] = []
-    private var currentFixture: String?
+    var currentFixture: String?
+    /// What Lua scripts in fixtures are built with; settings and extensions are read first.
+    var lua = LuaEnvironment()
 
     init(file: String) {
         self.file = file
@@ -22,9 +24,20 @@ struct ConfigDecoder {
             report(root, key: "", "the document must be a mapping with a `fixtures` list")
             return
         }
+        // Settings and extensions first: Lua fixtures are built with them.
+        for (keyNode, value) in mapping where keyNode.string == "settings" {
+            decodeSettings(value, into: &configuration)
+        }
+        for (keyNode, value) in mapping where keyNode.string == "lua_extensions" {
+            configuration.luaNatives = decodeLuaExtensions(value)
+        }
+        lua = LuaEnvironment(
+            limits: configuration.luaLimits, natives: configuration.luaNatives, streamChunkCharacters: configuration.streamChunkCharacters)
         for (keyNode, value) in mapping {
             let key = keyNode.string ?? ""
             switch key {
+            case "settings", "lua_extensions":
+                continue
             case "fixtures":
                 guard let sequence = value.sequence else {
                     report(value, key: "fixtures", "must be a list of fixtures")
@@ -33,12 +46,10 @@ struct ConfigDecoder {
                 for (index, node) in sequence.enumerated() {
                     if let fixture = decodeFixture(node, number: index + 1) { configuration.fixtures.append(fixture) }
                 }
-            case "settings":
-                decodeSettings(value, into: &configuration)
             case "plugins":
                 configuration.plugins += decodePlugins(value)
             default:
-                report(keyNode, key: key, "unknown key (expected fixtures, settings or plugins)")
+                report(keyNode, key: key, "unknown key (expected fixtures, settings, plugins or lua_extensions)")
             }
         }
         checkUniqueNames(configuration.fixtures)
@@ -96,11 +107,17 @@ struct ConfigDecoder {
                 if let limit = integer(value, path: path, range: 1...Int(Int32.max)) { configuration.maxBodyBytes = limit }
             case "default_reply":
                 if let reply = string(value, path: path) { configuration.defaultReply = reply }
+            case "lua_instruction_limit":
+                if let limit = integer(value, path: path, range: 1000...Int(Int32.max)) { configuration.luaLimits.instructions = limit }
+            case "lua_memory_limit_bytes":
+                if let limit = integer(value, path: path, range: 65536...Int(Int32.max)) { configuration.luaLimits.memoryBytes = limit }
             case "stream_chunk_characters":
                 if let size = integer(value, path: path, range: 1...1_000_000) { configuration.streamChunkCharacters = size }
             default:
                 report(
-                    keyNode, key: path, "unknown key (expected host, port, strict, max_body_bytes, default_reply, stream_chunk_characters)")
+                    keyNode, key: path,
+                    "unknown key (expected host, port, strict, max_body_bytes, default_reply, stream_chunk_characters, lua_instruction_limit, lua_memory_limit_bytes)"
+                )
             }
         }
     }
@@ -154,7 +171,7 @@ struct ConfigDecoder {
 
     private mutating func decodeConditions(_ node: Node, path: String) -> MatchCondition? {
         guard let mapping = node.mapping else {
-            report(node, key: path, "must be a mapping of conditions (model, user, system, not)")
+            report(node, key: path, "must be a mapping of conditions (model, user, system, not, lua)")
             return nil
         }
         var conditions: [MatchCondition] = []
@@ -170,8 +187,10 @@ struct ConfigDecoder {
                 if let matcher = decodeTextMatcher(value, path: keyPath, plainIsModelID: false) { conditions.append(.system(matcher)) }
             case "not":
                 if let inner = decodeConditions(value, path: keyPath) { conditions.append(.not(inner)) }
+            case "lua":
+                if let predicate = decodeLuaPredicate(value, path: keyPath) { conditions.append(.lua(predicate)) }
             default:
-                report(keyNode, key: keyPath, "unknown condition (expected model, user, system, not)")
+                report(keyNode, key: keyPath, "unknown condition (expected model, user, system, not, lua)")
             }
         }
         return conditions.count == 1 ? conditions[0] : .all(conditions)
@@ -260,6 +279,7 @@ struct ConfigDecoder {
         var staticReply = StaticReply()
         var error: ReplyError?
         var responder: String?
+        var script: (any Responder)?
         var parameters = JSONValue.null
         var hasMessage = false
         for (keyNode, value) in mapping {
@@ -291,21 +311,30 @@ struct ConfigDecoder {
                 responder = string(value, path: keyPath)
             case "params", "parameters":
                 parameters = jsonValue(value)
+            case "lua":
+                script = decodeLuaResponder(value, path: keyPath, inline: false)
+            case "lua_inline":
+                script = decodeLuaResponder(value, path: keyPath, inline: true)
             default:
-                report(keyNode, key: keyPath, "unknown key (expected content, tool_calls, finish_reason, usage, error, responder, params)")
+                report(
+                    keyNode, key: keyPath,
+                    "unknown key (expected content, tool_calls, finish_reason, usage, error, responder, lua, lua_inline, params)")
             }
         }
-        let kinds = [hasMessage, error != nil, responder != nil].filter { $0 }.count
+        let hasScript = mapping["lua"] != nil || mapping["lua_inline"] != nil
+        let kinds = [hasMessage, mapping["error"] != nil, mapping["responder"] != nil, hasScript].filter { $0 }.count
         if kinds > 1 {
-            report(node, key: path, "give only one of content/tool_calls, error, responder")
+            report(node, key: path, "give only one of content/tool_calls, error, responder, lua, lua_inline")
             return nil
         }
         if let error { return .error(error) }
         if let responder { return .responder(name: responder, parameters: parameters) }
-        if !hasMessage && mapping["error"] == nil && mapping["responder"] == nil {
-            report(node, key: path, "needs content, tool_calls, error or responder")
+        if let script { return .custom(script, parameters: parameters) }
+        if kinds == 0 {
+            report(node, key: path, "needs content, tool_calls, error, responder, lua or lua_inline")
             return nil
         }
+        guard hasMessage else { return nil }
         return .message(staticReply)
     }
 

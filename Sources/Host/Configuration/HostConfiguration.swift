@@ -17,6 +17,10 @@ public struct HostConfiguration: Sendable {
     public var defaultReply: String = HostConfiguration.standardDefaultReply
     /// Streamed text is cut into pieces of about this many characters (at word boundaries).
     public var streamChunkCharacters: Int = 16
+    /// What one Lua call may spend.
+    public var luaLimits = LuaLimits()
+    /// Native functions Lua scripts can call (`lua_extensions:` in a config file).
+    public var luaNatives: LuaNatives = .none
     /// The fixtures, in file order.
     public var fixtures: [Fixture] = []
     /// Native plugins to load at start (`plugins:` in a config file), paths already resolved.

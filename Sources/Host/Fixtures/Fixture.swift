@@ -31,6 +31,8 @@ public enum FixtureReply: Sendable {
     case error(ReplyError)
     /// A named responder computes the reply, given the fixture's parameters.
     case responder(name: String, parameters: JSONValue)
+    /// A responder made for this fixture alone (its Lua script) computes the reply.
+    case custom(any Responder, parameters: JSONValue)
 }
 
 /// A reply known in advance.

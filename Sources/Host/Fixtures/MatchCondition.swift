@@ -12,6 +12,8 @@ public indirect enum MatchCondition: Sendable {
     case all([MatchCondition])
     /// The condition does not hold.
     case not(MatchCondition)
+    /// A Lua predicate returns true.
+    case lua(LuaPredicate)
 
     /// Matches every request.
     public static let always = MatchCondition.all([])
@@ -24,6 +26,7 @@ public indirect enum MatchCondition: Sendable {
         case .system(let matcher): return matcher.matches(request.systemText)
         case .all(let conditions): return conditions.allSatisfy { $0.matches(request) }
         case .not(let condition): return !condition.matches(request)
+        case .lua(let predicate): return predicate.matches(request)
         }
     }
 
@@ -44,6 +47,8 @@ public indirect enum MatchCondition: Sendable {
                 total += miss.closeness
             }
             return (reasons, total / Double(conditions.count))
+        case .lua(let predicate):
+            return predicate.matches(request) ? ([], 1) : (["the request does not \(predicate.summary)"], 0)
         case .not(let condition):
             if condition.matches(request) {
                 return (["not: the request satisfies the inverted condition"], 0)

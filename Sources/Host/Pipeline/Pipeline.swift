@@ -139,6 +139,8 @@ struct Pipeline: Sendable {
             switch fixture.reply {
             case .message(let reply): return (fixture.id, .staticReply(reply))
             case .error(let error): return (fixture.id, .error(error))
+            case .custom(let responder, let parameters):
+                return (fixture.id, .responder(responder, parameters: parameters))
             case .responder(let name, let parameters):
                 guard let responder = responders[name] else {
                     let error = ReplyError(

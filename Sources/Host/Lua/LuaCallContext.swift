@@ -1,0 +1,76 @@
+import CLua
+import LyrebirdPluginAPI
+
+/// What a Lua call can reach while it runs: the reply it is building, its random source and
+/// its store. Lives for one call, on the thread running it; the library functions find it
+/// through the state's registry.
+final class LuaCallContext {
+    /// A step of a hand-driven reply.
+    enum Step {
+        case event(ReplyEvent)
+        case pause(milliseconds: Int)
+    }
+
+    var steps: [Step] = []
+    var toolCalls = 0
+    var random: SeededRandom
+    let store: LuaStore.Scope?
+
+    init(seed: UInt64, store: LuaStore.Scope?) {
+        self.random = SeededRandom(seed: seed)
+        self.store = store
+    }
+
+    private static let registryKey = "lyrebird.call_context"
+
+    /// Makes `self` reachable from library functions for the duration of `body`.
+    func attach<Result>(to state: OpaquePointer, _ body: () throws -> Result) rethrows -> Result {
+        lua_pushlightuserdata(state, Unmanaged.passUnretained(self).toOpaque())
+        lua_setfield(state, lyrebird_lua_registryindex(), Self.registryKey)
+        defer {
+            lua_pushnil(state)
+            lua_setfield(state, lyrebird_lua_registryindex(), Self.registryKey)
+        }
+        return try body()
+    }
+
+    /// The context of the call running on `state`, if any.
+    static func current(in state: OpaquePointer) -> LuaCallContext? {
+        lua_getfield(state, lyrebird_lua_registryindex(), registryKey)
+        defer { lyrebird_lua_pop(state, 1) }
+        guard let pointer = lua_touserdata(state, -1) else { return nil }
+        return Unmanaged<LuaCallContext>.fromOpaque(pointer).takeUnretainedValue()
+    }
+}
+
+/// SplitMix64: small, fast, and the same sequence for the same seed on every machine.
+struct SeededRandom {
+    private var state: UInt64
+
+    init(seed: UInt64) {
+        state = seed
+    }
+
+    mutating func next() -> UInt64 {
+        state &+= 0x9E37_79B9_7F4A_7C15
+        var value = state
+        value = (value ^ (value >> 30)) &* 0xBF58_476D_1CE4_E5B9
+        value = (value ^ (value >> 27)) &* 0x94D0_49BB_1331_11EB
+        return value ^ (value >> 31)
+    }
+
+    /// A double in [0, 1).
+    mutating func unit() -> Double {
+        Double(next() >> 11) / Double(UInt64(1) << 53)
+    }
+
+    /// The FNV-1a hash of `text`, used to seed from a request.
+    static func hash(_ text: String) -> UInt64 {
+        var hash: UInt64 = 0xcbf2_9ce4_8422_2325
+        for byte in text.utf8 {
+            hash ^= UInt64(byte)
+            hash &*= 0x100_0000_01b3
+        }
+        return hash
+    }
+}

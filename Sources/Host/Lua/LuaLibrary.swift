@@ -1,0 +1,204 @@
+import CLua
+import LyrebirdPluginAPI
+
+/// The `lyrebird` global and the `reply` object that scripts get.
+///
+/// Every function here is a plain Swift function called through the C trampoline: it returns
+/// the number of results, or -1 after pushing a message, and the trampoline raises the Lua
+/// error once this Swift frame has returned.
+enum LuaLibrary {
+    /// Installs the `lyrebird` global table (json, random, store, native) into `state`.
+    static func install(in state: OpaquePointer, natives: LuaNatives) {
+        lua_createtable(state, 0, 4)
+
+        lua_createtable(state, 0, 2)
+        set(jsonEncode, named: "encode", in: state)
+        set(jsonDecode, named: "decode", in: state)
+        lua_setfield(state, -2, "json")
+
+        set(random, named: "random", in: state)
+
+        lua_createtable(state, 0, 2)
+        set(storeGet, named: "get", in: state)
+        set(storeSet, named: "set", in: state)
+        lua_setfield(state, -2, "store")
+
+        natives.install(in: state)
+        lua_setfield(state, -2, "native")
+
+        lua_setglobal(state, "lyrebird")
+    }
+
+    /// Pushes a new `reply` object: the hand-driven stream API.
+    static func pushReplyObject(in state: OpaquePointer) {
+        lua_createtable(state, 0, 8)
+        set(replyText, named: "text", in: state)
+        set(replyToolCall, named: "tool_call", in: state)
+        set(replyToolCallStart, named: "tool_call_start", in: state)
+        set(replyToolCallArguments, named: "tool_call_arguments", in: state)
+        set(replyPause, named: "pause", in: state)
+        set(replyError, named: "error", in: state)
+        set(replyFinish, named: "finish", in: state)
+        set(replyUsage, named: "usage", in: state)
+    }
+
+    private static func set(_ function: lyrebird_lua_swift_function, named name: String, in state: OpaquePointer) {
+        lyrebird_lua_push_swift_function(state, function, 0)
+        lua_setfield(state, -2, name)
+    }
+}
+
+/// Pushes `message` and returns -1, the trampoline's signal to raise it.
+func luaFail(_ state: OpaquePointer, _ message: String) -> Int32 {
+    LuaValues.pushString(message, to: state)
+    return -1
+}
+
+// MARK: lyrebird.json
+
+private func jsonEncode(_ state: OpaquePointer?) -> Int32 {
+    guard let state else { return 0 }
+    LuaValues.pushString(LuaValues.json(at: 1, in: state).serialized, to: state)
+    return 1
+}
+
+private func jsonDecode(_ state: OpaquePointer?) -> Int32 {
+    guard let state else { return 0 }
+    guard let text = LuaValues.string(at: 1, in: state) else { return luaFail(state, "lyrebird.json.decode expects a string") }
+    do {
+        LuaValues.push(try JSONValue.parse(text), to: state)
+        return 1
+    } catch {
+        return luaFail(state, "lyrebird.json.decode: \(error.message)")
+    }
+}
+
+// MARK: lyrebird.random
+
+private func random(_ state: OpaquePointer?) -> Int32 {
+    guard let state, let context = LuaCallContext.current(in: state) else { return 0 }
+    let arguments = lua_gettop(state)
+    let unit = context.random.unit()
+    if arguments == 0 {
+        lua_pushnumber(state, unit)
+        return 1
+    }
+    guard lua_isinteger(state, 1) != 0, arguments == 1 || lua_isinteger(state, 2) != 0 else {
+        return luaFail(state, "lyrebird.random expects no arguments, (n) or (m, n) with integers")
+    }
+    let low = arguments == 1 ? 1 : Int64(lyrebird_lua_tointeger(state, 1))
+    let high = Int64(lyrebird_lua_tointeger(state, arguments == 1 ? 1 : 2))
+    guard low <= high else { return luaFail(state, "lyrebird.random: the interval is empty") }
+    let span = Double(high - low + 1)
+    lua_pushinteger(state, lua_Integer(low + Int64(unit * span)))
+    return 1
+}
+
+// MARK: lyrebird.store
+
+private func storeGet(_ state: OpaquePointer?) -> Int32 {
+    guard let state, let context = LuaCallContext.current(in: state) else { return 0 }
+    guard let store = context.store else { return luaFail(state, "lyrebird.store is only available to responders") }
+    guard let key = LuaValues.string(at: 1, in: state) else { return luaFail(state, "lyrebird.store.get expects a string key") }
+    LuaValues.push(store.get(key) ?? .null, to: state)
+    return 1
+}
+
+private func storeSet(_ state: OpaquePointer?) -> Int32 {
+    guard let state, let context = LuaCallContext.current(in: state) else { return 0 }
+    guard let store = context.store else { return luaFail(state, "lyrebird.store is only available to responders") }
+    guard let key = LuaValues.string(at: 1, in: state) else { return luaFail(state, "lyrebird.store.set expects a string key") }
+    store.set(key, LuaValues.json(at: 2, in: state))
+    return 0
+}
+
+// MARK: reply
+
+private func replyText(_ state: OpaquePointer?) -> Int32 {
+    guard let state, let context = LuaCallContext.current(in: state) else { return 0 }
+    guard let text = LuaValues.string(at: 2, in: state) else { return luaFail(state, "reply:text expects a string") }
+    context.steps.append(.event(.text(text)))
+    return 0
+}
+
+/// `reply:tool_call(name, arguments [, id])`: a whole call; arguments are a table or JSON text.
+private func replyToolCall(_ state: OpaquePointer?) -> Int32 {
+    guard let state, let context = LuaCallContext.current(in: state) else { return 0 }
+    guard let name = LuaValues.string(at: 2, in: state) else { return luaFail(state, "reply:tool_call expects a tool name") }
+    let arguments =
+        lua_type(state, 3) == LUA_TSTRING
+        ? LuaValues.string(at: 3, in: state) ?? "{}" : LuaValues.json(at: 3, in: state).serializedArguments
+    let index = context.toolCalls
+    context.toolCalls += 1
+    context.steps.append(
+        .event(.toolCallStart(index: index, id: LuaValues.string(at: 4, in: state) ?? Identifiers.toolCallID(), name: name)))
+    context.steps.append(.event(.toolCallArguments(index: index, fragment: arguments)))
+    lua_pushinteger(state, lua_Integer(index))
+    return 1
+}
+
+private func replyToolCallStart(_ state: OpaquePointer?) -> Int32 {
+    guard let state, let context = LuaCallContext.current(in: state) else { return 0 }
+    guard let name = LuaValues.string(at: 2, in: state) else { return luaFail(state, "reply:tool_call_start expects a tool name") }
+    let index = context.toolCalls
+    context.toolCalls += 1
+    context.steps.append(
+        .event(.toolCallStart(index: index, id: LuaValues.string(at: 3, in: state) ?? Identifiers.toolCallID(), name: name)))
+    lua_pushinteger(state, lua_Integer(index))
+    return 1
+}
+
+private func replyToolCallArguments(_ state: OpaquePointer?) -> Int32 {
+    guard let state, let context = LuaCallContext.current(in: state) else { return 0 }
+    guard lua_isinteger(state, 2) != 0, let fragment = LuaValues.string(at: 3, in: state) else {
+        return luaFail(state, "reply:tool_call_arguments expects (index, fragment)")
+    }
+    let index = Int(lyrebird_lua_tointeger(state, 2))
+    guard (0..<context.toolCalls).contains(index) else {
+        return luaFail(state, "reply:tool_call_arguments: no tool call with index \(index) was started")
+    }
+    context.steps.append(.event(.toolCallArguments(index: index, fragment: fragment)))
+    return 0
+}
+
+private func replyPause(_ state: OpaquePointer?) -> Int32 {
+    guard let state, let context = LuaCallContext.current(in: state) else { return 0 }
+    guard lua_type(state, 2) == LUA_TNUMBER else { return luaFail(state, "reply:pause expects milliseconds") }
+    context.steps.append(.pause(milliseconds: max(0, min(60_000, Int(lyrebird_lua_tonumber(state, 2))))))
+    return 0
+}
+
+private func replyError(_ state: OpaquePointer?) -> Int32 {
+    guard let state, let context = LuaCallContext.current(in: state) else { return 0 }
+    guard let error = LuaReplyTable.error(from: LuaValues.json(at: 2, in: state)) else {
+        return luaFail(state, "reply:error expects {status = ..., message = ...}")
+    }
+    context.steps.append(.event(.error(error)))
+    return 0
+}
+
+private func replyFinish(_ state: OpaquePointer?) -> Int32 {
+    guard let state, let context = LuaCallContext.current(in: state) else { return 0 }
+    let name = LuaValues.string(at: 2, in: state)
+    let reason = name.flatMap(FinishReason.init(rawValue:)) ?? (context.toolCalls > 0 ? .toolCalls : .stop)
+    if let name, FinishReason(rawValue: name) == nil { return luaFail(state, "reply:finish: unknown finish reason '\(name)'") }
+    context.steps.append(.event(.finish(reason)))
+    return 0
+}
+
+private func replyUsage(_ state: OpaquePointer?) -> Int32 {
+    guard let state, let context = LuaCallContext.current(in: state) else { return 0 }
+    guard let usage = LuaReplyTable.usage(from: LuaValues.json(at: 2, in: state)) else {
+        return luaFail(state, "reply:usage expects {prompt_tokens = ..., completion_tokens = ...}")
+    }
+    context.steps.append(.event(.usage(usage)))
+    return 0
+}
+
+extension JSONValue {
+    /// Tool arguments as JSON text: an empty Lua table is `{}`.
+    var serializedArguments: String {
+        if case .null = self { return "{}" }
+        return serialized
+    }
+}

@@ -1,0 +1,77 @@
+import LyrebirdPluginAPI
+
+/// Reads what `respond` returned: a string (the content) or a reply table.
+enum LuaReplyTable {
+    /// The reply a returned value describes, or a message saying what is wrong with it.
+    static func reply(from value: JSONValue) -> Result<LuaReply?, LuaReplyProblem> {
+        switch value {
+        case .null:
+            return .success(nil)
+        case .string(let text):
+            return .success(.message(StaticReply(content: text)))
+        case .integer, .number:
+            return .success(.message(StaticReply(content: value.serialized)))
+        case .object(let table):
+            if let rawError = table["error"] {
+                guard let error = error(from: rawError) else {
+                    return .failure(LuaReplyProblem(message: "the returned error needs status and message"))
+                }
+                return .success(.error(error))
+            }
+            var reply = StaticReply()
+            if let content = table["content"] {
+                guard let text = content.stringValue else { return .failure(LuaReplyProblem(message: "content must be a string")) }
+                reply.content = text
+            }
+            if let calls = table["tool_calls"] {
+                guard let list = calls.arrayValue ?? (calls.objectValue?.isEmpty == true ? [] : nil) else {
+                    return .failure(LuaReplyProblem(message: "tool_calls must be a list of {name = ..., arguments = {...}}"))
+                }
+                for call in list {
+                    guard let name = call["name"]?.stringValue else {
+                        return .failure(LuaReplyProblem(message: "every tool call needs a name"))
+                    }
+                    let arguments = call["arguments"].map { $0.stringValue ?? $0.serializedArguments } ?? "{}"
+                    reply.toolCalls.append(StaticReply.ToolCallSpec(id: call["id"]?.stringValue, name: name, arguments: arguments))
+                }
+            }
+            if let reason = table["finish_reason"] {
+                guard let name = reason.stringValue, let parsed = FinishReason(rawValue: name) else {
+                    return .failure(LuaReplyProblem(message: "unknown finish_reason \(reason.serialized)"))
+                }
+                reply.finishReason = parsed
+            }
+            if let usage = table["usage"] {
+                reply.usage = self.usage(from: usage)
+            }
+            return .success(.message(reply))
+        default:
+            return .failure(LuaReplyProblem(message: "respond must return a string, a reply table or nil, not \(value.typeName)"))
+        }
+    }
+
+    static func error(from value: JSONValue) -> ReplyError? {
+        guard let message = value["message"]?.stringValue else { return nil }
+        let status = value["status"]?.intValue ?? 500
+        return ReplyError(
+            status: (400...599).contains(status) ? status : 500, message: message,
+            type: value["type"]?.stringValue, param: value["param"]?.stringValue, code: value["code"]?.stringValue
+        )
+    }
+
+    static func usage(from value: JSONValue) -> Usage? {
+        guard let prompt = value["prompt_tokens"]?.intValue, let completion = value["completion_tokens"]?.intValue else { return nil }
+        return Usage(promptTokens: prompt, completionTokens: completion)
+    }
+}
+
+/// A reply a script returned.
+enum LuaReply {
+    case message(StaticReply)
+    case error(ReplyError)
+}
+
+/// What is wrong with a value a script returned.
+struct LuaReplyProblem: Error {
+    let message: String
+}

@@ -1,0 +1,43 @@
+import Synchronization
+
+/// Ready Lua states for one script. A state is not thread-safe, so each call takes one and
+/// gives it back; states built from an older version of a reloaded script are dropped.
+/// Scripts are compiled when a state is built, never per call.
+final class LuaStatePool: Sendable {
+    let script: LuaScript
+    private let environment: LuaEnvironment
+    private let idle = Mutex<[LuaState]>([])
+    /// More idle states than this are closed rather than kept.
+    private let capacity: Int
+
+    init(script: LuaScript, environment: LuaEnvironment, capacity: Int = 8) throws(LuaScriptError) {
+        self.script = script
+        self.environment = environment
+        self.capacity = capacity
+        // Build one state now: a script whose top level fails is refused at start.
+        let current = script.current()
+        let first = try LuaState(script: script, source: current.source, version: current.version, environment: environment)
+        idle.withLock { $0.append(first) }
+    }
+
+    /// Runs `body` with a state of the current script version.
+    func withState<Result>(_ body: (LuaState) throws(LuaScriptError) -> Result) throws(LuaScriptError) -> Result {
+        let current = script.current()
+        let reusable = idle.withLock { states -> LuaState? in
+            states.removeAll { $0.version != current.version }
+            return states.popLast()
+        }
+        let state: LuaState
+        if let reusable {
+            state = reusable
+        } else {
+            state = try LuaState(script: script, source: current.source, version: current.version, environment: environment)
+        }
+        // A failed call may leave the state half-way (over its memory, say): it is not put back.
+        let result = try body(state)
+        idle.withLock { states in
+            if states.count < capacity { states.append(state) }
+        }
+        return result
+    }
+}
