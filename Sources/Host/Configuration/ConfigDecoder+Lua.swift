@@ -9,7 +9,7 @@ extension ConfigDecoder {
             let script =
                 inline
                 ? try LuaScript(inline: text, name: "\(currentFixture ?? "fixture") \(path)", kind: .responder)
-                : try LuaScript(file: resolvePath(text), kind: .responder)
+                : try LuaScript(file: resolvePath(text), displayName: text, kind: .responder)
             return try LuaResponder(script: script, environment: lua)
         } catch {
             report(node, key: path, error.description)

@@ -36,21 +36,22 @@ public final class LuaScript: Sendable {
     /// How often a file script's modification time is looked at.
     static let reloadCheckInterval = Duration.milliseconds(250)
 
-    /// Reads and compiles a script file.
-    init(file path: String, kind: Kind) throws(LuaScriptError) {
-        self.name = path
-        self.chunkName = "@" + path
+    /// Reads and compiles a script file. `displayName` is the path as the configuration wrote
+    /// it: Lua shortens long chunk names in error positions, so the short form reads better.
+    init(file path: String, displayName: String, kind: Kind) throws(LuaScriptError) {
+        self.name = displayName
+        self.chunkName = "@" + displayName
         self.path = path
         self.kind = kind
         let source: String
         do {
             source = try String(contentsOfFile: path, encoding: .utf8)
         } catch {
-            throw LuaScriptError(script: path, message: "cannot read the file: \(error.localizedDescription)")
+            throw LuaScriptError(script: displayName, message: "cannot read \(path): \(error.localizedDescription)")
         }
         let wrapped = Self.wrap(source, kind: kind)
         if let problem = Self.syntaxError(in: wrapped, chunkName: chunkName) {
-            throw LuaScriptError(script: path, message: problem)
+            throw LuaScriptError(script: displayName, message: problem)
         }
         state = Mutex(Snapshot(source: wrapped, version: 1, modified: Self.modificationDate(of: path), checked: .now))
     }
@@ -84,12 +85,12 @@ public final class LuaScript: Sendable {
 
     private func reload(path: String, modified: Date) {
         guard let text = try? String(contentsOfFile: path, encoding: .utf8) else {
-            logger.warning("Lua script \(path) could not be read; keeping the previous version")
+            logger.warning("Lua script \(name) could not be read; keeping the previous version")
             return
         }
         let wrapped = Self.wrap(text, kind: kind)
         if let problem = Self.syntaxError(in: wrapped, chunkName: chunkName) {
-            logger.error("Lua script \(path) was edited but does not compile; keeping the previous version: \(problem)")
+            logger.error("Lua script \(name) was edited but does not compile; keeping the previous version: \(problem)")
             state.withLock { $0.modified = modified }
             return
         }
@@ -98,7 +99,7 @@ public final class LuaScript: Sendable {
             snapshot.version += 1
             snapshot.modified = modified
         }
-        logger.info("Lua script \(path) reloaded")
+        logger.info("Lua script \(name) reloaded")
     }
 
     /// A predicate body runs with `req` bound; the prefix stays on the first line so line
