@@ -262,3 +262,24 @@ def test_extension_without_manifest_fails_at_start(tmp_path):
     result = run_lyrebird("serve", "--port", "0", "--config", str(config), timeout=30)
     assert result.returncode != 0
     assert "no lyrebird_lua_manifest function" in result.stderr
+
+
+def test_the_same_script_answers_anthropic_clients(tmp_path):
+    import anthropic
+
+    plugin = pathlib.Path(lyrebird_binary()).resolve().parent / "libLyrebirdAnthropic.so"
+    config = tmp_path / "both.yaml"
+    config.write_text(f"fixtures:\n  - reply: {{lua: {SCRIPTS / 'agent.lua'}}}\n")
+    server = Server(["--config", str(config), "--plugin", str(plugin)])
+    try:
+        claude = anthropic.Anthropic(base_url=server.url, api_key="k", max_retries=0)
+        message = claude.messages.create(
+            model="claude-sonnet-4", max_tokens=100, messages=[{"role": "user", "content": "weather in Oslo?"}]
+        )
+        assert message.stop_reason == "tool_use"
+        assert message.content[0].name == "get_weather" and message.content[0].input == {"city": "Oslo"}
+        gpt = openai.OpenAI(base_url=server.base_url, api_key="k", max_retries=0)
+        completion = gpt.chat.completions.create(model="m", messages=[{"role": "user", "content": "weather in Oslo?"}])
+        assert json.loads(completion.choices[0].message.tool_calls[0].function.arguments) == {"city": "Oslo"}
+    finally:
+        server.stop()
