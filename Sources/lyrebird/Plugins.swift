@@ -12,15 +12,7 @@ struct Plugins: AsyncParsableCommand {
     @OptionGroup var plugins: PluginOptions
 
     func run() async throws {
-        var configuration = HostConfiguration()
-        if let config {
-            do {
-                try configuration.load(contentsOfFile: config)
-            } catch {
-                printError(error.description)
-                throw ExitCode.failure
-            }
-        }
+        let configuration = try loadConfiguration(from: config)
         let loaded = try plugins.load(configuration, logger: Logger(label: "lyrebird"))
         print("host plugin ABI \(PluginLoader.hostABIVersion)")
         if loaded.isEmpty { print("no plugins loaded") }

@@ -25,15 +25,7 @@ struct Serve: AsyncParsableCommand {
     var logLevel: String = "info"
 
     func run() async throws {
-        var configuration = HostConfiguration()
-        if let config {
-            do {
-                try configuration.load(contentsOfFile: config)
-            } catch {
-                printError(error.description)
-                throw ExitCode.failure
-            }
-        }
+        var configuration = try loadConfiguration(from: config)
         if let host { configuration.host = host }
         if let port { configuration.port = port }
         if strict { configuration.strict = true }
