@@ -49,6 +49,12 @@ fixtures:
     reply: {{lua_inline: "function respond(req) return tostring(lyrebird.native.geo.haversine_km('north', 1, 2, 3)) end"}}
   - match: {{user: dice}}
     reply: {{lua_inline: "function respond(req) return tostring(lyrebird.random(1, 1000000)) end"}}
+  - match: {{user: cycle}}
+    reply: {{lua_inline: "function respond(req) local t = {{}} t.self = t return lyrebird.json.encode(t) end"}}
+  - match: {{user: badpause}}
+    reply: {{lua_inline: "function respond(req, reply) reply:pause(0/0) end"}}
+  - match: {{user: widerandom}}
+    reply: {{lua_inline: "function respond(req) return tostring(lyrebird.random(math.mininteger, math.maxinteger)) end"}}
   - match: {{lua: "return req.model == 'predicate-model' and #req.messages > 1"}}
     reply: {{content: "the predicate matched"}}
 """
@@ -153,6 +159,11 @@ def test_random_is_deterministic_per_request(client):
     assert ask(client, "dice", seed=7).choices[0].message.content != first
 
 
+def test_cyclic_tables_are_cut_off_not_fatal(client):
+    encoded = ask(client, "cycle").choices[0].message.content
+    assert encoded.startswith('{"self":{"self":') and encoded.count("self") == 200
+
+
 def test_lua_predicate(client):
     messages = [{"role": "system", "content": "s"}, {"role": "user", "content": "anything"}]
     assert ask(client, None, model="predicate-model", messages=messages).choices[0].message.content == "the predicate matched"
@@ -167,6 +178,8 @@ def test_lua_predicate(client):
         ("shell", "attempt to index a nil value (global 'os')"),
         ("files", "attempt to index a nil value (global 'io')"),
         ("loadstring", "attempt to call a nil value (global 'load')"),
+        ("badpause", "reply:pause expects milliseconds"),
+        ("widerandom", "lyrebird.random: the interval is too wide"),
     ],
 )
 def test_script_failures_are_500s_and_the_server_keeps_serving(lua_server, client, trigger, reason):

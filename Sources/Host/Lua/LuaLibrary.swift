@@ -66,7 +66,7 @@ private func jsonDecode(_ state: OpaquePointer?) -> Int32 {
     guard let state else { return 0 }
     guard let text = LuaValues.string(at: 1, in: state) else { return luaFail(state, "lyrebird.json.decode expects a string") }
     do {
-        LuaValues.push(try JSONValue.parse(text), to: state)
+        guard LuaValues.push(try JSONValue.parse(text), to: state) else { return luaFail(state, "lyrebird.json.decode: out of memory") }
         return 1
     } catch {
         return luaFail(state, "lyrebird.json.decode: \(error.message)")
@@ -89,8 +89,9 @@ private func random(_ state: OpaquePointer?) -> Int32 {
     let low = arguments == 1 ? 1 : Int64(lyrebird_lua_tointeger(state, 1))
     let high = Int64(lyrebird_lua_tointeger(state, arguments == 1 ? 1 : 2))
     guard low <= high else { return luaFail(state, "lyrebird.random: the interval is empty") }
-    let span = Double(high - low + 1)
-    lua_pushinteger(state, lua_Integer(low + Int64(unit * span)))
+    let (width, overflow) = high.subtractingReportingOverflow(low)
+    guard !overflow, width < Int64(1) << 53 else { return luaFail(state, "lyrebird.random: the interval is too wide") }
+    lua_pushinteger(state, lua_Integer(low + Int64(unit * Double(width + 1))))
     return 1
 }
 
@@ -100,7 +101,7 @@ private func storeGet(_ state: OpaquePointer?) -> Int32 {
     guard let state, let context = LuaCallContext.current(in: state) else { return 0 }
     guard let store = context.store else { return luaFail(state, "lyrebird.store is only available to responders") }
     guard let key = LuaValues.string(at: 1, in: state) else { return luaFail(state, "lyrebird.store.get expects a string key") }
-    LuaValues.push(store.get(key) ?? .null, to: state)
+    guard LuaValues.push(store.get(key) ?? .null, to: state) else { return luaFail(state, "lyrebird.store.get: out of memory") }
     return 1
 }
 
@@ -163,8 +164,9 @@ private func replyToolCallArguments(_ state: OpaquePointer?) -> Int32 {
 
 private func replyPause(_ state: OpaquePointer?) -> Int32 {
     guard let state, let context = LuaCallContext.current(in: state) else { return 0 }
-    guard lua_type(state, 2) == LUA_TNUMBER else { return luaFail(state, "reply:pause expects milliseconds") }
-    context.steps.append(.pause(milliseconds: max(0, min(60_000, Int(lyrebird_lua_tonumber(state, 2))))))
+    let milliseconds = lyrebird_lua_tonumber(state, 2)
+    guard lua_type(state, 2) == LUA_TNUMBER, milliseconds.isFinite else { return luaFail(state, "reply:pause expects milliseconds") }
+    context.steps.append(.pause(milliseconds: Int(max(0, min(60_000, milliseconds)))))
     return 0
 }
 

@@ -63,7 +63,9 @@ final class LuaState: @unchecked Sendable {
     func call(with request: JSONValue, context: LuaCallContext) throws(LuaScriptError) -> JSONValue {
         lua_settop(pointer, 0)
         lua_rawgeti(pointer, lyrebird_lua_registryindex(), lua_Integer(entry))
-        LuaValues.push(request, to: pointer)
+        guard LuaValues.push(request, to: pointer) else {
+            throw LuaScriptError(script: scriptName, message: "memory limit of \(limits.memoryBytes) bytes exceeded building the request")
+        }
         var arguments: Int32 = 1
         if case .responder = kind {
             LuaLibrary.pushReplyObject(in: pointer)

@@ -7,23 +7,44 @@ import LyrebirdPluginAPI
 /// becomes `nil`. Back from Lua, a table whose keys are exactly 1...n is an array, any other
 /// table an object (so an empty table is `{}`).
 enum LuaValues {
-    static func push(_ value: JSONValue, to state: OpaquePointer) {
+    /// Values nested deeper than this become `nil` on the way in and `null` on the way out.
+    static let maximumDepth = 200
+
+    /// Pushes `value` as one Lua value; returns `false`, pushing nothing, when the Lua stack
+    /// cannot grow enough (the state is out of memory).
+    static func push(_ value: JSONValue, to state: OpaquePointer) -> Bool {
+        // Lua reserves only a few stack slots for C code: ask for every level up front.
+        guard lua_checkstack(state, Int32(2 * min(depth(of: value), maximumDepth) + 4)) != 0 else { return false }
+        pushChecked(value, to: state, depth: 0)
+        return true
+    }
+
+    private static func depth(of value: JSONValue) -> Int {
+        switch value {
+        case .array(let elements): return 1 + (elements.lazy.map(depth(of:)).max() ?? 0)
+        case .object(let members): return 1 + (members.values.lazy.map(depth(of:)).max() ?? 0)
+        default: return 0
+        }
+    }
+
+    private static func pushChecked(_ value: JSONValue, to state: OpaquePointer, depth: Int) {
         switch value {
         case .null: lua_pushnil(state)
         case .bool(let flag): lua_pushboolean(state, flag ? 1 : 0)
         case .integer(let number): lua_pushinteger(state, lua_Integer(number))
         case .number(let number): lua_pushnumber(state, number)
         case .string(let text): pushString(text, to: state)
+        case .array where depth >= maximumDepth, .object where depth >= maximumDepth: lua_pushnil(state)
         case .array(let elements):
             lua_createtable(state, Int32(clamping: elements.count), 0)
             for (index, element) in elements.enumerated() {
-                push(element, to: state)
+                pushChecked(element, to: state, depth: depth + 1)
                 lua_rawseti(state, -2, lua_Integer(index + 1))
             }
         case .object(let members):
             lua_createtable(state, 0, Int32(clamping: members.count))
             for (key, member) in members {
-                push(member, to: state)
+                pushChecked(member, to: state, depth: depth + 1)
                 lua_setfield(state, -2, key)
             }
         }
@@ -46,7 +67,7 @@ enum LuaValues {
     }
 
     /// The value at `index` as JSON. Functions, userdata and threads become `null`; nesting
-    /// deeper than 100 levels (a cycle, or a bomb) is cut off.
+    /// deeper than `maximumDepth` (a cycle, or a bomb) is cut off.
     static func json(at index: Int32, in state: OpaquePointer, depth: Int = 0) -> JSONValue {
         let absolute = lua_absindex(state, index)
         switch lua_type(state, absolute) {
@@ -56,7 +77,7 @@ enum LuaValues {
             return .number(lyrebird_lua_tonumber(state, absolute))
         case LUA_TSTRING: return .string(string(at: absolute, in: state) ?? "")
         case LUA_TTABLE:
-            guard depth < 100 else { return .null }
+            guard depth < maximumDepth, lua_checkstack(state, 4) != 0 else { return .null }
             return table(at: absolute, in: state, depth: depth)
         default: return .null
         }
