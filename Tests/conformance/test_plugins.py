@@ -292,3 +292,14 @@ def test_a_responder_name_already_taken(tmp_path):
         ["--plugin", str(WORD_STATS_PLUGIN), "--plugin", str(copy)],
         f"plugin {copy}: responder \"word_stats\" is already registered by {WORD_STATS_PLUGIN}",
     )
+
+
+def test_validate_checks_responder_names_against_loaded_plugins(tmp_path):
+    config = tmp_path / "responders.yaml"
+    config.write_text("fixtures:\n  - name: stats\n    reply: {responder: word_stats}\n")
+    missing = run_lyrebird("validate", str(config))
+    assert missing.returncode == 1
+    assert 'fixture "stats"' in missing.stderr and 'no responder named "word_stats" is loaded' in missing.stderr
+    loaded = run_lyrebird("validate", str(config), "--plugin", str(BUILD / "libLyrebirdWordStats.so"))
+    assert loaded.returncode == 0, loaded.stderr
+    assert "OK, 1 fixture, 1 plugin" in loaded.stdout
