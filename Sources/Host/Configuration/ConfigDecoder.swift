@@ -139,6 +139,7 @@ struct ConfigDecoder {
         var condition = MatchCondition.always
         var reply: FixtureReply?
         var priority = 0
+        var timing: ReplyTiming?
         for (keyNode, value) in mapping {
             let key = keyNode.string ?? ""
             switch key {
@@ -146,14 +147,36 @@ struct ConfigDecoder {
             case "match": condition = decodeConditions(value, path: "match") ?? .always
             case "reply": reply = decodeReply(value, path: "reply")
             case "priority": priority = integer(value, path: "priority", range: -1_000_000...1_000_000) ?? 0
-            default: report(keyNode, key: key, "unknown key (expected name, match, reply, priority)")
+            case "timing": timing = decodeTiming(value, path: "timing")
+            default: report(keyNode, key: key, "unknown key (expected name, match, reply, priority, timing)")
             }
         }
         if mapping["reply"] == nil {
             report(node, key: "reply", "missing: every fixture needs a reply")
         }
         guard problems.count == problemsBefore, let reply else { return nil }
-        return Fixture(name: name, match: condition, reply: reply, priority: priority)
+        return Fixture(name: name, match: condition, reply: reply, priority: priority, timing: timing)
+    }
+
+    private mutating func decodeTiming(_ node: Node, path: String) -> ReplyTiming? {
+        guard let mapping = node.mapping else {
+            report(node, key: path, "must be a mapping with first_token_ms and/or tokens_per_second")
+            return nil
+        }
+        var timing = ReplyTiming()
+        for (keyNode, value) in mapping {
+            let key = keyNode.string ?? ""
+            let keyPath = "\(path).\(key)"
+            switch key {
+            case "first_token_ms":
+                timing.firstTokenMilliseconds = integer(value, path: keyPath, range: 0...3_600_000) ?? 0
+            case "tokens_per_second":
+                timing.tokensPerSecond = number(value, path: keyPath, range: 0.001...1_000_000)
+            default:
+                report(keyNode, key: keyPath, "unknown key (expected first_token_ms, tokens_per_second)")
+            }
+        }
+        return timing
     }
 
     private mutating func checkUniqueNames(_ fixtures: [Fixture]) {

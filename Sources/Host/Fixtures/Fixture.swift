@@ -10,13 +10,19 @@ public struct Fixture: Sendable, Identifiable {
     public var reply: FixtureReply
     /// Higher priorities are tried first; equal priorities keep file order.
     public var priority: Int
+    /// How fast the reply arrives; `nil` sends it as fast as the client reads.
+    public var timing: ReplyTiming?
 
-    public init(id: String? = nil, name: String? = nil, match: MatchCondition = .always, reply: FixtureReply, priority: Int = 0) {
+    public init(
+        id: String? = nil, name: String? = nil, match: MatchCondition = .always, reply: FixtureReply, priority: Int = 0,
+        timing: ReplyTiming? = nil
+    ) {
         self.id = id ?? name ?? ""
         self.name = name
         self.match = match
         self.reply = reply
         self.priority = priority
+        self.timing = timing
     }
 
     /// The fixture in words for logs and near-miss reports.

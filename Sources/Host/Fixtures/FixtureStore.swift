@@ -4,37 +4,56 @@ import Synchronization
 /// The fixtures a host answers from. Safe to read and change from any thread; a request sees
 /// the list as it was when matching began.
 public final class FixtureStore: Sendable {
+    /// A fixture with its condition ready to test and its fixed reply already cut into events.
+    struct Entry: Sendable {
+        let fixture: Fixture
+        let test: MatchTest
+        let prepared: PreparedReply?
+    }
+
     private struct State {
-        var fixtures: [Fixture] = []
+        var entries: [Entry] = []
         var nextNumber = 1
     }
 
     private let state = Mutex(State())
+    /// The stream piece size fixed replies are prepared for.
+    let streamChunkCharacters: Int
 
-    public init(_ fixtures: [Fixture] = []) {
+    public convenience init(_ fixtures: [Fixture] = []) {
+        self.init(fixtures, streamChunkCharacters: HostConfiguration().streamChunkCharacters)
+    }
+
+    init(_ fixtures: [Fixture], streamChunkCharacters: Int) {
+        self.streamChunkCharacters = streamChunkCharacters
         for fixture in fixtures { add(fixture) }
     }
 
     /// All fixtures in the order they are tried.
-    public var all: [Fixture] { state.withLock { $0.fixtures } }
+    public var all: [Fixture] { state.withLock { $0.entries.map(\.fixture) } }
 
-    public var count: Int { state.withLock { $0.fixtures.count } }
+    public var count: Int { state.withLock { $0.entries.count } }
 
     /// Adds a fixture after those of the same or higher priority and returns its id. An unnamed
     /// fixture gets the id `fixture-N`; a name already taken gets a `-N` suffix.
     @discardableResult
     public func add(_ fixture: Fixture) -> String {
-        state.withLock { state in
+        var prepared: PreparedReply?
+        if case .message(let reply) = fixture.reply {
+            prepared = PreparedReply(reply, streamChunkCharacters: streamChunkCharacters)
+        }
+        let test = MatchTest(fixture.match)
+        return state.withLock { state in
             var fixture = fixture
-            if fixture.id.isEmpty || state.fixtures.contains(where: { $0.id == fixture.id }) {
+            if fixture.id.isEmpty || state.entries.contains(where: { $0.fixture.id == fixture.id }) {
                 let base = fixture.id.isEmpty ? "fixture" : fixture.id
                 repeat {
                     fixture.id = "\(base)-\(state.nextNumber)"
                     state.nextNumber += 1
-                } while state.fixtures.contains(where: { $0.id == fixture.id })
+                } while state.entries.contains(where: { $0.fixture.id == fixture.id })
             }
-            let position = state.fixtures.firstIndex(where: { $0.priority < fixture.priority }) ?? state.fixtures.endIndex
-            state.fixtures.insert(fixture, at: position)
+            let position = state.entries.firstIndex(where: { $0.fixture.priority < fixture.priority }) ?? state.entries.endIndex
+            state.entries.insert(Entry(fixture: fixture, test: test, prepared: prepared), at: position)
             return fixture.id
         }
     }
@@ -43,20 +62,26 @@ public final class FixtureStore: Sendable {
     @discardableResult
     public func remove(id: String) -> Bool {
         state.withLock { state in
-            guard let index = state.fixtures.firstIndex(where: { $0.id == id }) else { return false }
-            state.fixtures.remove(at: index)
+            guard let index = state.entries.firstIndex(where: { $0.fixture.id == id }) else { return false }
+            state.entries.remove(at: index)
             return true
         }
     }
 
     /// Removes every fixture.
     public func removeAll() {
-        state.withLock { $0.fixtures.removeAll() }
+        state.withLock { $0.entries.removeAll() }
     }
 
     /// The first fixture that matches `request`.
     public func firstMatch(for request: CanonicalRequest) -> Fixture? {
-        all.first { $0.match.matches(request) }
+        firstMatch(for: MatchSubject(request))?.fixture
+    }
+
+    /// The first entry whose fixture matches the request of `subject`.
+    func firstMatch(for subject: MatchSubject) -> Entry? {
+        let entries = state.withLock { $0.entries }
+        return entries.first { $0.test.passes(subject) }
     }
 
     /// The fixtures that came closest to matching, closest first, each with the reasons it failed.

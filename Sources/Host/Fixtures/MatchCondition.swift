@@ -20,14 +20,7 @@ public indirect enum MatchCondition: Sendable {
 
     /// Whether `request` satisfies the condition.
     public func matches(_ request: CanonicalRequest) -> Bool {
-        switch self {
-        case .model(let matcher): return matcher.matches(request.model)
-        case .user(let matcher): return matcher.matches(request.lastUserText)
-        case .system(let matcher): return matcher.matches(request.systemText)
-        case .all(let conditions): return conditions.allSatisfy { $0.matches(request) }
-        case .not(let condition): return !condition.matches(request)
-        case .lua(let predicate): return predicate.matches(request)
-        }
+        MatchTest(self).passes(MatchSubject(request))
     }
 
     /// Each failing part of the condition in words, and how close the request came overall

@@ -27,11 +27,16 @@ public struct TextMatcher: Sendable {
 
     /// Whether `text` passes.
     public func matches(_ text: String) -> Bool {
+        matches(MatchText(text))
+    }
+
+    /// Whether `text` passes, reusing what earlier matchers worked out about it.
+    func matches(_ text: MatchText) -> Bool {
         switch kind {
-        case .equals(let value): return text == value
-        case .contains(let value): return text.range(of: value, options: .caseInsensitive) != nil
-        case .regex(let pattern), .glob(let pattern): return pattern.matches(text)
-        case .fuzzy(let value, let threshold): return FuzzySimilarity.ratio(text, value) >= threshold
+        case .equals(let value): return text.text == value
+        case .contains(let value): return text.containsFolded(Array(value.lowercased().utf8))
+        case .regex(let pattern), .glob(let pattern): return pattern.matches(text.text)
+        case .fuzzy(let value, let threshold): return FuzzySimilarity.ratio(text.text, value) >= threshold
         }
     }
 

@@ -33,25 +33,40 @@ extension JournalEntry {
 
 /// The most recent requests, newest last, bounded in size.
 public final class Journal: Sendable {
-    private let entries = Mutex<[JournalEntry]>([])
+    /// A ring of entries: recording one never moves the others.
+    private struct Ring {
+        var entries: [JournalEntry] = []
+        /// Where the next entry goes once the ring is full.
+        var oldest = 0
+    }
+
+    private let ring = Mutex(Ring())
     /// How many entries are kept.
     public let capacity: Int
 
     public init(capacity: Int = 1000) {
-        self.capacity = capacity
+        self.capacity = max(1, capacity)
     }
 
     public func record(_ entry: JournalEntry) {
-        entries.withLock { entries in
-            entries.append(entry)
-            if entries.count > capacity { entries.removeFirst(entries.count - capacity) }
+        ring.withLock { ring in
+            if ring.entries.count < capacity {
+                ring.entries.append(entry)
+            } else {
+                ring.entries[ring.oldest] = entry
+                ring.oldest = (ring.oldest + 1) % capacity
+            }
         }
     }
 
     /// The kept entries, oldest first.
-    public var all: [JournalEntry] { entries.withLock { $0 } }
+    public var all: [JournalEntry] {
+        ring.withLock { ring in
+            Array(ring.entries[ring.oldest...] + ring.entries[..<ring.oldest])
+        }
+    }
 
     public func removeAll() {
-        entries.withLock { $0.removeAll() }
+        ring.withLock { $0 = Ring() }
     }
 }

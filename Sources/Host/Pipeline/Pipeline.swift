@@ -1,38 +1,58 @@
 import Foundation
 import LyrebirdPluginAPI
 
-/// The one way every request takes: decode, choose a reply, produce its events, encode, record.
+/// The one way every request takes: decode, choose a reply, produce its events, pace them,
+/// encode, record.
 ///
-/// It never knows which wire format it serves; the provider translates at both ends.
+/// It never knows which wire format it serves; the provider translates at both ends. A fixed
+/// reply is produced without a task or a channel, and a stream whose events are all ready is
+/// encoded into one body.
 struct Pipeline: Sendable {
     let fixtures: FixtureStore
     let responders: [String: any Responder]
     let journal: Journal
     let strict: Bool
-    let defaultReply: String
+    let defaultReply: PreparedReply
     let streamChunkCharacters: Int
+
+    init(
+        fixtures: FixtureStore, responders: [String: any Responder], journal: Journal, strict: Bool, defaultReply: String,
+        streamChunkCharacters: Int
+    ) {
+        self.fixtures = fixtures
+        self.responders = responders
+        self.journal = journal
+        self.strict = strict
+        self.defaultReply = PreparedReply(StaticReply(content: defaultReply), streamChunkCharacters: streamChunkCharacters)
+        self.streamChunkCharacters = streamChunkCharacters
+    }
 
     /// What the transport sends back.
     enum Outcome: Sendable {
         /// One whole response.
         case whole(WireResponse)
-        /// A stream: its content type and a function that writes its chunks.
-        case stream(contentType: String, write: @Sendable (_ send: @Sendable ([UInt8]) async throws -> Void) async -> Void)
+        /// A stream whose events are still to come.
+        case stream(ReplyStream)
     }
+
+    /// The headers every streamed reply carries.
+    static let streamHeaders = [Header(name: "cache-control", value: "no-cache")]
 
     func handle(_ wire: WireRequest, route: ProviderRoute, provider: any Provider, requestID: String) async -> Outcome {
         let started = ContinuousClock.now
+        let now = Date().timeIntervalSince1970
         var entry = JournalEntry(
-            requestID: requestID, time: Date().timeIntervalSince1970, method: wire.method.rawValue, path: wire.path,
-            status: 200, streamed: false, durationMilliseconds: 0
+            requestID: requestID, time: now, method: wire.method.rawValue, path: wire.path, status: 200, streamed: false,
+            durationMilliseconds: 0
         )
+        let journal = self.journal
         func record(status: Int, error: String? = nil) {
-            self.journal.record(entry.finished(status: status, error: error, startedAt: started))
+            journal.record(entry.finished(status: status, error: error, startedAt: started))
         }
 
         var context = ReplyContext(
-            requestID: requestID, idSuffix: Identifiers.alphanumeric(24), created: Int(Date().timeIntervalSince1970),
-            model: "", systemFingerprint: "fp_lyrebird", promptTokens: 0
+            requestID: requestID, idSuffix: Identifiers.alphanumeric(24), created: Int(now), model: "",
+            systemFingerprint: "fp_lyrebird", promptTokens: 0
         )
         let request: CanonicalRequest
         do {
@@ -47,34 +67,31 @@ struct Pipeline: Sendable {
         entry.model = request.model
         entry.streamed = request.stream
 
-        let (sourceName, source) = chooseSource(for: request)
-        entry.source = sourceName
+        let choice = chooseSource(for: request)
+        entry.source = choice.name
+        var pacer = choice.timing.map { Pacer($0, start: started) }
+        let feed = events(of: choice.source, for: request, promptTokens: context.promptTokens)
 
-        let channel = ReplyChannel()
-        let chunking = request.stream ? streamChunkCharacters : nil
-        let producer = Task {
-            await source.run(for: request, into: channel, chunkCharacters: chunking)
-            await complete(channel, request: request, promptTokens: context.promptTokens)
-            channel.close()
-        }
-
-        if !request.stream {
-            var choice = CompletedReply.Choice(index: 0)
+        guard request.stream else {
+            var reply = CompletedReply.Choice(index: 0)
             var usage = Usage(promptTokens: context.promptTokens, completionTokens: 0)
-            for await event in channel.events {
+            var failure: ReplyError?
+            while failure == nil, let event = await feed.next() {
+                _ = pacer?.due(event)
                 switch event {
-                case .error(let error):
-                    producer.cancel()
-                    record(status: error.status, error: error.message)
-                    return .whole(provider.encode(error, for: request, context: context))
-                case .usage(let reported):
-                    usage = reported
-                default:
-                    choice.apply(event)
+                case .error(let error): failure = error
+                case .usage(let reported): usage = reported
+                default: reply.apply(event)
                 }
             }
+            if let end = pacer?.end { try? await Task.sleep(until: end, clock: .continuous) }
+            if let failure {
+                feed.cancel()
+                record(status: failure.status, error: failure.message)
+                return .whole(provider.encode(failure, for: request, context: context))
+            }
             let choices = (0..<request.choiceCount).map { index -> CompletedReply.Choice in
-                var copy = choice
+                var copy = reply
                 copy.index = index
                 return copy
             }
@@ -82,79 +99,97 @@ struct Pipeline: Sendable {
             return .whole(provider.encode(CompletedReply(choices: choices, usage: usage), for: request, context: context))
         }
 
-        let cursor = EventCursor(channel.events)
-        guard let first = await cursor.next() else {
+        // An error before the first event becomes an ordinary error response: the SDKs check the
+        // status before they read a stream.
+        guard let first = await feed.next() else {
             let error = ReplyError(status: 500, message: "the responder produced no reply", type: "server_error")
             record(status: 500, error: error.message)
             return .whole(provider.encode(error, for: request, context: context))
         }
+        let firstDue = pacer?.due(first)
         if case .error(let error) = first {
-            producer.cancel()
+            if let firstDue { try? await Task.sleep(until: firstDue, clock: .continuous) }
+            feed.cancel()
             record(status: error.status, error: error.message)
             return .whole(provider.encode(error, for: request, context: context))
         }
-        let encoder = provider.makeStreamEncoder(for: request, context: context)
-        let choiceCount = request.choiceCount
         let streamEntry = entry
-        let streamJournal = journal
-        return .stream(contentType: encoder.contentType) { [encoder] send in
-            var encoder = encoder
-            var streamError: String?
-            do {
-                try await send(encoder.start())
-                var event: ReplyEvent? = first
-                while let current = event {
-                    if case .error(let error) = current { streamError = error.message }
-                    try await send(Self.encode(current, with: &encoder, choices: choiceCount))
-                    event = await cursor.next()
-                }
-                try await send(encoder.finish())
-            } catch {
-                producer.cancel()
-                streamError = "client went away: \(error)"
+        let stream = ReplyStream(
+            encoder: provider.makeStreamEncoder(for: request, context: context), feed: feed, pacer: pacer, first: (first, firstDue),
+            choiceCount: request.choiceCount,
+            onEnd: { error in journal.record(streamEntry.finished(status: 200, error: error, startedAt: started)) }
+        )
+        if feed.isComplete && pacer == nil {
+            // Every event is ready: the whole stream is one body, sent in one write.
+            let body = await stream.next() ?? []
+            return .whole(WireResponse(status: 200, headers: Self.streamHeaders, contentType: stream.contentType, body: body))
+        }
+        return .stream(stream)
+    }
+
+    /// The events of `source` for `request`, ending with a finish and usage.
+    private func events(of source: ReplySource, for request: CanonicalRequest, promptTokens: Int) -> EventFeed {
+        switch source {
+        case .prepared(let prepared):
+            var events = prepared.events(streamed: request.stream)
+            if prepared.usage == nil {
+                events.append(
+                    .usage(Usage(promptTokens: promptTokens, completionTokens: prepared.completionTokens * request.choiceCount)))
             }
-            streamJournal.record(streamEntry.finished(status: 200, error: streamError, startedAt: started))
+            return EventFeed(events)
+        case .error(let error):
+            return EventFeed([.error(error)])
+        case .responder(let responder, let parameters):
+            let channel = ReplyChannel()
+            let producer = Task {
+                await ReplySource.run(responder, parameters: parameters, for: request, into: channel)
+                await complete(channel, request: request, promptTokens: promptTokens)
+                channel.close()
+            }
+            return EventFeed(channel: channel, producer: producer)
         }
     }
 
-    /// Encodes one event for every choice it belongs to.
-    private static func encode(_ event: ReplyEvent, with encoder: inout any StreamEncoder, choices: Int) -> [UInt8] {
-        switch event {
-        case .usage, .error:
-            return encoder.encode(event, choice: 0)
-        default:
-            guard choices > 1 else { return encoder.encode(event, choice: 0) }
-            var bytes: [UInt8] = []
-            for choice in 0..<choices { bytes += encoder.encode(event, choice: choice) }
-            return bytes
-        }
+    /// The chosen reply: its source, the name the journal gives it, and its timing.
+    private struct Choice {
+        let name: String
+        let source: ReplySource
+        var timing: ReplyTiming?
     }
 
     /// Picks the reply: `mock_response` first, then the first matching fixture, then the default.
-    private func chooseSource(for request: CanonicalRequest) -> (String, ReplySource) {
+    private func chooseSource(for request: CanonicalRequest) -> Choice {
         if let mock = request.mockResponse {
-            return ("mock_response", .staticReply(StaticReply(content: mock)))
+            let reply = PreparedReply(StaticReply(content: mock), streamChunkCharacters: streamChunkCharacters)
+            return Choice(name: "mock_response", source: .prepared(reply))
         }
-        if let fixture = fixtures.firstMatch(for: request) {
-            switch fixture.reply {
-            case .message(let reply): return (fixture.id, .staticReply(reply))
-            case .error(let error): return (fixture.id, .error(error))
-            case .custom(let responder, let parameters):
-                return (fixture.id, .responder(responder, parameters: parameters))
-            case .responder(let name, let parameters):
-                guard let responder = responders[name] else {
-                    let error = ReplyError(
-                        status: 500, message: "\(fixture.label) names responder \(name.debugDescription), which is not loaded",
-                        type: "server_error")
-                    return (fixture.id, .error(error))
-                }
-                return (fixture.id, .responder(responder, parameters: parameters))
-            }
+        if let entry = fixtures.firstMatch(for: MatchSubject(request)) {
+            let fixture = entry.fixture
+            return Choice(name: fixture.id, source: source(of: fixture, prepared: entry.prepared), timing: fixture.timing)
         }
         if strict {
-            return ("none", .error(noMatchError(for: request)))
+            return Choice(name: "none", source: .error(noMatchError(for: request)))
         }
-        return ("default", .staticReply(StaticReply(content: defaultReply)))
+        return Choice(name: "default", source: .prepared(defaultReply))
+    }
+
+    private func source(of fixture: Fixture, prepared: PreparedReply?) -> ReplySource {
+        switch fixture.reply {
+        case .message(let reply):
+            return .prepared(prepared ?? PreparedReply(reply, streamChunkCharacters: streamChunkCharacters))
+        case .error(let error):
+            return .error(error)
+        case .custom(let responder, let parameters):
+            return .responder(responder, parameters: parameters)
+        case .responder(let name, let parameters):
+            guard let responder = responders[name] else {
+                return .error(
+                    ReplyError(
+                        status: 500, message: "\(fixture.label) names responder \(name.debugDescription), which is not loaded",
+                        type: "server_error"))
+            }
+            return .responder(responder, parameters: parameters)
+        }
     }
 
     private func noMatchError(for request: CanonicalRequest) -> ReplyError {

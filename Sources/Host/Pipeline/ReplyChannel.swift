@@ -1,7 +1,8 @@
 import LyrebirdPluginAPI
 import Synchronization
 
-/// The sink a responder writes into. It forwards events to the pipeline and keeps the books
+/// The sink a responder writes into. It hands events to the pipeline in batches (everything
+/// emitted since the last take, so a stream can send them in one write) and keeps the books
 /// the host needs to complete a reply the responder left unfinished: whether it finished, gave
 /// usage, or failed, and how many tokens its text holds.
 final class ReplyChannel: ReplySink {
@@ -12,30 +13,33 @@ final class ReplyChannel: ReplySink {
         var completionTokens = 0
     }
 
-    let events: AsyncStream<ReplyEvent>
-    private let continuation: AsyncStream<ReplyEvent>.Continuation
-    private let accounts = Mutex(Accounts())
-
-    init() {
-        (events, continuation) = AsyncStream.makeStream(of: ReplyEvent.self, bufferingPolicy: .unbounded)
+    private struct State {
+        var accounts = Accounts()
+        var pending: [ReplyEvent] = []
+        var closed = false
+        var waiter: CheckedContinuation<Void, Never>?
     }
 
-    var snapshot: Accounts { accounts.withLock { $0 } }
+    private let state = Mutex(State())
+
+    var snapshot: Accounts { state.withLock { $0.accounts } }
 
     func emit(_ event: ReplyEvent) async {
-        let accepted = accounts.withLock { accounts -> Bool in
-            if accounts.failed || accounts.reportedUsage { return false }
+        let waiter = state.withLock { state -> CheckedContinuation<Void, Never>? in
+            guard !state.closed, !state.accounts.failed, !state.accounts.reportedUsage else { return nil }
             switch event {
-            case .text(let text): accounts.completionTokens += TokenCounter.count(text)
-            case .toolCallStart(_, _, let name): accounts.completionTokens += TokenCounter.count(name)
-            case .toolCallArguments(_, let fragment): accounts.completionTokens += TokenCounter.count(fragment)
-            case .finish: accounts.finished = true
-            case .usage: accounts.reportedUsage = true
-            case .error: accounts.failed = true
+            case .text(let text): state.accounts.completionTokens += TokenCounter.count(text)
+            case .toolCallStart(_, _, let name): state.accounts.completionTokens += TokenCounter.count(name)
+            case .toolCallArguments(_, let fragment): state.accounts.completionTokens += TokenCounter.count(fragment)
+            case .finish: state.accounts.finished = true
+            case .usage: state.accounts.reportedUsage = true
+            case .error: state.accounts.failed = true
             }
-            return true
+            state.pending.append(event)
+            defer { state.waiter = nil }
+            return state.waiter
         }
-        if accepted { continuation.yield(event) }
+        waiter?.resume()
     }
 
     func pause(milliseconds: Int) async {
@@ -43,22 +47,46 @@ final class ReplyChannel: ReplySink {
         try? await Task.sleep(for: .milliseconds(milliseconds))
     }
 
-    /// Ends the event stream.
+    /// Ends the reply: events emitted later are dropped.
     func close() {
-        continuation.finish()
-    }
-}
-
-/// Hands one async iterator from task to task. Only one task uses it at a time: the pipeline
-/// reads the first event, then gives the cursor to the response body writer.
-final class EventCursor: @unchecked Sendable {
-    private var iterator: AsyncStream<ReplyEvent>.AsyncIterator
-
-    init(_ stream: AsyncStream<ReplyEvent>) {
-        iterator = stream.makeAsyncIterator()
+        let waiter = state.withLock { state -> CheckedContinuation<Void, Never>? in
+            state.closed = true
+            defer { state.waiter = nil }
+            return state.waiter
+        }
+        waiter?.resume()
     }
 
-    func next() async -> ReplyEvent? {
-        await iterator.next()
+    /// What `take` found.
+    enum Batch {
+        /// Every event emitted since the last take, oldest first.
+        case events([ReplyEvent])
+        /// Nothing new yet.
+        case empty
+        /// Nothing new, and the reply is closed.
+        case ended
+    }
+
+    /// Takes the events emitted since the last take, without waiting.
+    func take() -> Batch {
+        state.withLock { state in
+            if !state.pending.isEmpty {
+                defer { state.pending = [] }
+                return .events(state.pending)
+            }
+            return state.closed ? .ended : .empty
+        }
+    }
+
+    /// Waits until `take` has something to return. Only one task waits at a time.
+    func waitForEvents() async {
+        await withCheckedContinuation { continuation in
+            let ready = state.withLock { state -> Bool in
+                if !state.pending.isEmpty || state.closed { return true }
+                state.waiter = continuation
+                return false
+            }
+            if ready { continuation.resume() }
+        }
     }
 }

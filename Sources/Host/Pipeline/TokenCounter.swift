@@ -9,18 +9,69 @@ import LyrebirdPluginAPI
 public enum TokenCounter {
     /// Tokens in a piece of text.
     public static func count(_ text: String) -> Int {
+        // Most text is ASCII: classify its bytes by table and leave Unicode property lookups,
+        // which cost far more, to the other scalars.
+        if let tokens = text.utf8.withContiguousStorageIfAvailable({ countASCIIPrefixed($0) }) { return tokens }
+        var counter = Counter()
+        for scalar in text.unicodeScalars { counter.add(scalar) }
+        return counter.total
+    }
+
+    private static func countASCIIPrefixed(_ bytes: UnsafeBufferPointer<UInt8>) -> Int {
+        var counter = Counter()
+        var index = 0
+        while index < bytes.count {
+            let byte = bytes[index]
+            guard byte < 0x80 else {
+                // The rest goes scalar by scalar; Swift strings hold valid UTF-8.
+                let rest = UnsafeBufferPointer(rebasing: bytes[index...])
+                for scalar in String(decoding: rest, as: UTF8.self).unicodeScalars { counter.add(scalar) }
+                return counter.total
+            }
+            counter.add(kind: asciiKinds[Int(byte)])
+            index += 1
+        }
+        return counter.total
+    }
+
+    private enum ScalarKind {
+        case word, space, other
+    }
+
+    private static let asciiKinds: [ScalarKind] = (0..<128).map { value in
+        let scalar = Unicode.Scalar(UInt8(value))
+        if scalar.properties.isAlphabetic || scalar.properties.numericType != nil { return .word }
+        return scalar.properties.isWhitespace ? .space : .other
+    }
+
+    private struct Counter {
         var tokens = 0
         var wordLength = 0
-        for scalar in text.unicodeScalars {
-            if scalar.properties.isAlphabetic || scalar.properties.numericType != nil {
-                wordLength += 1
-                continue
+
+        var total: Int { tokens + (wordLength + 3) / 4 }
+
+        mutating func add(_ scalar: Unicode.Scalar) {
+            if scalar.isASCII {
+                add(kind: asciiKinds[Int(scalar.value)])
+            } else if scalar.properties.isAlphabetic || scalar.properties.numericType != nil {
+                add(kind: .word)
+            } else {
+                add(kind: scalar.properties.isWhitespace ? .space : .other)
             }
-            tokens += (wordLength + 3) / 4
-            wordLength = 0
-            if !scalar.properties.isWhitespace { tokens += 1 }
         }
-        return tokens + (wordLength + 3) / 4
+
+        mutating func add(kind: ScalarKind) {
+            switch kind {
+            case .word:
+                wordLength += 1
+            case .space:
+                tokens += (wordLength + 3) / 4
+                wordLength = 0
+            case .other:
+                tokens += (wordLength + 3) / 4 + 1
+                wordLength = 0
+            }
+        }
     }
 
     /// Tokens in a request's prompt: messages, tool calls in them, and tool definitions.

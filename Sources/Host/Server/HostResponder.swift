@@ -34,15 +34,17 @@ struct HostResponder: HTTPResponder {
                 status: 405, message: "Method \(request.method.rawValue) is not supported.", type: "invalid_request_error")
             return Self.response(errorResponse(error, near: path, requestID: requestID))
         }
+        if let declared = request.headers[.contentLength].flatMap({ Int($0) }), declared > maxBodyBytes {
+            // Refused before reading: the client learns at once, and nothing waits for bytes
+            // that will be thrown away.
+            return Self.response(errorResponse(tooLarge, near: path, requestID: requestID))
+        }
         let body: [UInt8]
         do {
             var buffer = try await request.body.collect(upTo: maxBodyBytes)
             body = buffer.readBytes(length: buffer.readableBytes) ?? []
         } catch {
-            let reply = ReplyError(
-                status: 413, message: "The request body is larger than the limit of \(maxBodyBytes) bytes.", type: "invalid_request_error",
-                code: "request_too_large")
-            return Self.response(errorResponse(reply, near: path, requestID: requestID))
+            return Self.response(errorResponse(tooLarge, near: path, requestID: requestID))
         }
         let wire = WireRequest(
             method: method, path: path, query: request.uri.query ?? "",
@@ -51,19 +53,34 @@ struct HostResponder: HTTPResponder {
         switch await handle(wire, requestID: requestID) {
         case .whole(let reply):
             return Self.response(reply)
-        case .stream(let contentType, let write):
+        case .stream(let stream):
             var headers = HTTPFields()
-            headers[.contentType] = contentType
-            headers[.cacheControl] = "no-cache"
+            headers[.contentType] = stream.contentType
+            for header in Pipeline.streamHeaders {
+                if let name = HTTPField.Name(header.name) { headers[name] = header.value }
+            }
             return Response(
                 status: .ok, headers: headers,
                 body: ResponseBody { writer in
-                    let sink = StreamWriter(writer)
-                    await write { bytes in try await sink.write(bytes) }
-                    try await sink.finish()
+                    while let bytes = await stream.next() {
+                        guard !bytes.isEmpty else { continue }
+                        do {
+                            try await writer.write(ByteBuffer(bytes: bytes))
+                        } catch {
+                            stream.cancel(reason: "client went away: \(error)")
+                            throw error
+                        }
+                    }
+                    try await writer.finish(nil)
                 }
             )
         }
+    }
+
+    private var tooLarge: ReplyError {
+        ReplyError(
+            status: 413, message: "The request body is larger than the limit of \(maxBodyBytes) bytes.", type: "invalid_request_error",
+            code: "request_too_large")
     }
 
     /// Routes a request that has been read whole: to an admin endpoint, or through the
@@ -123,24 +140,5 @@ struct HostResponder: HTTPResponder {
             status: HTTPResponse.Status(code: wire.status), headers: headers,
             body: ResponseBody(byteBuffer: ByteBuffer(bytes: wire.body))
         )
-    }
-}
-
-/// Lets the pipeline's `@Sendable` write function reach the body writer, which only one task
-/// uses at a time.
-private final class StreamWriter: @unchecked Sendable {
-    private var writer: any ResponseBodyWriter
-
-    init(_ writer: any ResponseBodyWriter) {
-        self.writer = writer
-    }
-
-    func write(_ bytes: [UInt8]) async throws {
-        guard !bytes.isEmpty else { return }
-        try await writer.write(ByteBuffer(bytes: bytes))
-    }
-
-    func finish() async throws {
-        try await writer.finish(nil)
     }
 }

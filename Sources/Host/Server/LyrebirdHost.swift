@@ -48,7 +48,7 @@ public final class LyrebirdHost: Sendable {
     ) throws(ConfigurationError) {
         self.configuration = configuration
         self.logger = logger
-        self.fixtures = FixtureStore(configuration.fixtures)
+        self.fixtures = FixtureStore(configuration.fixtures, streamChunkCharacters: configuration.streamChunkCharacters)
         self.journal = Journal()
         let file = configuration.sourceFile ?? "<configuration>"
         var problems: [ConfigProblem] = []
@@ -155,10 +155,10 @@ public final class LyrebirdHost: Sendable {
             switch await responder.handle(request, requestID: requestID) {
             case .whole(let whole):
                 response = whole
-            case .stream(let contentType, let write):
-                let collected = CollectedBytes()
-                await write { bytes in collected.append(bytes) }
-                response = WireResponse(status: 200, contentType: contentType, body: collected.bytes)
+            case .stream(let stream):
+                var body: [UInt8] = []
+                while let bytes = await stream.next() { body += bytes }
+                response = WireResponse(status: 200, headers: Pipeline.streamHeaders, contentType: stream.contentType, body: body)
             }
         }
         response.headers.append(Header(name: "x-request-id", value: requestID))
@@ -176,17 +176,6 @@ public final class LyrebirdHost: Sendable {
         await state.group.triggerGracefulShutdown()
         _ = try? await state.task.value
     }
-}
-
-/// Bytes gathered from a stream written by one task at a time.
-private final class CollectedBytes: Sendable {
-    private let storage = Mutex<[UInt8]>([])
-
-    func append(_ bytes: [UInt8]) {
-        storage.withLock { $0 += bytes }
-    }
-
-    var bytes: [UInt8] { storage.withLock { $0 } }
 }
 
 /// The port a starting server bound, delivered once from the server's callback.

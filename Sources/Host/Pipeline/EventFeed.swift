@@ -1,0 +1,77 @@
+import LyrebirdPluginAPI
+
+/// The events of one reply as the pipeline reads them: all known at once (a fixed reply or an
+/// error), or arriving from a responder through its channel.
+final class EventFeed {
+    /// What `poll` found.
+    enum Poll {
+        case event(ReplyEvent)
+        /// The responder has not emitted the next event yet.
+        case notReady
+        /// The reply has no more events.
+        case ended
+    }
+
+    private var buffered: [ReplyEvent]
+    private var position = 0
+    private let channel: ReplyChannel?
+    private let producer: Task<Void, Never>?
+
+    /// A reply whose events are all known.
+    init(_ events: [ReplyEvent]) {
+        buffered = events
+        channel = nil
+        producer = nil
+    }
+
+    /// A reply that `producer` emits into `channel`.
+    init(channel: ReplyChannel, producer: Task<Void, Never>) {
+        buffered = []
+        self.channel = channel
+        self.producer = producer
+    }
+
+    /// Whether every event is known already, so the reply can be encoded in one go.
+    var isComplete: Bool { channel == nil }
+
+    /// The next event if there is one now.
+    func poll() -> Poll {
+        if position < buffered.count {
+            defer { position += 1 }
+            return .event(buffered[position])
+        }
+        guard let channel else { return .ended }
+        switch channel.take() {
+        case .events(let events):
+            buffered = events
+            position = 1
+            return .event(events[0])
+        case .empty:
+            return .notReady
+        case .ended:
+            return .ended
+        }
+    }
+
+    /// Waits until `poll` has something new to say.
+    func waitForEvents() async {
+        await channel?.waitForEvents()
+    }
+
+    /// The next event, waiting for it; `nil` at the end.
+    func next() async -> ReplyEvent? {
+        while true {
+            switch poll() {
+            case .event(let event): return event
+            case .ended: return nil
+            case .notReady: await waitForEvents()
+            }
+        }
+    }
+
+    /// Stops the responder: the client no longer wants the reply.
+    func cancel() {
+        producer?.cancel()
+        channel?.close()
+    }
+}

@@ -1,0 +1,36 @@
+import LyrebirdPluginAPI
+
+/// Works out when each event of a timed reply may leave: the first after the time to first
+/// token, each later one once the tokens before it would have been generated.
+///
+/// Due times come from one schedule fixed at the request's arrival, not from sleeps added up,
+/// so a late wake-up never delays the events after it.
+struct Pacer {
+    private let secondsPerToken: Double?
+    /// When the next event may leave.
+    private var next: ContinuousClock.Instant
+
+    init(_ timing: ReplyTiming, start: ContinuousClock.Instant) {
+        secondsPerToken = timing.tokensPerSecond.map { 1 / $0 }
+        next = start + .milliseconds(timing.firstTokenMilliseconds)
+    }
+
+    /// When the reply is complete: the due time after the last event so far.
+    var end: ContinuousClock.Instant { next }
+
+    /// When `event`, the next in the reply, may leave.
+    mutating func due(_ event: ReplyEvent) -> ContinuousClock.Instant {
+        let due = next
+        if let secondsPerToken {
+            let tokens: Int
+            switch event {
+            case .text(let text): tokens = TokenCounter.count(text)
+            case .toolCallStart(_, _, let name): tokens = TokenCounter.count(name)
+            case .toolCallArguments(_, let fragment): tokens = TokenCounter.count(fragment)
+            case .finish, .usage, .error: tokens = 0
+            }
+            next = due + .seconds(Double(tokens) * secondsPerToken)
+        }
+        return due
+    }
+}

@@ -1,0 +1,46 @@
+import LyrebirdPluginAPI
+
+/// A fixed reply cut into its events once, when it is loaded, so that a request only copies
+/// them: splitting text into stream pieces and counting its tokens cost more than the rest of
+/// a request together.
+final class PreparedReply: Sendable {
+    /// The events of a whole reply: the text in one piece.
+    private let whole: [ReplyEvent]
+    /// The events of a streamed reply: the text in pieces of about the stream chunk size.
+    private let streamed: [ReplyEvent]
+    /// Tokens of one choice, as `TokenCounter` counts them.
+    let completionTokens: Int
+    /// The usage the fixture fixes, if it does.
+    let usage: Usage?
+    /// Tool calls without an id in the fixture get a new one for every request.
+    private let generatesCallIDs: Bool
+
+    init(_ reply: StaticReply, streamChunkCharacters: Int) {
+        // An empty id marks a call whose id is made per request; the fixture decoder never
+        // gives an empty one.
+        whole = reply.events(chunkCharacters: nil, makeCallID: { "" })
+        streamed = reply.events(chunkCharacters: streamChunkCharacters, makeCallID: { "" })
+        generatesCallIDs = reply.toolCalls.contains { $0.id == nil }
+        usage = reply.usage
+        var tokens = 0
+        for event in whole {
+            switch event {
+            case .text(let text): tokens += TokenCounter.count(text)
+            case .toolCallStart(_, _, let name): tokens += TokenCounter.count(name)
+            case .toolCallArguments(_, let fragment): tokens += TokenCounter.count(fragment)
+            default: break
+            }
+        }
+        completionTokens = tokens
+    }
+
+    /// The reply's events for one request, ending with its finish (and usage, when fixed).
+    func events(streamed isStreamed: Bool) -> [ReplyEvent] {
+        let events = isStreamed ? streamed : whole
+        guard generatesCallIDs else { return events }
+        return events.map { event in
+            guard case .toolCallStart(let index, "", let name) = event else { return event }
+            return .toolCallStart(index: index, id: Identifiers.toolCallID(), name: name)
+        }
+    }
+}
