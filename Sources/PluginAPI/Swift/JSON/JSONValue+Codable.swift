@@ -1,5 +1,3 @@
-import Foundation
-
 extension JSONValue: Codable {
     public init(from decoder: any Decoder) throws {
         let container = try decoder.singleValueContainer()
@@ -32,32 +30,4 @@ extension JSONValue: Codable {
         case .object(let value): try container.encode(value)
         }
     }
-}
-
-extension JSONValue {
-    /// Parses UTF-8 JSON bytes.
-    ///
-    /// - Throws: `JSONParseError` with a message fit to show a client.
-    public static func parse(_ bytes: some Collection<UInt8>) throws(JSONParseError) -> JSONValue {
-        do {
-            return try JSONDecoder().decode(JSONValue.self, from: Data(bytes))
-        } catch let DecodingError.dataCorrupted(context) {
-            let underlying = (context.underlyingError as NSError?)?.userInfo[NSDebugDescriptionErrorKey] as? String
-            throw JSONParseError(message: underlying ?? context.debugDescription)
-        } catch {
-            throw JSONParseError(message: "\(error)")
-        }
-    }
-
-    /// Parses a UTF-8 JSON string.
-    public static func parse(_ text: String) throws(JSONParseError) -> JSONValue {
-        try parse(Array(text.utf8))
-    }
-}
-
-/// Raised when bytes are not a JSON document.
-public struct JSONParseError: Error, Sendable, CustomStringConvertible {
-    /// What the parser found wrong.
-    public var message: String
-    public var description: String { message }
 }
