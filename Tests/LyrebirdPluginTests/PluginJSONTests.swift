@@ -52,4 +52,33 @@ import Testing
         let route = try PluginJSON.decode(ProviderRoute.self, from: Array(#"{"method":"POST","path":"/x","operation":"x"}"#.utf8))
         #expect(route == ProviderRoute(method: .post, path: "/x", operation: "x", transports: [.http, .sse]))
     }
+
+    @Test func jsonValuesInsideTypesAreTheParsersValues() throws {
+        // Decoded a kind at a time through `Decoder`, `1.0` would come back an integer and the
+        // first of two repeated keys would win; the parser keeps the double and the last key.
+        let tool = try PluginJSON.decode(ToolDefinition.self, from: Array(#"{"name":"f","parameters":{"max":1.0,"k":1,"k":2}}"#.utf8))
+        #expect(tool.parameters == ["max": .number(1), "k": 2])
+        let parts = try PluginJSON.decode(
+            [ContentPart].self, from: Array(#"[{"type":"text","text":"a"},{"type":"audio","value":{"data":[2.0,{"x":null}]}}]"#.utf8))
+        #expect(parts == [.text("a"), .other(type: "audio", value: ["data": [.number(2), ["x": nil]]])])
+        let format = try PluginJSON.decode(ResponseFormat.self, from: Array(#"{"jsonSchema":{"name":"s","schema":{"max":3.0}}}"#.utf8))
+        #expect(format == .jsonSchema(name: "s", schema: ["max": .number(3)]))
+        #expect(try PluginJSON.decode(JSONValue.self, from: Array("[4.0]".utf8)) == [.number(4)])
+    }
+
+    @Test func deeplyNestedRequestBodiesCrossTheABI() throws {
+        // The deepest body a client may send, many times over.
+        var deep: JSONValue = "leaf"
+        for _ in 0..<JSONValue.defaultMaximumDepth - 2 { deep = [deep] }
+        let body: JSONValue = ["siblings": .array(Array(repeating: deep, count: 200))]
+        let request = CanonicalRequest(operation: "chat.completions", model: "m", messages: [Message(role: .user, text: "hi")], body: body)
+        #expect(try PluginJSON.decode(CanonicalRequest.self, from: PluginJSON.requestBytes(request)) == request)
+    }
+
+    @Test func malformedJSONIsRefusedWithTheParsersMessage() {
+        let error = #expect(throws: PluginJSONError.self) {
+            try PluginJSON.decode(ReplyEvent.self, from: Array(#"{"type":"text","text":"a",}"#.utf8))
+        }
+        #expect(error?.message == "Unexpected character '}' at byte 26")
+    }
 }

@@ -72,6 +72,19 @@ import Testing
         #expect(json["choices"]?.arrayValue?.first?["message"]?["content"] == ">> Words: 3. Characters: 14. Reversed: THREE TWO ONE")
     }
 
+    @Test func aCPluginReadsRequestsWhoseBodyNestsToTheLimit() async throws {
+        let host = try Self.host(plugins: [Self.wordStats], fixtures: "fixtures:\n  - reply: {responder: word_stats}\n")
+        // The body object and 127 arrays: as deep as a client may send, one level less than the
+        // canonical request the plugin reads it in.
+        let deep =
+            String(repeating: "[", count: JSONValue.defaultMaximumDepth - 1)
+            + String(repeating: "]", count: JSONValue.defaultMaximumDepth - 1)
+        let (response, json) = try await Self.post(
+            host, "/v1/chat/completions", #"{"model":"m","messages":[{"role":"user","content":"one two"}],"deep":"# + deep + "}")
+        #expect(response.status == 200)
+        #expect(json["choices"]?.arrayValue?.first?["message"]?["content"] == "Words: 2. Characters: 7. Reversed: two one")
+    }
+
     @Test func pluginConfigurationReachesThePlugin() throws {
         let renamed = PluginSpec(path: Self.wordStats.path, configuration: ["responder_name": "counter"])
         let loaded = try PluginLoader.load([renamed])

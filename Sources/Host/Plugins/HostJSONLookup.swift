@@ -16,7 +16,7 @@ enum HostJSONLookup {
     ) -> Int32 {
         guard let out else { return LYREBIRD_ERROR }
         out.pointee = lyrebird_buffer(data: nil, length: 0)
-        guard let document = try? JSONValue.parse(json) else { return LYREBIRD_ERROR }
+        guard let document = try? JSONValue.parse(json, maximumDepth: PluginJSON.maximumDepth) else { return LYREBIRD_ERROR }
         guard let value = resolve(pointer.map { String(cString: $0) } ?? "", in: document) else { return LYREBIRD_NOT_FOUND }
         let bytes: [UInt8]
         if stringOnly {

@@ -41,7 +41,7 @@ private let respondCallback:
                     ReplyError(status: 500, message: "responder \(responder.name.debugDescription) could not read the request: \(error)")))
             return LYREBIRD_OK
         }
-        let parameters = (try? JSONValue.parse(PluginBytes.copy(paramsJSON))) ?? .null
+        let parameters = (try? JSONValue.parse(PluginBytes.copy(paramsJSON), maximumDepth: PluginJSON.maximumDepth)) ?? .null
         let done = DispatchSemaphore(value: 0)
         Task {
             do {

@@ -15,7 +15,7 @@ public struct PluginSetup {
         var length = 0
         guard let text = configJSON(api.pointee.host, &length) else { return .null }
         let bytes = PluginBytes.copy(UnsafeRawPointer(text).assumingMemoryBound(to: UInt8.self), length: length)
-        return (try? JSONValue.parse(bytes)) ?? .null
+        return (try? JSONValue.parse(bytes, maximumDepth: PluginJSON.maximumDepth)) ?? .null
     }
 
     /// A logger that writes to the host log; it may be kept and used from any thread.

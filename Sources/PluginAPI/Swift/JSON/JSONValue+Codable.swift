@@ -1,7 +1,15 @@
-import Foundation
-
 extension JSONValue: Codable {
     public init(from decoder: any Decoder) throws {
+        // `Decoder` cannot say what kind of value comes next, so each kind is tried in turn.
+        // The failed attempts cost more the deeper the value sits, which is why JSON text is
+        // parsed with `JSONValue.parse`, and `PluginJSON.decode` hands over values it has
+        // already parsed.
+        if let document = decoder.userInfo[.parsedJSONDocument] as? JSONValue,
+            let value = document.descendant(at: decoder.codingPath)
+        {
+            self = value
+            return
+        }
         let container = try decoder.singleValueContainer()
         if container.decodeNil() {
             self = .null
@@ -32,32 +40,29 @@ extension JSONValue: Codable {
         case .object(let value): try container.encode(value)
         }
     }
-}
 
-extension JSONValue {
-    /// Parses UTF-8 JSON bytes.
-    ///
-    /// - Throws: `JSONParseError` with a message fit to show a client.
-    public static func parse(_ bytes: some Collection<UInt8>) throws(JSONParseError) -> JSONValue {
-        do {
-            return try JSONDecoder().decode(JSONValue.self, from: Data(bytes))
-        } catch let DecodingError.dataCorrupted(context) {
-            let underlying = (context.underlyingError as NSError?)?.userInfo[NSDebugDescriptionErrorKey] as? String
-            throw JSONParseError(message: underlying ?? context.debugDescription)
-        } catch {
-            throw JSONParseError(message: "\(error)")
+    /// The value reached from this one by following `path`, as a `Decoder` walks a document:
+    /// member names into objects, indices into arrays.
+    private func descendant(at path: [any CodingKey]) -> JSONValue? {
+        var value = self
+        for key in path {
+            switch value {
+            case .object(let members):
+                guard let member = members[key.stringValue] else { return nil }
+                value = member
+            case .array(let elements):
+                guard let index = key.intValue, elements.indices.contains(index) else { return nil }
+                value = elements[index]
+            default:
+                return nil
+            }
         }
-    }
-
-    /// Parses a UTF-8 JSON string.
-    public static func parse(_ text: String) throws(JSONParseError) -> JSONValue {
-        try parse(Array(text.utf8))
+        return value
     }
 }
 
-/// Raised when bytes are not a JSON document.
-public struct JSONParseError: Error, Sendable, CustomStringConvertible {
-    /// What the parser found wrong.
-    public var message: String
-    public var description: String { message }
+extension CodingUserInfoKey {
+    /// The whole document being decoded, as a `JSONValue`, for `JSONValue.init(from:)` to take
+    /// its values from.
+    static let parsedJSONDocument = CodingUserInfoKey(rawValue: "lyrebird.parsedJSONDocument")!
 }

@@ -12,12 +12,25 @@ public enum PluginJSON {
         return Array(data)
     }
 
+    /// How deeply JSON that crosses the plugin ABI may nest: well past
+    /// `JSONValue.defaultMaximumDepth`, so that a request body accepted at that depth still fits
+    /// in the canonical request around it.
+    public static let maximumDepth = 512
+
     /// Decodes `type` from UTF-8 JSON bytes.
     ///
     /// - Throws: `PluginJSONError` with a message that names what was wrong.
     public static func decode<Value: Decodable>(_ type: Value.Type, from bytes: some Collection<UInt8>) throws(PluginJSONError) -> Value {
+        let decoder = JSONDecoder()
         do {
-            return try JSONDecoder().decode(type, from: Data(bytes))
+            // `JSONValue` members (a request's body, tool schemas) are then taken from the parsed
+            // document instead of being decoded again a kind at a time.
+            decoder.userInfo[.parsedJSONDocument] = try JSONValue.parse(bytes, maximumDepth: maximumDepth)
+        } catch {
+            throw PluginJSONError(message: error.message)
+        }
+        do {
+            return try decoder.decode(type, from: Data(bytes))
         } catch let DecodingError.keyNotFound(key, context) {
             throw PluginJSONError(message: "missing \(path(context.codingPath + [key]))")
         } catch let DecodingError.typeMismatch(_, context), let DecodingError.valueNotFound(_, context) {
