@@ -81,4 +81,51 @@ import Testing
         #expect(misses.first?.fixture.id == "close")
         #expect(misses.first?.reasons == ["user \"hello wrld\" does not satisfy: contains \"hello world\""])
     }
+
+    @Test func containsFindsOverlappingNeedlesAmongMany() {
+        // Needles that share prefixes and suffixes ("he" inside "she", "hers" overlapping "his")
+        // must each be found, whatever fixtures sit around them.
+        var fixtures = (0..<200).map { number in
+            Fixture(
+                name: "filler-\(number)", match: .user(TextMatcher(.contains("filler phrase \(number)!"))),
+                reply: .message(StaticReply(content: "f")))
+        }
+        for needle in ["hers", "his", "she", "he"] {
+            fixtures.append(
+                Fixture(name: needle, match: .user(TextMatcher(.contains(needle))), reply: .message(StaticReply(content: needle))))
+        }
+        let store = FixtureStore(fixtures)
+        #expect(store.firstMatch(for: request(user: "USHERS"))?.id == "hers")
+        #expect(store.firstMatch(for: request(user: "this"))?.id == "his")
+        #expect(store.firstMatch(for: request(user: "ashe"))?.id == "she")
+        #expect(store.firstMatch(for: request(user: "the"))?.id == "he")
+        #expect(store.firstMatch(for: request(user: "xyz")) == nil)
+        #expect(store.firstMatch(for: request(user: "a filler phrase 137!"))?.id == "filler-137")
+        #expect(store.firstMatch(for: request(user: "a filler phrase 13")) == nil)
+    }
+
+    @Test func containsIgnoresCaseBeyondASCIIAndEqualsDoesNot() {
+        let store = FixtureStore([
+            Fixture(name: "exact", match: .user(TextMatcher(.equals("Crème Brûlée"))), reply: .message(StaticReply(content: "1"))),
+            Fixture(name: "school", match: .user(TextMatcher(.contains("ÉCOLE"))), reply: .message(StaticReply(content: "2"))),
+            Fixture(name: "empty", match: .system(TextMatcher(.contains(""))), reply: .message(StaticReply(content: "3"))),
+        ])
+        #expect(store.firstMatch(for: request(user: "Crème Brûlée"))?.id == "exact")
+        #expect(store.firstMatch(for: request(user: "crème brûlée"))?.id == "empty")
+        #expect(store.firstMatch(for: request(user: "à l'école demain"))?.id == "school")
+        #expect(TextMatcher(.contains("ÉCOLE")).matches("L'École"))
+        #expect(!TextMatcher(.contains("école")).matches("ecole"))
+    }
+
+    @Test func fixturesAddedAndRemovedAtRunTimeAreMatched() {
+        let store = FixtureStore([
+            Fixture(name: "a", match: .user(TextMatcher(.contains("alpha"))), reply: .message(StaticReply(content: "a")))
+        ])
+        #expect(store.firstMatch(for: request(user: "beta")) == nil)
+        store.add(Fixture(name: "b", match: .user(TextMatcher(.contains("beta"))), reply: .message(StaticReply(content: "b"))))
+        #expect(store.firstMatch(for: request(user: "beta"))?.id == "b")
+        store.remove(id: "b")
+        #expect(store.firstMatch(for: request(user: "beta")) == nil)
+        #expect(store.firstMatch(for: request(user: "alpha"))?.id == "a")
+    }
 }

@@ -4,15 +4,36 @@ import Synchronization
 /// The fixtures a host answers from. Safe to read and change from any thread; a request sees
 /// the list as it was when matching began.
 public final class FixtureStore: Sendable {
-    /// A fixture with its condition ready to test and its fixed reply already cut into events.
+    /// A fixture with its fixed reply already cut into events.
     struct Entry: Sendable {
         let fixture: Fixture
-        let test: MatchTest
         let prepared: PreparedReply?
+    }
+
+    /// The fixtures as matching sees them between two changes: in order, each condition compiled
+    /// against indexes shared by all of them.
+    final class Snapshot: Sendable {
+        let entries: [Entry]
+        let tests: [MatchTest]
+        let indexes: [FieldIndex]
+
+        init(_ entries: [Entry]) {
+            var builder = MatchIndexBuilder()
+            self.entries = entries
+            self.tests = entries.map { MatchTest($0.fixture.match, builder: &builder) }
+            self.indexes = builder.build()
+        }
+
+        /// The first entry whose fixture matches the request of `subject`.
+        func firstMatch(for subject: MatchSubject) -> Entry? {
+            for (index, test) in tests.enumerated() where test.passes(subject) { return entries[index] }
+            return nil
+        }
     }
 
     private struct State {
         var entries: [Entry] = []
+        var snapshot = Snapshot([])
         var nextNumber = 1
     }
 
@@ -26,7 +47,10 @@ public final class FixtureStore: Sendable {
 
     init(_ fixtures: [Fixture], streamChunkCharacters: Int) {
         self.streamChunkCharacters = streamChunkCharacters
-        for fixture in fixtures { add(fixture) }
+        state.withLock { state in
+            for fixture in fixtures { insert(fixture, into: &state) }
+            state.snapshot = Snapshot(state.entries)
+        }
     }
 
     /// All fixtures in the order they are tried.
@@ -38,24 +62,29 @@ public final class FixtureStore: Sendable {
     /// fixture gets the id `fixture-N`; a name already taken gets a `-N` suffix.
     @discardableResult
     public func add(_ fixture: Fixture) -> String {
+        state.withLock { state in
+            let id = insert(fixture, into: &state)
+            state.snapshot = Snapshot(state.entries)
+            return id
+        }
+    }
+
+    private func insert(_ fixture: Fixture, into state: inout State) -> String {
+        var fixture = fixture
+        if fixture.id.isEmpty || state.entries.contains(where: { $0.fixture.id == fixture.id }) {
+            let base = fixture.id.isEmpty ? "fixture" : fixture.id
+            repeat {
+                fixture.id = "\(base)-\(state.nextNumber)"
+                state.nextNumber += 1
+            } while state.entries.contains(where: { $0.fixture.id == fixture.id })
+        }
         var prepared: PreparedReply?
         if case .message(let reply) = fixture.reply {
             prepared = PreparedReply(reply, streamChunkCharacters: streamChunkCharacters)
         }
-        let test = MatchTest(fixture.match)
-        return state.withLock { state in
-            var fixture = fixture
-            if fixture.id.isEmpty || state.entries.contains(where: { $0.fixture.id == fixture.id }) {
-                let base = fixture.id.isEmpty ? "fixture" : fixture.id
-                repeat {
-                    fixture.id = "\(base)-\(state.nextNumber)"
-                    state.nextNumber += 1
-                } while state.entries.contains(where: { $0.fixture.id == fixture.id })
-            }
-            let position = state.entries.firstIndex(where: { $0.fixture.priority < fixture.priority }) ?? state.entries.endIndex
-            state.entries.insert(Entry(fixture: fixture, test: test, prepared: prepared), at: position)
-            return fixture.id
-        }
+        let position = state.entries.firstIndex(where: { $0.fixture.priority < fixture.priority }) ?? state.entries.endIndex
+        state.entries.insert(Entry(fixture: fixture, prepared: prepared), at: position)
+        return fixture.id
     }
 
     /// Removes the fixture with `id`; returns whether there was one.
@@ -64,25 +93,27 @@ public final class FixtureStore: Sendable {
         state.withLock { state in
             guard let index = state.entries.firstIndex(where: { $0.fixture.id == id }) else { return false }
             state.entries.remove(at: index)
+            state.snapshot = Snapshot(state.entries)
             return true
         }
     }
 
     /// Removes every fixture.
     public func removeAll() {
-        state.withLock { $0.entries.removeAll() }
+        state.withLock { state in
+            state.entries.removeAll()
+            state.snapshot = Snapshot([])
+        }
     }
 
     /// The first fixture that matches `request`.
     public func firstMatch(for request: CanonicalRequest) -> Fixture? {
-        firstMatch(for: MatchSubject(request))?.fixture
+        let snapshot = self.snapshot
+        return snapshot.firstMatch(for: MatchSubject(request, indexes: snapshot.indexes))?.fixture
     }
 
-    /// The first entry whose fixture matches the request of `subject`.
-    func firstMatch(for subject: MatchSubject) -> Entry? {
-        let entries = state.withLock { $0.entries }
-        return entries.first { $0.test.passes(subject) }
-    }
+    /// The fixtures as they are now, ready for matching.
+    var snapshot: Snapshot { state.withLock { $0.snapshot } }
 
     /// The fixtures that came closest to matching, closest first, each with the reasons it failed.
     public func nearMisses(for request: CanonicalRequest, limit: Int = 3) -> [(fixture: Fixture, reasons: [String])] {

@@ -20,7 +20,9 @@ public indirect enum MatchCondition: Sendable {
 
     /// Whether `request` satisfies the condition.
     public func matches(_ request: CanonicalRequest) -> Bool {
-        MatchTest(self).passes(MatchSubject(request))
+        var builder = MatchIndexBuilder()
+        let test = MatchTest(self, builder: &builder)
+        return test.passes(MatchSubject(request, indexes: builder.build()))
     }
 
     /// Each failing part of the condition in words, and how close the request came overall

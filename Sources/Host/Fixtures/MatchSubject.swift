@@ -1,49 +1,44 @@
 import LyrebirdPluginAPI
 
-/// The texts of one request that conditions test, each worked out once per request however many
-/// fixtures look at it.
+/// One request as the fixtures of one snapshot see it. Each field is examined once, on first
+/// use, for every fixture at the same time: its exact-value id and the `contains` needles that
+/// occur in it.
 final class MatchSubject {
     let request: CanonicalRequest
+    private let indexes: [FieldIndex]
+    private var views: [FieldView?] = [nil, nil, nil]
 
-    init(_ request: CanonicalRequest) {
+    /// What one field of the request holds, in the terms of the indexes.
+    private struct FieldView {
+        let text: String
+        let exactValueID: Int?
+        let needles: NeedleSet
+    }
+
+    init(_ request: CanonicalRequest, indexes: [FieldIndex]) {
         self.request = request
+        self.indexes = indexes
     }
 
-    private(set) lazy var model = MatchText(request.model)
-    private(set) lazy var lastUser = MatchText(request.lastUserText)
-    private(set) lazy var system = MatchText(request.systemText)
-}
-
-/// A piece of request text and its lower-cased UTF-8, made on first use, for matchers that
-/// ignore case.
-final class MatchText {
-    let text: String
-
-    init(_ text: String) {
-        self.text = text
+    func text(_ field: MatchField) -> String {
+        view(field).text
     }
 
-    private lazy var folded: [UInt8] = Array(text.lowercased().utf8)
+    func exactValueID(_ field: MatchField) -> Int? {
+        view(field).exactValueID
+    }
 
-    /// Whether the lower-cased text contains `needle`, which is lower-cased already.
-    func containsFolded(_ needle: [UInt8]) -> Bool {
-        guard !needle.isEmpty else { return true }
-        let haystack = folded
-        guard needle.count <= haystack.count else { return false }
-        return haystack.withUnsafeBufferPointer { haystack in
-            needle.withUnsafeBufferPointer { needle in
-                let first = needle[0]
-                let rest = UnsafeBufferPointer(rebasing: needle.dropFirst())
-                var start = 0
-                let lastStart = haystack.count - needle.count
-                while start <= lastStart {
-                    if haystack[start] == first && UnsafeBufferPointer(rebasing: haystack[(start + 1)...]).starts(with: rest) {
-                        return true
-                    }
-                    start += 1
-                }
-                return false
-            }
-        }
+    func contains(_ needle: Int, in field: MatchField) -> Bool {
+        view(field).needles.contains(needle)
+    }
+
+    private func view(_ field: MatchField) -> FieldView {
+        if let view = views[field.rawValue] { return view }
+        let index = indexes[field.rawValue]
+        let text = field.text(of: request)
+        let needles = index.needles.needleCount == 0 ? NeedleSet(capacity: 0) : index.needles.search(Array(text.lowercased().utf8))
+        let view = FieldView(text: text, exactValueID: index.exactValues[text], needles: needles)
+        views[field.rawValue] = view
+        return view
     }
 }

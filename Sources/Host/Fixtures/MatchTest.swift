@@ -1,14 +1,13 @@
-/// A fixture's condition made ready to test many requests: each text test holds what it needs
-/// worked out in advance (a lower-cased needle), so testing a request copies nothing.
+/// A fixture's condition compiled against its store's field indexes: text tests become
+/// lookups in what the request's subject found once for every fixture.
 final class MatchTest: Sendable {
-    private enum Field {
-        case model, user, system
-    }
-
     private enum Node {
-        case equals(Field, String)
-        case contains(Field, foldedNeedle: [UInt8])
-        case other(Field, TextMatcher)
+        /// Holds when the field's text is the exact value with this id.
+        case equals(MatchField, id: Int)
+        /// Holds when the field's text contains the needle with this id.
+        case contains(MatchField, needle: Int)
+        case always
+        case other(MatchField, TextMatcher)
         case all([MatchTest])
         case not(MatchTest)
         case lua(LuaPredicate)
@@ -16,31 +15,41 @@ final class MatchTest: Sendable {
 
     private let node: Node
 
-    init(_ condition: MatchCondition) {
+    private init(node: Node) {
+        self.node = node
+    }
+
+    /// Compiles `condition`, adding the values it tests to `builder`.
+    convenience init(_ condition: MatchCondition, builder: inout MatchIndexBuilder) {
         switch condition {
-        case .model(let matcher): node = Self.node(.model, matcher)
-        case .user(let matcher): node = Self.node(.user, matcher)
-        case .system(let matcher): node = Self.node(.system, matcher)
-        case .all(let conditions): node = .all(conditions.map(MatchTest.init))
-        case .not(let condition): node = .not(MatchTest(condition))
-        case .lua(let predicate): node = .lua(predicate)
+        case .model(let matcher): self.init(node: Self.node(.model, matcher, &builder))
+        case .user(let matcher): self.init(node: Self.node(.user, matcher, &builder))
+        case .system(let matcher): self.init(node: Self.node(.system, matcher, &builder))
+        case .all(let conditions): self.init(node: .all(conditions.map { MatchTest($0, builder: &builder) }))
+        case .not(let condition): self.init(node: .not(MatchTest(condition, builder: &builder)))
+        case .lua(let predicate): self.init(node: .lua(predicate))
         }
     }
 
-    private static func node(_ field: Field, _ matcher: TextMatcher) -> Node {
+    private static func node(_ field: MatchField, _ matcher: TextMatcher, _ builder: inout MatchIndexBuilder) -> Node {
         switch matcher.kind {
-        case .equals(let value): return .equals(field, value)
-        case .contains(let value): return .contains(field, foldedNeedle: Array(value.lowercased().utf8))
-        default: return .other(field, matcher)
+        case .equals(let value):
+            return .equals(field, id: builder.exactValueID(value, in: field))
+        case .contains(let value):
+            let needle = Array(value.lowercased().utf8)
+            return needle.isEmpty ? .always : .contains(field, needle: builder.needleID(needle, in: field))
+        default:
+            return .other(field, matcher)
         }
     }
 
     /// Whether the request of `subject` passes.
     func passes(_ subject: MatchSubject) -> Bool {
         switch node {
-        case .equals(let field, let value): return text(field, of: subject).text == value
-        case .contains(let field, let needle): return text(field, of: subject).containsFolded(needle)
-        case .other(let field, let matcher): return matcher.matches(text(field, of: subject))
+        case .equals(let field, let id): return subject.exactValueID(field) == id
+        case .contains(let field, let needle): return subject.contains(needle, in: field)
+        case .always: return true
+        case .other(let field, let matcher): return matcher.matches(subject.text(field))
         case .all(let tests):
             for test in tests where !test.passes(subject) { return false }
             return true
@@ -48,12 +57,32 @@ final class MatchTest: Sendable {
         case .lua(let predicate): return predicate.matches(subject.request)
         }
     }
+}
 
-    private func text(_ field: Field, of subject: MatchSubject) -> MatchText {
-        switch field {
-        case .model: return subject.model
-        case .user: return subject.lastUser
-        case .system: return subject.system
+/// Gathers the values compiled conditions test, field by field, and builds their indexes.
+struct MatchIndexBuilder {
+    private var needles: [[[UInt8]]] = MatchField.allCases.map { _ in [] }
+    private var needleIDs: [[[UInt8]: Int]] = MatchField.allCases.map { _ in [:] }
+    private var exactValues: [[String: Int]] = MatchField.allCases.map { _ in [:] }
+
+    mutating func needleID(_ needle: [UInt8], in field: MatchField) -> Int {
+        if let id = needleIDs[field.rawValue][needle] { return id }
+        let id = needles[field.rawValue].count
+        needles[field.rawValue].append(needle)
+        needleIDs[field.rawValue][needle] = id
+        return id
+    }
+
+    mutating func exactValueID(_ value: String, in field: MatchField) -> Int {
+        if let id = exactValues[field.rawValue][value] { return id }
+        let id = exactValues[field.rawValue].count
+        exactValues[field.rawValue][value] = id
+        return id
+    }
+
+    func build() -> [FieldIndex] {
+        MatchField.allCases.map { field in
+            FieldIndex(needles: NeedleIndex(needles[field.rawValue]), exactValues: exactValues[field.rawValue])
         }
     }
 }

@@ -27,16 +27,13 @@ public struct TextMatcher: Sendable {
 
     /// Whether `text` passes.
     public func matches(_ text: String) -> Bool {
-        matches(MatchText(text))
-    }
-
-    /// Whether `text` passes, reusing what earlier matchers worked out about it.
-    func matches(_ text: MatchText) -> Bool {
         switch kind {
-        case .equals(let value): return text.text == value
-        case .contains(let value): return text.containsFolded(Array(value.lowercased().utf8))
-        case .regex(let pattern), .glob(let pattern): return pattern.matches(text.text)
-        case .fuzzy(let value, let threshold): return FuzzySimilarity.ratio(text.text, value) >= threshold
+        case .equals(let value): return text == value
+        case .contains(let value):
+            let needle = Array(value.lowercased().utf8)
+            return needle.isEmpty || NeedleIndex([needle]).search(Array(text.lowercased().utf8)).contains(0)
+        case .regex(let pattern), .glob(let pattern): return pattern.matches(text)
+        case .fuzzy(let value, let threshold): return FuzzySimilarity.ratio(text, value) >= threshold
         }
     }
 

@@ -163,7 +163,8 @@ struct Pipeline: Sendable {
             let reply = PreparedReply(StaticReply(content: mock), streamChunkCharacters: streamChunkCharacters)
             return Choice(name: "mock_response", source: .prepared(reply))
         }
-        if let entry = fixtures.firstMatch(for: MatchSubject(request)) {
+        let snapshot = fixtures.snapshot
+        if let entry = snapshot.firstMatch(for: MatchSubject(request, indexes: snapshot.indexes)) {
             let fixture = entry.fixture
             return Choice(name: fixture.id, source: source(of: fixture, prepared: entry.prepared), timing: fixture.timing)
         }

@@ -1,0 +1,126 @@
+/// Finds which of many byte strings ("needles") occur in a text in one pass over the text
+/// (an Aho–Corasick automaton), so that `contains` conditions cost the same for one fixture
+/// or a thousand.
+struct NeedleIndex: Sendable {
+    /// Maps a byte to its column in `transitions`; bytes no needle uses share column 0.
+    private let columns: [UInt16]
+    private let columnCount: Int
+    /// The automaton: `transitions[state * columnCount + column]` is the next state.
+    private let transitions: [Int32]
+    /// The needles that end at each state (its own and those of its suffixes):
+    /// `outputs[outputStarts[state] ..< outputStarts[state + 1]]`.
+    private let outputStarts: [Int32]
+    private let outputs: [Int32]
+    /// How many needles there are; their ids are `0..<needleCount`.
+    let needleCount: Int
+
+    /// An index of `needles`; a needle's id is its position. Empty needles are never reported.
+    init(_ needles: [[UInt8]]) {
+        needleCount = needles.count
+        var columns = [UInt16](repeating: 0, count: 256)
+        var columnCount = 1
+        for needle in needles {
+            for byte in needle where columns[Int(byte)] == 0 {
+                columns[Int(byte)] = UInt16(columnCount)
+                columnCount += 1
+            }
+        }
+
+        // The trie, with transitions filled in breadth first into a full automaton.
+        var children: [[Int: Int32]] = [[:]]
+        var ends: [[Int32]] = [[]]
+        for (id, needle) in needles.enumerated() where !needle.isEmpty {
+            var state = 0
+            for byte in needle {
+                let column = Int(columns[Int(byte)])
+                if let next = children[state][column] {
+                    state = Int(next)
+                } else {
+                    children.append([:])
+                    ends.append([])
+                    children[state][column] = Int32(children.count - 1)
+                    state = children.count - 1
+                }
+            }
+            ends[state].append(Int32(id))
+        }
+
+        let stateCount = children.count
+        var transitions = [Int32](repeating: 0, count: stateCount * columnCount)
+        var failure = [Int32](repeating: 0, count: stateCount)
+        var order: [Int] = []
+        order.reserveCapacity(stateCount)
+        for (column, child) in children[0] {
+            transitions[column] = child
+            order.append(Int(child))
+        }
+        var head = 0
+        while head < order.count {
+            let state = order[head]
+            head += 1
+            for column in 0..<columnCount {
+                let slot = state * columnCount + column
+                if let child = children[state][column] {
+                    let fallback = transitions[Int(failure[state]) * columnCount + column]
+                    failure[Int(child)] = fallback
+                    transitions[slot] = child
+                    order.append(Int(child))
+                } else {
+                    transitions[slot] = transitions[Int(failure[state]) * columnCount + column]
+                }
+            }
+        }
+
+        // A state's outputs are its own plus its failure state's, which breadth-first order has
+        // already completed.
+        var complete = ends
+        for state in order { complete[state] += complete[Int(failure[state])] }
+        var outputStarts: [Int32] = [0]
+        var outputs: [Int32] = []
+        for state in 0..<stateCount {
+            outputs += complete[state]
+            outputStarts.append(Int32(outputs.count))
+        }
+
+        self.columns = columns
+        self.columnCount = columnCount
+        self.transitions = transitions
+        self.outputStarts = outputStarts
+        self.outputs = outputs
+    }
+
+    /// The ids of the needles that occur in `text`.
+    func search(_ text: [UInt8]) -> NeedleSet {
+        var found = NeedleSet(capacity: needleCount)
+        guard needleCount > 0 else { return found }
+        columns.withUnsafeBufferPointer { columns in
+            transitions.withUnsafeBufferPointer { transitions in
+                var state = 0
+                for byte in text {
+                    state = Int(transitions[state * columnCount + Int(columns[Int(byte)])])
+                    let start = Int(outputStarts[state])
+                    let end = Int(outputStarts[state + 1])
+                    for index in start..<end { found.insert(Int(outputs[index])) }
+                }
+            }
+        }
+        return found
+    }
+}
+
+/// A set of needle ids, as bits.
+struct NeedleSet {
+    private var words: [UInt64]
+
+    init(capacity: Int) {
+        words = [UInt64](repeating: 0, count: (capacity + 63) / 64)
+    }
+
+    mutating func insert(_ id: Int) {
+        words[id >> 6] |= 1 << UInt64(id & 63)
+    }
+
+    func contains(_ id: Int) -> Bool {
+        words[id >> 6] & (1 << UInt64(id & 63)) != 0
+    }
+}
