@@ -3,42 +3,66 @@ import LyrebirdPluginAPI
 /// One request as the fixtures of one snapshot see it. Each field is examined once, on first
 /// use, for every fixture at the same time: its exact-value id and the `contains` needles that
 /// occur in it.
+///
+/// Matching asks it a question per fixture, so answers are plain loads: bits in one buffer and
+/// ids in a fixed array, with no copies or reference counting per question.
 final class MatchSubject {
     let request: CanonicalRequest
     private let indexes: [FieldIndex]
-    private var views: [FieldView?] = [nil, nil, nil]
-
-    /// What one field of the request holds, in the terms of the indexes.
-    private struct FieldView {
-        let text: String
-        let exactValueID: Int?
-        let needles: NeedleSet
-    }
+    /// The needle bits of every field, one run of words per field.
+    private let needleBits: UnsafeMutablePointer<UInt64>
+    private let wordOffsets: [Int]
+    @exclusivity(unchecked) private var exactValueIDs: [Int?] = [nil, nil, nil]
+    @exclusivity(unchecked) private var texts: [String?] = [nil, nil, nil]
+    @exclusivity(unchecked) private var examined: UInt8 = 0
 
     init(_ request: CanonicalRequest, indexes: [FieldIndex]) {
         self.request = request
         self.indexes = indexes
+        var offsets: [Int] = []
+        var words = 0
+        for index in indexes {
+            offsets.append(words)
+            words += (index.needles.needleCount + 63) / 64
+        }
+        wordOffsets = offsets
+        needleBits = .allocate(capacity: max(words, 1))
+        needleBits.initialize(repeating: 0, count: max(words, 1))
+    }
+
+    deinit {
+        needleBits.deallocate()
     }
 
     func text(_ field: MatchField) -> String {
-        view(field).text
+        examine(field)
+        return texts[field.rawValue]!
     }
 
     func exactValueID(_ field: MatchField) -> Int? {
-        view(field).exactValueID
+        examine(field)
+        return exactValueIDs[field.rawValue]
     }
 
     func contains(_ needle: Int, in field: MatchField) -> Bool {
-        view(field).needles.contains(needle)
+        examine(field)
+        return needleBits[wordOffsets[field.rawValue] + needle >> 6] & (1 << UInt64(needle & 63)) != 0
     }
 
-    private func view(_ field: MatchField) -> FieldView {
-        if let view = views[field.rawValue] { return view }
+    @inline(__always)
+    private func examine(_ field: MatchField) {
+        let bit: UInt8 = 1 << UInt8(field.rawValue)
+        guard examined & bit == 0 else { return }
+        examined |= bit
         let index = indexes[field.rawValue]
         let text = field.text(of: request)
-        let needles = index.needles.needleCount == 0 ? NeedleSet(capacity: 0) : index.needles.search(Array(text.lowercased().utf8))
-        let view = FieldView(text: text, exactValueID: index.exactValues[text], needles: needles)
-        views[field.rawValue] = view
-        return view
+        texts[field.rawValue] = text
+        exactValueIDs[field.rawValue] = index.exactValues[text]
+        if index.needles.needleCount > 0 {
+            let offset = wordOffsets[field.rawValue]
+            index.needles.search(Array(text.lowercased().utf8)) { needle in
+                needleBits[offset + needle >> 6] |= 1 << UInt64(needle & 63)
+            }
+        }
     }
 }

@@ -1,61 +1,63 @@
-/// A fixture's condition compiled against its store's field indexes: text tests become
-/// lookups in what the request's subject found once for every fixture.
+/// A fixture's condition compiled against its store's field indexes: a list of checks that
+/// must all hold, where text tests are lookups in what the request's subject found once for
+/// every fixture. The common checks carry no references, so running them copies nothing.
 final class MatchTest: Sendable {
-    private enum Node {
+    private enum Check {
         /// Holds when the field's text is the exact value with this id.
         case equals(MatchField, id: Int)
         /// Holds when the field's text contains the needle with this id.
         case contains(MatchField, needle: Int)
-        case always
         case other(MatchField, TextMatcher)
-        case all([MatchTest])
         case not(MatchTest)
         case lua(LuaPredicate)
     }
 
-    private let node: Node
-
-    private init(node: Node) {
-        self.node = node
-    }
+    private let checks: [Check]
 
     /// Compiles `condition`, adding the values it tests to `builder`.
-    convenience init(_ condition: MatchCondition, builder: inout MatchIndexBuilder) {
+    init(_ condition: MatchCondition, builder: inout MatchIndexBuilder) {
+        var checks: [Check] = []
+        Self.compile(condition, into: &checks, builder: &builder)
+        self.checks = checks
+    }
+
+    private static func compile(_ condition: MatchCondition, into checks: inout [Check], builder: inout MatchIndexBuilder) {
         switch condition {
-        case .model(let matcher): self.init(node: Self.node(.model, matcher, &builder))
-        case .user(let matcher): self.init(node: Self.node(.user, matcher, &builder))
-        case .system(let matcher): self.init(node: Self.node(.system, matcher, &builder))
-        case .all(let conditions): self.init(node: .all(conditions.map { MatchTest($0, builder: &builder) }))
-        case .not(let condition): self.init(node: .not(MatchTest(condition, builder: &builder)))
-        case .lua(let predicate): self.init(node: .lua(predicate))
+        case .model(let matcher): compile(.model, matcher, into: &checks, builder: &builder)
+        case .user(let matcher): compile(.user, matcher, into: &checks, builder: &builder)
+        case .system(let matcher): compile(.system, matcher, into: &checks, builder: &builder)
+        case .all(let conditions):
+            for condition in conditions { compile(condition, into: &checks, builder: &builder) }
+        case .not(let condition): checks.append(.not(MatchTest(condition, builder: &builder)))
+        case .lua(let predicate): checks.append(.lua(predicate))
         }
     }
 
-    private static func node(_ field: MatchField, _ matcher: TextMatcher, _ builder: inout MatchIndexBuilder) -> Node {
+    private static func compile(_ field: MatchField, _ matcher: TextMatcher, into checks: inout [Check], builder: inout MatchIndexBuilder) {
         switch matcher.kind {
         case .equals(let value):
-            return .equals(field, id: builder.exactValueID(value, in: field))
+            checks.append(.equals(field, id: builder.exactValueID(value, in: field)))
         case .contains(let value):
             let needle = Array(value.lowercased().utf8)
-            return needle.isEmpty ? .always : .contains(field, needle: builder.needleID(needle, in: field))
+            // Every text contains the empty string: nothing to check.
+            if !needle.isEmpty { checks.append(.contains(field, needle: builder.needleID(needle, in: field))) }
         default:
-            return .other(field, matcher)
+            checks.append(.other(field, matcher))
         }
     }
 
     /// Whether the request of `subject` passes.
     func passes(_ subject: MatchSubject) -> Bool {
-        switch node {
-        case .equals(let field, let id): return subject.exactValueID(field) == id
-        case .contains(let field, let needle): return subject.contains(needle, in: field)
-        case .always: return true
-        case .other(let field, let matcher): return matcher.matches(subject.text(field))
-        case .all(let tests):
-            for test in tests where !test.passes(subject) { return false }
-            return true
-        case .not(let test): return !test.passes(subject)
-        case .lua(let predicate): return predicate.matches(subject.request)
+        for check in checks {
+            switch check {
+            case .equals(let field, let id): if subject.exactValueID(field) != id { return false }
+            case .contains(let field, let needle): if !subject.contains(needle, in: field) { return false }
+            case .other(let field, let matcher): if !matcher.matches(subject.text(field)) { return false }
+            case .not(let test): if test.passes(subject) { return false }
+            case .lua(let predicate): if !predicate.matches(subject.request) { return false }
+            }
         }
+        return true
     }
 }
 

@@ -89,10 +89,9 @@ struct NeedleIndex: Sendable {
         self.outputs = outputs
     }
 
-    /// The ids of the needles that occur in `text`.
-    func search(_ text: [UInt8]) -> NeedleSet {
-        var found = NeedleSet(capacity: needleCount)
-        guard needleCount > 0 else { return found }
+    /// Calls `found` with the id of every needle that occurs in `text` (once per occurrence).
+    func search(_ text: [UInt8], _ found: (Int) -> Void) {
+        guard needleCount > 0 else { return }
         columns.withUnsafeBufferPointer { columns in
             transitions.withUnsafeBufferPointer { transitions in
                 var state = 0
@@ -100,27 +99,9 @@ struct NeedleIndex: Sendable {
                     state = Int(transitions[state * columnCount + Int(columns[Int(byte)])])
                     let start = Int(outputStarts[state])
                     let end = Int(outputStarts[state + 1])
-                    for index in start..<end { found.insert(Int(outputs[index])) }
+                    for index in start..<end { found(Int(outputs[index])) }
                 }
             }
         }
-        return found
-    }
-}
-
-/// A set of needle ids, as bits.
-struct NeedleSet {
-    private var words: [UInt64]
-
-    init(capacity: Int) {
-        words = [UInt64](repeating: 0, count: (capacity + 63) / 64)
-    }
-
-    mutating func insert(_ id: Int) {
-        words[id >> 6] |= 1 << UInt64(id & 63)
-    }
-
-    func contains(_ id: Int) -> Bool {
-        words[id >> 6] & (1 << UInt64(id & 63)) != 0
     }
 }

@@ -31,7 +31,9 @@ public struct TextMatcher: Sendable {
         case .equals(let value): return text == value
         case .contains(let value):
             let needle = Array(value.lowercased().utf8)
-            return needle.isEmpty || NeedleIndex([needle]).search(Array(text.lowercased().utf8)).contains(0)
+            var found = needle.isEmpty
+            NeedleIndex([needle]).search(Array(text.lowercased().utf8)) { _ in found = true }
+            return found
         case .regex(let pattern), .glob(let pattern): return pattern.matches(text)
         case .fuzzy(let value, let threshold): return FuzzySimilarity.ratio(text, value) >= threshold
         }

@@ -78,7 +78,9 @@ public enum TokenCounter {
     public static func promptTokens(_ request: CanonicalRequest) -> Int {
         var tokens = 3
         for message in request.messages {
-            tokens += 4 + count(message.text)
+            tokens += 4
+            // Part by part rather than `message.text`: the newlines that join parts are free.
+            for case .text(let text) in message.content { tokens += count(text) }
             if let name = message.name { tokens += count(name) }
             for call in message.toolCalls { tokens += count(call.name) + count(call.arguments) }
         }

@@ -17,16 +17,25 @@ struct RouteTable<Handler: Sendable>: Sendable {
     }
 
     private(set) var entries: [Entry] = []
+    /// Routes without parameters by path, so that most requests find theirs with one hash.
+    private var exactPaths: [String: [Entry]] = [:]
 
     /// Adds a route; returns `false` when the method and path are already taken.
     mutating func add(_ method: HTTPMethodName, _ path: String, _ handler: Handler) -> Bool {
         let segments = Self.split(path)
         if entries.contains(where: { $0.method == method && $0.segments == segments }) { return false }
-        entries.append(Entry(method: method, segments: segments, path: path, handler: handler))
+        let entry = Entry(method: method, segments: segments, path: path, handler: handler)
+        entries.append(entry)
+        if !segments.contains(where: { $0.hasPrefix("{") }) {
+            exactPaths["/" + segments.joined(separator: "/"), default: []].append(entry)
+        }
         return true
     }
 
     func lookup(_ method: HTTPMethodName, _ path: String) -> Lookup {
+        if let exact = exactPaths[path], let entry = exact.first(where: { $0.method == method }) {
+            return .found(entry.handler, parameters: [:])
+        }
         let segments = Self.split(path)
         var allowed: [HTTPMethodName] = []
         for entry in entries {
