@@ -3,9 +3,13 @@ import LyrebirdPluginAPI
 /// Writes `chat.completion.chunk` events: a role chunk first for each choice, tool call ids and
 /// names only in their first fragment, a finish chunk per choice, the usage chunk when asked,
 /// then `data: [DONE]`.
+///
+/// Every chunk starts with the same members (`id`, `object`, `created`, `model`,
+/// `system_fingerprint`), written once; a chunk appends its choice to them in place.
 struct ChatCompletionsStreamEncoder: StreamEncoder {
     let contentType = "text/event-stream"
-    private let prefix: [UInt8]
+    /// `data: {"id":...,"system_fingerprint":"..."` without the closing brace.
+    private let head: [UInt8]
     private let includeUsage: Bool
     private var choicesWithRole = Set<Int>()
     private var failed = false
@@ -13,7 +17,6 @@ struct ChatCompletionsStreamEncoder: StreamEncoder {
     init(context: ReplyContext, includeUsage: Bool) {
         self.includeUsage = includeUsage
         var writer = JSONWriter()
-        // The members every chunk shares, written once; each chunk appends its choices.
         writer.object { writer in
             writer.member("id", "chatcmpl-" + context.idSuffix)
             writer.member("object", "chat.completion.chunk")
@@ -21,62 +24,74 @@ struct ChatCompletionsStreamEncoder: StreamEncoder {
             writer.member("model", context.model)
             writer.member("system_fingerprint", context.systemFingerprint)
         }
-        prefix = Array(writer.bytes.dropLast())
+        head = Array("data: ".utf8) + writer.bytes.dropLast()
     }
 
     mutating func start() -> [UInt8] { [] }
 
     mutating func encode(_ event: ReplyEvent, choice: Int) -> [UInt8] {
+        var bytes: [UInt8] = []
+        encode(event, choice: choice, into: &bytes)
+        return bytes
+    }
+
+    mutating func encode(_ event: ReplyEvent, choice: Int, into bytes: inout [UInt8]) {
         switch event {
         case .text(let text):
-            return chunk(choice: choice) { writer in writer.member("content", text) }
+            chunk(choice: choice, into: &bytes) { bytes in
+                bytes += Self.contentKey
+                JSONWriter.appendString(text, to: &bytes)
+            }
         case .toolCallStart(let index, let id, let name):
-            return chunk(choice: choice, nullContent: true) { writer in
-                writer.member(
-                    "tool_calls",
-                    array: { writer in
-                        writer.object { writer in
-                            writer.member("index", index)
-                            writer.member("id", id)
-                            writer.member("type", "function")
-                            writer.member(
-                                "function",
-                                object: { writer in
-                                    writer.member("name", name)
-                                    writer.member("arguments", "")
-                                })
-                        }
-                    })
+            chunk(choice: choice, nullContent: true, into: &bytes) { bytes in
+                var writer = JSONWriter(reservingCapacity: 96)
+                writer.array { writer in
+                    writer.object { writer in
+                        writer.member("index", index)
+                        writer.member("id", id)
+                        writer.member("type", "function")
+                        writer.member(
+                            "function",
+                            object: { writer in
+                                writer.member("name", name)
+                                writer.member("arguments", "")
+                            })
+                    }
+                }
+                bytes += Self.toolCallsKey
+                bytes += writer.bytes
             }
         case .toolCallArguments(let index, let fragment):
-            return chunk(choice: choice) { writer in
-                writer.member(
-                    "tool_calls",
-                    array: { writer in
-                        writer.object { writer in
-                            writer.member("index", index)
-                            writer.member("function", object: { writer in writer.member("arguments", fragment) })
-                        }
-                    })
+            chunk(choice: choice, into: &bytes) { bytes in
+                var writer = JSONWriter(reservingCapacity: 64)
+                writer.array { writer in
+                    writer.object { writer in
+                        writer.member("index", index)
+                        writer.member("function", object: { writer in writer.member("arguments", fragment) })
+                    }
+                }
+                bytes += Self.toolCallsKey
+                bytes += writer.bytes
             }
         case .finish(let reason):
-            var bytes: [UInt8] = []
             if !choicesWithRole.contains(choice) {
-                bytes = chunk(choice: choice) { writer in writer.member("content", "") }
+                chunk(choice: choice, into: &bytes) { bytes in
+                    bytes += Self.contentKey
+                    bytes += Self.emptyString
+                }
             }
-            return bytes + chunk(choice: choice, finishReason: reason) { _ in }
+            chunk(choice: choice, finishReason: reason, into: &bytes) { _ in }
         case .usage(let usage):
-            guard includeUsage else { return [] }
+            guard includeUsage else { return }
             var usageWriter = JSONWriter()
             ChatCompletionsProvider.writeUsage(usage, into: &usageWriter)
-            var bytes = prefix
+            bytes += head
             bytes += Array(",\"choices\":[],\"usage\":".utf8)
             bytes += usageWriter.bytes
-            bytes.append(UInt8(ascii: "}"))
-            return ServerSentEvents.data(bytes)
+            bytes += Self.chunkEnd
         case .error(let error):
             failed = true
-            return ServerSentEvents.data(OpenAIErrorEncoding.body(for: error))
+            bytes += ServerSentEvents.data(OpenAIErrorEncoding.body(for: error))
         }
     }
 
@@ -84,34 +99,48 @@ struct ChatCompletionsStreamEncoder: StreamEncoder {
         failed ? [] : ServerSentEvents.done
     }
 
-    /// One chunk for one choice; the first chunk of a choice also carries the role.
+    private static let contentKey = Array("\"content\":".utf8)
+    private static let toolCallsKey = Array("\"tool_calls\":".utf8)
+    private static let emptyString = Array("\"\"".utf8)
+    private static let choicesStart = Array(",\"choices\":[{\"index\":".utf8)
+    private static let deltaStart = Array(",\"delta\":{".utf8)
+    private static let roleMembers = Array("\"role\":\"assistant\",".utf8)
+    private static let nullContentMember = Array("\"content\":null,".utf8)
+    private static let nullRefusalMember = Array("\"refusal\":null,".utf8)
+    private static let deltaEnd = Array("},\"logprobs\":null,\"finish_reason\":".utf8)
+    private static let null = Array("null".utf8)
+    private static let choicesEnd = Array("}]".utf8)
+    /// `}` closing the chunk, then the blank line that ends the event.
+    private static let chunkEnd = Array("}\n\n".utf8)
+
+    /// Appends one chunk for one choice; the first chunk of a choice also carries the role.
+    /// `delta` appends the delta's own members; it always has some when the chunk is the first
+    /// of its choice, which is never a finish chunk.
     private mutating func chunk(
         choice: Int,
         nullContent: Bool = false,
         finishReason: FinishReason? = nil,
-        delta: (inout JSONWriter) -> Void
-    ) -> [UInt8] {
+        into bytes: inout [UInt8],
+        delta: (inout [UInt8]) -> Void
+    ) {
         let firstForChoice = choicesWithRole.insert(choice).inserted && finishReason == nil
-        var bytes = prefix
-        var writer = JSONWriter(reservingCapacity: 128)
-        writer.object { writer in
-            writer.member("index", choice)
-            writer.member(
-                "delta",
-                object: { writer in
-                    if firstForChoice {
-                        writer.member("role", "assistant")
-                        if nullContent { writer.nullMember("content") }
-                        writer.nullMember("refusal")
-                    }
-                    delta(&writer)
-                })
-            writer.nullMember("logprobs")
-            writer.member("finish_reason", finishReason?.rawValue)
+        bytes += head
+        bytes += Self.choicesStart
+        bytes += String(choice).utf8
+        bytes += Self.deltaStart
+        if firstForChoice {
+            bytes += Self.roleMembers
+            if nullContent { bytes += Self.nullContentMember }
+            bytes += Self.nullRefusalMember
         }
-        bytes += Array(",\"choices\":[".utf8)
-        bytes += writer.bytes
-        bytes += Array("]}".utf8)
-        return ServerSentEvents.data(bytes)
+        delta(&bytes)
+        bytes += Self.deltaEnd
+        if let finishReason {
+            JSONWriter.appendString(finishReason.rawValue, to: &bytes)
+        } else {
+            bytes += Self.null
+        }
+        bytes += Self.choicesEnd
+        bytes += Self.chunkEnd
     }
 }

@@ -89,9 +89,9 @@ final class ReplyStream: @unchecked Sendable {
         if case .error(let error) = event { streamError = error.message }
         switch event {
         case .usage, .error:
-            bytes += encoder.encode(event, choice: 0)
+            encoder.encode(event, choice: 0, into: &bytes)
         default:
-            for choice in 0..<choiceCount { bytes += encoder.encode(event, choice: choice) }
+            for choice in 0..<choiceCount { encoder.encode(event, choice: choice, into: &bytes) }
         }
     }
 }

@@ -39,7 +39,7 @@ public struct JSONWriter: Sendable {
     /// Writes an object key; the next value written is its value.
     public mutating func key(_ name: String) {
         separate()
-        appendQuoted(name)
+        Self.appendString(name, to: &bytes)
         bytes.append(UInt8(ascii: ":"))
         needsComma[needsComma.count - 1] = false
     }
@@ -100,7 +100,7 @@ public struct JSONWriter: Sendable {
 
     public mutating func string(_ value: String) {
         separate()
-        appendQuoted(value)
+        Self.appendString(value, to: &bytes)
     }
 
     public mutating func integer(_ value: Int) {
@@ -169,7 +169,9 @@ public struct JSONWriter: Sendable {
         }
     }
 
-    private mutating func appendQuoted(_ text: String) {
+    /// Appends `text` as a JSON string literal, quoted and escaped, to `bytes`: for encoders that
+    /// write fixed parts of their output as bytes and only the strings through here.
+    public static func appendString(_ text: String, to bytes: inout [UInt8]) {
         bytes.append(UInt8(ascii: "\""))
         let appended = text.utf8.withContiguousStorageIfAvailable { utf8 in
             bytes.reserveCapacity(bytes.count + utf8.count + 1)
@@ -179,7 +181,7 @@ public struct JSONWriter: Sendable {
                 let byte = utf8[index]
                 guard byte < 0x20 || byte == UInt8(ascii: "\"") || byte == UInt8(ascii: "\\") else { continue }
                 bytes.append(contentsOf: UnsafeBufferPointer(rebasing: utf8[runStart..<index]))
-                appendEscaped(byte)
+                appendEscaped(byte, to: &bytes)
                 runStart = index + 1
             }
             bytes.append(contentsOf: UnsafeBufferPointer(rebasing: utf8[runStart...]))
@@ -187,7 +189,7 @@ public struct JSONWriter: Sendable {
         if appended == nil {
             for byte in text.utf8 {
                 if byte < 0x20 || byte == UInt8(ascii: "\"") || byte == UInt8(ascii: "\\") {
-                    appendEscaped(byte)
+                    appendEscaped(byte, to: &bytes)
                 } else {
                     bytes.append(byte)
                 }
@@ -196,7 +198,7 @@ public struct JSONWriter: Sendable {
         bytes.append(UInt8(ascii: "\""))
     }
 
-    private mutating func appendEscaped(_ byte: UInt8) {
+    private static func appendEscaped(_ byte: UInt8, to bytes: inout [UInt8]) {
         switch byte {
         case UInt8(ascii: "\""): bytes.append(contentsOf: [0x5C, 0x22])
         case UInt8(ascii: "\\"): bytes.append(contentsOf: [0x5C, 0x5C])
@@ -204,8 +206,7 @@ public struct JSONWriter: Sendable {
         case 0x0D: bytes.append(contentsOf: [0x5C, UInt8(ascii: "r")])
         case 0x09: bytes.append(contentsOf: [0x5C, UInt8(ascii: "t")])
         default:
-            let hex = Self.hexDigits
-            bytes.append(contentsOf: [0x5C, UInt8(ascii: "u"), 0x30, 0x30, hex[Int(byte >> 4)], hex[Int(byte & 0xF)]])
+            bytes.append(contentsOf: [0x5C, UInt8(ascii: "u"), 0x30, 0x30, hexDigits[Int(byte >> 4)], hexDigits[Int(byte & 0xF)]])
         }
     }
 

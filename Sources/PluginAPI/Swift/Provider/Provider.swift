@@ -32,6 +32,16 @@ public protocol StreamEncoder: Sendable {
     mutating func start() -> [UInt8]
     /// Bytes for one event of choice `choice` (0 for events that are not per choice).
     mutating func encode(_ event: ReplyEvent, choice: Int) -> [UInt8]
+    /// Appends the bytes for one event of choice `choice` to `buffer`, which collects every
+    /// event that leaves in the same write. The default appends what `encode(_:choice:)`
+    /// returns; an encoder can write in place instead to save a buffer per event.
+    mutating func encode(_ event: ReplyEvent, choice: Int, into buffer: inout [UInt8])
     /// Bytes that end the stream after the last event.
     mutating func finish() -> [UInt8]
+}
+
+extension StreamEncoder {
+    public mutating func encode(_ event: ReplyEvent, choice: Int, into buffer: inout [UInt8]) {
+        buffer += encode(event, choice: choice)
+    }
 }
