@@ -73,4 +73,29 @@ import Testing
         let fixture = try Fixture(yaml: #"{"name": "j", "match": {"user": "x"}, "reply": {"content": "y"}}"#)
         #expect(fixture.id == "j")
     }
+
+    @Test func aliasesThatExpandPastTheBudgetAreRefused() throws {
+        var lines = ["fixtures:", "  - reply:", "      responder: x", "      params:", "        a0: &a0 [x, x, x, x, x, x, x, x, x, x]"]
+        for level in 1..<8 {
+            lines.append("        a\(level): &a\(level) [" + Array(repeating: "*a\(level - 1)", count: 10).joined(separator: ", ") + "]")
+        }
+        do {
+            _ = try HostConfiguration(yaml: lines.joined(separator: "\n"), file: "bomb.yaml")
+            Issue.record("expected the alias bomb to be refused")
+        } catch {
+            #expect(error.problems.count == 1)
+            // Reported where the running total crosses the budget, among the anchor lines.
+            #expect((5...12).contains(error.problems.first?.line ?? 0))
+            #expect(error.problems.first?.message.contains("expands to more than 1000000 nodes") == true)
+        }
+        // Aliases within the budget are ordinary YAML.
+        let shared = """
+            fixtures:
+              - match: &greeting {user: hello}
+                reply: {content: one}
+              - match: *greeting
+                reply: {content: two}
+            """
+        #expect(try HostConfiguration(yaml: shared).fixtures.count == 2)
+    }
 }

@@ -62,6 +62,12 @@ struct ConfigDecoder {
     }
 
     private mutating func compose(_ text: String) -> Node? {
+        do throws(YAMLBudget.Exceeded) {
+            try YAMLBudget().check(text)
+        } catch {
+            problems.append(ConfigProblem(file: file, line: error.line, column: error.column, key: "", message: error.message))
+            return nil
+        }
         do {
             guard let root = try Yams.compose(yaml: text) else {
                 problems.append(ConfigProblem(file: file, key: "", message: "the document is empty"))
@@ -113,10 +119,14 @@ struct ConfigDecoder {
                 if let limit = integer(value, path: path, range: 65536...Int(Int32.max)) { configuration.luaLimits.memoryBytes = limit }
             case "stream_chunk_characters":
                 if let size = integer(value, path: path, range: 1...1_000_000) { configuration.streamChunkCharacters = size }
+            case "admin_origins":
+                if let origins = strings(value, path: path) { configuration.adminOrigins = origins }
+            case "admin_hosts":
+                if let hosts = strings(value, path: path) { configuration.adminHosts = hosts }
             default:
                 report(
                     keyNode, key: path,
-                    "unknown key (expected host, port, strict, max_body_bytes, default_reply, stream_chunk_characters, lua_instruction_limit, lua_memory_limit_bytes)"
+                    "unknown key (expected host, port, strict, max_body_bytes, default_reply, stream_chunk_characters, lua_instruction_limit, lua_memory_limit_bytes, admin_origins, admin_hosts)"
                 )
             }
         }
@@ -468,6 +478,21 @@ struct ConfigDecoder {
             return nil
         }
         return text
+    }
+
+    /// A list of strings; a single string is a list of one.
+    private mutating func strings(_ node: Node, path: String) -> [String]? {
+        if node.scalar != nil { return string(node, path: path).map { [$0] } }
+        guard let sequence = node.sequence else {
+            report(node, key: path, "must be a list of strings")
+            return nil
+        }
+        var values: [String] = []
+        for (index, element) in sequence.enumerated() {
+            guard let value = string(element, path: "\(path)[\(index)]") else { return nil }
+            values.append(value)
+        }
+        return values
     }
 
     private mutating func bool(_ node: Node, path: String) -> Bool? {

@@ -21,6 +21,12 @@ public struct HostConfiguration: Sendable {
     public var luaLimits = LuaLimits()
     /// Native functions Lua scripts can call (`lua_extensions:` in a config file).
     public var luaNatives: LuaNatives = .none
+    /// Origins besides the server's own whose pages may call the admin endpoints
+    /// (`settings.admin_origins`, for example `http://localhost:3000`).
+    public var adminOrigins: [String] = []
+    /// Host names besides loopback ones that admin requests may name when the server listens on
+    /// loopback (`settings.admin_hosts`); guards against DNS rebinding.
+    public var adminHosts: [String] = []
     /// The fixtures, in file order.
     public var fixtures: [Fixture] = []
     /// Native plugins to load at start (`plugins:` in a config file), paths already resolved.

@@ -18,6 +18,7 @@ struct HostResponder: HTTPResponder {
     let routes: RouteTable<Handler>
     let pipeline: Pipeline
     let admin: AdminAPI
+    let adminAccess: AdminAccess
     let maxBodyBytes: Int
 
     func respond(to request: Request, context: Context) async throws -> Response {
@@ -46,10 +47,12 @@ struct HostResponder: HTTPResponder {
         } catch {
             return Self.response(errorResponse(tooLarge, near: path, requestID: requestID))
         }
-        let wire = WireRequest(
-            method: method, path: path, query: request.uri.query ?? "",
-            headers: request.headers.map { Header(name: $0.name.canonicalName, value: $0.value) }, body: body
-        )
+        var headers: [Header] = []
+        headers.reserveCapacity(request.headers.count + 1)
+        // HTTP/1's Host travels as the authority pseudo-header in HTTPTypes; callers know it as host.
+        if let authority = request.head.authority { headers.append(Header(name: "host", value: authority)) }
+        for field in request.headers { headers.append(Header(name: field.name.canonicalName, value: field.value)) }
+        let wire = WireRequest(method: method, path: path, query: request.uri.query ?? "", headers: headers, body: body)
         switch await handle(wire, requestID: requestID) {
         case .whole(let reply):
             return Self.response(reply)
@@ -101,6 +104,9 @@ struct HostResponder: HTTPResponder {
             response.headers.append(Header(name: "allow", value: names))
             return .whole(response)
         case .found(.admin(let endpoint), let parameters):
+            if let refusal = adminAccess.refusal(of: wire, for: endpoint) {
+                return .whole(AdminAPI.errorResponse(refusal))
+            }
             return .whole(await admin.handle(endpoint, wire, parameters: parameters))
         case .found(.provider(let provider, let route), _):
             return await pipeline.handle(wire, route: route, provider: provider, requestID: requestID)

@@ -95,6 +95,7 @@ public final class LyrebirdHost: Sendable {
         self.responder = HostResponder(
             routes: routes, pipeline: pipeline,
             admin: AdminAPI(fixtures: fixtures, journal: journal, version: Self.version),
+            adminAccess: AdminAccess(configuration: configuration),
             maxBodyBytes: configuration.maxBodyBytes
         )
     }
