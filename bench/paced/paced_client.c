@@ -11,6 +11,8 @@
  * content event k (k = 0 is the first, which also carries the role) is due at
  *     FIRST_TOKEN_MS + k * TOKENS_PER_EVENT / TOKENS_PER_SECOND
  * after the request was sent. drift = arrival - due, over every content event of every stream.
+ * jitter is each drift less the least drift of its stream: a server that took the request in
+ * late is late by as much on every event of it, so jitter leaves that out and shows the pacing.
  * A stream completes when it brought exactly EVENTS content events and `data: [DONE]`.
  *
  * Prints one line of key=value figures on stdout; reasons for failed streams go to stderr.
@@ -72,6 +74,7 @@ static struct {
     double event_interval_us;
     int64_t *drifts;       /* streams * events_expected slots; drift of event k of stream i */
     int64_t *first_tokens; /* arrival offset of each stream's first content event, or -1 */
+    int64_t *jitters;      /* each drift less the least drift of its stream */
     int failed_connect, failed_status, failed_protocol, failed_count, failed_closed;
 } run;
 
@@ -305,7 +308,8 @@ int main(int argc, char **argv) {
     stream *all = calloc((size_t)streams, sizeof *all);
     run.drifts = malloc((size_t)streams * (size_t)run.events_expected * sizeof *run.drifts);
     run.first_tokens = malloc((size_t)streams * sizeof *run.first_tokens);
-    if (!all || !run.drifts || !run.first_tokens) {
+    run.jitters = malloc((size_t)streams * (size_t)run.events_expected * sizeof *run.jitters);
+    if (!all || !run.drifts || !run.first_tokens || !run.jitters) {
         fprintf(stderr, "out of memory\n");
         return 1;
     }
@@ -408,25 +412,33 @@ int main(int argc, char **argv) {
     if (unfinished) fprintf(stderr, "%d streams unfinished at the deadline\n", unfinished);
 
     /* Figures over completed streams only: a failed stream's events say nothing about pacing. */
-    size_t drift_count = 0, first_count = 0;
+    size_t events = (size_t)run.events_expected, drift_count = 0, first_count = 0;
     int completed = 0;
     for (int i = 0; i < streams; i++) {
         if (all[i].failed || all[i].phase != CLOSED) continue;
         completed++;
-        memmove(&run.drifts[drift_count], &run.drifts[(size_t)i * run.events_expected],
-                (size_t)run.events_expected * sizeof *run.drifts);
-        drift_count += (size_t)run.events_expected;
+        memmove(&run.drifts[drift_count], &run.drifts[i * events], events * sizeof *run.drifts);
+        int64_t least = run.drifts[drift_count];
+        for (size_t k = 1; k < events; k++)
+            if (run.drifts[drift_count + k] < least) least = run.drifts[drift_count + k];
+        for (size_t k = 0; k < events; k++) run.jitters[drift_count + k] = run.drifts[drift_count + k] - least;
+        drift_count += events;
         run.first_tokens[first_count++] = run.first_tokens[i];
     }
     qsort(run.drifts, drift_count, sizeof *run.drifts, compare);
+    qsort(run.jitters, drift_count, sizeof *run.jitters, compare);
     qsort(run.first_tokens, first_count, sizeof *run.first_tokens, compare);
-    printf("streams=%d completed=%d failed=%d failed_connect=%d failed_status=%d failed_closed=%d failed_events=%d failed_protocol=%d "
-           "unfinished=%d connect_ms=%.1f listen_overflows=%ld send_ms=%.1f drift_p50_ms=%.2f drift_p99_ms=%.2f drift_max_ms=%.2f ttft_p50_ms=%.2f "
-           "ttft_p99_ms=%.2f server_peak_rss_mb=%.1f\n",
+    printf("streams=%d completed=%d failed=%d failed_connect=%d failed_status=%d failed_closed=%d failed_events=%d "
+           "failed_protocol=%d unfinished=%d ",
            streams, completed, streams - completed, run.failed_connect, run.failed_status, run.failed_closed,
-           run.failed_count, run.failed_protocol, unfinished, (connected_us - started_us) / 1000.0, overflows, (sent_us - connected_us) / 1000.0,
+           run.failed_count, run.failed_protocol, unfinished);
+    printf("connect_ms=%.1f listen_overflows=%ld send_ms=%.1f ", (connected_us - started_us) / 1000.0, overflows,
+           (sent_us - connected_us) / 1000.0);
+    printf("drift_p50_ms=%.2f drift_p99_ms=%.2f drift_max_ms=%.2f jitter_p50_ms=%.2f jitter_p99_ms=%.2f ",
            percentile_ms(run.drifts, drift_count, 50), percentile_ms(run.drifts, drift_count, 99),
-           drift_count ? run.drifts[drift_count - 1] / 1000.0 : 0, percentile_ms(run.first_tokens, first_count, 50),
+           drift_count ? run.drifts[drift_count - 1] / 1000.0 : 0, percentile_ms(run.jitters, drift_count, 50),
+           percentile_ms(run.jitters, drift_count, 99));
+    printf("ttft_p50_ms=%.2f ttft_p99_ms=%.2f server_peak_rss_mb=%.1f\n", percentile_ms(run.first_tokens, first_count, 50),
            percentile_ms(run.first_tokens, first_count, 99), server_rss);
     return 0;
 }
