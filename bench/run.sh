@@ -319,6 +319,10 @@ elif ! "$lyrebird" validate "$work/paced.yaml" >"$work/paced-validate.log" 2>&1;
     paced_skip="this Lyrebird refuses the timing key"
     log "paced streams skipped: $(cat "$work/paced-validate.log")"
 fi
+# The client runs ahead of the server when it may (root), so that on a machine the server keeps
+# busy its clock reads when the bytes arrive, not when it next gets a core.
+client_priority=()
+[ "$(id -u)" != 0 ] || client_priority=(nice -n -10)
 if [ -z "$paced_skip" ]; then
     for count in $paced_counts; do
         log "paced streams: $count"
@@ -326,7 +330,7 @@ if [ -z "$paced_skip" ]; then
         pid=$!
         pids+=("$pid")
         wait_http "$paced_port" "$pid" "$work/paced.log"
-        result=$("$build/paced_client" -p "$paced_port" -n "$count" -b "$work/paced.json" -f "$paced_first_token_ms" \
+        result=$("${client_priority[@]}" "$build/paced_client" -p "$paced_port" -n "$count" -b "$work/paced.json" -f "$paced_first_token_ms" \
             -r "$paced_tokens_per_second" -k "$paced_tokens_per_event" -e "$paced_events" -s "$pid" -g 30)
         log "  $result"
         for pair in $result; do printf 'paced%s.%s\t%s\n' "$count" "${pair%%=*}" "${pair#*=}" >>"$raw"; done
@@ -396,6 +400,8 @@ for count in $paced_counts; do
     row "paced $count: drift p50" "paced$count.drift_p50_ms" ms -
     row "paced $count: drift p99" "paced$count.drift_p99_ms" ms "<= 10"
     row "paced $count: drift max" "paced$count.drift_max_ms" ms -
+    row "paced $count: jitter p50" "paced$count.jitter_p50_ms" ms -
+    row "paced $count: jitter p99" "paced$count.jitter_p99_ms" ms -
     row "paced $count: first token p50" "paced$count.ttft_p50_ms" ms -
     row "paced $count: first token p99" "paced$count.ttft_p99_ms" ms -
     row "paced $count: server peak RSS" "paced$count.server_peak_rss_mb" MB "<= 512"
