@@ -18,15 +18,30 @@ public indirect enum MatchCondition: Sendable {
     /// Matches every request.
     public static let always = MatchCondition.all([])
 
-    /// Whether `request` satisfies the condition.
+    /// Whether `request` satisfies the condition. Lua predicates run on the calling thread.
     public func matches(_ request: CanonicalRequest) -> Bool {
+        matches(request, cancellation: nil)
+    }
+
+    /// Whether `request` satisfies the condition; `cancellation` stops a running Lua predicate.
+    func matches(_ request: CanonicalRequest, cancellation: ScriptCancellation?) -> Bool {
         switch self {
         case .model(let matcher): return matcher.matches(request.model)
         case .user(let matcher): return matcher.matches(request.lastUserText)
         case .system(let matcher): return matcher.matches(request.systemText)
-        case .all(let conditions): return conditions.allSatisfy { $0.matches(request) }
-        case .not(let condition): return !condition.matches(request)
-        case .lua(let predicate): return predicate.matches(request)
+        case .all(let conditions): return conditions.allSatisfy { $0.matches(request, cancellation: cancellation) }
+        case .not(let condition): return !condition.matches(request, cancellation: cancellation)
+        case .lua(let predicate): return predicate.matches(request, cancellation: cancellation)
+        }
+    }
+
+    /// Whether the condition runs a Lua predicate, so that matching runs a script.
+    public var containsScriptPredicates: Bool {
+        switch self {
+        case .model, .user, .system: return false
+        case .all(let conditions): return conditions.contains { $0.containsScriptPredicates }
+        case .not(let condition): return condition.containsScriptPredicates
+        case .lua: return true
         }
     }
 

@@ -1,9 +1,9 @@
-import CLua
+import CLuaSandbox
 import LyrebirdPluginAPI
 
 /// What a Lua call can reach while it runs: the reply it is building, its random source and
 /// its store. Lives for one call, on the thread running it; the library functions find it
-/// through the state's registry.
+/// through the state's sandbox books.
 final class LuaCallContext {
     /// A step of a hand-driven reply.
     enum Step {
@@ -21,24 +21,16 @@ final class LuaCallContext {
         self.store = store
     }
 
-    private static let registryKey = "lyrebird.call_context"
-
     /// Makes `self` reachable from library functions for the duration of `body`.
-    func attach<Result>(to state: OpaquePointer, _ body: () throws -> Result) rethrows -> Result {
-        lua_pushlightuserdata(state, Unmanaged.passUnretained(self).toOpaque())
-        lua_setfield(state, lyrebird_lua_registryindex(), Self.registryKey)
-        defer {
-            lua_pushnil(state)
-            lua_setfield(state, lyrebird_lua_registryindex(), Self.registryKey)
-        }
+    func attach<Result, Failure: Error>(to state: OpaquePointer, _ body: () throws(Failure) -> Result) throws(Failure) -> Result {
+        lyrebird_lua_set_context(state, Unmanaged.passUnretained(self).toOpaque())
+        defer { lyrebird_lua_set_context(state, nil) }
         return try body()
     }
 
     /// The context of the call running on `state`, if any.
     static func current(in state: OpaquePointer) -> LuaCallContext? {
-        lua_getfield(state, lyrebird_lua_registryindex(), registryKey)
-        defer { lyrebird_lua_pop(state, 1) }
-        guard let pointer = lua_touserdata(state, -1) else { return nil }
+        guard let pointer = lyrebird_lua_context(state) else { return nil }
         return Unmanaged<LuaCallContext>.fromOpaque(pointer).takeUnretainedValue()
     }
 }

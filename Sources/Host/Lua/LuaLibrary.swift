@@ -1,73 +1,51 @@
 import CLua
+import CLuaSandbox
 import LyrebirdPluginAPI
 
 /// The `lyrebird` global and the `reply` object that scripts get.
 ///
-/// Every function here is a plain Swift function called through the C trampoline: it returns
-/// the number of results, or -1 after pushing a message, and the trampoline raises the Lua
-/// error once this Swift frame has returned.
+/// Every function here is a plain Swift function called through the sandbox's trampoline. It
+/// reads its arguments with functions that never raise, and hands back its results or its
+/// error message with `luaReturn` or `luaFail`: the trampoline pushes them, or raises the
+/// error, once this Swift frame has returned.
 enum LuaLibrary {
-    /// Installs the `lyrebird` global table (json, random, store, native) into `state`.
-    static func install(in state: OpaquePointer, natives: LuaNatives) {
-        lua_createtable(state, 0, 4)
-
-        lua_createtable(state, 0, 2)
-        set(jsonEncode, named: "encode", in: state)
-        set(jsonDecode, named: "decode", in: state)
-        lua_setfield(state, -2, "json")
-
-        set(random, named: "random", in: state)
-
-        lua_createtable(state, 0, 2)
-        set(storeGet, named: "get", in: state)
-        set(storeSet, named: "set", in: state)
-        lua_setfield(state, -2, "store")
-
-        natives.install(in: state)
-        lua_setfield(state, -2, "native")
-
-        lua_setglobal(state, "lyrebird")
+    /// The functions of the `lyrebird` global (json, random, store, native) and the `reply`
+    /// object's methods.
+    static func functions(natives: LuaNatives) -> [LuaFunction] {
+        let library = [
+            LuaFunction(path: "lyrebird.json.encode", function: jsonEncode),
+            LuaFunction(path: "lyrebird.json.decode", function: jsonDecode),
+            LuaFunction(path: "lyrebird.random", function: random),
+            LuaFunction(path: "lyrebird.store.get", function: storeGet),
+            LuaFunction(path: "lyrebird.store.set", function: storeSet),
+            LuaFunction(path: "lyrebird.native"),
+        ]
+        let reply = [
+            LuaFunction(path: "text", function: replyText, replyMethod: true),
+            LuaFunction(path: "tool_call", function: replyToolCall, replyMethod: true),
+            LuaFunction(path: "tool_call_start", function: replyToolCallStart, replyMethod: true),
+            LuaFunction(path: "tool_call_arguments", function: replyToolCallArguments, replyMethod: true),
+            LuaFunction(path: "pause", function: replyPause, replyMethod: true),
+            LuaFunction(path: "error", function: replyError, replyMethod: true),
+            LuaFunction(path: "finish", function: replyFinish, replyMethod: true),
+            LuaFunction(path: "usage", function: replyUsage, replyMethod: true),
+        ]
+        return library + natives.functions + reply
     }
-
-    /// Pushes a new `reply` object: the hand-driven stream API.
-    static func pushReplyObject(in state: OpaquePointer) {
-        lua_createtable(state, 0, 8)
-        set(replyText, named: "text", in: state)
-        set(replyToolCall, named: "tool_call", in: state)
-        set(replyToolCallStart, named: "tool_call_start", in: state)
-        set(replyToolCallArguments, named: "tool_call_arguments", in: state)
-        set(replyPause, named: "pause", in: state)
-        set(replyError, named: "error", in: state)
-        set(replyFinish, named: "finish", in: state)
-        set(replyUsage, named: "usage", in: state)
-    }
-
-    private static func set(_ function: lyrebird_lua_swift_function, named name: String, in state: OpaquePointer) {
-        lyrebird_lua_push_swift_function(state, function, 0)
-        lua_setfield(state, -2, name)
-    }
-}
-
-/// Pushes `message` and returns -1, the trampoline's signal to raise it.
-func luaFail(_ state: OpaquePointer, _ message: String) -> Int32 {
-    LuaValues.pushString(message, to: state)
-    return -1
 }
 
 // MARK: lyrebird.json
 
 private func jsonEncode(_ state: OpaquePointer?) -> Int32 {
     guard let state else { return 0 }
-    LuaValues.pushString(LuaValues.json(at: 1, in: state).serialized, to: state)
-    return 1
+    return luaReturn(state, .string(LuaValues.json(at: 1, in: state).serialized))
 }
 
 private func jsonDecode(_ state: OpaquePointer?) -> Int32 {
     guard let state else { return 0 }
     guard let text = LuaValues.string(at: 1, in: state) else { return luaFail(state, "lyrebird.json.decode expects a string") }
     do {
-        guard LuaValues.push(try JSONValue.parse(text), to: state) else { return luaFail(state, "lyrebird.json.decode: out of memory") }
-        return 1
+        return luaReturn(state, try JSONValue.parse(text))
     } catch {
         return luaFail(state, "lyrebird.json.decode: \(error.message)")
     }
@@ -79,10 +57,7 @@ private func random(_ state: OpaquePointer?) -> Int32 {
     guard let state, let context = LuaCallContext.current(in: state) else { return 0 }
     let arguments = lua_gettop(state)
     let unit = context.random.unit()
-    if arguments == 0 {
-        lua_pushnumber(state, unit)
-        return 1
-    }
+    if arguments == 0 { return luaReturn(state, .number(unit)) }
     guard lua_isinteger(state, 1) != 0, arguments == 1 || lua_isinteger(state, 2) != 0 else {
         return luaFail(state, "lyrebird.random expects no arguments, (n) or (m, n) with integers")
     }
@@ -91,8 +66,7 @@ private func random(_ state: OpaquePointer?) -> Int32 {
     guard low <= high else { return luaFail(state, "lyrebird.random: the interval is empty") }
     let (width, overflow) = high.subtractingReportingOverflow(low)
     guard !overflow, width < Int64(1) << 53 else { return luaFail(state, "lyrebird.random: the interval is too wide") }
-    lua_pushinteger(state, lua_Integer(low + Int64(unit * Double(width + 1))))
-    return 1
+    return luaReturn(state, .integer(low + Int64(unit * Double(width + 1))))
 }
 
 // MARK: lyrebird.store
@@ -101,8 +75,7 @@ private func storeGet(_ state: OpaquePointer?) -> Int32 {
     guard let state, let context = LuaCallContext.current(in: state) else { return 0 }
     guard let store = context.store else { return luaFail(state, "lyrebird.store is only available to responders") }
     guard let key = LuaValues.string(at: 1, in: state) else { return luaFail(state, "lyrebird.store.get expects a string key") }
-    guard LuaValues.push(store.get(key) ?? .null, to: state) else { return luaFail(state, "lyrebird.store.get: out of memory") }
-    return 1
+    return luaReturn(state, store.get(key) ?? .null)
 }
 
 private func storeSet(_ state: OpaquePointer?) -> Int32 {
@@ -134,8 +107,7 @@ private func replyToolCall(_ state: OpaquePointer?) -> Int32 {
     context.steps.append(
         .event(.toolCallStart(index: index, id: LuaValues.string(at: 4, in: state) ?? Identifiers.toolCallID(), name: name)))
     context.steps.append(.event(.toolCallArguments(index: index, fragment: arguments)))
-    lua_pushinteger(state, lua_Integer(index))
-    return 1
+    return luaReturn(state, .integer(Int64(index)))
 }
 
 private func replyToolCallStart(_ state: OpaquePointer?) -> Int32 {
@@ -145,8 +117,7 @@ private func replyToolCallStart(_ state: OpaquePointer?) -> Int32 {
     context.toolCalls += 1
     context.steps.append(
         .event(.toolCallStart(index: index, id: LuaValues.string(at: 3, in: state) ?? Identifiers.toolCallID(), name: name)))
-    lua_pushinteger(state, lua_Integer(index))
-    return 1
+    return luaReturn(state, .integer(Int64(index)))
 }
 
 private func replyToolCallArguments(_ state: OpaquePointer?) -> Int32 {

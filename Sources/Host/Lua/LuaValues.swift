@@ -1,69 +1,32 @@
 import CLua
+import CLuaSandbox
 import LyrebirdPluginAPI
 
-/// Moves values between JSON and a Lua stack.
+/// Reads values from a Lua stack as JSON, using only Lua functions that never raise an error
+/// (nothing here allocates in the state or runs a metamethod). Values go the other way through
+/// `LuaValueWriter`.
 ///
-/// JSON objects become tables with string keys, arrays become sequences (1-based), `null`
-/// becomes `nil`. Back from Lua, a table whose keys are exactly 1...n is an array, any other
-/// table an object (so an empty table is `{}`).
+/// A table whose keys are exactly 1...n is an array, any other table an object (so an empty
+/// table is `{}`).
 enum LuaValues {
     /// Values nested deeper than this become `nil` on the way in and `null` on the way out.
     static let maximumDepth = 200
 
-    /// Pushes `value` as one Lua value; returns `false`, pushing nothing, when the Lua stack
-    /// cannot grow enough (the state is out of memory).
-    static func push(_ value: JSONValue, to state: OpaquePointer) -> Bool {
-        // Lua reserves only a few stack slots for C code: ask for every level up front.
-        guard lua_checkstack(state, Int32(2 * min(depth(of: value), maximumDepth) + 4)) != 0 else { return false }
-        pushChecked(value, to: state, depth: 0)
-        return true
-    }
-
-    private static func depth(of value: JSONValue) -> Int {
-        switch value {
-        case .array(let elements): return 1 + (elements.lazy.map(depth(of:)).max() ?? 0)
-        case .object(let members): return 1 + (members.values.lazy.map(depth(of:)).max() ?? 0)
-        default: return 0
-        }
-    }
-
-    private static func pushChecked(_ value: JSONValue, to state: OpaquePointer, depth: Int) {
-        switch value {
-        case .null: lua_pushnil(state)
-        case .bool(let flag): lua_pushboolean(state, flag ? 1 : 0)
-        case .integer(let number): lua_pushinteger(state, lua_Integer(number))
-        case .number(let number): lua_pushnumber(state, number)
-        case .string(let text): pushString(text, to: state)
-        case .array where depth >= maximumDepth, .object where depth >= maximumDepth: lua_pushnil(state)
-        case .array(let elements):
-            lua_createtable(state, Int32(clamping: elements.count), 0)
-            for (index, element) in elements.enumerated() {
-                pushChecked(element, to: state, depth: depth + 1)
-                lua_rawseti(state, -2, lua_Integer(index + 1))
-            }
-        case .object(let members):
-            lua_createtable(state, 0, Int32(clamping: members.count))
-            for (key, member) in members {
-                pushChecked(member, to: state, depth: depth + 1)
-                lua_setfield(state, -2, key)
-            }
-        }
-    }
-
-    static func pushString(_ text: String, to state: OpaquePointer) {
-        var text = text
-        text.withUTF8 { bytes in
-            _ = bytes.withMemoryRebound(to: CChar.self) { lua_pushlstring(state, $0.baseAddress, $0.count) }
-        }
-    }
-
     /// The string at `index` (numbers are converted, as Lua does), or `nil`.
     static func string(at index: Int32, in state: OpaquePointer) -> String? {
-        let type = lua_type(state, index)
-        guard type == LUA_TSTRING || type == LUA_TNUMBER else { return nil }
-        var length = 0
-        guard let pointer = lua_tolstring(state, index, &length) else { return nil }
-        return String(decoding: UnsafeRawBufferPointer(start: pointer, count: length), as: UTF8.self)
+        switch lua_type(state, index) {
+        case LUA_TSTRING:
+            var length = 0
+            guard let pointer = lua_tolstring(state, index, &length) else { return nil }
+            return String(decoding: UnsafeRawBufferPointer(start: pointer, count: length), as: UTF8.self)
+        case LUA_TNUMBER:
+            // lua_tolstring would convert the number in place, allocating: format it here instead.
+            var buffer = [CChar](repeating: 0, count: 64)
+            let length = lyrebird_lua_number_text(state, index, &buffer, buffer.count)
+            return String(decoding: buffer[..<length].map { UInt8(bitPattern: $0) }, as: UTF8.self)
+        default:
+            return nil
+        }
     }
 
     /// The value at `index` as JSON. Functions, userdata and threads become `null`; nesting
@@ -96,10 +59,7 @@ enum LuaValues {
                 members[String(key)] = value
             } else {
                 onlyIntegerKeys = false
-                // Convert a copy of the key: lua_tolstring on the key itself would confuse lua_next.
-                lua_pushvalue(state, -2)
-                members[string(at: -1, in: state) ?? "?"] = value
-                lyrebird_lua_pop(state, 1)
+                members[string(at: -2, in: state) ?? "?"] = value
             }
             lyrebird_lua_pop(state, 1)
         }
