@@ -75,6 +75,7 @@ void lyrebird_lua_close(lua_State *L) {
     free(books);
 }
 
+size_t lyrebird_lua_memory_limit(lua_State *L) { return lyrebird_lua_books_of(L)->memory_limit; }
 int lyrebird_lua_memory_refused(lua_State *L) { return lyrebird_lua_books_of(L)->memory_refused; }
 int lyrebird_lua_failed_building_request(lua_State *L) { return lyrebird_lua_books_of(L)->building_request; }
 
@@ -279,6 +280,12 @@ size_t lyrebird_lua_number_text(lua_State *L, int index, char *buffer, size_t si
 
 static int trampoline(lua_State *L) {
     lyrebird_lua_swift_function function = (lyrebird_lua_swift_function)lua_touserdata(L, lua_upvalueindex(1));
+    // Swift copies the strings it is given: that work is paid for first.
+    size_t bytes = 0;
+    for (int index = 1; index <= lua_gettop(L); index++) {
+        if (lua_type(L, index) == LUA_TSTRING) bytes += lua_rawlen(L, index);
+    }
+    lyrebird_lua_charge_bytes(L, bytes);
     int results = function(L);
     if (results == -2) return luaL_error(L, "not enough memory for a host function's result");
     lyrebird_lua_books *books = lyrebird_lua_books_of(L);

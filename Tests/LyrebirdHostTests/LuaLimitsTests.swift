@@ -28,7 +28,7 @@ import Testing
 
     private func answer(_ script: String, settings: String = LuaLimitsTests.settings) async throws -> (status: Int, message: String) {
         let escaped = script.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "\"", with: "\\\"")
-        let host = try host("fixtures: [{reply: {lua_inline: \"function respond(req) \(escaped) end\"}}]", settings: settings)
+        let host = try host("fixtures: [{reply: {lua_inline: \"function respond(req, reply) \(escaped) end\"}}]", settings: settings)
         return try await ask(host, #"{"model":"m","messages":[{"role":"user","content":"go"}]}"#)
     }
 
@@ -63,6 +63,37 @@ import Testing
         let (status, message) = try await answer("while true do end", settings: settings)
         #expect(status == 500)
         #expect(message.contains("time limit exceeded (lua_time_limit_ms: 200 ms per call)"), "\(message)")
+    }
+
+    // A table can hold one large string many times over: as JSON, or as reply steps, each copy
+    // would be host memory.
+    @Test(
+        .timeLimit(.minutes(1)),
+        arguments: [
+            (
+                "local s = ('x'):rep(100000) local t = {} for i = 1, 1000 do t[i] = s end return lyrebird.json.encode(t)",
+                "lyrebird.json.encode: the value is larger than lua_memory_limit_bytes (4000000 bytes) as JSON"
+            ),
+            (
+                "local s = ('x'):rep(100000) local t = {} for i = 1, 1000 do t[i] = s end return t",
+                "the returned value is larger than lua_memory_limit_bytes (4000000 bytes) as JSON"
+            ),
+            (
+                "local s = ('x'):rep(100000) local t = {} for i = 1, 1000 do t['k' .. i] = s end lyrebird.store.set('big', t)",
+                "lyrebird.store.set: the value is larger than lua_memory_limit_bytes (4000000 bytes) as JSON"
+            ),
+            (
+                "local s = ('x'):rep(100000) while true do reply:text(s) end",
+                "reply: the reply is larger than lua_memory_limit_bytes (4000000 bytes)"
+            ),
+            ("while true do reply:pause(0) end", "reply: the reply is larger than lua_memory_limit_bytes (4000000 bytes)"),
+        ])
+    func valuesLeavingLuaAreBoundedByTheStatesCap(script: String, reason: String) async throws {
+        // Instructions enough to reach the memory cap first.
+        let settings = "settings: {lua_instruction_limit: 100000000, lua_time_limit_ms: 30000, lua_memory_limit_bytes: 4000000}"
+        let (status, message) = try await answer(script, settings: settings)
+        #expect(status == 500)
+        #expect(message.contains(reason), "\(message)")
     }
 
     @Test func finalizersAreRefused() async throws {

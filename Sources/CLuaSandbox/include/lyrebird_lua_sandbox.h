@@ -40,6 +40,9 @@ void lyrebird_lua_interrupt(lua_State *L);
 /// One of `LYREBIRD_LUA_RUNNING` or `LYREBIRD_LUA_STOPPED_*`.
 int lyrebird_lua_stop_reason(lua_State *L);
 
+/// The state's memory cap in bytes.
+size_t lyrebird_lua_memory_limit(lua_State *L);
+
 /// Whether an allocation was refused since `lyrebird_lua_begin`.
 int lyrebird_lua_memory_refused(lua_State *L);
 

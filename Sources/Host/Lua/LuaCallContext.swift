@@ -11,7 +11,9 @@ final class LuaCallContext {
         case pause(milliseconds: Int)
     }
 
-    var steps: [Step] = []
+    private(set) var steps: [Step] = []
+    /// The bytes of text and tool arguments in `steps`.
+    private var stepBytes = 0
     var toolCalls = 0
     var random: SeededRandom
     let store: LuaStore.Scope?
@@ -19,6 +21,19 @@ final class LuaCallContext {
     init(seed: UInt64, store: LuaStore.Scope?) {
         self.random = SeededRandom(seed: seed)
         self.store = store
+    }
+
+    /// What each step costs on top of its text.
+    private static let stepOverhead = 16
+
+    /// Adds steps holding `bytes` bytes of text to the reply; `false`, adding nothing, when the
+    /// reply would grow past `limit` bytes.
+    func add(_ newSteps: [Step], bytes: Int, limit: Int) -> Bool {
+        let size = bytes + newSteps.count * Self.stepOverhead
+        guard stepBytes + size <= limit else { return false }
+        stepBytes += size
+        steps += newSteps
+        return true
     }
 
     /// Makes `self` reachable from library functions for the duration of `body`.

@@ -38,7 +38,11 @@ enum LuaLibrary {
 
 private func jsonEncode(_ state: OpaquePointer?) -> Int32 {
     guard let state else { return 0 }
-    return luaReturn(state, .string(LuaValues.json(at: 1, in: state).serialized))
+    do {
+        return luaReturn(state, .string(try LuaValues.json(at: 1, in: state).serialized))
+    } catch {
+        return luaFail(state, "lyrebird.json.encode: the value is \(error.description)")
+    }
 }
 
 private func jsonDecode(_ state: OpaquePointer?) -> Int32 {
@@ -82,16 +86,30 @@ private func storeSet(_ state: OpaquePointer?) -> Int32 {
     guard let state, let context = LuaCallContext.current(in: state) else { return 0 }
     guard let store = context.store else { return luaFail(state, "lyrebird.store is only available to responders") }
     guard let key = LuaValues.string(at: 1, in: state) else { return luaFail(state, "lyrebird.store.set expects a string key") }
-    store.set(key, LuaValues.json(at: 2, in: state))
-    return 0
+    do {
+        store.set(key, try LuaValues.json(at: 2, in: state))
+        return 0
+    } catch {
+        return luaFail(state, "lyrebird.store.set: the value is \(error.description)")
+    }
 }
 
 // MARK: reply
 
+/// Adds `steps` to the reply; `false` once the reply would outgrow the state's memory cap (it
+/// is host memory until it is sent).
+private func add(_ steps: LuaCallContext.Step..., bytes: Int, to context: LuaCallContext, in state: OpaquePointer) -> Bool {
+    context.add(steps, bytes: bytes, limit: lyrebird_lua_memory_limit(state))
+}
+
+private func replyTooLarge(_ state: OpaquePointer) -> Int32 {
+    luaFail(state, "reply: the reply is larger than lua_memory_limit_bytes (\(lyrebird_lua_memory_limit(state)) bytes)")
+}
+
 private func replyText(_ state: OpaquePointer?) -> Int32 {
     guard let state, let context = LuaCallContext.current(in: state) else { return 0 }
     guard let text = LuaValues.string(at: 2, in: state) else { return luaFail(state, "reply:text expects a string") }
-    context.steps.append(.event(.text(text)))
+    guard add(.event(.text(text)), bytes: text.utf8.count, to: context, in: state) else { return replyTooLarge(state) }
     return 0
 }
 
@@ -99,14 +117,24 @@ private func replyText(_ state: OpaquePointer?) -> Int32 {
 private func replyToolCall(_ state: OpaquePointer?) -> Int32 {
     guard let state, let context = LuaCallContext.current(in: state) else { return 0 }
     guard let name = LuaValues.string(at: 2, in: state) else { return luaFail(state, "reply:tool_call expects a tool name") }
-    let arguments =
-        lua_type(state, 3) == LUA_TSTRING
-        ? LuaValues.string(at: 3, in: state) ?? "{}" : LuaValues.json(at: 3, in: state).serializedArguments
+    let arguments: String
+    do {
+        arguments =
+            lua_type(state, 3) == LUA_TSTRING
+            ? LuaValues.string(at: 3, in: state) ?? "{}" : try LuaValues.json(at: 3, in: state).serializedArguments
+    } catch {
+        return luaFail(state, "reply:tool_call: the arguments are \(error.description)")
+    }
     let index = context.toolCalls
+    let start = ReplyEvent.toolCallStart(index: index, id: LuaValues.string(at: 4, in: state) ?? Identifiers.toolCallID(), name: name)
+    guard
+        add(
+            .event(start), .event(.toolCallArguments(index: index, fragment: arguments)), bytes: name.utf8.count + arguments.utf8.count,
+            to: context, in: state)
+    else {
+        return replyTooLarge(state)
+    }
     context.toolCalls += 1
-    context.steps.append(
-        .event(.toolCallStart(index: index, id: LuaValues.string(at: 4, in: state) ?? Identifiers.toolCallID(), name: name)))
-    context.steps.append(.event(.toolCallArguments(index: index, fragment: arguments)))
     return luaReturn(state, .integer(Int64(index)))
 }
 
@@ -114,9 +142,9 @@ private func replyToolCallStart(_ state: OpaquePointer?) -> Int32 {
     guard let state, let context = LuaCallContext.current(in: state) else { return 0 }
     guard let name = LuaValues.string(at: 2, in: state) else { return luaFail(state, "reply:tool_call_start expects a tool name") }
     let index = context.toolCalls
+    let start = ReplyEvent.toolCallStart(index: index, id: LuaValues.string(at: 3, in: state) ?? Identifiers.toolCallID(), name: name)
+    guard add(.event(start), bytes: name.utf8.count, to: context, in: state) else { return replyTooLarge(state) }
     context.toolCalls += 1
-    context.steps.append(
-        .event(.toolCallStart(index: index, id: LuaValues.string(at: 3, in: state) ?? Identifiers.toolCallID(), name: name)))
     return luaReturn(state, .integer(Int64(index)))
 }
 
@@ -129,7 +157,9 @@ private func replyToolCallArguments(_ state: OpaquePointer?) -> Int32 {
     guard (0..<context.toolCalls).contains(index) else {
         return luaFail(state, "reply:tool_call_arguments: no tool call with index \(index) was started")
     }
-    context.steps.append(.event(.toolCallArguments(index: index, fragment: fragment)))
+    guard add(.event(.toolCallArguments(index: index, fragment: fragment)), bytes: fragment.utf8.count, to: context, in: state) else {
+        return replyTooLarge(state)
+    }
     return 0
 }
 
@@ -137,16 +167,18 @@ private func replyPause(_ state: OpaquePointer?) -> Int32 {
     guard let state, let context = LuaCallContext.current(in: state) else { return 0 }
     let milliseconds = lyrebird_lua_tonumber(state, 2)
     guard lua_type(state, 2) == LUA_TNUMBER, milliseconds.isFinite else { return luaFail(state, "reply:pause expects milliseconds") }
-    context.steps.append(.pause(milliseconds: Int(max(0, min(60_000, milliseconds)))))
+    guard add(.pause(milliseconds: Int(max(0, min(60_000, milliseconds)))), bytes: 0, to: context, in: state) else {
+        return replyTooLarge(state)
+    }
     return 0
 }
 
 private func replyError(_ state: OpaquePointer?) -> Int32 {
     guard let state, let context = LuaCallContext.current(in: state) else { return 0 }
-    guard let error = LuaReplyTable.error(from: LuaValues.json(at: 2, in: state)) else {
+    guard let error = LuaReplyTable.error(from: (try? LuaValues.json(at: 2, in: state)) ?? .null) else {
         return luaFail(state, "reply:error expects {status = ..., message = ...}")
     }
-    context.steps.append(.event(.error(error)))
+    guard add(.event(.error(error)), bytes: error.message.utf8.count, to: context, in: state) else { return replyTooLarge(state) }
     return 0
 }
 
@@ -155,16 +187,16 @@ private func replyFinish(_ state: OpaquePointer?) -> Int32 {
     let name = LuaValues.string(at: 2, in: state)
     let reason = name.flatMap(FinishReason.init(rawValue:)) ?? (context.toolCalls > 0 ? .toolCalls : .stop)
     if let name, FinishReason(rawValue: name) == nil { return luaFail(state, "reply:finish: unknown finish reason '\(name)'") }
-    context.steps.append(.event(.finish(reason)))
+    guard add(.event(.finish(reason)), bytes: 0, to: context, in: state) else { return replyTooLarge(state) }
     return 0
 }
 
 private func replyUsage(_ state: OpaquePointer?) -> Int32 {
     guard let state, let context = LuaCallContext.current(in: state) else { return 0 }
-    guard let usage = LuaReplyTable.usage(from: LuaValues.json(at: 2, in: state)) else {
+    guard let usage = LuaReplyTable.usage(from: (try? LuaValues.json(at: 2, in: state)) ?? .null) else {
         return luaFail(state, "reply:usage expects {prompt_tokens = ..., completion_tokens = ...}")
     }
-    context.steps.append(.event(.usage(usage)))
+    guard add(.event(.usage(usage)), bytes: 0, to: context, in: state) else { return replyTooLarge(state) }
     return 0
 }
 

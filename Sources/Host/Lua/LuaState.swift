@@ -66,7 +66,11 @@ final class LuaState: @unchecked Sendable {
         guard status == LUA_OK else {
             throw LuaScriptError(script: scriptName, message: Self.failure(in: pointer, status: status, limits: limits))
         }
-        return LuaValues.json(at: -1, in: pointer)
+        do {
+            return try LuaValues.json(at: -1, in: pointer)
+        } catch {
+            throw LuaScriptError(script: scriptName, message: "the returned value is \(error.description)")
+        }
     }
 
     /// Runs `body` so that cancelling `cancellation` interrupts the state.

@@ -31,9 +31,23 @@ enum LuaValues {
 
     /// The value at `index` as JSON. Functions, userdata and threads become `null`; nesting
     /// deeper than `maximumDepth` (a cycle, or a bomb) is cut off.
-    static func json(at index: Int32, in state: OpaquePointer, depth: Int = 0) -> JSONValue {
+    ///
+    /// - Throws: `LuaValueTooLarge` when the JSON would be larger than the state's memory cap.
+    static func json(at index: Int32, in state: OpaquePointer) throws(LuaValueTooLarge) -> JSONValue {
+        var budget = lyrebird_lua_memory_limit(state)
+        return try json(at: index, in: state, depth: 0, budget: &budget)
+    }
+
+    /// Each value costs its bytes plus this much of the budget.
+    private static let valueOverhead = 16
+
+    private static func json(at index: Int32, in state: OpaquePointer, depth: Int, budget: inout Int) throws(LuaValueTooLarge) -> JSONValue
+    {
         let absolute = lua_absindex(state, index)
-        switch lua_type(state, absolute) {
+        let type = lua_type(state, absolute)
+        budget -= valueOverhead + (type == LUA_TSTRING ? Int(lua_rawlen(state, absolute)) : 0)
+        guard budget >= 0 else { throw LuaValueTooLarge(limit: lyrebird_lua_memory_limit(state)) }
+        switch type {
         case LUA_TBOOLEAN: return .bool(lua_toboolean(state, absolute) != 0)
         case LUA_TNUMBER:
             if lua_isinteger(state, absolute) != 0 { return .integer(Int64(lyrebird_lua_tointeger(state, absolute))) }
@@ -41,24 +55,27 @@ enum LuaValues {
         case LUA_TSTRING: return .string(string(at: absolute, in: state) ?? "")
         case LUA_TTABLE:
             guard depth < maximumDepth, lua_checkstack(state, 4) != 0 else { return .null }
-            return table(at: absolute, in: state, depth: depth)
+            return try table(at: absolute, in: state, depth: depth, budget: &budget)
         default: return .null
         }
     }
 
-    private static func table(at index: Int32, in state: OpaquePointer, depth: Int) -> JSONValue {
+    private static func table(at index: Int32, in state: OpaquePointer, depth: Int, budget: inout Int) throws(LuaValueTooLarge) -> JSONValue
+    {
         var members: [String: JSONValue] = [:]
         var elements: [Int: JSONValue] = [:]
         var onlyIntegerKeys = true
         lua_pushnil(state)
         while lua_next(state, index) != 0 {
-            let value = json(at: -1, in: state, depth: depth + 1)
+            let value = try json(at: -1, in: state, depth: depth + 1, budget: &budget)
             if lua_type(state, -2) == LUA_TNUMBER, lua_isinteger(state, -2) != 0 {
                 let key = Int(lyrebird_lua_tointeger(state, -2))
                 elements[key] = value
                 members[String(key)] = value
             } else {
                 onlyIntegerKeys = false
+                budget -= lua_type(state, -2) == LUA_TSTRING ? Int(lua_rawlen(state, -2)) : 0
+                guard budget >= 0 else { throw LuaValueTooLarge(limit: lyrebird_lua_memory_limit(state)) }
                 members[string(at: -2, in: state) ?? "?"] = value
             }
             lyrebird_lua_pop(state, 1)
