@@ -96,6 +96,13 @@ import Testing
         #expect(message.contains(reason), "\(message)")
     }
 
+    @Test func longErrorMessagesAreCut() async throws {
+        let (status, message) = try await answer("error(('x'):rep(1000000), 0)")
+        #expect(status == 500)
+        #expect(message.hasSuffix(String(repeating: "x", count: 10) + "..."))
+        #expect(message.count < 1100)
+    }
+
     @Test func finalizersAreRefused() async throws {
         let (status, message) = try await answer("setmetatable({}, {__gc = function() while true do end end}) return 'armed'")
         #expect(status == 500)

@@ -81,10 +81,15 @@ final class LuaState: @unchecked Sendable {
         return cancellation.whileRunning(onCancel: { lyrebird_lua_interrupt(OpaquePointer(bitPattern: address)) }, body)
     }
 
+    /// Longer error messages are cut to this many characters.
+    static let maximumMessageCharacters = 1000
+
     /// What went wrong in the failed call whose message is on the stack top, naming the
     /// setting of a limit that stopped it.
     private static func failure(in pointer: OpaquePointer, status: Int32, limits: LuaLimits) -> String {
-        let message = LuaValues.string(at: -1, in: pointer) ?? "unknown error"
+        var message = LuaValues.string(at: -1, in: pointer) ?? "unknown error"
+        // The message goes to the client, the log and the journal: a script's error(...) can be megabytes.
+        if message.count > maximumMessageCharacters { message = message.prefix(maximumMessageCharacters) + "..." }
         switch lyrebird_lua_stop_reason(pointer) {
         case LYREBIRD_LUA_STOPPED_INSTRUCTIONS:
             return message + " (lua_instruction_limit: \(limits.instructions) instructions per call)"
