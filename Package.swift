@@ -26,6 +26,9 @@ let package = Package(
     targets: [
         .systemLibrary(name: "CLua", path: "Sources/CLua", pkgConfig: "lua5.4", providers: [.apt(["liblua5.4-dev"])]),
         .systemLibrary(name: "CFFI", path: "Sources/CFFI", pkgConfig: "libffi", providers: [.apt(["libffi-dev"])]),
+        // The Lua sandbox: what must stay in C (the memory cap, the budget, the libraries'
+        // replacements, and every step that can raise a Lua error).
+        .target(name: "CLuaSandbox", dependencies: ["CLua"], path: "Sources/CLuaSandbox"),
         .target(
             name: "CLyrebirdPlugin",
             path: "Sources/PluginAPI/C"
@@ -39,6 +42,7 @@ let package = Package(
             name: "LyrebirdHost",
             dependencies: [
                 "CLua",
+                "CLuaSandbox",
                 "CFFI",
                 "LyrebirdPluginAPI",
                 "CLyrebirdPlugin",

@@ -173,7 +173,7 @@ def test_lua_predicate(client):
     "trigger, reason",
     [
         ("forever", "reply.lua_inline:2: instruction limit exceeded"),
-        ("bomb", "memory limit of 8000000 bytes exceeded"),
+        ("bomb", "memory limit exceeded (lua_memory_limit_bytes: 8000000 bytes per state)"),
         ("oops", "reply.lua_inline:3: attempt to index a nil value (local 'missing')"),
         ("shell", "attempt to index a nil value (global 'os')"),
         ("files", "attempt to index a nil value (global 'io')"),

@@ -117,6 +117,12 @@ struct ConfigDecoder {
                 if let limit = integer(value, path: path, range: 1000...Int(Int32.max)) { configuration.luaLimits.instructions = limit }
             case "lua_memory_limit_bytes":
                 if let limit = integer(value, path: path, range: 65536...Int(Int32.max)) { configuration.luaLimits.memoryBytes = limit }
+            case "lua_time_limit_ms":
+                if let limit = integer(value, path: path, range: 1...3_600_000) { configuration.luaLimits.timeMilliseconds = limit }
+            case "script_threads":
+                if let count = integer(value, path: path, range: 1...256) { configuration.scriptThreads = count }
+            case "script_queue_timeout_ms":
+                if let timeout = integer(value, path: path, range: 1...3_600_000) { configuration.scriptQueueTimeoutMilliseconds = timeout }
             case "stream_chunk_characters":
                 if let size = integer(value, path: path, range: 1...1_000_000) { configuration.streamChunkCharacters = size }
             case "admin_origins":
@@ -126,7 +132,7 @@ struct ConfigDecoder {
             default:
                 report(
                     keyNode, key: path,
-                    "unknown key (expected host, port, strict, max_body_bytes, default_reply, stream_chunk_characters, lua_instruction_limit, lua_memory_limit_bytes, admin_origins, admin_hosts)"
+                    "unknown key (expected host, port, strict, max_body_bytes, default_reply, stream_chunk_characters, lua_instruction_limit, lua_memory_limit_bytes, lua_time_limit_ms, script_threads, script_queue_timeout_ms, admin_origins, admin_hosts)"
                 )
             }
         }

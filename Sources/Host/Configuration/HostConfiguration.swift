@@ -1,4 +1,5 @@
 import LyrebirdPluginAPI
+import NIOCore
 
 /// Everything a host needs to start: where to listen, how to answer, and the fixtures.
 ///
@@ -19,6 +20,10 @@ public struct HostConfiguration: Sendable {
     public var streamChunkCharacters: Int = 16
     /// What one Lua call may spend.
     public var luaLimits = LuaLimits()
+    /// How many threads run scripts (Lua calls and plugin responders); by default one per core.
+    public var scriptThreads: Int = System.coreCount
+    /// How long a request waits for a free script thread before it gets a 503.
+    public var scriptQueueTimeoutMilliseconds: Int = 5000
     /// Native functions Lua scripts can call (`lua_extensions:` in a config file).
     public var luaNatives: LuaNatives = .none
     /// Origins besides the server's own whose pages may call the admin endpoints

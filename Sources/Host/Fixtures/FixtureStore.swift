@@ -3,6 +3,9 @@ import Synchronization
 
 /// The fixtures a host answers from. Safe to read and change from any thread; a request sees
 /// the list as it was when matching began.
+///
+/// A host's store hands every fixture added to it the host's `ScriptRuntime`: its Lua scripts
+/// run on the host's script threads, with the host's Lua limits.
 public final class FixtureStore: Sendable {
     /// A fixture with its fixed reply already cut into events.
     struct Entry: Sendable {
@@ -16,12 +19,15 @@ public final class FixtureStore: Sendable {
         let entries: [Entry]
         let tests: [MatchTest]
         let indexes: [FieldIndex]
+        /// Whether matching may run a Lua predicate.
+        let containsScriptPredicates: Bool
 
         init(_ entries: [Entry]) {
             var builder = MatchIndexBuilder()
             self.entries = entries
             self.tests = entries.map { MatchTest($0.fixture.match, builder: &builder) }
             self.indexes = builder.build()
+            self.containsScriptPredicates = entries.contains { $0.fixture.match.containsScriptPredicates }
         }
 
         /// The first entry whose fixture matches the request of `subject`.
@@ -38,14 +44,19 @@ public final class FixtureStore: Sendable {
     }
 
     private let state = Mutex(State())
+    private let scripts: ScriptRuntime?
     /// The stream piece size fixed replies are prepared for.
     let streamChunkCharacters: Int
 
+    /// A store on its own: Lua predicates run with the limits they were configured with, and
+    /// Lua responders answer only once a host's store holds them.
     public convenience init(_ fixtures: [Fixture] = []) {
-        self.init(fixtures, streamChunkCharacters: HostConfiguration().streamChunkCharacters)
+        self.init(fixtures, scripts: nil, streamChunkCharacters: HostConfiguration().streamChunkCharacters)
     }
 
-    init(_ fixtures: [Fixture], streamChunkCharacters: Int) {
+    /// A host's store.
+    init(_ fixtures: [Fixture], scripts: ScriptRuntime?, streamChunkCharacters: Int) {
+        self.scripts = scripts
         self.streamChunkCharacters = streamChunkCharacters
         state.withLock { state in
             for fixture in fixtures { insert(fixture, into: &state) }
@@ -70,7 +81,7 @@ public final class FixtureStore: Sendable {
     }
 
     private func insert(_ fixture: Fixture, into state: inout State) -> String {
-        var fixture = fixture
+        var fixture = scripts.map { fixture.running(on: $0) } ?? fixture
         if fixture.id.isEmpty || state.entries.contains(where: { $0.fixture.id == fixture.id }) {
             let base = fixture.id.isEmpty ? "fixture" : fixture.id
             repeat {
@@ -106,10 +117,15 @@ public final class FixtureStore: Sendable {
         }
     }
 
-    /// The first fixture that matches `request`.
+    /// Whether matching may run a Lua predicate. A Lua predicate runs on the thread that
+    /// matches, within the Lua limits: a caller on an event loop or Swift's cooperative pool
+    /// matches on the host's script threads when this is true.
+    public var containsScriptPredicates: Bool { snapshot.containsScriptPredicates }
+
+    /// The first fixture that matches `request`. Lua predicates run on the calling thread.
     public func firstMatch(for request: CanonicalRequest) -> Fixture? {
         let snapshot = self.snapshot
-        return snapshot.firstMatch(for: MatchSubject(request, indexes: snapshot.indexes))?.fixture
+        return snapshot.firstMatch(for: MatchSubject(request, indexes: snapshot.indexes, cancellation: nil))?.fixture
     }
 
     /// The fixtures as they are now, ready for matching.

@@ -18,11 +18,26 @@ public indirect enum MatchCondition: Sendable {
     /// Matches every request.
     public static let always = MatchCondition.all([])
 
-    /// Whether `request` satisfies the condition.
+    /// Whether `request` satisfies the condition. Lua predicates run on the calling thread.
     public func matches(_ request: CanonicalRequest) -> Bool {
+        matches(request, cancellation: nil)
+    }
+
+    /// Whether `request` satisfies the condition; `cancellation` stops a running Lua predicate.
+    func matches(_ request: CanonicalRequest, cancellation: ScriptCancellation?) -> Bool {
         var builder = MatchIndexBuilder()
         let test = MatchTest(self, builder: &builder)
-        return test.passes(MatchSubject(request, indexes: builder.build()))
+        return test.passes(MatchSubject(request, indexes: builder.build(), cancellation: cancellation))
+    }
+
+    /// Whether the condition runs a Lua predicate, so that matching runs a script.
+    public var containsScriptPredicates: Bool {
+        switch self {
+        case .model, .user, .system: return false
+        case .all(let conditions): return conditions.contains { $0.containsScriptPredicates }
+        case .not(let condition): return condition.containsScriptPredicates
+        case .lua: return true
+        }
     }
 
     /// Each failing part of the condition in words, and how close the request came overall

@@ -8,6 +8,8 @@ import LyrebirdPluginAPI
 /// ids in a fixed array, with no copies or reference counting per question.
 final class MatchSubject {
     let request: CanonicalRequest
+    /// Stops a Lua predicate that runs for this request.
+    let cancellation: ScriptCancellation?
     private let indexes: [FieldIndex]
     /// The needle bits of every field, one run of words per field.
     private let needleBits: UnsafeMutablePointer<UInt64>
@@ -16,8 +18,9 @@ final class MatchSubject {
     @exclusivity(unchecked) private var texts: [String?] = [nil, nil, nil]
     @exclusivity(unchecked) private var examined: UInt8 = 0
 
-    init(_ request: CanonicalRequest, indexes: [FieldIndex]) {
+    init(_ request: CanonicalRequest, indexes: [FieldIndex], cancellation: ScriptCancellation?) {
         self.request = request
+        self.cancellation = cancellation
         self.indexes = indexes
         var offsets: [Int] = []
         var words = 0

@@ -54,7 +54,7 @@ final class MatchTest: Sendable {
             case .contains(let field, let needle): if !subject.contains(needle, in: field) { return false }
             case .other(let field, let matcher): if !matcher.matches(subject.text(field)) { return false }
             case .not(let test): if test.passes(subject) { return false }
-            case .lua(let predicate): if !predicate.matches(subject.request) { return false }
+            case .lua(let predicate): if !predicate.matches(subject.request, cancellation: subject.cancellation) { return false }
             }
         }
         return true

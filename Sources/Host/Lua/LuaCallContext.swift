@@ -1,9 +1,9 @@
-import CLua
+import CLuaSandbox
 import LyrebirdPluginAPI
 
 /// What a Lua call can reach while it runs: the reply it is building, its random source and
 /// its store. Lives for one call, on the thread running it; the library functions find it
-/// through the state's registry.
+/// through the state's sandbox books.
 final class LuaCallContext {
     /// A step of a hand-driven reply.
     enum Step {
@@ -11,7 +11,9 @@ final class LuaCallContext {
         case pause(milliseconds: Int)
     }
 
-    var steps: [Step] = []
+    private(set) var steps: [Step] = []
+    /// The bytes of text and tool arguments in `steps`.
+    private var stepBytes = 0
     var toolCalls = 0
     var random: SeededRandom
     let store: LuaStore.Scope?
@@ -21,24 +23,29 @@ final class LuaCallContext {
         self.store = store
     }
 
-    private static let registryKey = "lyrebird.call_context"
+    /// What each step costs on top of its text.
+    private static let stepOverhead = 16
+
+    /// Adds steps holding `bytes` bytes of text to the reply; `false`, adding nothing, when the
+    /// reply would grow past `limit` bytes.
+    func add(_ newSteps: [Step], bytes: Int, limit: Int) -> Bool {
+        let size = bytes + newSteps.count * Self.stepOverhead
+        guard stepBytes + size <= limit else { return false }
+        stepBytes += size
+        steps += newSteps
+        return true
+    }
 
     /// Makes `self` reachable from library functions for the duration of `body`.
-    func attach<Result>(to state: OpaquePointer, _ body: () throws -> Result) rethrows -> Result {
-        lua_pushlightuserdata(state, Unmanaged.passUnretained(self).toOpaque())
-        lua_setfield(state, lyrebird_lua_registryindex(), Self.registryKey)
-        defer {
-            lua_pushnil(state)
-            lua_setfield(state, lyrebird_lua_registryindex(), Self.registryKey)
-        }
+    func attach<Result, Failure: Error>(to state: OpaquePointer, _ body: () throws(Failure) -> Result) throws(Failure) -> Result {
+        lyrebird_lua_set_context(state, Unmanaged.passUnretained(self).toOpaque())
+        defer { lyrebird_lua_set_context(state, nil) }
         return try body()
     }
 
     /// The context of the call running on `state`, if any.
     static func current(in state: OpaquePointer) -> LuaCallContext? {
-        lua_getfield(state, lyrebird_lua_registryindex(), registryKey)
-        defer { lyrebird_lua_pop(state, 1) }
-        guard let pointer = lua_touserdata(state, -1) else { return nil }
+        guard let pointer = lyrebird_lua_context(state) else { return nil }
         return Unmanaged<LuaCallContext>.fromOpaque(pointer).takeUnretainedValue()
     }
 }

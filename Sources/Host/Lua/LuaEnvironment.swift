@@ -12,3 +12,11 @@ public struct LuaEnvironment: Sendable {
         self.streamChunkCharacters = streamChunkCharacters
     }
 }
+
+extension LuaEnvironment {
+    /// This environment with the Lua settings of a host: its limits and its stream chunk size.
+    /// The native functions stay those the script was configured with.
+    func running(on runtime: ScriptRuntime) -> LuaEnvironment {
+        LuaEnvironment(limits: runtime.luaLimits, natives: natives, streamChunkCharacters: runtime.streamChunkCharacters)
+    }
+}

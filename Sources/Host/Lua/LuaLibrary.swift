@@ -1,73 +1,55 @@
 import CLua
+import CLuaSandbox
 import LyrebirdPluginAPI
 
 /// The `lyrebird` global and the `reply` object that scripts get.
 ///
-/// Every function here is a plain Swift function called through the C trampoline: it returns
-/// the number of results, or -1 after pushing a message, and the trampoline raises the Lua
-/// error once this Swift frame has returned.
+/// Every function here is a plain Swift function called through the sandbox's trampoline. It
+/// reads its arguments with functions that never raise, and hands back its results or its
+/// error message with `luaReturn` or `luaFail`: the trampoline pushes them, or raises the
+/// error, once this Swift frame has returned.
 enum LuaLibrary {
-    /// Installs the `lyrebird` global table (json, random, store, native) into `state`.
-    static func install(in state: OpaquePointer, natives: LuaNatives) {
-        lua_createtable(state, 0, 4)
-
-        lua_createtable(state, 0, 2)
-        set(jsonEncode, named: "encode", in: state)
-        set(jsonDecode, named: "decode", in: state)
-        lua_setfield(state, -2, "json")
-
-        set(random, named: "random", in: state)
-
-        lua_createtable(state, 0, 2)
-        set(storeGet, named: "get", in: state)
-        set(storeSet, named: "set", in: state)
-        lua_setfield(state, -2, "store")
-
-        natives.install(in: state)
-        lua_setfield(state, -2, "native")
-
-        lua_setglobal(state, "lyrebird")
+    /// The functions of the `lyrebird` global (json, random, store, native) and the `reply`
+    /// object's methods.
+    static func functions(natives: LuaNatives) -> [LuaFunction] {
+        let library = [
+            LuaFunction(path: "lyrebird.json.encode", function: jsonEncode),
+            LuaFunction(path: "lyrebird.json.decode", function: jsonDecode),
+            LuaFunction(path: "lyrebird.random", function: random),
+            LuaFunction(path: "lyrebird.store.get", function: storeGet),
+            LuaFunction(path: "lyrebird.store.set", function: storeSet),
+            LuaFunction(path: "lyrebird.native"),
+        ]
+        let reply = [
+            LuaFunction(path: "text", function: replyText, replyMethod: true),
+            LuaFunction(path: "tool_call", function: replyToolCall, replyMethod: true),
+            LuaFunction(path: "tool_call_start", function: replyToolCallStart, replyMethod: true),
+            LuaFunction(path: "tool_call_arguments", function: replyToolCallArguments, replyMethod: true),
+            LuaFunction(path: "pause", function: replyPause, replyMethod: true),
+            LuaFunction(path: "error", function: replyError, replyMethod: true),
+            LuaFunction(path: "finish", function: replyFinish, replyMethod: true),
+            LuaFunction(path: "usage", function: replyUsage, replyMethod: true),
+        ]
+        return library + natives.functions + reply
     }
-
-    /// Pushes a new `reply` object: the hand-driven stream API.
-    static func pushReplyObject(in state: OpaquePointer) {
-        lua_createtable(state, 0, 8)
-        set(replyText, named: "text", in: state)
-        set(replyToolCall, named: "tool_call", in: state)
-        set(replyToolCallStart, named: "tool_call_start", in: state)
-        set(replyToolCallArguments, named: "tool_call_arguments", in: state)
-        set(replyPause, named: "pause", in: state)
-        set(replyError, named: "error", in: state)
-        set(replyFinish, named: "finish", in: state)
-        set(replyUsage, named: "usage", in: state)
-    }
-
-    private static func set(_ function: lyrebird_lua_swift_function, named name: String, in state: OpaquePointer) {
-        lyrebird_lua_push_swift_function(state, function, 0)
-        lua_setfield(state, -2, name)
-    }
-}
-
-/// Pushes `message` and returns -1, the trampoline's signal to raise it.
-func luaFail(_ state: OpaquePointer, _ message: String) -> Int32 {
-    LuaValues.pushString(message, to: state)
-    return -1
 }
 
 // MARK: lyrebird.json
 
 private func jsonEncode(_ state: OpaquePointer?) -> Int32 {
     guard let state else { return 0 }
-    LuaValues.pushString(LuaValues.json(at: 1, in: state).serialized, to: state)
-    return 1
+    do {
+        return luaReturn(state, .string(try LuaValues.json(at: 1, in: state).serialized))
+    } catch {
+        return luaFail(state, "lyrebird.json.encode: the value is \(error.description)")
+    }
 }
 
 private func jsonDecode(_ state: OpaquePointer?) -> Int32 {
     guard let state else { return 0 }
     guard let text = LuaValues.string(at: 1, in: state) else { return luaFail(state, "lyrebird.json.decode expects a string") }
     do {
-        guard LuaValues.push(try JSONValue.parse(text), to: state) else { return luaFail(state, "lyrebird.json.decode: out of memory") }
-        return 1
+        return luaReturn(state, try JSONValue.parse(text))
     } catch {
         return luaFail(state, "lyrebird.json.decode: \(error.message)")
     }
@@ -79,10 +61,7 @@ private func random(_ state: OpaquePointer?) -> Int32 {
     guard let state, let context = LuaCallContext.current(in: state) else { return 0 }
     let arguments = lua_gettop(state)
     let unit = context.random.unit()
-    if arguments == 0 {
-        lua_pushnumber(state, unit)
-        return 1
-    }
+    if arguments == 0 { return luaReturn(state, .number(unit)) }
     guard lua_isinteger(state, 1) != 0, arguments == 1 || lua_isinteger(state, 2) != 0 else {
         return luaFail(state, "lyrebird.random expects no arguments, (n) or (m, n) with integers")
     }
@@ -91,8 +70,7 @@ private func random(_ state: OpaquePointer?) -> Int32 {
     guard low <= high else { return luaFail(state, "lyrebird.random: the interval is empty") }
     let (width, overflow) = high.subtractingReportingOverflow(low)
     guard !overflow, width < Int64(1) << 53 else { return luaFail(state, "lyrebird.random: the interval is too wide") }
-    lua_pushinteger(state, lua_Integer(low + Int64(unit * Double(width + 1))))
-    return 1
+    return luaReturn(state, .integer(low + Int64(unit * Double(width + 1))))
 }
 
 // MARK: lyrebird.store
@@ -101,24 +79,37 @@ private func storeGet(_ state: OpaquePointer?) -> Int32 {
     guard let state, let context = LuaCallContext.current(in: state) else { return 0 }
     guard let store = context.store else { return luaFail(state, "lyrebird.store is only available to responders") }
     guard let key = LuaValues.string(at: 1, in: state) else { return luaFail(state, "lyrebird.store.get expects a string key") }
-    guard LuaValues.push(store.get(key) ?? .null, to: state) else { return luaFail(state, "lyrebird.store.get: out of memory") }
-    return 1
+    return luaReturn(state, store.get(key) ?? .null)
 }
 
 private func storeSet(_ state: OpaquePointer?) -> Int32 {
     guard let state, let context = LuaCallContext.current(in: state) else { return 0 }
     guard let store = context.store else { return luaFail(state, "lyrebird.store is only available to responders") }
     guard let key = LuaValues.string(at: 1, in: state) else { return luaFail(state, "lyrebird.store.set expects a string key") }
-    store.set(key, LuaValues.json(at: 2, in: state))
-    return 0
+    do {
+        store.set(key, try LuaValues.json(at: 2, in: state))
+        return 0
+    } catch {
+        return luaFail(state, "lyrebird.store.set: the value is \(error.description)")
+    }
 }
 
 // MARK: reply
 
+/// Adds `steps` to the reply; `false` once the reply would outgrow the state's memory cap (it
+/// is host memory until it is sent).
+private func add(_ steps: LuaCallContext.Step..., bytes: Int, to context: LuaCallContext, in state: OpaquePointer) -> Bool {
+    context.add(steps, bytes: bytes, limit: lyrebird_lua_memory_limit(state))
+}
+
+private func replyTooLarge(_ state: OpaquePointer) -> Int32 {
+    luaFail(state, "reply: the reply is larger than lua_memory_limit_bytes (\(lyrebird_lua_memory_limit(state)) bytes)")
+}
+
 private func replyText(_ state: OpaquePointer?) -> Int32 {
     guard let state, let context = LuaCallContext.current(in: state) else { return 0 }
     guard let text = LuaValues.string(at: 2, in: state) else { return luaFail(state, "reply:text expects a string") }
-    context.steps.append(.event(.text(text)))
+    guard add(.event(.text(text)), bytes: text.utf8.count, to: context, in: state) else { return replyTooLarge(state) }
     return 0
 }
 
@@ -126,27 +117,35 @@ private func replyText(_ state: OpaquePointer?) -> Int32 {
 private func replyToolCall(_ state: OpaquePointer?) -> Int32 {
     guard let state, let context = LuaCallContext.current(in: state) else { return 0 }
     guard let name = LuaValues.string(at: 2, in: state) else { return luaFail(state, "reply:tool_call expects a tool name") }
-    let arguments =
-        lua_type(state, 3) == LUA_TSTRING
-        ? LuaValues.string(at: 3, in: state) ?? "{}" : LuaValues.json(at: 3, in: state).serializedArguments
+    let arguments: String
+    do {
+        arguments =
+            lua_type(state, 3) == LUA_TSTRING
+            ? LuaValues.string(at: 3, in: state) ?? "{}" : try LuaValues.json(at: 3, in: state).serializedArguments
+    } catch {
+        return luaFail(state, "reply:tool_call: the arguments are \(error.description)")
+    }
     let index = context.toolCalls
+    let start = ReplyEvent.toolCallStart(index: index, id: LuaValues.string(at: 4, in: state) ?? Identifiers.toolCallID(), name: name)
+    guard
+        add(
+            .event(start), .event(.toolCallArguments(index: index, fragment: arguments)), bytes: name.utf8.count + arguments.utf8.count,
+            to: context, in: state)
+    else {
+        return replyTooLarge(state)
+    }
     context.toolCalls += 1
-    context.steps.append(
-        .event(.toolCallStart(index: index, id: LuaValues.string(at: 4, in: state) ?? Identifiers.toolCallID(), name: name)))
-    context.steps.append(.event(.toolCallArguments(index: index, fragment: arguments)))
-    lua_pushinteger(state, lua_Integer(index))
-    return 1
+    return luaReturn(state, .integer(Int64(index)))
 }
 
 private func replyToolCallStart(_ state: OpaquePointer?) -> Int32 {
     guard let state, let context = LuaCallContext.current(in: state) else { return 0 }
     guard let name = LuaValues.string(at: 2, in: state) else { return luaFail(state, "reply:tool_call_start expects a tool name") }
     let index = context.toolCalls
+    let start = ReplyEvent.toolCallStart(index: index, id: LuaValues.string(at: 3, in: state) ?? Identifiers.toolCallID(), name: name)
+    guard add(.event(start), bytes: name.utf8.count, to: context, in: state) else { return replyTooLarge(state) }
     context.toolCalls += 1
-    context.steps.append(
-        .event(.toolCallStart(index: index, id: LuaValues.string(at: 3, in: state) ?? Identifiers.toolCallID(), name: name)))
-    lua_pushinteger(state, lua_Integer(index))
-    return 1
+    return luaReturn(state, .integer(Int64(index)))
 }
 
 private func replyToolCallArguments(_ state: OpaquePointer?) -> Int32 {
@@ -158,7 +157,9 @@ private func replyToolCallArguments(_ state: OpaquePointer?) -> Int32 {
     guard (0..<context.toolCalls).contains(index) else {
         return luaFail(state, "reply:tool_call_arguments: no tool call with index \(index) was started")
     }
-    context.steps.append(.event(.toolCallArguments(index: index, fragment: fragment)))
+    guard add(.event(.toolCallArguments(index: index, fragment: fragment)), bytes: fragment.utf8.count, to: context, in: state) else {
+        return replyTooLarge(state)
+    }
     return 0
 }
 
@@ -166,16 +167,18 @@ private func replyPause(_ state: OpaquePointer?) -> Int32 {
     guard let state, let context = LuaCallContext.current(in: state) else { return 0 }
     let milliseconds = lyrebird_lua_tonumber(state, 2)
     guard lua_type(state, 2) == LUA_TNUMBER, milliseconds.isFinite else { return luaFail(state, "reply:pause expects milliseconds") }
-    context.steps.append(.pause(milliseconds: Int(max(0, min(60_000, milliseconds)))))
+    guard add(.pause(milliseconds: Int(max(0, min(60_000, milliseconds)))), bytes: 0, to: context, in: state) else {
+        return replyTooLarge(state)
+    }
     return 0
 }
 
 private func replyError(_ state: OpaquePointer?) -> Int32 {
     guard let state, let context = LuaCallContext.current(in: state) else { return 0 }
-    guard let error = LuaReplyTable.error(from: LuaValues.json(at: 2, in: state)) else {
+    guard let error = LuaReplyTable.error(from: (try? LuaValues.json(at: 2, in: state)) ?? .null) else {
         return luaFail(state, "reply:error expects {status = ..., message = ...}")
     }
-    context.steps.append(.event(.error(error)))
+    guard add(.event(.error(error)), bytes: error.message.utf8.count, to: context, in: state) else { return replyTooLarge(state) }
     return 0
 }
 
@@ -184,16 +187,16 @@ private func replyFinish(_ state: OpaquePointer?) -> Int32 {
     let name = LuaValues.string(at: 2, in: state)
     let reason = name.flatMap(FinishReason.init(rawValue:)) ?? (context.toolCalls > 0 ? .toolCalls : .stop)
     if let name, FinishReason(rawValue: name) == nil { return luaFail(state, "reply:finish: unknown finish reason '\(name)'") }
-    context.steps.append(.event(.finish(reason)))
+    guard add(.event(.finish(reason)), bytes: 0, to: context, in: state) else { return replyTooLarge(state) }
     return 0
 }
 
 private func replyUsage(_ state: OpaquePointer?) -> Int32 {
     guard let state, let context = LuaCallContext.current(in: state) else { return 0 }
-    guard let usage = LuaReplyTable.usage(from: LuaValues.json(at: 2, in: state)) else {
+    guard let usage = LuaReplyTable.usage(from: (try? LuaValues.json(at: 2, in: state)) ?? .null) else {
         return luaFail(state, "reply:usage expects {prompt_tokens = ..., completion_tokens = ...}")
     }
-    context.steps.append(.event(.usage(usage)))
+    guard add(.event(.usage(usage)), bytes: 0, to: context, in: state) else { return replyTooLarge(state) }
     return 0
 }
 

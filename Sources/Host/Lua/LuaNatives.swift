@@ -1,5 +1,6 @@
 import CFFI
 import CLua
+import CLuaSandbox
 import Foundation
 
 /// Plain C functions from extension libraries, bound with libffi and callable from Lua as
@@ -50,17 +51,14 @@ public final class LuaNatives: Sendable {
         return LuaNatives(libraries: libraries)
     }
 
-    /// Pushes the `native` table onto the stack of `state`.
-    func install(in state: OpaquePointer) {
-        lua_createtable(state, 0, Int32(clamping: libraries.count))
-        for (library, functions) in libraries {
-            lua_createtable(state, 0, Int32(clamping: functions.count))
-            for function in functions {
-                lua_pushlightuserdata(state, Unmanaged.passUnretained(function).toOpaque())
-                lyrebird_lua_push_swift_function(state, callNative, 1)
-                lua_setfield(state, -2, function.signature.symbol)
+    /// Every function as `lyrebird.native.<library>.<function>`.
+    var functions: [LuaFunction] {
+        libraries.flatMap { library, functions in
+            functions.map { function in
+                LuaFunction(
+                    path: "lyrebird.native.\(library).\(function.signature.symbol)", function: callNative,
+                    upvalue: Unmanaged.passUnretained(function).toOpaque())
             }
-            lua_setfield(state, -2, library)
         }
     }
 }
@@ -74,10 +72,10 @@ public struct LuaNativeError: Error, Sendable, CustomStringConvertible {
 
 /// The Lua-facing call: checks and converts the arguments, calls through libffi, converts the result.
 private func callNative(_ state: OpaquePointer?) -> Int32 {
-    guard let state, let pointer = lua_touserdata(state, lyrebird_lua_upvalueindex(2)) else { return 0 }
+    guard let state, let pointer = lyrebird_lua_upvalue(state) else { return 0 }
     let function = Unmanaged<NativeFunction>.fromOpaque(pointer).takeUnretainedValue()
     switch function.call(state) {
-    case .success(let results): return results
+    case .success(let result): return luaReturn(state, result)
     case .failure(let failure): return luaFail(state, "native \(function.signature.symbol): \(failure.message)")
     }
 }

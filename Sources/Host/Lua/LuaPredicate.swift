@@ -2,23 +2,43 @@ import Logging
 import LyrebirdPluginAPI
 
 /// A match condition written in Lua: the body of a function of `req` that returns true to
-/// match. A predicate that fails to run does not match, and the failure is logged.
+/// match. A predicate that fails to run (an error, a limit) does not match, and the failure is
+/// logged.
+///
+/// `matches` runs the script on the calling thread, within the Lua limits; a caller that must
+/// not block (an event loop, Swift's cooperative pool) runs matching on the host's script
+/// threads (see `FixtureStore.containsScriptPredicates`).
 public final class LuaPredicate: Sendable {
     private let pool: LuaStatePool
     private let logger = Logger(label: "lyrebird.lua")
 
     init(script: LuaScript, environment: LuaEnvironment) throws(LuaScriptError) {
-        pool = try LuaStatePool(script: script, environment: environment)
+        pool = try LuaStatePool.prepared(script: script, environment: environment)
+    }
+
+    private init(pool: LuaStatePool) {
+        self.pool = pool
+    }
+
+    /// This predicate with the Lua settings of a host.
+    func running(on runtime: ScriptRuntime) -> LuaPredicate {
+        LuaPredicate(pool: LuaStatePool(script: pool.script, environment: pool.environment.running(on: runtime)))
     }
 
     /// The predicate's text as a reader would name it.
     public var summary: String { "satisfies Lua predicate \(pool.script.name)" }
 
     public func matches(_ request: CanonicalRequest) -> Bool {
+        matches(request, cancellation: nil)
+    }
+
+    /// Whether `request` matches; `cancellation` stops the script at its next budget check
+    /// (and then it does not match).
+    func matches(_ request: CanonicalRequest, cancellation: ScriptCancellation?) -> Bool {
         let context = LuaCallContext(seed: LuaRequestTable.seed(for: request), store: nil)
         do {
-            let result = try pool.withState { state throws(LuaScriptError) in
-                try state.call(with: LuaRequestTable.make(request, parameters: .null), context: context)
+            let result = try pool.withState(cancellation: cancellation) { state throws(LuaScriptError) in
+                try state.call(with: LuaRequestTable.make(request, parameters: .null), context: context, cancellation: cancellation)
             }
             switch result {
             case .null, .bool(false): return false

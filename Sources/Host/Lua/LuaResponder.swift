@@ -1,38 +1,78 @@
 import LyrebirdPluginAPI
 
-/// A fixture's Lua script as a responder: it calls `respond(req, reply)` and turns what the
-/// script returned, or drove through `reply`, into reply events.
-final class LuaResponder: Responder {
+/// A fixture's Lua script as a responder: it calls `respond(req, reply)` on one of the host's
+/// script threads and turns what the script returned, or drove through `reply`, into reply
+/// events.
+final class LuaResponder: ScriptResponder {
+    /// What one call produced.
+    private struct Outcome: Sendable {
+        var returned: JSONValue
+        var steps: [LuaCallContext.Step]
+        var toolCalls: Int
+    }
+
     let name: String
     private let pool: LuaStatePool
     private let store = LuaStore()
     private let streamChunkCharacters: Int
+    /// The host's script threads; `nil` until a host attaches the responder.
+    private let threads: ScriptThreadPool?
 
     init(script: LuaScript, environment: LuaEnvironment) throws(LuaScriptError) {
         self.name = "lua:" + script.name
-        self.pool = try LuaStatePool(script: script, environment: environment)
+        self.pool = try LuaStatePool.prepared(script: script, environment: environment)
         self.streamChunkCharacters = environment.streamChunkCharacters
+        self.threads = nil
+    }
+
+    private init(name: String, pool: LuaStatePool, runtime: ScriptRuntime) {
+        self.name = name
+        self.pool = pool
+        self.streamChunkCharacters = runtime.streamChunkCharacters
+        self.threads = runtime.threads
+    }
+
+    func running(on runtime: ScriptRuntime) -> any Responder {
+        LuaResponder(
+            name: name, pool: LuaStatePool(script: pool.script, environment: pool.environment.running(on: runtime)), runtime: runtime)
     }
 
     func respond(to request: CanonicalRequest, parameters: JSONValue, into sink: any ReplySink) async throws {
-        let context = LuaCallContext(
-            seed: LuaRequestTable.seed(for: request),
-            store: store.scope(for: LuaStore.conversation(of: request))
-        )
-        let table = LuaRequestTable.make(request, parameters: parameters)
-        let returned: JSONValue
-        do {
-            returned = try pool.withState { state throws(LuaScriptError) in try state.call(with: table, context: context) }
-        } catch {
-            throw ReplyError(status: 500, message: error.description, type: "server_error", code: "lua_error")
+        guard let threads else {
+            throw ReplyError(
+                status: 500, message: "Lua responder \(name) runs only on a host's script threads, and no host attached it",
+                type: "server_error", code: "lua_error")
         }
-        for step in context.steps {
+        let seed = LuaRequestTable.seed(for: request)
+        let scope = store.scope(for: LuaStore.conversation(of: request))
+        let table = LuaRequestTable.make(request, parameters: parameters)
+        let pool = self.pool
+        let result: Result<Outcome, LuaScriptError>
+        do {
+            result = try await threads.run { cancellation in
+                Result { () throws(LuaScriptError) -> Outcome in
+                    let context = LuaCallContext(seed: seed, store: scope)
+                    let returned = try pool.withState(cancellation: cancellation) { state throws(LuaScriptError) in
+                        try state.call(with: table, context: context, cancellation: cancellation)
+                    }
+                    return Outcome(returned: returned, steps: context.steps, toolCalls: context.toolCalls)
+                }
+            }
+        } catch {
+            throw error.replyError
+        }
+        let outcome: Outcome
+        switch result {
+        case .success(let value): outcome = value
+        case .failure(let error): throw ReplyError(status: 500, message: error.description, type: "server_error", code: "lua_error")
+        }
+        for step in outcome.steps {
             switch step {
             case .event(let event): await sink.emit(event)
             case .pause(let milliseconds): await sink.pause(milliseconds: milliseconds)
             }
         }
-        switch LuaReplyTable.reply(from: returned) {
+        switch LuaReplyTable.reply(from: outcome.returned) {
         case .failure(let problem):
             throw ReplyError(
                 status: 500, message: "Lua script \(pool.script.name) returned a bad reply: \(problem.message)", type: "server_error",
@@ -45,7 +85,7 @@ final class LuaResponder: Responder {
             let events = reply.events(chunkCharacters: request.stream ? streamChunkCharacters : nil, makeCallID: Identifiers.toolCallID)
             // A script that drove tool calls itself and also returns some continues their numbering.
             for event in events {
-                await sink.emit(event.shiftingToolIndex(by: context.toolCalls))
+                await sink.emit(event.shiftingToolIndex(by: outcome.toolCalls))
             }
         }
     }

@@ -1,54 +1,46 @@
 import CLua
+import CLuaSandbox
 import LyrebirdPluginAPI
 
 /// One sandboxed Lua state with a script loaded, ready to be called. Not thread-safe: a
-/// `LuaStatePool` hands it to one call at a time.
+/// `LuaStatePool` hands it to one call at a time. A state whose call failed is dropped, never
+/// reused; closing it runs no script code.
 final class LuaState: @unchecked Sendable {
     let pointer: OpaquePointer
     /// The script version this state was built from.
     let version: Int
-    private let entry: Int32
     private let kind: LuaScript.Kind
     private let limits: LuaLimits
     private let scriptName: String
 
-    init(script: LuaScript, source: String, version: Int, environment: LuaEnvironment) throws(LuaScriptError) {
+    /// Builds a state and loads `source`; a responder's chunk runs once, within the limits, to
+    /// define `respond`.
+    init(
+        script: LuaScript, source: String, version: Int, environment: LuaEnvironment, cancellation: ScriptCancellation?
+    ) throws(LuaScriptError) {
         guard let pointer = lyrebird_lua_newstate(environment.limits.memoryBytes) else {
             throw LuaScriptError(script: script.name, message: "cannot create a Lua state")
+        }
+        let limits = environment.limits
+        var status = LuaFunction.setUp(LuaLibrary.functions(natives: environment.natives), in: pointer)
+        if status == LUA_OK {
+            lyrebird_lua_begin(pointer, Int64(limits.instructions), Int64(limits.timeMilliseconds))
+            status = Self.interruptible(pointer, by: cancellation) {
+                source.withCString { text in
+                    lyrebird_lua_load(pointer, text, source.utf8.count, script.chunkName, script.kind == .responder ? 1 : 0)
+                }
+            }
+        }
+        if status != LUA_OK {
+            let message = Self.failure(in: pointer, status: status, limits: limits)
+            lyrebird_lua_close(pointer)
+            throw LuaScriptError(script: script.name, message: message)
         }
         self.pointer = pointer
         self.version = version
         self.kind = script.kind
-        self.limits = environment.limits
+        self.limits = limits
         self.scriptName = script.name
-        lyrebird_lua_open_safe_libs(pointer)
-        LuaLibrary.install(in: pointer, natives: environment.natives)
-
-        let loaded = source.withCString { text in
-            lyrebird_lua_loadbuffer(pointer, text, source.utf8.count, script.chunkName)
-        }
-        guard loaded == LUA_OK else {
-            let message = LuaValues.string(at: -1, in: pointer) ?? "syntax error"
-            lyrebird_lua_close(pointer)
-            throw LuaScriptError(script: script.name, message: message)
-        }
-        switch kind {
-        case .predicate:
-            entry = luaL_ref(pointer, lyrebird_lua_registryindex())
-        case .responder:
-            // Run the chunk once so it defines respond; budgeted like any call.
-            let message = Self.protectedCall(pointer, arguments: 0, results: 0, limits: environment.limits)
-            if let message {
-                lyrebird_lua_close(pointer)
-                throw LuaScriptError(script: script.name, message: message)
-            }
-            lua_getglobal(pointer, "respond")
-            guard lua_type(pointer, -1) == LUA_TFUNCTION else {
-                lyrebird_lua_close(pointer)
-                throw LuaScriptError(script: script.name, message: "the script does not define a function respond(req, reply)")
-            }
-            entry = luaL_ref(pointer, lyrebird_lua_registryindex())
-        }
     }
 
     deinit {
@@ -56,48 +48,66 @@ final class LuaState: @unchecked Sendable {
     }
 
     /// Calls the script with `request` (and a fresh `reply` object for responders) and returns
-    /// its result as JSON.
+    /// its result as JSON. `cancellation` stops the script at its next budget check.
     ///
     /// - Throws: `LuaScriptError` with `chunk:line: reason` for a runtime error, or the limit
     ///   that was exceeded.
-    func call(with request: JSONValue, context: LuaCallContext) throws(LuaScriptError) -> JSONValue {
-        lua_settop(pointer, 0)
-        lua_rawgeti(pointer, lyrebird_lua_registryindex(), lua_Integer(entry))
-        guard LuaValues.push(request, to: pointer) else {
-            throw LuaScriptError(script: scriptName, message: "memory limit of \(limits.memoryBytes) bytes exceeded building the request")
+    func call(with request: JSONValue, context: LuaCallContext, cancellation: ScriptCancellation?) throws(LuaScriptError) -> JSONValue {
+        var writer = LuaValueWriter()
+        writer.write(request)
+        guard writer.bytes.withUnsafeBytes({ lyrebird_lua_set_scratch(pointer, $0.baseAddress, $0.count) }) != 0 else {
+            throw LuaScriptError(script: scriptName, message: "the host is out of memory for the request")
         }
-        var arguments: Int32 = 1
-        if case .responder = kind {
-            LuaLibrary.pushReplyObject(in: pointer)
-            arguments = 2
+        lyrebird_lua_begin(pointer, Int64(limits.instructions), Int64(limits.timeMilliseconds))
+        let status = context.attach(to: pointer) {
+            Self.interruptible(pointer, by: cancellation) { lyrebird_lua_call(pointer, kind == .responder ? 1 : 0) }
         }
-        let failure = context.attach(to: pointer) {
-            Self.protectedCall(pointer, arguments: arguments, results: 1, limits: limits)
-        }
-        if let failure { throw LuaScriptError(script: scriptName, message: failure) }
         defer { lua_settop(pointer, 0) }
-        return LuaValues.json(at: -1, in: pointer)
+        guard status == LUA_OK else {
+            throw LuaScriptError(script: scriptName, message: Self.failure(in: pointer, status: status, limits: limits))
+        }
+        do {
+            return try LuaValues.json(at: -1, in: pointer)
+        } catch {
+            throw LuaScriptError(script: scriptName, message: "the returned value is \(error.description)")
+        }
     }
 
-    /// Calls the function below the `arguments` on the stack top under the instruction budget;
-    /// returns the error message, or `nil` on success.
-    private static func protectedCall(_ pointer: OpaquePointer, arguments: Int32, results: Int32, limits: LuaLimits) -> String? {
-        let functionIndex = lua_gettop(pointer) - arguments
-        lyrebird_lua_push_message_handler(pointer)
-        lua_rotate(pointer, functionIndex, 1)
-        lyrebird_lua_begin_call(pointer, Int64(limits.instructions))
-        let status = lyrebird_lua_pcall(pointer, arguments, results, functionIndex)
-        lua_rotate(pointer, functionIndex, -1)
-        lyrebird_lua_pop(pointer, 1)
-        guard status != LUA_OK else { return nil }
-        if status == LUA_ERRMEM {
-            return "memory limit of \(limits.memoryBytes) bytes exceeded"
+    /// Runs `body` so that cancelling `cancellation` interrupts the state.
+    private static func interruptible(_ pointer: OpaquePointer, by cancellation: ScriptCancellation?, _ body: () -> Int32) -> Int32 {
+        guard let cancellation else { return body() }
+        // The handler may run on another thread: it only sets the state's atomic interrupt flag.
+        let address = UInt(bitPattern: pointer)
+        return cancellation.whileRunning(onCancel: { lyrebird_lua_interrupt(OpaquePointer(bitPattern: address)) }, body)
+    }
+
+    /// Longer error messages are cut to this many characters.
+    static let maximumMessageCharacters = 1000
+
+    /// What went wrong in the failed call whose message is on the stack top, naming the
+    /// setting of a limit that stopped it.
+    private static func failure(in pointer: OpaquePointer, status: Int32, limits: LuaLimits) -> String {
+        var message = LuaValues.string(at: -1, in: pointer) ?? "unknown error"
+        // The message goes to the client, the log and the journal: a script's error(...) can be megabytes.
+        if message.count > maximumMessageCharacters { message = message.prefix(maximumMessageCharacters) + "..." }
+        switch lyrebird_lua_stop_reason(pointer) {
+        case LYREBIRD_LUA_STOPPED_INSTRUCTIONS:
+            return message + " (lua_instruction_limit: \(limits.instructions) instructions per call)"
+        case LYREBIRD_LUA_STOPPED_TIME:
+            return message + " (lua_time_limit_ms: \(limits.timeMilliseconds) ms per call)"
+        case LYREBIRD_LUA_STOPPED_INTERRUPTED:
+            return message
+        default:
+            break
         }
-        let message = LuaValues.string(at: -1, in: pointer) ?? "unknown error"
-        let firstLine = message.split(separator: "\n", maxSplits: 1).first.map(String.init) ?? message
-        if firstLine.hasSuffix("instruction limit exceeded") {
-            return firstLine + " (limit \(limits.instructions) instructions per call)"
+        if lyrebird_lua_failed_building_request(pointer) != 0 {
+            return
+                "the request does not fit in the Lua state: building req needs more than lua_memory_limit_bytes (\(limits.memoryBytes) bytes)"
         }
-        return firstLine
+        // A memory error caught by the script and raised again keeps Lua's plain message.
+        if status == LUA_ERRMEM || (lyrebird_lua_memory_refused(pointer) != 0 && message == "not enough memory") {
+            return "memory limit exceeded (lua_memory_limit_bytes: \(limits.memoryBytes) bytes per state)"
+        }
+        return message
     }
 }

@@ -1,5 +1,6 @@
 import CFFI
 import CLua
+import Foundation
 
 /// One C function bound with libffi. The call interface is prepared once, at load time.
 final class NativeFunction: @unchecked Sendable {
@@ -45,8 +46,8 @@ final class NativeFunction: @unchecked Sendable {
         }
     }
 
-    /// Calls with the Lua arguments at stack positions 1...; returns how many results were pushed.
-    func call(_ state: OpaquePointer) -> Result<Int32, NativeCallFailure> {
+    /// Calls with the Lua arguments at stack positions 1...; returns the results for Lua.
+    func call(_ state: OpaquePointer) -> Result<LuaValueWriter, NativeCallFailure> {
         let given = Int(lua_gettop(state))
         guard given == signature.arguments.count else {
             return .failure(NativeCallFailure("expects \(signature.arguments.count) arguments, got \(given)"))
@@ -108,24 +109,26 @@ final class NativeFunction: @unchecked Sendable {
         withUnsafeMutableBytes(of: &result) { buffer in
             ffi_call(interface, unsafeBitCast(address, to: (@convention(c) () -> Void).self), buffer.baseAddress, values)
         }
-        return .success(push(result, as: signature.result, to: state))
+        return .success(value(of: result, as: signature.result))
     }
 
-    private func push(_ raw: UInt64, as type: NativeSignature.ValueType, to state: OpaquePointer) -> Int32 {
+    private func value(of raw: UInt64, as type: NativeSignature.ValueType) -> LuaValueWriter {
+        var writer = LuaValueWriter()
         switch type {
-        case .void: return 0
-        case .int32: lua_pushinteger(state, lua_Integer(Int32(truncatingIfNeeded: Int64(bitPattern: raw))))
-        case .int64: lua_pushinteger(state, lua_Integer(Int64(bitPattern: raw)))
-        case .float: lua_pushnumber(state, Double(Float(bitPattern: UInt32(truncatingIfNeeded: raw))))
-        case .double: lua_pushnumber(state, Double(bitPattern: raw))
+        case .void: break
+        case .int32: writer.write(.integer(Int64(Int32(truncatingIfNeeded: Int64(bitPattern: raw)))))
+        case .int64: writer.write(.integer(Int64(bitPattern: raw)))
+        case .float: writer.write(.number(Double(Float(bitPattern: UInt32(truncatingIfNeeded: raw)))))
+        case .double: writer.write(.number(Double(bitPattern: raw)))
         case .string, .bytes:
             if let pointer = UnsafePointer<CChar>(bitPattern: UInt(raw)) {
-                lua_pushstring(state, pointer)
+                // The bytes as they are: Lua strings need not be UTF-8.
+                writer.writeString(UnsafeRawBufferPointer(start: pointer, count: strlen(pointer)))
             } else {
-                lua_pushnil(state)
+                writer.write(.null)
             }
         }
-        return 1
+        return writer
     }
 
     private func typeName(_ state: OpaquePointer, _ index: Int32) -> String {

@@ -14,11 +14,14 @@ struct Pipeline: Sendable {
     let strict: Bool
     let defaultReply: PreparedReply
     let streamChunkCharacters: Int
+    /// Where matching runs when a fixture has a Lua predicate.
+    let scripts: ScriptThreadPool
 
     init(
         fixtures: FixtureStore, responders: [String: any Responder], journal: Journal, strict: Bool, defaultReply: String,
-        streamChunkCharacters: Int
+        streamChunkCharacters: Int, scripts: ScriptThreadPool
     ) {
+        self.scripts = scripts
         self.fixtures = fixtures
         self.responders = responders
         self.journal = journal
@@ -67,7 +70,7 @@ struct Pipeline: Sendable {
         entry.model = request.model
         entry.streamed = request.stream
 
-        let choice = chooseSource(for: request)
+        let choice = await chooseSource(for: request)
         entry.source = choice.name
         var pacer = choice.timing.map { Pacer($0, start: started) }
         let feed = events(of: choice.source, for: request, promptTokens: context.promptTokens)
@@ -158,18 +161,31 @@ struct Pipeline: Sendable {
     }
 
     /// Picks the reply: `mock_response` first, then the first matching fixture, then the default.
-    private func chooseSource(for request: CanonicalRequest) -> Choice {
+    private func chooseSource(for request: CanonicalRequest) async -> Choice {
         if let mock = request.mockResponse {
             let reply = PreparedReply(StaticReply(content: mock), streamChunkCharacters: streamChunkCharacters)
             return Choice(name: "mock_response", source: .prepared(reply))
         }
         let snapshot = fixtures.snapshot
-        if let entry = snapshot.firstMatch(for: MatchSubject(request, indexes: snapshot.indexes)) {
+        let entry: FixtureStore.Entry?
+        if snapshot.containsScriptPredicates {
+            // A Lua predicate may run up to its time limit: never on the cooperative pool.
+            do {
+                entry = try await scripts.run { cancellation in
+                    snapshot.firstMatch(for: MatchSubject(request, indexes: snapshot.indexes, cancellation: cancellation))
+                }
+            } catch {
+                return Choice(name: "none", source: .error(error.replyError))
+            }
+        } else {
+            entry = snapshot.firstMatch(for: MatchSubject(request, indexes: snapshot.indexes, cancellation: nil))
+        }
+        if let entry {
             let fixture = entry.fixture
             return Choice(name: fixture.id, source: source(of: fixture, prepared: entry.prepared), timing: fixture.timing)
         }
         if strict {
-            return Choice(name: "none", source: .error(noMatchError(for: request)))
+            return Choice(name: "none", source: .error(await noMatchError(for: request, runsScripts: snapshot.containsScriptPredicates)))
         }
         return Choice(name: "default", source: .prepared(defaultReply))
     }
@@ -193,8 +209,18 @@ struct Pipeline: Sendable {
         }
     }
 
-    private func noMatchError(for request: CanonicalRequest) -> ReplyError {
-        let misses = fixtures.nearMisses(for: request)
+    private func noMatchError(for request: CanonicalRequest, runsScripts: Bool) async -> ReplyError {
+        let fixtures = self.fixtures
+        let misses: [(fixture: Fixture, reasons: [String])]
+        if runsScripts {
+            do {
+                misses = try await scripts.run { _ in fixtures.nearMisses(for: request) }
+            } catch {
+                return error.replyError
+            }
+        } else {
+            misses = fixtures.nearMisses(for: request)
+        }
         var message = "No fixture matched this request (strict mode)."
         if misses.isEmpty {
             message += " There are no fixtures loaded."

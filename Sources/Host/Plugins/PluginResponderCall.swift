@@ -5,10 +5,10 @@ import Synchronization
 /// One call of a plugin responder: the `lyrebird_sink` the plugin writes into, and the queue
 /// that carries its events and pauses to the host task.
 ///
-/// The plugin's thread only enqueues, so emit and pause never block it; the host task applies
-/// pauses in order between events.
+/// The plugin's script thread only enqueues, so emit and pause never block it; the host task
+/// applies pauses in order between events.
 final class PluginResponderCall: @unchecked Sendable {
-    // @unchecked: `sinkTable` is written once in init and read by the plugin's thread only;
+    // @unchecked: `sinkTable` is written once in init and read by the plugin's script thread only;
     // all shared state is inside `state`.
     enum Item: Sendable {
         case event(ReplyEvent)
@@ -81,9 +81,14 @@ final class PluginResponderCall: @unchecked Sendable {
         return LYREBIRD_OK
     }
 
-    /// Called on the plugin's thread when respond returned.
+    /// Called on the plugin's script thread when respond returned.
     func finish(status: Int32) {
         state.withLock { $0.status = status }
+        continuation.finish()
+    }
+
+    /// Ends the item stream of a call whose respond never ran.
+    func abandon() {
         continuation.finish()
     }
 

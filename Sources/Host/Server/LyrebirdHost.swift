@@ -27,6 +27,8 @@ public final class LyrebirdHost: Sendable {
     public let configuration: HostConfiguration
 
     private let responder: HostResponder
+    /// Where scripts run: Lua calls and plugin responders.
+    private let scripts: ScriptThreadPool
     private let logger: Logger
     private let running = Mutex<RunState?>(nil)
 
@@ -48,7 +50,11 @@ public final class LyrebirdHost: Sendable {
     ) throws(ConfigurationError) {
         self.configuration = configuration
         self.logger = logger
-        self.fixtures = FixtureStore(configuration.fixtures, streamChunkCharacters: configuration.streamChunkCharacters)
+        self.scripts = ScriptThreadPool(
+            threads: configuration.scriptThreads, queueTimeout: .milliseconds(configuration.scriptQueueTimeoutMilliseconds))
+        let runtime = ScriptRuntime(
+            threads: scripts, luaLimits: configuration.luaLimits, streamChunkCharacters: configuration.streamChunkCharacters)
+        self.fixtures = FixtureStore(configuration.fixtures, scripts: runtime, streamChunkCharacters: configuration.streamChunkCharacters)
         self.journal = Journal()
         let file = configuration.sourceFile ?? "<configuration>"
         var problems: [ConfigProblem] = []
@@ -59,7 +65,7 @@ public final class LyrebirdHost: Sendable {
                 problems.append(
                     ConfigProblem(file: file, key: "responders", message: "two responders are named \(responder.name.debugDescription)"))
             }
-            respondersByName[responder.name] = responder
+            respondersByName[responder.name] = (responder as? any ScriptResponder)?.running(on: runtime) ?? responder
         }
         for fixture in configuration.fixtures {
             if case .responder(let name, _) = fixture.reply, respondersByName[name] == nil {
@@ -90,7 +96,7 @@ public final class LyrebirdHost: Sendable {
 
         let pipeline = Pipeline(
             fixtures: fixtures, responders: respondersByName, journal: journal, strict: configuration.strict,
-            defaultReply: configuration.defaultReply, streamChunkCharacters: configuration.streamChunkCharacters
+            defaultReply: configuration.defaultReply, streamChunkCharacters: configuration.streamChunkCharacters, scripts: scripts
         )
         self.responder = HostResponder(
             routes: routes, pipeline: pipeline,
@@ -120,7 +126,9 @@ public final class LyrebirdHost: Sendable {
         let group = ServiceGroup(
             configuration: .init(services: [application], gracefulShutdownSignals: gracefulShutdownSignals, logger: logger)
         )
-        let task = Task {
+        let task = Task { [scripts] in
+            // However the server stops (stop(), a signal, an error), its scripts stop with it.
+            defer { scripts.shutDown() }
             do {
                 try await group.run()
                 bound.resolve(.failure(CancellationError()))

@@ -1,0 +1,25 @@
+import LyrebirdPluginAPI
+
+extension Fixture {
+    /// This fixture with its scripts (a Lua responder, Lua predicates) running on `runtime`.
+    func running(on runtime: ScriptRuntime) -> Fixture {
+        var fixture = self
+        fixture.match = match.running(on: runtime)
+        if case .custom(let responder as any ScriptResponder, let parameters) = reply {
+            fixture.reply = .custom(responder.running(on: runtime), parameters: parameters)
+        }
+        return fixture
+    }
+}
+
+extension MatchCondition {
+    /// This condition with its Lua predicates running with `runtime`'s settings.
+    func running(on runtime: ScriptRuntime) -> MatchCondition {
+        switch self {
+        case .model, .user, .system: return self
+        case .all(let conditions): return .all(conditions.map { $0.running(on: runtime) })
+        case .not(let condition): return .not(condition.running(on: runtime))
+        case .lua(let predicate): return .lua(predicate.running(on: runtime))
+        }
+    }
+}

@@ -1,0 +1,7 @@
+/// What a host gives the scripts of its fixtures and its plugin responders: the threads they
+/// run on and the Lua settings of its configuration.
+struct ScriptRuntime: Sendable {
+    let threads: ScriptThreadPool
+    let luaLimits: LuaLimits
+    let streamChunkCharacters: Int
+}
