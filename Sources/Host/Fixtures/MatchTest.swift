@@ -13,12 +13,19 @@ final class MatchTest: Sendable {
     }
 
     private let checks: [Check]
+    /// A `contains` check the condition cannot pass without, if it has one: matching skips the
+    /// fixture on that one bit when the needle is absent, which it is for most fixtures.
+    let requiredNeedle: (field: MatchField, needle: Int)?
 
     /// Compiles `condition`, adding the values it tests to `builder`.
     init(_ condition: MatchCondition, builder: inout MatchIndexBuilder) {
         var checks: [Check] = []
         Self.compile(condition, into: &checks, builder: &builder)
         self.checks = checks
+        requiredNeedle = checks.lazy.compactMap { check -> (MatchField, Int)? in
+            guard case .contains(let field, let needle) = check else { return nil }
+            return (field, needle)
+        }.first
     }
 
     private static func compile(_ condition: MatchCondition, into checks: inout [Check], builder: inout MatchIndexBuilder) {

@@ -20,16 +20,18 @@ public enum TokenCounter {
     private static func countASCIIPrefixed(_ bytes: UnsafeBufferPointer<UInt8>) -> Int {
         var counter = Counter()
         var index = 0
-        while index < bytes.count {
-            let byte = bytes[index]
-            guard byte < 0x80 else {
-                // The rest goes scalar by scalar; Swift strings hold valid UTF-8.
-                let rest = UnsafeBufferPointer(rebasing: bytes[index...])
-                for scalar in String(decoding: rest, as: UTF8.self).unicodeScalars { counter.add(scalar) }
-                return counter.total
+        asciiKinds.withUnsafeBufferPointer { kinds in
+            while index < bytes.count {
+                let byte = bytes[index]
+                guard byte < 0x80 else { return }
+                counter.add(kind: kinds[Int(byte)])
+                index += 1
             }
-            counter.add(kind: asciiKinds[Int(byte)])
-            index += 1
+        }
+        if index < bytes.count {
+            // The rest goes scalar by scalar; Swift strings hold valid UTF-8.
+            let rest = UnsafeBufferPointer(rebasing: bytes[index...])
+            for scalar in String(decoding: rest, as: UTF8.self).unicodeScalars { counter.add(scalar) }
         }
         return counter.total
     }

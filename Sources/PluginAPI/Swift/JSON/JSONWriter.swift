@@ -2,95 +2,118 @@
 ///
 /// Wire formats are written with this rather than through `Encodable` so that key order
 /// matches the real APIs, nothing is built twice, and a stream chunk costs one buffer.
+///
+/// Its methods are inlinable: providers in other modules (and plugins) write every reply
+/// through them, and inlining lets the compiler flatten the nested closures of a whole reply.
 public struct JSONWriter: Sendable {
-    /// The bytes written so far.
-    public private(set) var bytes: [UInt8] = []
-    private var needsComma: [Bool] = [false]
+    @usableFromInline var storage: [UInt8] = []
+    /// Whether the next value in the innermost open object or array needs a comma before it.
+    /// Opening a container saves nothing: once a container closes, its parent always has a
+    /// value before the next one.
+    @usableFromInline var needsComma = false
 
+    @inlinable
     public init(reservingCapacity capacity: Int = 256) {
-        bytes.reserveCapacity(capacity)
+        storage.reserveCapacity(capacity)
     }
 
+    /// The bytes written so far.
+    @inlinable
+    public var bytes: [UInt8] { storage }
+
     /// The text written so far.
-    public var string: String { String(decoding: bytes, as: UTF8.self) }
+    public var string: String { String(decoding: storage, as: UTF8.self) }
 
     // MARK: Structure
 
     /// Writes `{`, runs `body` to write the members, then writes `}`.
+    @inlinable
     public mutating func object(_ body: (inout JSONWriter) -> Void) {
         separate()
-        bytes.append(UInt8(ascii: "{"))
-        needsComma.append(false)
+        storage.append(UInt8(ascii: "{"))
+        needsComma = false
         body(&self)
-        needsComma.removeLast()
-        bytes.append(UInt8(ascii: "}"))
+        needsComma = true
+        storage.append(UInt8(ascii: "}"))
     }
 
     /// Writes `[`, runs `body` to write the elements, then writes `]`.
+    @inlinable
     public mutating func array(_ body: (inout JSONWriter) -> Void) {
         separate()
-        bytes.append(UInt8(ascii: "["))
-        needsComma.append(false)
+        storage.append(UInt8(ascii: "["))
+        needsComma = false
         body(&self)
-        needsComma.removeLast()
-        bytes.append(UInt8(ascii: "]"))
+        needsComma = true
+        storage.append(UInt8(ascii: "]"))
     }
 
     /// Writes an object key; the next value written is its value.
+    @inlinable
     public mutating func key(_ name: String) {
         separate()
-        Self.appendString(name, to: &bytes)
-        bytes.append(UInt8(ascii: ":"))
-        needsComma[needsComma.count - 1] = false
+        Self.appendString(name, to: &storage)
+        storage.append(UInt8(ascii: ":"))
+        needsComma = false
     }
 
     // MARK: Members
 
+    @inlinable
     public mutating func member(_ name: String, _ value: String) {
         key(name)
         string(value)
     }
 
+    @inlinable
     public mutating func member(_ name: String, _ value: String?) {
         key(name)
         if let value { string(value) } else { null() }
     }
 
+    @inlinable
     public mutating func member(_ name: String, _ value: Int) {
         key(name)
         integer(value)
     }
 
+    @inlinable
     public mutating func member(_ name: String, _ value: Int?) {
         key(name)
         if let value { integer(value) } else { null() }
     }
 
+    @inlinable
     public mutating func member(_ name: String, _ value: Double) {
         key(name)
         number(value)
     }
 
+    @inlinable
     public mutating func member(_ name: String, _ value: Bool) {
         key(name)
         bool(value)
     }
 
+    @inlinable
     public mutating func member(_ name: String, _ value: JSONValue) {
         key(name)
         self.value(value)
     }
 
+    @inlinable
     public mutating func nullMember(_ name: String) {
         key(name)
         null()
     }
 
+    @inlinable
     public mutating func member(_ name: String, object body: (inout JSONWriter) -> Void) {
         key(name)
         object(body)
     }
 
+    @inlinable
     public mutating func member(_ name: String, array body: (inout JSONWriter) -> Void) {
         key(name)
         array(body)
@@ -98,44 +121,49 @@ public struct JSONWriter: Sendable {
 
     // MARK: Values
 
+    @inlinable
     public mutating func string(_ value: String) {
         separate()
-        Self.appendString(value, to: &bytes)
+        Self.appendString(value, to: &storage)
     }
 
+    @inlinable
     public mutating func integer(_ value: Int) {
         separate()
-        bytes.append(contentsOf: String(value).utf8)
+        Self.appendInteger(value, to: &storage)
     }
 
     public mutating func number(_ value: Double) {
         separate()
         if value.isFinite {
             if value == value.rounded(), abs(value) < 1e15 {
-                bytes.append(contentsOf: String(Int64(value)).utf8)
-                bytes.append(contentsOf: ".0".utf8)
+                storage.append(contentsOf: String(Int64(value)).utf8)
+                storage.append(contentsOf: ".0".utf8)
             } else {
-                bytes.append(contentsOf: "\(value)".utf8)
+                storage.append(contentsOf: "\(value)".utf8)
             }
         } else {
-            bytes.append(contentsOf: "null".utf8)
+            storage.append(contentsOf: "null".utf8)
         }
     }
 
+    @inlinable
     public mutating func bool(_ value: Bool) {
         separate()
-        bytes.append(contentsOf: (value ? "true" : "false").utf8)
+        storage.append(contentsOf: (value ? "true" : "false").utf8)
     }
 
+    @inlinable
     public mutating func null() {
         separate()
-        bytes.append(contentsOf: "null".utf8)
+        storage.append(contentsOf: "null".utf8)
     }
 
     /// Appends pre-serialised JSON text as one value.
+    @inlinable
     public mutating func raw(_ json: some Sequence<UInt8>) {
         separate()
-        bytes.append(contentsOf: json)
+        storage.append(contentsOf: json)
     }
 
     /// Writes any JSON value; object members are written in sorted key order.
@@ -161,11 +189,28 @@ public struct JSONWriter: Sendable {
 
     // MARK: Helpers
 
-    private mutating func separate() {
-        if needsComma[needsComma.count - 1] {
-            bytes.append(UInt8(ascii: ","))
+    @inlinable
+    mutating func separate() {
+        if needsComma {
+            storage.append(UInt8(ascii: ","))
         } else {
-            needsComma[needsComma.count - 1] = true
+            needsComma = true
+        }
+    }
+
+    /// Appends the decimal digits of `value` to `bytes` without making a `String` first.
+    public static func appendInteger(_ value: Int, to bytes: inout [UInt8]) {
+        if value < 0 { bytes.append(UInt8(ascii: "-")) }
+        var magnitude = value.magnitude
+        var digits: (UInt64, UInt64, UInt64) = (0, 0, 0)
+        var count = 0
+        withUnsafeMutableBytes(of: &digits) { buffer in
+            repeat {
+                buffer[23 - count] = UInt8(ascii: "0") + UInt8(magnitude % 10)
+                magnitude /= 10
+                count += 1
+            } while magnitude > 0
+            bytes.append(contentsOf: buffer[(24 - count)...])
         }
     }
 
@@ -174,21 +219,40 @@ public struct JSONWriter: Sendable {
     public static func appendString(_ text: String, to bytes: inout [UInt8]) {
         bytes.append(UInt8(ascii: "\""))
         let appended = text.utf8.withContiguousStorageIfAvailable { utf8 in
-            bytes.reserveCapacity(bytes.count + utf8.count + 1)
-            // Copy runs that need no escaping in one go; most text is one run.
+            // Copy runs that need no escaping in one go; most text is one run. Eight bytes at a
+            // time are checked for a quote, a backslash or a control character at once.
             var runStart = 0
-            for index in 0..<utf8.count {
-                let byte = utf8[index]
-                guard byte < 0x20 || byte == UInt8(ascii: "\"") || byte == UInt8(ascii: "\\") else { continue }
-                bytes.append(contentsOf: UnsafeBufferPointer(rebasing: utf8[runStart..<index]))
-                appendEscaped(byte, to: &bytes)
-                runStart = index + 1
+            var index = 0
+            let count = utf8.count
+            if let base = utf8.baseAddress {
+                let raw = UnsafeRawPointer(base)
+                while index + 8 <= count {
+                    let word = UInt64(littleEndian: raw.loadUnaligned(fromByteOffset: index, as: UInt64.self))
+                    if !needsEscaping(word) {
+                        index += 8
+                        continue
+                    }
+                    for offset in index..<(index + 8) where needsEscaping(utf8[offset]) {
+                        bytes.append(contentsOf: UnsafeBufferPointer(rebasing: utf8[runStart..<offset]))
+                        appendEscaped(utf8[offset], to: &bytes)
+                        runStart = offset + 1
+                    }
+                    index += 8
+                }
+            }
+            while index < count {
+                if needsEscaping(utf8[index]) {
+                    bytes.append(contentsOf: UnsafeBufferPointer(rebasing: utf8[runStart..<index]))
+                    appendEscaped(utf8[index], to: &bytes)
+                    runStart = index + 1
+                }
+                index += 1
             }
             bytes.append(contentsOf: UnsafeBufferPointer(rebasing: utf8[runStart...]))
         }
         if appended == nil {
             for byte in text.utf8 {
-                if byte < 0x20 || byte == UInt8(ascii: "\"") || byte == UInt8(ascii: "\\") {
+                if needsEscaping(byte) {
                     appendEscaped(byte, to: &bytes)
                 } else {
                     bytes.append(byte)
@@ -196,6 +260,21 @@ public struct JSONWriter: Sendable {
             }
         }
         bytes.append(UInt8(ascii: "\""))
+    }
+
+    private static func needsEscaping(_ byte: UInt8) -> Bool {
+        byte < 0x20 || byte == UInt8(ascii: "\"") || byte == UInt8(ascii: "\\")
+    }
+
+    /// Whether any of the eight bytes of `word` is below 0x20, a quote or a backslash
+    /// (the classic "has zero byte" bit trick, applied three times).
+    private static func needsEscaping(_ word: UInt64) -> Bool {
+        let ones: UInt64 = 0x0101_0101_0101_0101
+        let highs: UInt64 = 0x8080_8080_8080_8080
+        func hasZeroByte(_ value: UInt64) -> Bool { (value &- ones) & ~value & highs != 0 }
+        // Bytes of 0x80 and above cannot be mistaken for small ones: `~word & highs` drops them.
+        let below = (word &- ones &* 0x20) & ~word & highs
+        return below != 0 || hasZeroByte(word ^ (ones &* 0x22)) || hasZeroByte(word ^ (ones &* 0x5C))
     }
 
     private static func appendEscaped(_ byte: UInt8, to bytes: inout [UInt8]) {
