@@ -88,3 +88,42 @@ def test_a_yaml_alias_bomb_is_refused_quickly(server):
     assert response.status_code == 400
     assert "expands to more than" in response.json()["error"]["message"]
     assert httpx.get(server.url + "/health").status_code == 200
+
+
+def test_fixtures_sent_over_http_name_no_files_outside_the_scripts_folder(tmp_path):
+    scripts = tmp_path / "scripts"
+    scripts.mkdir()
+    (scripts / "hello.lua").write_text('function respond(req) return "hello from a file" end\n')
+    secret = tmp_path / "secret.txt"
+    secret.write_text("top secret contents\n")
+    config = tmp_path / "config.yaml"
+    config.write_text(f"settings:\n  scripts_dir: scripts\n  lua_instruction_limit: 100000\nfixtures: []\n")
+    server = Server(["--config", str(config)])
+    try:
+        for named in [str(secret), "../secret.txt", "/etc/passwd"]:
+            response = post_fixture(server, body=f"reply: {{lua: {named!r}}}\n")
+            assert response.status_code == 400, response.text
+            assert "not inside settings.scripts_dir" in response.text
+            assert "secret contents" not in response.text and "root:" not in response.text
+        response = post_fixture(server, body="match: {user: file}\nreply: {lua: hello.lua}\n")
+        assert response.status_code == 201, response.text
+        reply = httpx.post(
+            server.base_url + "/chat/completions", json={"model": "m", "messages": [{"role": "user", "content": "file"}]}
+        )
+        assert reply.json()["choices"][0]["message"]["content"] == "hello from a file"
+        # The host's limits apply when a posted script is compiled and first run.
+        started = time.monotonic()
+        response = post_fixture(server, body='reply: {lua_inline: "while true do end\\nfunction respond() end"}\n')
+        assert response.status_code == 400
+        assert "instruction limit" in response.text
+        assert time.monotonic() - started < 5
+    finally:
+        server.stop()
+
+
+def test_without_a_scripts_folder_posted_fixtures_name_no_files(server, tmp_path):
+    script = tmp_path / "x.lua"
+    script.write_text('function respond(req) return "x" end\n')
+    response = post_fixture(server, body=f"reply: {{lua: {str(script)!r}}}\n")
+    assert response.status_code == 400
+    assert "may not name script files" in response.text

@@ -5,11 +5,20 @@ extension ConfigDecoder {
     /// `reply: {lua: FILE}` (relative to the config file) or `reply: {lua_inline: CODE}`.
     mutating func decodeLuaResponder(_ node: Node, path: String, inline: Bool) -> (any Responder)? {
         guard let text = string(node, path: path) else { return nil }
+        var file = ""
+        if !inline {
+            switch scriptFiles.resolve(text, relativeTo: nil) {
+            case .success(let allowed): file = allowed
+            case .failure(let refusal):
+                report(node, key: path, refusal.message)
+                return nil
+            }
+        }
         do {
             let script =
                 inline
                 ? try LuaScript(inline: text, name: "\(currentFixture ?? "fixture") \(path)", kind: .responder)
-                : try LuaScript(file: resolvePath(text), displayName: text, kind: .responder)
+                : try LuaScript(file: resolvePath(file), displayName: text, kind: .responder)
             return try LuaResponder(script: script, environment: lua)
         } catch {
             report(node, key: path, error.description)

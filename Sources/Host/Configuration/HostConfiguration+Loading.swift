@@ -45,9 +45,18 @@ extension HostConfiguration {
 }
 
 extension Fixture {
-    /// Reads one fixture from YAML or JSON text (the `POST /fixtures` body).
+    /// Reads one fixture from YAML or JSON text; scripts it names are read and compiled with
+    /// the default Lua limits.
     public init(yaml text: String) throws(ConfigurationError) {
+        try self.init(yaml: text, lua: LuaEnvironment(), scriptFiles: .any)
+    }
+
+    /// Reads one fixture sent to a host (the `POST /fixtures` body): its scripts are compiled
+    /// with the host's Lua settings and may name only the files `scriptFiles` allows.
+    init(yaml text: String, lua: LuaEnvironment, scriptFiles: ScriptFileAccess) throws(ConfigurationError) {
         var decoder = ConfigDecoder(file: "<request>")
+        decoder.lua = lua
+        decoder.scriptFiles = scriptFiles
         let fixture = decoder.decodeSingleFixture(text)
         guard decoder.problems.isEmpty, let fixture else { throw ConfigurationError(problems: decoder.problems) }
         self = fixture

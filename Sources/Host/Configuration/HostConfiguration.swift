@@ -32,6 +32,9 @@ public struct HostConfiguration: Sendable {
     /// Host names besides loopback ones that admin requests may name when the server listens on
     /// loopback (`settings.admin_hosts`); guards against DNS rebinding.
     public var adminHosts: [String] = []
+    /// The folder whose script files fixtures sent over HTTP may name (`settings.scripts_dir`);
+    /// without it they may name none and send their scripts inline.
+    public var scriptsFolder: String?
     /// The fixtures, in file order.
     public var fixtures: [Fixture] = []
     /// Native plugins to load at start (`plugins:` in a config file), paths already resolved.

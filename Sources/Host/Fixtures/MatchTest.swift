@@ -22,10 +22,11 @@ final class MatchTest: Sendable {
         var checks: [Check] = []
         Self.compile(condition, into: &checks, builder: &builder)
         self.checks = checks
-        requiredNeedle = checks.lazy.compactMap { check -> (MatchField, Int)? in
-            guard case .contains(let field, let needle) = check else { return nil }
-            return (field, needle)
-        }.first
+        requiredNeedle =
+            checks.lazy.compactMap { check -> (MatchField, Int)? in
+                guard case .contains(let field, let needle) = check else { return nil }
+                return (field, needle)
+            }.first
     }
 
     private static func compile(_ condition: MatchCondition, into checks: inout [Check], builder: inout MatchIndexBuilder) {

@@ -31,6 +31,12 @@ struct AdminAPI: Sendable {
     let fixtures: FixtureStore
     let journal: Journal
     let version: String
+    /// The Lua settings fixtures sent here are compiled with: the host's.
+    let lua: LuaEnvironment
+    /// Which script files those fixtures may name.
+    let scriptFiles: ScriptFileAccess
+    /// Where their scripts' top level first runs, as every script does.
+    let scripts: ScriptThreadPool
 
     func handle(_ endpoint: AdminEndpoint, _ request: WireRequest, parameters: [String: String]) async -> WireResponse {
         switch endpoint {
@@ -57,13 +63,25 @@ struct AdminAPI: Sendable {
             }
         case .addFixture:
             let text = String(decoding: request.body, as: UTF8.self)
+            let lua = self.lua
+            let scriptFiles = self.scriptFiles
+            let decoded: Result<Fixture, ConfigurationError>
             do {
-                let id = fixtures.add(try Fixture(yaml: text))
+                // Decoding compiles the fixture's scripts and runs their top level.
+                decoded = try await scripts.run { _ in
+                    Result { () throws(ConfigurationError) in try Fixture(yaml: text, lua: lua, scriptFiles: scriptFiles) }
+                }
+            } catch {
+                return Self.errorResponse(error.replyError)
+            }
+            switch decoded {
+            case .success(let fixture):
+                let id = fixtures.add(fixture)
                 return Self.json(status: 201) { writer in
                     writer.member("id", id)
                     writer.member("object", "fixture")
                 }
-            } catch {
+            case .failure(let error):
                 let message = error.problems.map(\.description).joined(separator: "; ")
                 return Self.errorResponse(ReplyError.invalidParameter("fixture", "Invalid fixture: \(message)", code: "invalid_fixture"))
             }

@@ -100,7 +100,13 @@ public final class LyrebirdHost: Sendable {
         )
         self.responder = HostResponder(
             routes: routes, pipeline: pipeline,
-            admin: AdminAPI(fixtures: fixtures, journal: journal, version: Self.version),
+            admin: AdminAPI(
+                fixtures: fixtures, journal: journal, version: Self.version,
+                lua: LuaEnvironment(
+                    limits: configuration.luaLimits, natives: configuration.luaNatives,
+                    streamChunkCharacters: configuration.streamChunkCharacters),
+                scriptFiles: configuration.scriptsFolder.map { .inside(URL(fileURLWithPath: $0).resolvingSymlinksInPath().path) } ?? .none,
+                scripts: scripts),
             adminAccess: AdminAccess(configuration: configuration),
             maxBodyBytes: configuration.maxBodyBytes
         )
