@@ -35,6 +35,9 @@ public struct HostConfiguration: Sendable {
     /// The folder whose script files fixtures sent over HTTP may name (`settings.scripts_dir`);
     /// without it they may name none and send their scripts inline.
     public var scriptsFolder: String?
+    /// Model ids to list in model lists besides those fixtures and providers name
+    /// (`settings.models`).
+    public var models: [String] = []
     /// The fixtures, in file order.
     public var fixtures: [Fixture] = []
     /// Native plugins to load at start (`plugins:` in a config file), paths already resolved.

@@ -30,6 +30,17 @@ public indirect enum MatchCondition: Sendable {
         return test.passes(MatchSubject(request, indexes: builder.build(), cancellation: cancellation))
     }
 
+    /// The model ids the condition requires exactly (`model: gpt-4o`), for model lists.
+    public var exactModels: [String] {
+        switch self {
+        case .model(let matcher):
+            if case .equals(let id) = matcher.kind { return [id] }
+            return []
+        case .user, .system, .not, .lua: return []
+        case .all(let conditions): return conditions.flatMap(\.exactModels)
+        }
+    }
+
     /// Whether the condition runs a Lua predicate, so that matching runs a script.
     public var containsScriptPredicates: Bool {
         switch self {

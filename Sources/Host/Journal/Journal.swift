@@ -7,6 +7,8 @@ public struct JournalEntry: Sendable, Hashable {
     public var time: Double
     public var method: String
     public var path: String
+    /// The provider whose route the request took, or `nil` when no route matched.
+    public var provider: String?
     /// The provider's operation (`chat.completions`), or `nil` when the request never decoded.
     public var operation: String?
     public var model: String?

@@ -16,12 +16,18 @@ struct Pipeline: Sendable {
     let streamChunkCharacters: Int
     /// Where matching runs when a fixture has a Lua predicate.
     let scripts: ScriptThreadPool
+    /// Model ids the configuration names (`settings.models`).
+    let configuredModels: [String]
+    /// Models the providers offer.
+    let providerModels: [ModelListing]
 
     init(
         fixtures: FixtureStore, responders: [String: any Responder], journal: Journal, strict: Bool, defaultReply: String,
-        streamChunkCharacters: Int, scripts: ScriptThreadPool
+        streamChunkCharacters: Int, scripts: ScriptThreadPool, configuredModels: [String], providerModels: [ModelListing]
     ) {
         self.scripts = scripts
+        self.configuredModels = configuredModels
+        self.providerModels = providerModels
         self.fixtures = fixtures
         self.responders = responders
         self.journal = journal
@@ -45,8 +51,8 @@ struct Pipeline: Sendable {
         let started = ContinuousClock.now
         let now = Date().timeIntervalSince1970
         var entry = JournalEntry(
-            requestID: requestID, time: now, method: wire.method.rawValue, path: wire.path, status: 200, streamed: false,
-            durationMilliseconds: 0
+            requestID: requestID, time: now, method: wire.method.rawValue, path: wire.path, provider: provider.name, status: 200,
+            streamed: false, durationMilliseconds: 0
         )
         let journal = self.journal
         func record(status: Int, error: String? = nil) {
@@ -69,6 +75,13 @@ struct Pipeline: Sendable {
         entry.operation = request.operation
         entry.model = request.model
         entry.streamed = request.stream
+        if request.stream && !route.transports.contains(.sse) {
+            let error = ReplyError.invalidParameter(
+                "stream", "\(wire.method.rawValue) \(route.path) does not stream; send the request without 'stream': true.",
+                code: "stream_not_supported")
+            record(status: error.status, error: error.message)
+            return .whole(provider.encode(error, for: nil, context: context))
+        }
 
         let choice = await chooseSource(for: request)
         entry.source = choice.name
@@ -128,6 +141,48 @@ struct Pipeline: Sendable {
             return .whole(WireResponse(status: 200, headers: Self.streamHeaders, contentType: stream.contentType, body: body))
         }
         return .stream(stream)
+    }
+
+    /// Has a provider answer a route it owns, and journals it.
+    func answer(_ wire: WireRequest, route: ProviderRoute, provider: any Provider, requestID: String) async -> Outcome {
+        let started = ContinuousClock.now
+        let now = Date().timeIntervalSince1970
+        let context = ReplyContext(
+            requestID: requestID, idSuffix: Identifiers.alphanumeric(24), created: Int(now), model: "", systemFingerprint: "fp_lyrebird",
+            promptTokens: 0)
+        let response = await provider.answer(wire, route: route, host: hostInfo, context: context)
+        var entry = JournalEntry(
+            requestID: requestID, time: now, method: wire.method.rawValue, path: wire.path, provider: provider.name, status: 200,
+            streamed: false, durationMilliseconds: 0)
+        entry.operation = route.operation
+        entry.source = "provider"
+        let failed = response.status >= 400
+        journal.record(entry.finished(status: response.status, error: failed ? "answered \(response.status)" : nil, startedAt: started))
+        return .whole(response)
+    }
+
+    /// Journals a request that no route took.
+    func recordUnrouted(_ wire: WireRequest, requestID: String, error: ReplyError) {
+        let entry = JournalEntry(
+            requestID: requestID, time: Date().timeIntervalSince1970, method: wire.method.rawValue, path: wire.path, provider: nil,
+            status: error.status, streamed: false, durationMilliseconds: 0)
+        journal.record(entry.finished(status: error.status, error: error.message, startedAt: .now))
+    }
+
+    /// What the host tells providers answering routes themselves: the models it knows of, from
+    /// the configuration, the fixtures (exact model ids they match) and the providers.
+    var hostInfo: HostInfo {
+        var seen = Set<String>()
+        var models: [ModelListing] = []
+        func add(_ id: String, ownedBy: String) {
+            if seen.insert(id).inserted { models.append(ModelListing(id: id, ownedBy: ownedBy)) }
+        }
+        for id in configuredModels { add(id, ownedBy: "lyrebird") }
+        for fixture in fixtures.all {
+            for id in fixture.match.exactModels { add(id, ownedBy: "lyrebird") }
+        }
+        for listing in providerModels { add(listing.id, ownedBy: listing.ownedBy) }
+        return HostInfo(models: models)
     }
 
     /// The events of `source` for `request`, ending with a finish and usage.

@@ -110,6 +110,7 @@ struct AdminAPI: Sendable {
                                 writer.member("time", entry.time)
                                 writer.member("method", entry.method)
                                 writer.member("path", entry.path)
+                                writer.member("provider", entry.provider)
                                 writer.member("operation", entry.operation)
                                 writer.member("model", entry.model)
                                 writer.member("source", entry.source)

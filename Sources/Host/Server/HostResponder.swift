@@ -94,12 +94,14 @@ struct HostResponder: HTTPResponder {
             let error = ReplyError(
                 status: 404, message: "Unknown request URL: \(wire.method.rawValue) \(wire.path). Please check the URL.",
                 type: "invalid_request_error", code: "unknown_url")
+            pipeline.recordUnrouted(wire, requestID: requestID, error: error)
             return .whole(errorResponse(error, near: wire.path, requestID: requestID))
         case .methodNotAllowed(let allowed):
             let names = allowed.map(\.rawValue).joined(separator: ", ")
             let error = ReplyError(
                 status: 405, message: "Method \(wire.method.rawValue) is not allowed for \(wire.path); use \(names).",
                 type: "invalid_request_error", code: "method_not_allowed")
+            pipeline.recordUnrouted(wire, requestID: requestID, error: error)
             var response = errorResponse(error, near: wire.path, requestID: requestID)
             response.headers.append(Header(name: "allow", value: names))
             return .whole(response)
@@ -108,8 +110,13 @@ struct HostResponder: HTTPResponder {
                 return .whole(AdminAPI.errorResponse(refusal))
             }
             return .whole(await admin.handle(endpoint, wire, parameters: parameters))
-        case .found(.provider(let provider, let route), _):
-            return await pipeline.handle(wire, route: route, provider: provider, requestID: requestID)
+        case .found(.provider(let provider, let route), let parameters):
+            var wire = wire
+            wire.pathParameters = parameters
+            switch route.answeredBy {
+            case .fixtures: return await pipeline.handle(wire, route: route, provider: provider, requestID: requestID)
+            case .provider: return await pipeline.answer(wire, route: route, provider: provider, requestID: requestID)
+            }
         }
     }
 
@@ -130,7 +137,10 @@ struct HostResponder: HTTPResponder {
         var best: (provider: any Provider, shared: Int)?
         for entry in routes.entries {
             guard case .provider(let provider, _) = entry.handler else { continue }
-            let shared = zip(entry.segments, segments).prefix(while: { $0 == $1 }).count
+            let shared = zip(entry.pattern.segments, segments).prefix(while: { pattern, segment in
+                if case .literal(let text) = pattern { return text == segment }
+                return true
+            }).count
             if shared > (best?.shared ?? 0) { best = (provider, shared) }
         }
         return best?.provider

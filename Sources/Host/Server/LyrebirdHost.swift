@@ -80,23 +80,30 @@ public final class LyrebirdHost: Sendable {
 
         var routes = RouteTable<HostResponder.Handler>()
         for endpoint in AdminEndpoint.allCases {
-            _ = routes.add(endpoint.method, endpoint.path, .admin(endpoint))
+            try? routes.add(endpoint.method, endpoint.path, .admin(endpoint))
         }
         for provider in providers {
-            for route in provider.routes where !routes.add(route.method, route.path, .provider(provider, route)) {
-                problems.append(
-                    ConfigProblem(
-                        file: file, key: "providers",
-                        message:
-                            "provider \(provider.name.debugDescription) claims \(route.method.rawValue) \(route.path), which is already taken"
-                    ))
+            for route in provider.routes {
+                do throws(RouteTable<HostResponder.Handler>.Refusal) {
+                    try routes.add(route.method, route.path, .provider(provider, route))
+                } catch {
+                    let reason: String
+                    switch error {
+                    case .taken: reason = "claims \(route.method.rawValue) \(route.path), which is already taken"
+                    case .unservable(let pattern): reason = pattern.message
+                    }
+                    problems.append(
+                        ConfigProblem(file: file, key: "providers", message: "provider \(provider.name.debugDescription) \(reason)"))
+                }
             }
         }
         if !problems.isEmpty { throw ConfigurationError(problems: problems) }
 
         let pipeline = Pipeline(
             fixtures: fixtures, responders: respondersByName, journal: journal, strict: configuration.strict,
-            defaultReply: configuration.defaultReply, streamChunkCharacters: configuration.streamChunkCharacters, scripts: scripts
+            defaultReply: configuration.defaultReply, streamChunkCharacters: configuration.streamChunkCharacters, scripts: scripts,
+            configuredModels: configuration.models,
+            providerModels: providers.flatMap { provider in provider.models.map { ModelListing(id: $0, ownedBy: provider.name) } }
         )
         self.responder = HostResponder(
             routes: routes, pipeline: pipeline,

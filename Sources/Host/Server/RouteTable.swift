@@ -1,11 +1,11 @@
 import LyrebirdPluginAPI
 
-/// Finds what serves a method and path. Paths are exact, or templates whose `{name}` segments
-/// match any one segment.
+/// Finds what serves a method and path. Literal paths are found by hash; patterns with
+/// parameters are tried most specific first.
 struct RouteTable<Handler: Sendable>: Sendable {
     struct Entry: Sendable {
         let method: HTTPMethodName
-        let segments: [Substring]
+        let pattern: RoutePattern
         let path: String
         let handler: Handler
     }
@@ -16,50 +16,54 @@ struct RouteTable<Handler: Sendable>: Sendable {
         case notFound
     }
 
+    /// Why a route was not added.
+    enum Refusal: Error {
+        case taken
+        case unservable(RoutePatternError)
+    }
+
     private(set) var entries: [Entry] = []
     /// Routes without parameters by path, so that most requests find theirs with one hash.
-    private var exactPaths: [String: [Entry]] = [:]
+    private var literalPaths: [String: [Entry]] = [:]
+    /// Routes with parameters, most specific first.
+    private var patterns: [Entry] = []
 
-    /// Adds a route; returns `false` when the method and path are already taken.
-    mutating func add(_ method: HTTPMethodName, _ path: String, _ handler: Handler) -> Bool {
-        let segments = Self.split(path)
-        if entries.contains(where: { $0.method == method && $0.segments == segments }) { return false }
-        let entry = Entry(method: method, segments: segments, path: path, handler: handler)
-        entries.append(entry)
-        if !segments.contains(where: { $0.hasPrefix("{") }) {
-            exactPaths["/" + segments.joined(separator: "/"), default: []].append(entry)
+    /// Adds a route, or says why it cannot be added.
+    mutating func add(_ method: HTTPMethodName, _ path: String, _ handler: Handler) throws(Refusal) {
+        let pattern: RoutePattern
+        do {
+            pattern = try RoutePattern(path)
+        } catch {
+            throw .unservable(error)
         }
-        return true
+        if entries.contains(where: { $0.method == method && $0.pattern.shape == pattern.shape }) { throw .taken }
+        let entry = Entry(method: method, pattern: pattern, path: path, handler: handler)
+        entries.append(entry)
+        if pattern.isLiteral {
+            literalPaths[pattern.literalPath, default: []].append(entry)
+        } else {
+            patterns.append(entry)
+            patterns.sort { $0.pattern.specificity > $1.pattern.specificity }
+        }
     }
 
     func lookup(_ method: HTTPMethodName, _ path: String) -> Lookup {
-        if let exact = exactPaths[path], let entry = exact.first(where: { $0.method == method }) {
+        if let literal = literalPaths[path], let entry = literal.first(where: { $0.method == method }) {
             return .found(entry.handler, parameters: [:])
         }
-        let segments = Self.split(path)
+        let segments = path.split(separator: "/", omittingEmptySubsequences: true)
         var allowed: [HTTPMethodName] = []
-        for entry in entries {
-            guard let parameters = Self.match(entry.segments, segments) else { continue }
-            if entry.method == method { return .found(entry.handler, parameters: parameters) }
-            allowed.append(entry.method)
-        }
-        return allowed.isEmpty ? .notFound : .methodNotAllowed(allowed: allowed)
-    }
-
-    private static func split(_ path: String) -> [Substring] {
-        path.split(separator: "/", omittingEmptySubsequences: true)
-    }
-
-    private static func match(_ template: [Substring], _ segments: [Substring]) -> [String: String]? {
-        guard template.count == segments.count else { return nil }
-        var parameters: [String: String] = [:]
-        for (pattern, segment) in zip(template, segments) {
-            if pattern.hasPrefix("{") && pattern.hasSuffix("}") {
-                parameters[String(pattern.dropFirst().dropLast())] = String(segment)
-            } else if pattern != segment {
-                return nil
+        if let literal = literalPaths["/" + segments.joined(separator: "/")] {
+            for entry in literal {
+                if entry.method == method { return .found(entry.handler, parameters: [:]) }
+                allowed.append(entry.method)
             }
         }
-        return parameters
+        for entry in patterns {
+            guard let parameters = entry.pattern.match(segments) else { continue }
+            if entry.method == method { return .found(entry.handler, parameters: parameters) }
+            if !allowed.contains(entry.method) { allowed.append(entry.method) }
+        }
+        return allowed.isEmpty ? .notFound : .methodNotAllowed(allowed: allowed)
     }
 }

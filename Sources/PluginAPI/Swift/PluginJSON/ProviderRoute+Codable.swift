@@ -1,9 +1,11 @@
 /// The stable JSON form of a route, as plugins register it:
-/// `{"method": "POST", "path": "/v1/messages", "operation": "messages", "transports": ["http", "sse"]}`.
-/// `transports` may be left out (HTTP and SSE).
+/// `{"method": "POST", "path": "/v1/messages", "operation": "messages", "transports": ["http", "sse"],
+/// "answered_by": "fixtures"}`. `transports` may be left out (HTTP and SSE), and `answered_by`
+/// too (fixtures).
 extension ProviderRoute: Codable {
     enum CodingKeys: String, CodingKey {
         case method, path, operation, transports
+        case answeredBy = "answered_by"
     }
 
     public init(from decoder: any Decoder) throws {
@@ -12,7 +14,8 @@ extension ProviderRoute: Codable {
             method: try container.decode(HTTPMethodName.self, forKey: .method),
             path: try container.decode(String.self, forKey: .path),
             operation: try container.decode(String.self, forKey: .operation),
-            transports: try container.decodeIfPresent(Set<Transport>.self, forKey: .transports) ?? [.http, .sse])
+            transports: try container.decodeIfPresent(Set<Transport>.self, forKey: .transports) ?? [.http, .sse],
+            answeredBy: try container.decodeIfPresent(Answerer.self, forKey: .answeredBy) ?? .fixtures)
     }
 
     public func encode(to encoder: any Encoder) throws {
@@ -21,5 +24,6 @@ extension ProviderRoute: Codable {
         try container.encode(path, forKey: .path)
         try container.encode(operation, forKey: .operation)
         try container.encode(transports.map(\.rawValue).sorted(), forKey: .transports)
+        try container.encode(answeredBy, forKey: .answeredBy)
     }
 }

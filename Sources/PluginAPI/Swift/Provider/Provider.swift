@@ -22,6 +22,26 @@ public protocol Provider: Sendable {
     /// Encodes an error in the provider's own error shape. `request` is `nil` when the request
     /// could not be decoded.
     func encode(_ error: ReplyError, for request: CanonicalRequest?, context: ReplyContext) -> WireResponse
+
+    /// The models this provider offers, for model lists. Default: none.
+    var models: [String] { get }
+
+    /// Answers a request to a route the provider answers itself (`answeredBy: .provider`), with
+    /// no fixtures involved. `context` carries the request id and fresh id material, as for
+    /// encoding. Default: a 404 in the provider's error shape.
+    func answer(_ request: WireRequest, route: ProviderRoute, host: HostInfo, context: ReplyContext) async -> WireResponse
+}
+
+extension Provider {
+    public var models: [String] { [] }
+
+    public func answer(_ request: WireRequest, route: ProviderRoute, host: HostInfo, context: ReplyContext) async -> WireResponse {
+        let error = ReplyError(
+            status: 404, message: "\(name) does not answer \(request.method.rawValue) \(request.path) itself.",
+            type: "invalid_request_error",
+            code: "unknown_url")
+        return encode(error, for: nil, context: context)
+    }
 }
 
 /// Turns the events of one streamed reply into wire bytes, one event at a time.

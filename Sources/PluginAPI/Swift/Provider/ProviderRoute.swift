@@ -1,26 +1,48 @@
 /// A route a provider serves.
+///
+/// By default a route's requests take the pipeline: the provider decodes them, fixtures and
+/// responders choose the reply, and the provider encodes it. A route the provider answers
+/// itself (`answeredBy: .provider`: a model list, a stored object, a health check) skips
+/// fixtures entirely: the host calls `Provider.answer(_:route:host:context:)`.
 public struct ProviderRoute: Sendable, Hashable {
     /// How a route's replies may travel.
     public enum Transport: String, Sendable, Hashable, Codable {
         /// One JSON body.
         case http
-        /// Server-sent events, chosen by the request itself (`"stream": true`).
+        /// Server-sent events, chosen by the request itself (`"stream": true`). A request that
+        /// asks to stream on a route without it gets a 400.
         case sse
         /// WebSocket frames.
         case websocket
     }
 
+    /// Who answers a route's requests.
+    public enum Answerer: String, Sendable, Hashable, Codable {
+        /// The pipeline: fixtures, responders and the provider's encoders.
+        case fixtures
+        /// The provider itself, through `Provider.answer(_:route:host:context:)`.
+        case provider
+    }
+
     public var method: HTTPMethodName
-    /// The path, for example `/v1/chat/completions`.
+    /// The path, for example `/v1/chat/completions`. `{name}` stands for a parameter, a whole
+    /// segment (`/v1/models/{model}`) or a part of one with a fixed prefix and suffix
+    /// (`/v1beta/models/{model}:generateContent`); at most one per segment.
     public var path: String
     /// The name the provider gives this route; it becomes the canonical request's `operation`.
     public var operation: String
     public var transports: Set<Transport>
+    /// Who answers the route.
+    public var answeredBy: Answerer
 
-    public init(method: HTTPMethodName, path: String, operation: String, transports: Set<Transport> = [.http, .sse]) {
+    public init(
+        method: HTTPMethodName, path: String, operation: String, transports: Set<Transport> = [.http, .sse],
+        answeredBy: Answerer = .fixtures
+    ) {
         self.method = method
         self.path = path
         self.operation = operation
         self.transports = transports
+        self.answeredBy = answeredBy
     }
 }

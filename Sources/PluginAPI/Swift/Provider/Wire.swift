@@ -1,3 +1,5 @@
+import Foundation
+
 /// An HTTP method a route answers.
 public enum HTTPMethodName: String, Sendable, Hashable, Codable {
     case get = "GET"
@@ -18,13 +20,37 @@ public struct WireRequest: Sendable {
     public var headers: [Header]
     /// The body bytes.
     public var body: [UInt8]
+    /// The values of the route's path parameters by name: for the route
+    /// `/v1beta/models/{model}:generateContent` and the path
+    /// `/v1beta/models/gemini-2.0-flash:generateContent`, `["model": "gemini-2.0-flash"]`.
+    public var pathParameters: [String: String]
 
-    public init(method: HTTPMethodName, path: String, query: String = "", headers: [Header] = [], body: [UInt8] = []) {
+    public init(
+        method: HTTPMethodName, path: String, query: String = "", headers: [Header] = [], body: [UInt8] = [],
+        pathParameters: [String: String] = [:]
+    ) {
         self.method = method
         self.path = path
         self.query = query
         self.headers = headers
         self.body = body
+        self.pathParameters = pathParameters
+    }
+
+    /// The first value of the header `name` (case-insensitive).
+    public func header(_ name: String) -> String? {
+        let lowered = name.lowercased()
+        return headers.first(where: { $0.name == lowered })?.value
+    }
+
+    /// The value of the query parameter `name`, percent-decoded, if the query has it.
+    public func queryItem(_ name: String) -> String? {
+        for pair in query.split(separator: "&") {
+            let parts = pair.split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false)
+            guard parts.first.map(String.init)?.removingPercentEncoding == name else { continue }
+            return parts.count > 1 ? String(parts[1]).replacingOccurrences(of: "+", with: " ").removingPercentEncoding ?? "" : ""
+        }
+        return nil
     }
 }
 
