@@ -85,6 +85,9 @@ struct AnthropicStreamEncoder: StreamEncoder {
                 AnthropicErrorEncoding.writeError(error, into: &writer)
             }
             return Self.event("error", writer.bytes)
+        case .embedding:
+            // Messages have no embeddings.
+            return []
         }
     }
 

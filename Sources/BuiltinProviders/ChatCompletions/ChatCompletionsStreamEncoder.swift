@@ -92,6 +92,9 @@ struct ChatCompletionsStreamEncoder: StreamEncoder {
         case .error(let error):
             failed = true
             bytes += ServerSentEvents.data(OpenAIErrorEncoding.body(for: error))
+        case .embedding:
+            // Chat replies have no embeddings.
+            return
         }
     }
 

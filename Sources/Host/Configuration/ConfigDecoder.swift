@@ -350,6 +350,18 @@ struct ConfigDecoder {
                 }
             case "usage":
                 staticReply.usage = decodeUsage(value, path: keyPath)
+            case "embedding":
+                hasMessage = true
+                if let vector = vector(value, path: keyPath) { staticReply.embeddings = [vector] }
+            case "embeddings":
+                hasMessage = true
+                if let sequence = value.sequence {
+                    staticReply.embeddings = sequence.enumerated().compactMap { index, element in
+                        vector(element, path: "\(keyPath)[\(index)]")
+                    }
+                } else {
+                    report(value, key: keyPath, "must be a list of vectors (lists of numbers)")
+                }
             case "error":
                 error = decodeError(value, path: keyPath)
             case "responder":
@@ -363,7 +375,8 @@ struct ConfigDecoder {
             default:
                 report(
                     keyNode, key: keyPath,
-                    "unknown key (expected content, tool_calls, finish_reason, usage, error, responder, lua, lua_inline, params)")
+                    "unknown key (expected content, tool_calls, finish_reason, usage, embedding, embeddings, error, responder, lua, lua_inline, params)"
+                )
             }
         }
         let hasScript = mapping["lua"] != nil || mapping["lua_inline"] != nil
@@ -490,6 +503,20 @@ struct ConfigDecoder {
             return nil
         }
         return text
+    }
+
+    /// A non-empty list of numbers.
+    private mutating func vector(_ node: Node, path: String) -> [Double]? {
+        guard let sequence = node.sequence, !sequence.isEmpty else {
+            report(node, key: path, "must be a non-empty list of numbers")
+            return nil
+        }
+        var numbers: [Double] = []
+        for (index, element) in sequence.enumerated() {
+            guard let number = number(element, path: "\(path)[\(index)]", range: -1e30...1e30) else { return nil }
+            numbers.append(number)
+        }
+        return numbers
     }
 
     /// A list of strings; a single string is a list of one.

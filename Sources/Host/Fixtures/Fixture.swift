@@ -62,11 +62,18 @@ public struct StaticReply: Sendable, Hashable {
     public var finishReason: FinishReason?
     /// Token counts to report instead of the counted ones.
     public var usage: Usage?
+    /// Embedding vectors for embedding requests, used in turn for their inputs; without any the
+    /// host computes them from the input text.
+    public var embeddings: [[Double]]
 
-    public init(content: String? = nil, toolCalls: [ToolCallSpec] = [], finishReason: FinishReason? = nil, usage: Usage? = nil) {
+    public init(
+        content: String? = nil, toolCalls: [ToolCallSpec] = [], finishReason: FinishReason? = nil, usage: Usage? = nil,
+        embeddings: [[Double]] = []
+    ) {
         self.content = content
         self.toolCalls = toolCalls
         self.finishReason = finishReason
         self.usage = usage
+        self.embeddings = embeddings
     }
 }

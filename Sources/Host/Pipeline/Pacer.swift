@@ -27,7 +27,7 @@ struct Pacer {
             case .text(let text): tokens = TokenCounter.count(text)
             case .toolCallStart(_, _, let name): tokens = TokenCounter.count(name)
             case .toolCallArguments(_, let fragment): tokens = TokenCounter.count(fragment)
-            case .finish, .usage, .error: tokens = 0
+            case .finish, .usage, .error, .embedding: tokens = 0
             }
             next = due + .seconds(Double(tokens) * secondsPerToken)
         }

@@ -91,12 +91,14 @@ struct Pipeline: Sendable {
         guard request.stream else {
             var reply = CompletedReply.Choice(index: 0)
             var usage = Usage(promptTokens: context.promptTokens, completionTokens: 0)
+            var embeddings: [Int: [Double]] = [:]
             var failure: ReplyError?
             while failure == nil, let event = await feed.next() {
                 _ = pacer?.due(event)
                 switch event {
                 case .error(let error): failure = error
                 case .usage(let reported): usage = reported
+                case .embedding(let index, let vector): embeddings[index] = vector
                 default: reply.apply(event)
                 }
             }
@@ -112,7 +114,8 @@ struct Pipeline: Sendable {
                 return copy
             }
             record(status: 200)
-            return .whole(provider.encode(CompletedReply(choices: choices, usage: usage), for: request, context: context))
+            let completed = CompletedReply(choices: choices, usage: usage, embeddings: Self.embeddings(embeddings, for: request))
+            return .whole(provider.encode(completed, for: request, context: context))
         }
 
         // An error before the first event becomes an ordinary error response: the SDKs check the
@@ -185,9 +188,29 @@ struct Pipeline: Sendable {
         return HostInfo(models: models)
     }
 
+    /// One vector per input of an embedding request: those the reply gave, and computed ones
+    /// for the rest.
+    private static func embeddings(_ given: [Int: [Double]], for request: CanonicalRequest) -> [[Double]] {
+        guard case .embeddings(let dimensions) = request.replyKind else { return [] }
+        return request.messages.indices.map { index in
+            given[index] ?? SemanticEmbedder.vector(for: request.messages[index].text, dimensions: dimensions)
+        }
+    }
+
     /// The events of `source` for `request`, ending with a finish and usage.
     private func events(of source: ReplySource, for request: CanonicalRequest, promptTokens: Int) -> EventFeed {
         switch source {
+        case .prepared(let prepared) where request.replyKind != .message:
+            // A fixed reply answers an embedding request with its pinned vectors, in turn for
+            // each input; without any, the host computes them.
+            var events: [ReplyEvent] = []
+            if !prepared.embeddings.isEmpty {
+                for index in request.messages.indices {
+                    events.append(.embedding(index: index, vector: prepared.embeddings[index % prepared.embeddings.count]))
+                }
+            }
+            events.append(.usage(prepared.usage ?? Usage(promptTokens: promptTokens, completionTokens: 0)))
+            return EventFeed(events)
         case .prepared(let prepared):
             var events = prepared.events(streamed: request.stream)
             if prepared.usage == nil {

@@ -12,6 +12,8 @@ final class PreparedReply: Sendable {
     let completionTokens: Int
     /// The usage the fixture fixes, if it does.
     let usage: Usage?
+    /// The embedding vectors the fixture pins, used in turn for an embedding request's inputs.
+    let embeddings: [[Double]]
     /// Tool calls without an id in the fixture get a new one for every request.
     private let generatesCallIDs: Bool
 
@@ -22,6 +24,7 @@ final class PreparedReply: Sendable {
         streamed = reply.events(chunkCharacters: streamChunkCharacters, makeCallID: { "" })
         generatesCallIDs = reply.toolCalls.contains { $0.id == nil }
         usage = reply.usage
+        embeddings = reply.embeddings
         var tokens = 0
         for event in whole {
             switch event {

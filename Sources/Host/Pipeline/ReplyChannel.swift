@@ -34,6 +34,7 @@ final class ReplyChannel: ReplySink {
             case .finish: state.accounts.finished = true
             case .usage: state.accounts.reportedUsage = true
             case .error: state.accounts.failed = true
+            case .embedding: break
             }
             state.pending.append(event)
             defer { state.waiter = nil }

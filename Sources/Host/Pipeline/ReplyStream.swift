@@ -88,7 +88,7 @@ final class ReplyStream: @unchecked Sendable {
     private func append(_ event: ReplyEvent, to bytes: inout [UInt8]) {
         if case .error(let error) = event { streamError = error.message }
         switch event {
-        case .usage, .error:
+        case .usage, .error, .embedding:
             encoder.encode(event, choice: 0, into: &bytes)
         default:
             for choice in 0..<choiceCount { encoder.encode(event, choice: choice, into: &bytes) }

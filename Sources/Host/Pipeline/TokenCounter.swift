@@ -78,6 +78,10 @@ public enum TokenCounter {
 
     /// Tokens in a request's prompt: messages, tool calls in them, and tool definitions.
     public static func promptTokens(_ request: CanonicalRequest) -> Int {
+        if request.replyKind != .message {
+            // Embedding inputs are counted as they are, without a chat's framing.
+            return request.messages.reduce(0) { total, message in total + count(message.text) }
+        }
         var tokens = 3
         for message in request.messages {
             tokens += 4

@@ -29,6 +29,9 @@ public struct CanonicalRequest: Sendable, Hashable, Codable {
     public var body: JSONValue
     /// Request headers, names lower-cased, in arrival order.
     public var headers: [Header]
+    /// What kind of reply the client wants: a message (the default) or embeddings of the
+    /// inputs, which are then the request's user messages, one per input.
+    public var replyKind: ReplyKind
 
     public init(
         operation: String,
@@ -44,7 +47,8 @@ public struct CanonicalRequest: Sendable, Hashable, Codable {
         mockResponse: String? = nil,
         user: String? = nil,
         body: JSONValue = .null,
-        headers: [Header] = []
+        headers: [Header] = [],
+        replyKind: ReplyKind = .message
     ) {
         self.operation = operation
         self.model = model
@@ -60,6 +64,7 @@ public struct CanonicalRequest: Sendable, Hashable, Codable {
         self.user = user
         self.body = body
         self.headers = headers
+        self.replyKind = replyKind
     }
 
     enum CodingKeys: String, CodingKey {
@@ -72,7 +77,38 @@ public struct CanonicalRequest: Sendable, Hashable, Codable {
         case includeUsage = "include_usage"
         case mockResponse = "mock_response"
         case user, body, headers
+        case replyKind = "reply_kind"
     }
+
+    // Written out rather than synthesized so that members added in later versions can be left
+    // out by plugins built before them.
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        self.init(
+            operation: try container.decode(String.self, forKey: .operation),
+            model: try container.decode(String.self, forKey: .model),
+            messages: try container.decode([Message].self, forKey: .messages),
+            tools: try container.decodeIfPresent([ToolDefinition].self, forKey: .tools) ?? [],
+            toolChoice: try container.decodeIfPresent(ToolChoice.self, forKey: .toolChoice) ?? .auto,
+            responseFormat: try container.decodeIfPresent(ResponseFormat.self, forKey: .responseFormat) ?? .text,
+            sampling: try container.decodeIfPresent(SamplingParameters.self, forKey: .sampling) ?? SamplingParameters(),
+            choiceCount: try container.decodeIfPresent(Int.self, forKey: .choiceCount) ?? 1,
+            stream: try container.decodeIfPresent(Bool.self, forKey: .stream) ?? false,
+            includeUsage: try container.decodeIfPresent(Bool.self, forKey: .includeUsage) ?? false,
+            mockResponse: try container.decodeIfPresent(String.self, forKey: .mockResponse),
+            user: try container.decodeIfPresent(String.self, forKey: .user),
+            body: try container.decodeIfPresent(JSONValue.self, forKey: .body) ?? .null,
+            headers: try container.decodeIfPresent([Header].self, forKey: .headers) ?? [],
+            replyKind: try container.decodeIfPresent(ReplyKind.self, forKey: .replyKind) ?? .message)
+    }
+}
+
+/// What kind of reply a request wants.
+public enum ReplyKind: Sendable, Hashable, Codable {
+    /// A message: text and tool calls.
+    case message
+    /// One embedding vector of `dimensions` numbers per input.
+    case embeddings(dimensions: Int)
 }
 
 extension CanonicalRequest {

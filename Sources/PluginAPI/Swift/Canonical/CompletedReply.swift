@@ -17,16 +17,19 @@ public struct CompletedReply: Sendable, Hashable {
 
     public var choices: [Choice]
     public var usage: Usage
+    /// For embedding requests: one vector per input, in input order.
+    public var embeddings: [[Double]]
 
-    public init(choices: [Choice], usage: Usage) {
+    public init(choices: [Choice], usage: Usage, embeddings: [[Double]] = []) {
         self.choices = choices
         self.usage = usage
+        self.embeddings = embeddings
     }
 }
 
 extension CompletedReply.Choice {
-    /// Folds one event of this choice into it. Usage and error events are not per choice and
-    /// are ignored here.
+    /// Folds one event of this choice into it. Usage, error and embedding events are not per
+    /// choice and are ignored here.
     public mutating func apply(_ event: ReplyEvent) {
         switch event {
         case .text(let piece):
@@ -40,7 +43,7 @@ extension CompletedReply.Choice {
             toolCalls[index].arguments += fragment
         case .finish(let reason):
             finishReason = reason
-        case .usage, .error:
+        case .usage, .error, .embedding:
             return
         }
     }

@@ -2,6 +2,8 @@
 ///
 /// A well-formed reply for one choice is: any mix of `.text` and tool-call events, then one
 /// `.finish`. The host appends one `.usage` after the last `.finish`. An `.error` ends the reply.
+/// An embedding request's reply is `.embedding` events instead of text; the host computes the
+/// vectors the responder leaves out.
 public enum ReplyEvent: Sendable, Hashable {
     /// A piece of the reply text.
     case text(String)
@@ -15,6 +17,8 @@ public enum ReplyEvent: Sendable, Hashable {
     case usage(Usage)
     /// The reply failed.
     case error(ReplyError)
+    /// The embedding vector of input `index`, for requests whose `replyKind` is `.embeddings`.
+    case embedding(index: Int, vector: [Double])
 }
 
 /// Why a choice ended.

@@ -5,22 +5,26 @@
 ///               "finish_reason": "stop"}],
 ///  "usage": {"prompt_tokens": 3, "completion_tokens": 1, "cached_tokens": 0, "reasoning_tokens": 0}}
 /// ```
+///
+/// An embedding reply also has `"embeddings": [[0.1, ...], ...]`, one vector per input.
 extension CompletedReply: Codable {
     enum CodingKeys: String, CodingKey {
-        case choices, usage
+        case choices, usage, embeddings
     }
 
     public init(from decoder: any Decoder) throws {
         let container = try decoder.container(keyedBy: CodingKeys.self)
         self.init(
             choices: try container.decode([Choice].self, forKey: .choices),
-            usage: try container.decode(Usage.self, forKey: .usage))
+            usage: try container.decode(Usage.self, forKey: .usage),
+            embeddings: try container.decodeIfPresent([[Double]].self, forKey: .embeddings) ?? [])
     }
 
     public func encode(to encoder: any Encoder) throws {
         var container = encoder.container(keyedBy: CodingKeys.self)
         try container.encode(choices, forKey: .choices)
         try container.encode(usage, forKey: .usage)
+        if !embeddings.isEmpty { try container.encode(embeddings, forKey: .embeddings) }
     }
 }
 

@@ -7,10 +7,11 @@
 /// {"type": "finish", "reason": "stop"}
 /// {"type": "usage", "usage": {"prompt_tokens": 3, "completion_tokens": 5}}
 /// {"type": "error", "error": {"status": 429, "message": "slow down"}}
+/// {"type": "embedding", "index": 0, "vector": [0.12, -0.03]}
 /// ```
 extension ReplyEvent: Codable {
     enum CodingKeys: String, CodingKey {
-        case type, text, index, id, name, fragment, reason, usage, error
+        case type, text, index, id, name, fragment, reason, usage, error, vector
     }
 
     public init(from decoder: any Decoder) throws {
@@ -34,11 +35,15 @@ extension ReplyEvent: Codable {
             self = .usage(try container.decode(Usage.self, forKey: .usage))
         case "error":
             self = .error(try container.decode(PluginReplyError.self, forKey: .error).error)
+        case "embedding":
+            self = .embedding(
+                index: try container.decodeIfPresent(Int.self, forKey: .index) ?? 0,
+                vector: try container.decode([Double].self, forKey: .vector))
         default:
             throw DecodingError.dataCorruptedError(
                 forKey: .type, in: container,
                 debugDescription:
-                    "unknown event type \(type.debugDescription) (expected text, tool_call_start, tool_call_arguments, finish, usage or error)"
+                    "unknown event type \(type.debugDescription) (expected text, tool_call_start, tool_call_arguments, finish, usage, error or embedding)"
             )
         }
     }
@@ -67,6 +72,10 @@ extension ReplyEvent: Codable {
         case .error(let error):
             try container.encode("error", forKey: .type)
             try container.encode(error, forKey: .error)
+        case .embedding(let index, let vector):
+            try container.encode("embedding", forKey: .type)
+            try container.encode(index, forKey: .index)
+            try container.encode(vector, forKey: .vector)
         }
     }
 }
