@@ -59,8 +59,8 @@ struct HostResponder: HTTPResponder {
         case .stream(let stream):
             var headers = HTTPFields()
             headers[.contentType] = stream.contentType
-            for header in Pipeline.streamHeaders {
-                if let name = HTTPField.Name(header.name) { headers[name] = header.value }
+            for header in stream.headers {
+                if let name = HTTPField.Name(header.name) { headers.append(HTTPField(name: name, value: header.value)) }
             }
             return Response(
                 status: .ok, headers: headers,

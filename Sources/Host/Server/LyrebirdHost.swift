@@ -180,7 +180,7 @@ public final class LyrebirdHost: Sendable {
             case .stream(let stream):
                 var body: [UInt8] = []
                 while let bytes = await stream.next() { body += bytes }
-                response = WireResponse(status: 200, headers: Pipeline.streamHeaders, contentType: stream.contentType, body: body)
+                response = WireResponse(status: 200, headers: stream.headers, contentType: stream.contentType, body: body)
             }
         }
         response.headers.append(Header(name: "x-request-id", value: requestID))
