@@ -97,7 +97,8 @@ import Testing
         } throws: { error in
             let text = "\(error)"
             return text.contains("POST /v1/messages, which is already taken by builtin provider \"claims-messages\"")
-                && text.contains(Self.anthropic.path) && text.contains("host plugin ABI \(PluginLoader.hostABIVersion), plugin ABI 1.0")
+                && text.contains(Self.anthropic.path)
+                && text.contains("host plugin ABI \(PluginLoader.hostABIVersion), plugin ABI \(PluginLoader.hostABIVersion)")
         }
     }
 
