@@ -53,6 +53,19 @@ import Testing
         #expect(response.headers.contains { $0.name == "request-id" })
     }
 
+    @Test func anthropicStreamsCarryTheRequestIDHeader() async throws {
+        let host = try Self.host(plugins: [Self.anthropic], fixtures: "fixtures: []\n")
+        let response = await host.respond(
+            to: WireRequest(
+                method: .post, path: "/v1/messages",
+                body: Array(#"{"model":"claude-test","max_tokens":50,"stream":true,"messages":[{"role":"user","content":"hi"}]}"#.utf8)))
+        #expect(response.contentType == "text/event-stream")
+        let requestID = response.headers.first { $0.name == "request-id" }?.value
+        #expect(requestID?.hasPrefix("req_") == true)
+        #expect(requestID == response.headers.first { $0.name == "x-request-id" }?.value)
+        #expect(response.headers.contains(Header(name: "cache-control", value: "no-cache")))
+    }
+
     @Test func decodeErrorsComeBackInAnthropicsShape() async throws {
         let host = try Self.host(plugins: [Self.anthropic], fixtures: "fixtures: []\n")
         let (response, json) = try await Self.post(host, "/v1/messages", #"{"model":"claude-test","messages":[]}"#)

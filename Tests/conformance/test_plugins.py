@@ -105,6 +105,16 @@ def test_streamed_text(claude):
     assert final.usage.output_tokens > 0
 
 
+def test_streams_carry_the_request_id_header(claude):
+    # Whole replies, errors and streams all carry request-id, the same id as x-request-id.
+    with claude.messages.stream(
+        model="claude-x", max_tokens=10, messages=[{"role": "user", "content": "hello"}]
+    ) as stream:
+        list(stream.text_stream)
+        assert stream.request_id.startswith("req_")
+        assert stream.request_id == stream.response.headers["x-request-id"]
+
+
 def test_streamed_event_sequence_names_every_event(plugin_server):
     body = {"model": "claude-x", "max_tokens": 50, "stream": True, "messages": [{"role": "user", "content": "hello"}]}
     with httpx.stream("POST", plugin_server.url + "/v1/messages", json=body) as response:
