@@ -66,6 +66,29 @@ import Testing
         #expect(response.headers.contains(Header(name: "cache-control", value: "no-cache")))
     }
 
+    @Test func aLibraryNamedAgainLoadsOnce() throws {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("link-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let link = folder.appendingPathComponent("anthropic.so").path
+        try FileManager.default.createSymbolicLink(atPath: link, withDestinationPath: Self.anthropic.path)
+        let loaded = try PluginLoader.load([Self.anthropic, PluginSpec(path: link), Self.anthropic])
+        #expect(loaded.map(\.file) == [Self.anthropic.path])
+    }
+
+    @Test func aLibraryNamedAgainWithAnotherConfigurationIsRefused() throws {
+        let renamed = PluginSpec(path: Self.wordStats.path, configuration: ["responder_name": "counter"])
+        let again = PluginSpec(path: Self.wordStats.path, configuration: ["responder_name": "other"])
+        let loaded = try PluginLoader.load([renamed, Self.wordStats])
+        #expect(loaded.map(\.file) == [Self.wordStats.path])
+        #expect(loaded[0].responders.map(\.name) == ["counter"])
+        #expect {
+            _ = try PluginLoader.load([renamed, again])
+        } throws: { error in
+            "\(error)".contains("is named again with another configuration than where it is first named")
+        }
+    }
+
     @Test func decodeErrorsComeBackInAnthropicsShape() async throws {
         let host = try Self.host(plugins: [Self.anthropic], fixtures: "fixtures: []\n")
         let (response, json) = try await Self.post(host, "/v1/messages", #"{"model":"claude-test","messages":[]}"#)
