@@ -29,8 +29,7 @@ struct Validate: AsyncParsableCommand {
         let loaded = try plugins.load(configuration, logger: logger)
         do {
             _ = try LyrebirdHost(
-                configuration: configuration, providers: BuiltinProviders.all + loaded.flatMap(\.providers),
-                responders: loaded.flatMap(\.responders), logger: logger)
+                configuration: configuration, providers: BuiltinProviders.all, plugins: loaded, logger: logger)
         } catch {
             report(error.problems)
             throw ExitCode.failure

@@ -23,9 +23,7 @@ import Testing
     static func host(plugins: [PluginSpec], fixtures: String) throws -> LyrebirdHost {
         let loaded = try PluginLoader.load(plugins, alongside: BuiltinProviders.all)
         let configuration = try HostConfiguration(yaml: fixtures)
-        return try LyrebirdHost(
-            configuration: configuration, providers: BuiltinProviders.all + loaded.flatMap(\.providers),
-            responders: loaded.flatMap(\.responders))
+        return try LyrebirdHost(configuration: configuration, providers: BuiltinProviders.all, plugins: loaded)
     }
 
     static func post(_ host: LyrebirdHost, _ path: String, _ body: String) async throws -> (WireResponse, JSONValue) {
@@ -64,6 +62,18 @@ import Testing
         #expect(requestID?.hasPrefix("req_") == true)
         #expect(requestID == response.headers.first { $0.name == "x-request-id" }?.value)
         #expect(response.headers.contains(Header(name: "cache-control", value: "no-cache")))
+    }
+
+    @Test func healthListsThePlugins() async throws {
+        let host = try Self.host(plugins: [Self.anthropic, Self.wordStats], fixtures: "fixtures: []\n")
+        let response = await host.respond(to: WireRequest(method: .get, path: "/health"))
+        let plugins = try #require(try JSONValue.parse(response.body)["plugins"]?.arrayValue)
+        #expect(plugins.map { $0["name"] } == ["anthropic-messages", "word-stats"])
+        #expect(plugins[0]["path"] == .string(Self.anthropic.path))
+        #expect(plugins[0]["abi_version"] == .string(PluginLoader.hostABIVersion))
+        #expect(plugins[0]["providers"] == ["anthropic.messages"])
+        #expect(plugins[0]["responders"] == [])
+        #expect(plugins[1]["responders"] == ["word_stats"])
     }
 
     @Test func aLibraryNamedAgainLoadsOnce() throws {
