@@ -8,7 +8,7 @@ struct Validate: AsyncParsableCommand {
         abstract: "Check a configuration or fixture file and report every problem.",
         discussion: """
             Checks what `serve` checks before it listens: the file itself, the plugins it and \
-            --plugin name, and that every responder a fixture names is loaded.
+            --plugin name and the default plugins, and that every responder a fixture names is loaded.
             """
     )
 

@@ -380,4 +380,4 @@ def test_validate_checks_responder_names_against_loaded_plugins(tmp_path):
     assert 'fixture "stats"' in missing.stderr and 'no responder named "word_stats" is loaded' in missing.stderr
     loaded = run_lyrebird("validate", str(config), "--plugin", str(BUILD / "libLyrebirdWordStats.so"))
     assert loaded.returncode == 0, loaded.stderr
-    assert "OK, 1 fixture, 1 plugin" in loaded.stdout
+    assert "OK, 1 fixture, 2 plugins" in loaded.stdout  # word-stats and the default Anthropic plugin
