@@ -11,7 +11,8 @@ struct ChatCompletionsStreamEncoder: StreamEncoder {
     /// `data: {"id":...,"system_fingerprint":"..."` without the closing brace.
     private let head: [UInt8]
     private let includeUsage: Bool
-    private var choicesWithRole = Set<Int>()
+    /// Which choices have had their first chunk (the one with the role), by index.
+    private var choicesWithRole: [Bool] = []
     private var failed = false
 
     init(context: ReplyContext, includeUsage: Bool) {
@@ -74,7 +75,7 @@ struct ChatCompletionsStreamEncoder: StreamEncoder {
                 bytes += writer.bytes
             }
         case .finish(let reason):
-            if !choicesWithRole.contains(choice) {
+            if !(choicesWithRole.indices.contains(choice) && choicesWithRole[choice]) {
                 chunk(choice: choice, into: &bytes) { bytes in
                     bytes += Self.contentKey
                     bytes += Self.emptyString
@@ -126,7 +127,9 @@ struct ChatCompletionsStreamEncoder: StreamEncoder {
         into bytes: inout [UInt8],
         delta: (inout [UInt8]) -> Void
     ) {
-        let firstForChoice = choicesWithRole.insert(choice).inserted && finishReason == nil
+        if choicesWithRole.count <= choice { choicesWithRole += Array(repeating: false, count: choice + 1 - choicesWithRole.count) }
+        let firstForChoice = !choicesWithRole[choice] && finishReason == nil
+        choicesWithRole[choice] = true
         bytes += head
         bytes += Self.choicesStart
         bytes += String(choice).utf8

@@ -8,9 +8,10 @@ final class ReplyStream: @unchecked Sendable {
 
     /// The content type of the body.
     let contentType: String
-    private var encoder: any StreamEncoder
+    // Used by one task at a time: exclusivity is checked by that, not per access.
+    @exclusivity(unchecked) private var encoder: any StreamEncoder
     private let feed: EventFeed
-    private var pacer: Pacer?
+    @exclusivity(unchecked) private var pacer: Pacer?
     /// An event read but not yet sent, with the time it may leave (`nil`: at once).
     private var held: (event: ReplyEvent, due: ContinuousClock.Instant?)?
     private let choiceCount: Int
@@ -52,6 +53,18 @@ final class ReplyStream: @unchecked Sendable {
                 }
                 self.held = nil
                 append(held.event, to: &bytes)
+                continue
+            }
+            if pacer == nil {
+                // Untimed: everything ready goes into this write, straight from the feed.
+                let replyEnded = feed.drainReady { event in append(event, to: &bytes) }
+                if replyEnded {
+                    bytes += encoder.finish()
+                    end(error: streamError)
+                    return bytes
+                }
+                if !bytes.isEmpty { return bytes }
+                await feed.waitForEvents()
                 continue
             }
             switch feed.poll() {
