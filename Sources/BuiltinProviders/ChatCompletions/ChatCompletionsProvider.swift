@@ -4,6 +4,7 @@ import LyrebirdPluginAPI
 public struct ChatCompletionsProvider: Provider {
     public let name = "openai.chat_completions"
     public let routes = [ProviderRoute(method: .post, path: "/v1/chat/completions", operation: "chat.completions")]
+    public let models = ["gpt-4o", "gpt-4o-mini", "gpt-4.1", "gpt-4.1-mini", "gpt-4.1-nano", "o3", "o4-mini", "gpt-3.5-turbo"]
 
     public init() {}
 
