@@ -4,6 +4,6 @@ import LyrebirdPluginAPI
 public enum BuiltinProviders {
     /// Every builtin provider, ready to hand to a host.
     public static var all: [any Provider] {
-        [ChatCompletionsProvider()]
+        [ChatCompletionsProvider(), ResponsesProvider(), EmbeddingsProvider(), CompletionsProvider(), ModelsProvider()]
     }
 }

@@ -4,6 +4,7 @@ import LyrebirdPluginAPI
 public struct ChatCompletionsProvider: Provider {
     public let name = "openai.chat_completions"
     public let routes = [ProviderRoute(method: .post, path: "/v1/chat/completions", operation: "chat.completions")]
+    public let models = ["gpt-4o", "gpt-4o-mini", "gpt-4.1", "gpt-4.1-mini", "gpt-4.1-nano", "o3", "o4-mini", "gpt-3.5-turbo"]
 
     public init() {}
 
@@ -21,7 +22,8 @@ public struct ChatCompletionsProvider: Provider {
             writer.member(
                 "choices",
                 array: { writer in
-                    for choice in reply.choices { Self.writeChoice(choice, into: &writer) }
+                    let logprobs = ChatCompletionsRequestDecoder.requestedLogprobs(request)
+                    for choice in reply.choices { Self.writeChoice(choice, logprobs: logprobs, into: &writer) }
                 })
             writer.key("usage")
             Self.writeUsage(reply.usage, into: &writer)
@@ -32,14 +34,16 @@ public struct ChatCompletionsProvider: Provider {
     }
 
     public func makeStreamEncoder(for request: CanonicalRequest, context: ReplyContext) -> any StreamEncoder {
-        ChatCompletionsStreamEncoder(context: context, includeUsage: request.includeUsage)
+        ChatCompletionsStreamEncoder(
+            context: context, includeUsage: request.includeUsage, logprobs: ChatCompletionsRequestDecoder.requestedLogprobs(request))
     }
 
     public func encode(_ error: ReplyError, for request: CanonicalRequest?, context: ReplyContext) -> WireResponse {
         OpenAIErrorEncoding.response(for: error)
     }
 
-    private static func writeChoice(_ choice: CompletedReply.Choice, into writer: inout JSONWriter) {
+    /// - Parameter logprobs: The number of `top_logprobs` per token, or `nil` for none at all.
+    private static func writeChoice(_ choice: CompletedReply.Choice, logprobs: Int?, into writer: inout JSONWriter) {
         writer.object { writer in
             writer.member("index", choice.index)
             writer.member(
@@ -68,7 +72,17 @@ public struct ChatCompletionsProvider: Provider {
                             })
                     }
                 })
-            writer.nullMember("logprobs")
+            if let top = logprobs {
+                writer.member(
+                    "logprobs",
+                    object: { writer in
+                        writer.key("content")
+                        TokenLogprobs.writeContent(TokenLogprobs.tokens(of: choice.text[...], from: 0, top: top), into: &writer)
+                        writer.nullMember("refusal")
+                    })
+            } else {
+                writer.nullMember("logprobs")
+            }
             writer.member("finish_reason", choice.finishReason.rawValue)
         }
     }

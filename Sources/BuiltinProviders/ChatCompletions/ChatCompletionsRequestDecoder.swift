@@ -43,6 +43,7 @@ enum ChatCompletionsRequestDecoder {
         )
         _ = try fields.number("frequency_penalty", in: -2...2)
         _ = try fields.number("presence_penalty", in: -2...2)
+        try validateLogprobs(fields)
 
         return CanonicalRequest(
             operation: operation,
@@ -60,6 +61,22 @@ enum ChatCompletionsRequestDecoder {
             body: fields.body,
             headers: request.headers
         )
+    }
+
+    /// How many `top_logprobs` a request asks for per token, or `nil` when it asks for no
+    /// log probabilities. The decoder has checked both fields.
+    static func requestedLogprobs(_ request: CanonicalRequest) -> Int? {
+        guard request.body["logprobs"]?.boolValue == true else { return nil }
+        return request.body["top_logprobs"]?.intValue ?? 0
+    }
+
+    private static func validateLogprobs(_ fields: RequestFields) throws(ReplyError) {
+        let logprobs = try fields.bool("logprobs") ?? false
+        let top = try fields.integer("top_logprobs", in: 0...20)
+        guard top != nil, !logprobs else { return }
+        throw ReplyError.invalidParameter(
+            "top_logprobs", "Invalid value for 'top_logprobs': 'logprobs' must be set to true when 'top_logprobs' is given.",
+            code: "invalid_value")
     }
 
     private static func decodeMessage(_ value: JSONValue, param: String) throws(ReplyError) -> Message {

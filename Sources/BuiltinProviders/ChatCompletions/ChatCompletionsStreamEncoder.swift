@@ -6,16 +6,25 @@ import LyrebirdPluginAPI
 ///
 /// Every chunk starts with the same members (`id`, `object`, `created`, `model`,
 /// `system_fingerprint`), written once; a chunk appends its choice to them in place.
+///
+/// When the request asks for log probabilities, each content chunk carries those of its own
+/// text, numbered on from the chunks of its choice before it.
 struct ChatCompletionsStreamEncoder: StreamEncoder {
     let contentType = "text/event-stream"
     /// `data: {"id":...,"system_fingerprint":"..."` without the closing brace.
     private let head: [UInt8]
     private let includeUsage: Bool
-    private var choicesWithRole = Set<Int>()
+    /// The number of `top_logprobs` per token, or `nil` when the request wants no log probabilities.
+    private let logprobs: Int?
+    /// Which choices have had their first chunk (the one with the role), by index.
+    private var choicesWithRole: [Bool] = []
+    /// Tokens sent so far per choice, when log probabilities are sent.
+    private var tokensSent: [Int: Int] = [:]
     private var failed = false
 
-    init(context: ReplyContext, includeUsage: Bool) {
+    init(context: ReplyContext, includeUsage: Bool, logprobs: Int?) {
         self.includeUsage = includeUsage
+        self.logprobs = logprobs
         var writer = JSONWriter()
         writer.object { writer in
             writer.member("id", "chatcmpl-" + context.idSuffix)
@@ -38,7 +47,8 @@ struct ChatCompletionsStreamEncoder: StreamEncoder {
     mutating func encode(_ event: ReplyEvent, choice: Int, into bytes: inout [UInt8]) {
         switch event {
         case .text(let text):
-            chunk(choice: choice, into: &bytes) { bytes in
+            let textLogprobs = logprobs.map { top in logprobsMember(text, choice: choice, top: top) }
+            chunk(choice: choice, logprobs: textLogprobs, into: &bytes) { bytes in
                 bytes += Self.contentKey
                 JSONWriter.appendString(text, to: &bytes)
             }
@@ -74,7 +84,7 @@ struct ChatCompletionsStreamEncoder: StreamEncoder {
                 bytes += writer.bytes
             }
         case .finish(let reason):
-            if !choicesWithRole.contains(choice) {
+            if !(choicesWithRole.indices.contains(choice) && choicesWithRole[choice]) {
                 chunk(choice: choice, into: &bytes) { bytes in
                     bytes += Self.contentKey
                     bytes += Self.emptyString
@@ -110,7 +120,8 @@ struct ChatCompletionsStreamEncoder: StreamEncoder {
     private static let roleMembers = Array("\"role\":\"assistant\",".utf8)
     private static let nullContentMember = Array("\"content\":null,".utf8)
     private static let nullRefusalMember = Array("\"refusal\":null,".utf8)
-    private static let deltaEnd = Array("},\"logprobs\":null,\"finish_reason\":".utf8)
+    private static let deltaEnd = Array("},\"logprobs\":".utf8)
+    private static let finishReasonKey = Array(",\"finish_reason\":".utf8)
     private static let null = Array("null".utf8)
     private static let choicesEnd = Array("}]".utf8)
     /// `}` closing the chunk, then the blank line that ends the event.
@@ -123,10 +134,13 @@ struct ChatCompletionsStreamEncoder: StreamEncoder {
         choice: Int,
         nullContent: Bool = false,
         finishReason: FinishReason? = nil,
+        logprobs: [UInt8]? = nil,
         into bytes: inout [UInt8],
         delta: (inout [UInt8]) -> Void
     ) {
-        let firstForChoice = choicesWithRole.insert(choice).inserted && finishReason == nil
+        if choicesWithRole.count <= choice { choicesWithRole += Array(repeating: false, count: choice + 1 - choicesWithRole.count) }
+        let firstForChoice = !choicesWithRole[choice] && finishReason == nil
+        choicesWithRole[choice] = true
         bytes += head
         bytes += Self.choicesStart
         bytes += String(choice).utf8
@@ -138,6 +152,8 @@ struct ChatCompletionsStreamEncoder: StreamEncoder {
         }
         delta(&bytes)
         bytes += Self.deltaEnd
+        bytes += logprobs ?? Self.null
+        bytes += Self.finishReasonKey
         if let finishReason {
             JSONWriter.appendString(finishReason.rawValue, to: &bytes)
         } else {
@@ -145,5 +161,18 @@ struct ChatCompletionsStreamEncoder: StreamEncoder {
         }
         bytes += Self.choicesEnd
         bytes += Self.chunkEnd
+    }
+
+    /// `{"content":[...],"refusal":null}` for the tokens of `text`, the next of `choice`.
+    private mutating func logprobsMember(_ text: String, choice: Int, top: Int) -> [UInt8] {
+        let tokens = TokenLogprobs.tokens(of: text[...], from: tokensSent[choice, default: 0], top: top)
+        tokensSent[choice, default: 0] += tokens.count
+        var writer = JSONWriter(reservingCapacity: 64 + tokens.count * (48 + top * 40))
+        writer.object { writer in
+            writer.key("content")
+            TokenLogprobs.writeContent(tokens, into: &writer)
+            writer.nullMember("refusal")
+        }
+        return writer.bytes
     }
 }

@@ -17,10 +17,14 @@ final class LuaCallContext {
     var toolCalls = 0
     var random: SeededRandom
     let store: LuaStore.Scope?
+    /// The inputs of an embedding request, which `reply:embedding` numbers from 1; 0 for a
+    /// request that wants a message.
+    let embeddingInputs: Int
 
-    init(seed: UInt64, store: LuaStore.Scope?) {
+    init(seed: UInt64, store: LuaStore.Scope?, embeddingInputs: Int = 0) {
         self.random = SeededRandom(seed: seed)
         self.store = store
+        self.embeddingInputs = embeddingInputs
     }
 
     /// What each step costs on top of its text.

@@ -29,6 +29,7 @@ enum LuaLibrary {
             LuaFunction(path: "error", function: replyError, replyMethod: true),
             LuaFunction(path: "finish", function: replyFinish, replyMethod: true),
             LuaFunction(path: "usage", function: replyUsage, replyMethod: true),
+            LuaFunction(path: "embedding", function: replyEmbedding, replyMethod: true),
         ]
         return library + natives.functions + reply
     }
@@ -197,6 +198,30 @@ private func replyUsage(_ state: OpaquePointer?) -> Int32 {
         return luaFail(state, "reply:usage expects {prompt_tokens = ..., completion_tokens = ...}")
     }
     guard add(.event(.usage(usage)), bytes: 0, to: context, in: state) else { return replyTooLarge(state) }
+    return 0
+}
+
+/// `reply:embedding(index, vector)`: the vector of input `index`, counted from 1 as in
+/// `req.messages`.
+private func replyEmbedding(_ state: OpaquePointer?) -> Int32 {
+    guard let state, let context = LuaCallContext.current(in: state) else { return 0 }
+    guard lua_isinteger(state, 2) != 0 else { return luaFail(state, "reply:embedding expects (index, vector)") }
+    let index = Int(lyrebird_lua_tointeger(state, 2))
+    guard index >= 1, index <= context.embeddingInputs else {
+        return luaFail(state, "reply:embedding: the request has \(context.embeddingInputs) inputs to embed, so there is no input \(index)")
+    }
+    let value: JSONValue
+    do {
+        value = try LuaValues.json(at: 3, in: state)
+    } catch {
+        return luaFail(state, "reply:embedding: the vector is \(error.description)")
+    }
+    guard let vector = LuaReplyTable.vector(from: value) else {
+        return luaFail(state, "reply:embedding: the vector \(LuaReplyTable.vectorRule)")
+    }
+    guard add(.event(.embedding(index: index - 1, vector: vector)), bytes: vector.count * 8, to: context, in: state) else {
+        return replyTooLarge(state)
+    }
     return 0
 }
 

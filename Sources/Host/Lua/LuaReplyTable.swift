@@ -44,6 +44,17 @@ enum LuaReplyTable {
             if let usage = table["usage"] {
                 reply.usage = self.usage(from: usage)
             }
+            if let embeddings = table["embeddings"] {
+                guard let list = embeddings.arrayValue else {
+                    return .failure(LuaReplyProblem(message: "embeddings must be a list of vectors (lists of numbers)"))
+                }
+                for (index, element) in list.enumerated() {
+                    guard let vector = vector(from: element) else {
+                        return .failure(LuaReplyProblem(message: "embeddings[\(index + 1)] \(vectorRule)"))
+                    }
+                    reply.embeddings.append(vector)
+                }
+            }
             return .success(.message(reply))
         default:
             return .failure(LuaReplyProblem(message: "respond must return a string, a reply table or nil, not \(value.typeName)"))
@@ -57,6 +68,21 @@ enum LuaReplyTable {
             status: (400...599).contains(status) ? status : 500, message: message,
             type: value["type"]?.stringValue, param: value["param"]?.stringValue, code: value["code"]?.stringValue
         )
+    }
+
+    /// What a vector must be, for messages.
+    static let vectorRule = "must be a non-empty list of numbers between -1e30 and 1e30"
+
+    /// An embedding vector: a non-empty list of finite numbers in the range fixtures allow.
+    static func vector(from value: JSONValue) -> [Double]? {
+        guard let elements = value.arrayValue, !elements.isEmpty else { return nil }
+        var vector: [Double] = []
+        vector.reserveCapacity(elements.count)
+        for element in elements {
+            guard let number = element.doubleValue, (-1e30...1e30).contains(number) else { return nil }
+            vector.append(number)
+        }
+        return vector
     }
 
     static func usage(from value: JSONValue) -> Usage? {

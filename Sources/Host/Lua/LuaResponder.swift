@@ -44,6 +44,7 @@ final class LuaResponder: ScriptResponder {
                 type: "server_error", code: "lua_error")
         }
         let seed = LuaRequestTable.seed(for: request)
+        let embeddingInputs = request.replyKind == .message ? 0 : request.messages.count
         let scope = store.scope(for: LuaStore.conversation(of: request))
         let table = LuaRequestTable.make(request, parameters: parameters)
         let pool = self.pool
@@ -51,7 +52,7 @@ final class LuaResponder: ScriptResponder {
         do {
             result = try await threads.run { cancellation in
                 Result { () throws(LuaScriptError) -> Outcome in
-                    let context = LuaCallContext(seed: seed, store: scope)
+                    let context = LuaCallContext(seed: seed, store: scope, embeddingInputs: embeddingInputs)
                     let returned = try pool.withState(cancellation: cancellation) { state throws(LuaScriptError) in
                         try state.call(with: table, context: context, cancellation: cancellation)
                     }
@@ -82,6 +83,17 @@ final class LuaResponder: ScriptResponder {
         case .success(.some(.error(let error))):
             await sink.emit(.error(error))
         case .success(.some(.message(let reply))):
+            guard reply.embeddings.count <= embeddingInputs else {
+                throw ReplyError(
+                    status: 500,
+                    message:
+                        "Lua script \(pool.script.name) returned \(reply.embeddings.count) embeddings for a request with \(embeddingInputs) inputs to embed",
+                    type: "server_error", code: "lua_error")
+            }
+            // Vector i embeds input i; the host computes the vectors of the inputs after them.
+            for (index, vector) in reply.embeddings.enumerated() {
+                await sink.emit(.embedding(index: index, vector: vector))
+            }
             let events = reply.events(chunkCharacters: request.stream ? streamChunkCharacters : nil, makeCallID: Identifiers.toolCallID)
             // A script that drove tool calls itself and also returns some continues their numbering.
             for event in events {

@@ -12,8 +12,8 @@ final class EventFeed {
         case ended
     }
 
-    private var buffered: [ReplyEvent]
-    private var position = 0
+    @exclusivity(unchecked) private var buffered: [ReplyEvent]
+    @exclusivity(unchecked) private var position = 0
     private let channel: ReplyChannel?
     private let producer: Task<Void, Never>?
 
@@ -33,6 +33,27 @@ final class EventFeed {
 
     /// Whether every event is known already, so the reply can be encoded in one go.
     var isComplete: Bool { channel == nil }
+
+    /// Hands every event that is ready now to `body`, in order, without copying them out one at
+    /// a time; returns whether the reply ended (rather than only running out of ready events).
+    func drainReady(_ body: (borrowing ReplyEvent) -> Void) -> Bool {
+        while true {
+            while position < buffered.count {
+                body(buffered[position])
+                position += 1
+            }
+            guard let channel else { return true }
+            switch channel.take() {
+            case .events(let events):
+                buffered = events
+                position = 0
+            case .empty:
+                return false
+            case .ended:
+                return true
+            }
+        }
+    }
 
     /// The next event if there is one now.
     func poll() -> Poll {

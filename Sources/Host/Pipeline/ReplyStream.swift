@@ -10,9 +10,10 @@ final class ReplyStream: @unchecked Sendable {
     let contentType: String
     /// The response headers: those every stream carries, then the encoder's own.
     let headers: [Header]
-    private var encoder: any StreamEncoder
+    // Used by one task at a time: exclusivity is checked by that, not per access.
+    @exclusivity(unchecked) private var encoder: any StreamEncoder
     private let feed: EventFeed
-    private var pacer: Pacer?
+    @exclusivity(unchecked) private var pacer: Pacer?
     /// An event read but not yet sent, with the time it may leave (`nil`: at once).
     private var held: (event: ReplyEvent, due: ContinuousClock.Instant?)?
     private let choiceCount: Int
@@ -55,6 +56,18 @@ final class ReplyStream: @unchecked Sendable {
                 }
                 self.held = nil
                 append(held.event, to: &bytes)
+                continue
+            }
+            if pacer == nil {
+                // Untimed: everything ready goes into this write, straight from the feed.
+                let replyEnded = feed.drainReady { event in append(event, to: &bytes) }
+                if replyEnded {
+                    bytes += encoder.finish()
+                    end(error: streamError)
+                    return bytes
+                }
+                if !bytes.isEmpty { return bytes }
+                await feed.waitForEvents()
                 continue
             }
             switch feed.poll() {

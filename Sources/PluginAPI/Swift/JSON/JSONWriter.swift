@@ -48,6 +48,31 @@ public struct JSONWriter: Sendable {
         storage.append(UInt8(ascii: "]"))
     }
 
+    /// Opens an object whose members are written next; `closeObject` ends it. For encoders that
+    /// learn where a container ends only after it.
+    package mutating func openObject() {
+        separate()
+        storage.append(UInt8(ascii: "{"))
+        needsComma = false
+    }
+
+    package mutating func closeObject() {
+        needsComma = true
+        storage.append(UInt8(ascii: "}"))
+    }
+
+    /// Opens an array whose elements are written next; `closeArray` ends it.
+    package mutating func openArray() {
+        separate()
+        storage.append(UInt8(ascii: "["))
+        needsComma = false
+    }
+
+    package mutating func closeArray() {
+        needsComma = true
+        storage.append(UInt8(ascii: "]"))
+    }
+
     /// Writes an object key; the next value written is its value.
     @inlinable
     public mutating func key(_ name: String) {

@@ -8,8 +8,7 @@ public enum PluginJSON {
     /// Canonical values always encode; a value that cannot (a non-finite number inside a
     /// `JSONValue`) becomes `null` rather than stopping a reply.
     public static func encode(_ value: some Encodable) -> [UInt8] {
-        guard let data = try? JSONEncoder().encode(value) else { return Array("null".utf8) }
-        return Array(data)
+        (try? JSONStreamingEncoder().encode(value)) ?? Array("null".utf8)
     }
 
     /// How deeply JSON that crosses the plugin ABI may nest: well past
@@ -21,16 +20,14 @@ public enum PluginJSON {
     ///
     /// - Throws: `PluginJSONError` with a message that names what was wrong.
     public static func decode<Value: Decodable>(_ type: Value.Type, from bytes: some Collection<UInt8>) throws(PluginJSONError) -> Value {
-        let decoder = JSONDecoder()
+        let document: JSONValue
         do {
-            // `JSONValue` members (a request's body, tool schemas) are then taken from the parsed
-            // document instead of being decoded again a kind at a time.
-            decoder.userInfo[.parsedJSONDocument] = try JSONValue.parse(bytes, maximumDepth: maximumDepth)
+            document = try JSONValue.parse(bytes, maximumDepth: maximumDepth)
         } catch {
             throw PluginJSONError(message: error.message)
         }
         do {
-            return try decoder.decode(type, from: Data(bytes))
+            return try JSONValueDecoder().decode(type, from: document)
         } catch let DecodingError.keyNotFound(key, context) {
             throw PluginJSONError(message: "missing \(path(context.codingPath + [key]))")
         } catch let DecodingError.typeMismatch(_, context), let DecodingError.valueNotFound(_, context) {

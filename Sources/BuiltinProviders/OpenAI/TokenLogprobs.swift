@@ -1,0 +1,170 @@
+import Foundation
+
+/// Plausible log probabilities for reply text, the same for the same text every time: what the
+/// OpenAI formats send when a request asks for `logprobs` (chat completions, legacy completions,
+/// the Responses API).
+///
+/// Text is cut into tokens by the rule the host counts tokens with: a run of letters and digits
+/// is one token per started four characters (Unicode scalars), any other non-space character is
+/// a token of its own. So a reply has as many tokens here as its usage reports. Whitespace
+/// belongs to the token before it (leading whitespace to the first token), so a stream whose
+/// pieces end after whitespace gets the same tokens piece by piece as the whole text does.
+///
+/// A token's log probability comes from a hash of the token and its position in the reply: in
+/// [-2.5, -0.01], mostly near 0 as a confident model's are. Its `top` list starts with the token
+/// itself, followed by common tokens, each less likely than the one before and together never
+/// more likely than the token's complement.
+enum TokenLogprobs {
+    /// One token of a reply.
+    struct Token: Sendable, Hashable {
+        /// The token's text; the tokens of a text join up to it.
+        let text: Substring
+        /// The natural log of the token's probability.
+        let logprob: Double
+        /// The most likely tokens at this position, most likely first: the token itself, then
+        /// alternatives. As many as asked for.
+        let top: [Alternative]
+    }
+
+    /// A token that could have stood at a position, with its log probability.
+    struct Alternative: Sendable, Hashable {
+        let token: String
+        let logprob: Double
+    }
+
+    /// The tokens of `text` with their log probabilities and `top` most likely tokens each (at
+    /// most 41; the OpenAI formats ask for up to 20).
+    ///
+    /// - Parameter position: The position of the first token in the reply, so that a streamed
+    ///   piece continues where the piece before it ended (add the number of tokens sent so far).
+    static func tokens(of text: Substring, from position: Int, top: Int) -> [Token] {
+        split(text).enumerated().map { offset, token in
+            make(token, position: position + offset, top: top)
+        }
+    }
+
+    /// The tokens `text` is cut into, in order; they join up to `text`. Empty text has none;
+    /// text of whitespace alone is one token.
+    static func split(_ text: Substring) -> [Substring] {
+        let scalars = text.unicodeScalars
+        var starts: [String.Index] = []
+        var wordLength = 0
+        var index = scalars.startIndex
+        while index < scalars.endIndex {
+            switch kind(of: scalars[index]) {
+            case .word:
+                if wordLength % 4 == 0 { starts.append(index) }
+                wordLength += 1
+            case .space:
+                wordLength = 0
+            case .other:
+                starts.append(index)
+                wordLength = 0
+            }
+            scalars.formIndex(after: &index)
+        }
+        guard !starts.isEmpty else { return text.isEmpty ? [] : [text] }
+        starts[0] = scalars.startIndex
+        // Sliced by scalar view: a String range would round a scalar boundary inside a
+        // character (a combining mark) down to the character's start.
+        var tokens: [Substring] = []
+        tokens.reserveCapacity(starts.count)
+        for (offset, start) in starts.enumerated() {
+            let end = offset + 1 < starts.count ? starts[offset + 1] : scalars.endIndex
+            tokens.append(Substring(scalars[start..<end]))
+        }
+        return tokens
+    }
+
+    // MARK: Values
+
+    private static func make(_ text: Substring, position: Int, top: Int) -> Token {
+        var state = hash(text) ^ (UInt64(truncatingIfNeeded: position) &* 0x9E37_79B9_7F4A_7C15)
+        let draw = unit(&state)
+        // Squared, so that most tokens are likely ones, as in a model's confident reply.
+        let logprob = rounded(-(0.01 + 2.49 * draw * draw))
+        guard top > 0 else { return Token(text: text, logprob: logprob, top: []) }
+
+        let top = min(top, vocabulary.count)
+        var alternatives = [Alternative(token: String(text), logprob: logprob)]
+        alternatives.reserveCapacity(top)
+        let probability = exp(logprob)
+        let spare = min(probability, 1 - probability)
+        // Alternatives end in the token's own trailing whitespace, so they read as words in
+        // the same place.
+        var suffixStart = text.endIndex
+        while suffixStart > text.startIndex, text[text.index(before: suffixStart)].isWhitespace {
+            suffixStart = text.index(before: suffixStart)
+        }
+        let suffix = text[suffixStart...]
+        var pick = Int(next(&state) % UInt64(vocabulary.count))
+        var share = 0.5
+        while alternatives.count < top {
+            // Each alternative gets between a half and three quarters of its halving share, so
+            // each is less likely than the one before, and all of them less than `spare`.
+            let candidate = vocabulary[pick] + suffix
+            pick = (pick + vocabularyStride) % vocabulary.count
+            guard candidate != alternatives[0].token else { continue }
+            alternatives.append(Alternative(token: candidate, logprob: rounded(log(spare * share * (0.5 + 0.25 * unit(&state))))))
+            share /= 2
+        }
+        return Token(text: text, logprob: logprob, top: alternatives)
+    }
+
+    /// Common tokens that stand in as alternatives. 41 of them, a prime, so that stepping by
+    /// `vocabularyStride` visits every one before repeating: up to 20 alternatives are distinct.
+    private static let vocabulary = [
+        "the", "a", "and", "to", "of", "in", "is", "it", "that", "for", "you", "this", "on", "with", "as", "I", "be", "at", "or",
+        "was", "are", "not", "but", "we", "can", "so", "if", "an", "by", "from", "all", "one", ",", ".", "!", "?", ":", ";", "-",
+        "'", "\n",
+    ]
+    private static let vocabularyStride = 7
+
+    /// Six decimals: what a log probability needs, and short on the wire.
+    private static func rounded(_ value: Double) -> Double {
+        (value * 1_000_000).rounded() / 1_000_000
+    }
+
+    /// FNV-1a of the token's UTF-8.
+    private static func hash(_ text: Substring) -> UInt64 {
+        var hash: UInt64 = 0xcbf2_9ce4_8422_2325
+        for byte in text.utf8 {
+            hash ^= UInt64(byte)
+            hash &*= 0x100_0000_01b3
+        }
+        return hash
+    }
+
+    /// SplitMix64: the next number of the sequence `state` is in.
+    private static func next(_ state: inout UInt64) -> UInt64 {
+        state &+= 0x9E37_79B9_7F4A_7C15
+        var value = state
+        value = (value ^ (value >> 30)) &* 0xBF58_476D_1CE4_E5B9
+        value = (value ^ (value >> 27)) &* 0x94D0_49BB_1331_11EB
+        return value ^ (value >> 31)
+    }
+
+    /// A double in [0, 1).
+    private static func unit(_ state: inout UInt64) -> Double {
+        Double(next(&state) >> 11) / Double(UInt64(1) << 53)
+    }
+
+    // MARK: Classes of scalars, as the host's token counting has them
+
+    private enum ScalarKind {
+        case word, space, other
+    }
+
+    private static let asciiKinds: [ScalarKind] = (0..<128).map { value in
+        classify(Unicode.Scalar(UInt8(value)))
+    }
+
+    private static func kind(of scalar: Unicode.Scalar) -> ScalarKind {
+        scalar.isASCII ? asciiKinds[Int(scalar.value)] : classify(scalar)
+    }
+
+    private static func classify(_ scalar: Unicode.Scalar) -> ScalarKind {
+        if scalar.properties.isAlphabetic || scalar.properties.numericType != nil { return .word }
+        return scalar.properties.isWhitespace ? .space : .other
+    }
+}

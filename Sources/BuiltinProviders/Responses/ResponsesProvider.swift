@@ -1,0 +1,51 @@
+import LyrebirdPluginAPI
+
+/// The OpenAI Responses API: `POST /v1/responses`, whole or streamed, and the routes that read
+/// and delete the responses it keeps.
+///
+/// Completed responses (unless the request says `"store": false`) are kept in memory, the most
+/// recent `storedResponseLimit` of them, so that clients can retrieve them, list their input
+/// items, and continue a conversation with `previous_response_id`.
+public struct ResponsesProvider: Provider {
+    public let name = "openai.responses"
+    public let routes = [ProviderRoute(method: .post, path: "/v1/responses", operation: "responses")] + StoredResponseRoutes.routes
+    private let store: ResponseStore
+
+    /// How many responses a provider keeps unless told otherwise.
+    public static let defaultStoredResponseLimit = 1000
+
+    /// - Parameter storedResponseLimit: how many responses to keep (at least one); the oldest
+    ///   goes first.
+    public init(storedResponseLimit: Int = ResponsesProvider.defaultStoredResponseLimit) {
+        store = ResponseStore(capacity: storedResponseLimit)
+    }
+
+    public func decode(_ request: WireRequest, route: ProviderRoute) throws(ReplyError) -> CanonicalRequest {
+        try ResponsesRequestDecoder.decode(request, operation: route.operation, store: store)
+    }
+
+    public func encode(_ reply: CompletedReply, for request: CanonicalRequest, context: ReplyContext) -> WireResponse {
+        let envelope = ResponseEnvelope(request: request, context: context)
+        let choice = reply.choices.first ?? CompletedReply.Choice(index: 0)
+        let output = ResponseItem.output(of: choice)
+        let body = envelope.bytes(ResponseEnvelope.finished(choice.finishReason, usage: reply.usage), output: output)
+        if envelope.store { store.keep(body, id: envelope.id, output: output, for: request) }
+        return WireResponse(status: 200, body: body)
+    }
+
+    public func makeStreamEncoder(for request: CanonicalRequest, context: ReplyContext) -> any StreamEncoder {
+        ResponsesStreamEncoder(request: request, context: context, store: store)
+    }
+
+    public func encode(_ error: ReplyError, for request: CanonicalRequest?, context: ReplyContext) -> WireResponse {
+        OpenAIErrorEncoding.response(for: error)
+    }
+
+    public func answer(_ request: WireRequest, route: ProviderRoute, host: HostInfo, context: ReplyContext) async -> WireResponse {
+        do {
+            return try StoredResponseRoutes.answer(request, operation: route.operation, store: store)
+        } catch {
+            return OpenAIErrorEncoding.response(for: error)
+        }
+    }
+}
