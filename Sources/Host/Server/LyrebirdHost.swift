@@ -121,6 +121,7 @@ public final class LyrebirdHost: Sendable {
                 scriptFiles: configuration.scriptsFolder.map { .inside(URL(fileURLWithPath: $0).resolvingSymlinksInPath().path) } ?? .none,
                 scripts: scripts),
             adminAccess: AdminAccess(configuration: configuration),
+            cors: CORSPolicy(configuration: configuration),
             maxBodyBytes: configuration.maxBodyBytes
         )
     }
