@@ -16,7 +16,7 @@ import LyrebirdPluginAPI
 struct JSONSchemaGenerator {
     var validator: JSONSchemaValidator
     var random: SeededRandom
-    /// Values made so far, including those of alternatives given up.
+    /// Values made so far for the document.
     private var values = 0
     /// The `$ref`s open on the way to the current value, each with whether it was already open
     /// further out (a recursion).
@@ -88,7 +88,7 @@ struct JSONSchemaGenerator {
         nesting += 1
         defer { nesting -= 1 }
         guard nesting <= limits.maximumNesting else {
-            throw .unsatisfiable(at: pointer, "the schema nests more than \(limits.maximumNesting) levels here")
+            throw .limitExceeded("the schema nests more than \(limits.maximumNesting) levels at \(JSONPointer.display(pointer))")
         }
         if let constant = keywords["const"] {
             try countValue()
@@ -130,16 +130,22 @@ struct JSONSchemaGenerator {
         rest[name] = nil
         var fallback: JSONValue?
         var failure: StructuredOutputError?
+        // An alternative's value may also satisfy another (oneOf) or miss a keyword the merge
+        // could not keep: each alternative gets a few tries, with fresh random choices.
         for index in Self.order(alternatives, minimal: isMinimal(depth: depth)) {
-            let opened = openReferences.count
-            defer { close(to: opened) }
-            let candidate = try attempt(failure: &failure) { generator throws(StructuredOutputError) in
-                let branch = try generator.flatten(alternatives[index], at: pointer, chain: [], level: 0)
-                return try generator.value(for: try rest.merged(with: branch, at: pointer), hint: hint, depth: depth, at: pointer)
+            for _ in 0..<3 {
+                let (opened, mark) = (openReferences.count, values)
+                defer { close(to: opened) }
+                let candidate = try attempt(failure: &failure) { generator throws(StructuredOutputError) in
+                    let branch = try generator.flatten(alternatives[index], at: pointer, chain: [], level: 0)
+                    return try generator.value(for: try rest.merged(with: branch, at: pointer), hint: hint, depth: depth, at: pointer)
+                }
+                guard let candidate else { break }
+                if try validator.accepts(candidate, keywords.schema, at: pointer) { return candidate }
+                // A refused value no longer counts; the first is kept in case none is accepted.
+                values = mark
+                fallback = fallback ?? candidate
             }
-            guard let candidate else { continue }
-            if try validator.accepts(candidate, keywords.schema, at: pointer) { return candidate }
-            fallback = fallback ?? candidate
         }
         if let fallback { return fallback }
         throw failure ?? .unsatisfiable(at: pointer, "\(name) lists no alternatives")

@@ -28,10 +28,10 @@ enum NumberChoice {
         guard let bounds = integerBounds(lower: lower, upper: upper) else { return nil }
         if let step, step >= 1, step == step.rounded(), step < 9e18 {
             let divisor = Int64(step)
-            let steps = divide(bounds.lowerBound, by: divisor, roundingUp: true)...divide(bounds.upperBound, by: divisor, roundingUp: false)
-            guard !steps.isEmpty else { return nil }
+            guard let steps = multiples(of: divisor, within: bounds, inward: true) else { return nil }
+            // The multiples inside the preferred range, or the two around it when it holds none.
             let preferredSteps =
-                divide(preferred.lowerBound, by: divisor, roundingUp: false)...divide(preferred.upperBound, by: divisor, roundingUp: true)
+                multiples(of: divisor, within: preferred, inward: true) ?? multiples(of: divisor, within: preferred, inward: false)!
             return random.integer(in: narrowed(preferredSteps, to: steps)) * divisor
         }
         let range = narrowed(preferred, to: bounds)
@@ -121,6 +121,14 @@ enum NumberChoice {
             return (overflow ? bounds.lowerBound : max(start, bounds.lowerBound))...bounds.upperBound
         }
         return max(preferred.lowerBound, bounds.lowerBound)...min(preferred.upperBound, bounds.upperBound)
+    }
+
+    /// The factors `k` for which `k * divisor` lies in `range` (`inward`), or the smallest
+    /// range of them whose multiples enclose it; `nil` when there are none.
+    private static func multiples(of divisor: Int64, within range: ClosedRange<Int64>, inward: Bool) -> ClosedRange<Int64>? {
+        let first = divide(range.lowerBound, by: divisor, roundingUp: inward)
+        let last = divide(range.upperBound, by: divisor, roundingUp: !inward)
+        return first <= last ? first...last : nil
     }
 
     /// `value / divisor` rounded up or down to a whole number; `divisor` is positive.

@@ -11,10 +11,10 @@ struct StructuredOutputLimits: Sendable {
     /// How many schemas may be open inside each other at once while generating or checking one
     /// value (document nesting, `$ref`s and combinators together): it bounds the call stack.
     var maximumNesting = 64
-    /// Schema visits the generator and the validator may make for one document together.
-    var maximumSteps = 200_000
-    /// Values one generated document may hold, counting those of alternatives that were tried
-    /// and given up.
+    /// Schema visits the generator and the validator may make for one document together. A
+    /// Pydantic model of a dozen fields, nested models and a recursive one takes a few hundred.
+    var maximumSteps = 50_000
+    /// Values one generated document may hold.
     var maximumValues = 10_000
     /// The longest string a schema may require (`minLength`).
     var maximumStringLength = 10_000
