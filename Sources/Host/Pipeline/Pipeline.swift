@@ -20,6 +20,8 @@ struct Pipeline: Sendable {
     let configuredModels: [String]
     /// Models the providers offer.
     let providerModels: [ModelListing]
+    /// Generates and checks replies for requests with a JSON response format.
+    let structuredOutput: StructuredOutput
 
     init(
         fixtures: FixtureStore, responders: [String: any Responder], journal: Journal, strict: Bool, defaultReply: String,
@@ -33,6 +35,8 @@ struct Pipeline: Sendable {
         self.journal = journal
         self.strict = strict
         self.defaultReply = PreparedReply(StaticReply(content: defaultReply), streamChunkCharacters: streamChunkCharacters)
+        self.structuredOutput = StructuredOutput(
+            defaultReply: self.defaultReply, defaultText: defaultReply, streamChunkCharacters: streamChunkCharacters)
         self.streamChunkCharacters = streamChunkCharacters
     }
 
@@ -85,8 +89,11 @@ struct Pipeline: Sendable {
 
         let choice = await chooseSource(for: request)
         entry.source = choice.name
+        // A JSON response format: a reply without text gets a generated document, fixed text is checked.
+        let shaped = structuredOutput.shape(choice.source, from: choice.name, for: request)
+        entry.warnings = shaped.warnings
         var pacer = choice.timing.map { Pacer($0, start: started) }
-        let feed = events(of: choice.source, for: request, promptTokens: context.promptTokens)
+        let feed = events(of: shaped.source, for: request, promptTokens: context.promptTokens)
 
         guard request.stream else {
             var reply = CompletedReply.Choice(index: 0)

@@ -124,6 +124,7 @@ struct AdminAPI: Sendable {
                                 writer.member("status", entry.status)
                                 writer.member("streamed", entry.streamed)
                                 writer.member("error", entry.error)
+                                writer.member("warnings", array: { writer in entry.warnings.forEach { writer.string($0) } })
                                 writer.member("duration_ms", entry.durationMilliseconds)
                             }
                         }
