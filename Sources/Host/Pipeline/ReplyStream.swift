@@ -1,15 +1,16 @@
 import LyrebirdPluginAPI
 
-/// A streamed reply's body, produced batch by batch. Each call to `next` encodes every event
-/// that is ready and due, so events that come faster than the client reads leave in one write,
-/// while a timed reply still sends each event on its schedule.
-final class ReplyStream: @unchecked Sendable {
+/// A streamed reply, produced batch by batch: body bytes for HTTP (`BodyEncoding`), messages for
+/// WebSocket (`FrameEncoding`). Each call to `next` encodes every event that is ready and due,
+/// so events that come faster than the client reads leave in one write, while a timed reply
+/// still sends each event on its schedule.
+final class ReplyStream<Encoding: ReplyEncoding>: @unchecked Sendable {
     // @unchecked: one task at a time uses a stream (the pipeline, then the body writer).
 
-    /// The content type of the body.
+    /// The content type of what the stream produces.
     let contentType: String
     // Used by one task at a time: exclusivity is checked by that, not per access.
-    @exclusivity(unchecked) private var encoder: any StreamEncoder
+    @exclusivity(unchecked) private var encoder: Encoding
     private let feed: EventFeed
     @exclusivity(unchecked) private var pacer: Pacer?
     /// An event read but not yet sent, with the time it may leave (`nil`: at once).
@@ -24,7 +25,7 @@ final class ReplyStream: @unchecked Sendable {
     ///   - first: The reply's first event, already read (and checked not to be an error).
     ///   - onEnd: Called once when the stream ends or is cancelled, with the error it carried.
     init(
-        encoder: any StreamEncoder, feed: EventFeed, pacer: Pacer?, first: (event: ReplyEvent, due: ContinuousClock.Instant?),
+        encoder: Encoding, feed: EventFeed, pacer: Pacer?, first: (event: ReplyEvent, due: ContinuousClock.Instant?),
         choiceCount: Int, onEnd: @escaping @Sendable (_ error: String?) -> Void
     ) {
         self.contentType = encoder.contentType
@@ -36,13 +37,13 @@ final class ReplyStream: @unchecked Sendable {
         self.onEnd = onEnd
     }
 
-    /// The next bytes to send, or `nil` when the stream is over.
-    func next() async -> [UInt8]? {
+    /// The next batch to send, or `nil` when the stream is over.
+    func next() async -> [Encoding.Unit]? {
         guard !ended else { return nil }
-        var bytes: [UInt8] = []
+        var bytes: [Encoding.Unit] = []
         if !started {
             started = true
-            bytes = encoder.start()
+            encoder.start(into: &bytes)
         }
         while true {
             if let held {
@@ -59,7 +60,7 @@ final class ReplyStream: @unchecked Sendable {
                 // Untimed: everything ready goes into this write, straight from the feed.
                 let replyEnded = feed.drainReady { event in append(event, to: &bytes) }
                 if replyEnded {
-                    bytes += encoder.finish()
+                    encoder.finish(into: &bytes)
                     end(error: streamError)
                     return bytes
                 }
@@ -78,7 +79,7 @@ final class ReplyStream: @unchecked Sendable {
                 if !bytes.isEmpty { return bytes }
                 await feed.waitForEvents()
             case .ended:
-                bytes += encoder.finish()
+                encoder.finish(into: &bytes)
                 end(error: streamError)
                 return bytes
             }
@@ -98,7 +99,7 @@ final class ReplyStream: @unchecked Sendable {
     }
 
     /// Encodes one event for every choice it belongs to.
-    private func append(_ event: ReplyEvent, to bytes: inout [UInt8]) {
+    private func append(_ event: ReplyEvent, to bytes: inout [Encoding.Unit]) {
         if case .error(let error) = event { streamError = error.message }
         switch event {
         case .usage, .error, .embedding:
