@@ -71,8 +71,10 @@ struct WebSocketGateway: Sendable {
         return .dontUpgrade
     }
 
-    /// Writes the refusal before the library's own bare 400 for a refused upgrade: the client
-    /// reads this one, which closes the connection, and never the other.
+    /// Writes the refusal before the library's own bodiless 400 for a refused upgrade, which
+    /// follows it and closes the connection: the client reads this one, which says
+    /// `connection: close`, and ignores what comes after. (Closing the channel here instead
+    /// makes the library log an error for every refusal.)
     private func refuse(with response: WireResponse, requestID: String, on channel: any Channel) async throws {
         var headers = HTTPHeaders()
         headers.add(name: "content-type", value: response.contentType)
