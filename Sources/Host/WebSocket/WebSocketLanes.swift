@@ -37,18 +37,24 @@ final class WebSocketLanes: Sendable {
         }
     }
 
-    /// The request that runs next on `lane`, if any.
+    /// The request running on `lane`.
     func current(_ lane: String) -> FrameRequest? {
         state.withLock { $0.lanes[lane]?.first }
     }
 
-    /// Ends the running request of `lane`.
-    func finishCurrent(_ lane: String) {
+    /// Ends the running request of `lane` and returns the one that runs next, if any. Both in
+    /// one step: a request that arrives as the lane empties starts a new task for the lane,
+    /// rather than being taken by this one too.
+    func finishCurrent(_ lane: String) -> FrameRequest? {
         state.withLock { state in
             state.lastActivity = .now
             state.count -= 1
             state.lanes[lane]?.removeFirst()
-            if state.lanes[lane]?.isEmpty == true { state.lanes[lane] = nil }
+            guard let next = state.lanes[lane]?.first else {
+                state.lanes[lane] = nil
+                return nil
+            }
+            return next
         }
     }
 

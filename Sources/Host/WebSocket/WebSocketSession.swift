@@ -96,10 +96,11 @@ struct WebSocketSession: Sendable {
         }
     }
 
-    /// Runs the requests of `lane` one after another until it has none left.
+    /// Runs the requests of `lane` one after another until it has none left. A write that
+    /// fails means the connection is gone: the lane's other requests are left where they are.
     private func serve(_ lane: String, lanes: WebSocketLanes, outbound: WebSocketOutboundWriter) async {
-        while let request = lanes.current(lane) {
-            defer { lanes.finishCurrent(lane) }
+        var next = lanes.current(lane)
+        while let request = next {
             var wire = upgrade
             wire.body = request.body
             let outcome = await pipeline.handleMessage(
@@ -121,6 +122,7 @@ struct WebSocketSession: Sendable {
                     }
                 }
             }
+            next = lanes.finishCurrent(lane)
         }
     }
 
