@@ -40,31 +40,31 @@ final class ReplyStream<Encoding: ReplyEncoding>: @unchecked Sendable {
     /// The next batch to send, or `nil` when the stream is over.
     func next() async -> [Encoding.Unit]? {
         guard !ended else { return nil }
-        var bytes: [Encoding.Unit] = []
+        var batch: [Encoding.Unit] = []
         if !started {
             started = true
-            encoder.start(into: &bytes)
+            encoder.start(into: &batch)
         }
         while true {
             if let held {
                 if let due = held.due, due > .now {
-                    if !bytes.isEmpty { return bytes }
+                    if !batch.isEmpty { return batch }
                     try? await Task.sleep(until: due, clock: .continuous)
                     guard !ended else { return nil }
                 }
                 self.held = nil
-                append(held.event, to: &bytes)
+                append(held.event, to: &batch)
                 continue
             }
             if pacer == nil {
                 // Untimed: everything ready goes into this write, straight from the feed.
-                let replyEnded = feed.drainReady { event in append(event, to: &bytes) }
+                let replyEnded = feed.drainReady { event in append(event, to: &batch) }
                 if replyEnded {
-                    encoder.finish(into: &bytes)
+                    encoder.finish(into: &batch)
                     end(error: streamError)
-                    return bytes
+                    return batch
                 }
-                if !bytes.isEmpty { return bytes }
+                if !batch.isEmpty { return batch }
                 await feed.waitForEvents()
                 continue
             }
@@ -73,15 +73,15 @@ final class ReplyStream<Encoding: ReplyEncoding>: @unchecked Sendable {
                 if let due = pacer?.due(event) {
                     held = (event, due)
                 } else {
-                    append(event, to: &bytes)
+                    append(event, to: &batch)
                 }
             case .notReady:
-                if !bytes.isEmpty { return bytes }
+                if !batch.isEmpty { return batch }
                 await feed.waitForEvents()
             case .ended:
-                encoder.finish(into: &bytes)
+                encoder.finish(into: &batch)
                 end(error: streamError)
-                return bytes
+                return batch
             }
         }
     }
@@ -99,13 +99,13 @@ final class ReplyStream<Encoding: ReplyEncoding>: @unchecked Sendable {
     }
 
     /// Encodes one event for every choice it belongs to.
-    private func append(_ event: ReplyEvent, to bytes: inout [Encoding.Unit]) {
+    private func append(_ event: ReplyEvent, to batch: inout [Encoding.Unit]) {
         if case .error(let error) = event { streamError = error.message }
         switch event {
         case .usage, .error, .embedding:
-            encoder.encode(event, choice: 0, into: &bytes)
+            encoder.encode(event, choice: 0, into: &batch)
         default:
-            for choice in 0..<choiceCount { encoder.encode(event, choice: choice, into: &bytes) }
+            for choice in 0..<choiceCount { encoder.encode(event, choice: choice, into: &batch) }
         }
     }
 }
