@@ -125,6 +125,12 @@ struct ConfigDecoder {
                 if let count = integer(value, path: path, range: 1...256) { configuration.scriptThreads = count }
             case "script_queue_timeout_ms":
                 if let timeout = integer(value, path: path, range: 1...3_600_000) { configuration.scriptQueueTimeoutMilliseconds = timeout }
+            case "websocket_idle_timeout_ms":
+                if let timeout = integer(value, path: path, range: 1...86_400_000) {
+                    configuration.webSocketIdleTimeoutMilliseconds = timeout
+                }
+            case "websocket_max_queued":
+                if let limit = integer(value, path: path, range: 1...1024) { configuration.webSocketMaxQueued = limit }
             case "stream_chunk_characters":
                 if let size = integer(value, path: path, range: 1...1_000_000) { configuration.streamChunkCharacters = size }
             case "admin_origins":
@@ -140,7 +146,7 @@ struct ConfigDecoder {
             default:
                 report(
                     keyNode, key: path,
-                    "unknown key (expected host, port, strict, max_body_bytes, default_reply, stream_chunk_characters, lua_instruction_limit, lua_memory_limit_bytes, lua_time_limit_ms, script_threads, script_queue_timeout_ms, admin_origins, admin_hosts, scripts_dir, models, cors_origins)"
+                    "unknown key (expected host, port, strict, max_body_bytes, default_reply, stream_chunk_characters, lua_instruction_limit, lua_memory_limit_bytes, lua_time_limit_ms, script_threads, script_queue_timeout_ms, websocket_idle_timeout_ms, websocket_max_queued, admin_origins, admin_hosts, scripts_dir, models, cors_origins)"
                 )
             }
         }

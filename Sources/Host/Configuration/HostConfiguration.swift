@@ -24,6 +24,12 @@ public struct HostConfiguration: Sendable {
     public var scriptThreads: Int = System.coreCount
     /// How long a request waits for a free script thread before it gets a 503.
     public var scriptQueueTimeoutMilliseconds: Int = 5000
+    /// How long a WebSocket connection may stay open with no request running and no message
+    /// arriving (`settings.websocket_idle_timeout_ms`).
+    public var webSocketIdleTimeoutMilliseconds: Int = 300_000
+    /// How many requests one WebSocket connection may have running or waiting at once
+    /// (`settings.websocket_max_queued`); one more gets an error message.
+    public var webSocketMaxQueued: Int = 16
     /// Native functions Lua scripts can call (`lua_extensions:` in a config file).
     public var luaNatives: LuaNatives = .none
     /// Origins whose web pages may call the API endpoints (`settings.cors_origins`); `*`, the

@@ -27,6 +27,7 @@ public final class LyrebirdHost: Sendable {
     public let configuration: HostConfiguration
 
     private let responder: HostResponder
+    private let webSockets: WebSocketGateway
     /// Where scripts run: Lua calls and plugin responders.
     private let scripts: ScriptThreadPool
     private let logger: Logger
@@ -124,6 +125,11 @@ public final class LyrebirdHost: Sendable {
             cors: CORSPolicy(configuration: configuration),
             maxBodyBytes: configuration.maxBodyBytes
         )
+        self.webSockets = WebSocketGateway(
+            routes: routes, pipeline: pipeline,
+            limits: WebSocketLimits(
+                maxMessageBytes: configuration.maxBodyBytes, idleTimeoutMilliseconds: configuration.webSocketIdleTimeoutMilliseconds,
+                maxQueued: configuration.webSocketMaxQueued))
     }
 
     /// The URL the host listens on while it runs, for example `http://127.0.0.1:49152`.
@@ -139,6 +145,7 @@ public final class LyrebirdHost: Sendable {
         let bound = BoundPort()
         let application = Application(
             responder: responder,
+            server: webSockets.server(),
             configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: nil),
             onServerRunning: { channel in bound.resolve(.success(channel.localAddress?.port ?? 0)) },
             logger: logger

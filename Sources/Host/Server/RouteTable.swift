@@ -72,4 +72,16 @@ struct RouteTable<Handler: Sendable>: Sendable {
         }
         return allowed.isEmpty ? .notFound : .methodNotAllowed(allowed: allowed)
     }
+
+    /// Every route at `path`, whatever its method, with the values of its path parameters.
+    func routes(at path: String) -> [(handler: Handler, parameters: [String: String])] {
+        let segments = path.split(separator: "/", omittingEmptySubsequences: true)
+        var found = (literalPaths["/" + segments.joined(separator: "/")] ?? []).map {
+            (handler: $0.handler, parameters: [String: String]())
+        }
+        for entry in patterns {
+            if let parameters = entry.pattern.match(segments) { found.append((entry.handler, parameters)) }
+        }
+        return found
+    }
 }
