@@ -14,6 +14,7 @@ let package = Package(
         .library(name: "LyrebirdWordStats", type: .dynamic, targets: ["LyrebirdWordStatsPlugin"]),
         .library(name: "LyrebirdLuaGeo", type: .dynamic, targets: ["LyrebirdLuaGeo"]),
         .library(name: "LyrebirdGemini", type: .dynamic, targets: ["LyrebirdGeminiPlugin"]),
+        .library(name: "LyrebirdOllama", type: .dynamic, targets: ["LyrebirdOllamaPlugin"]),
     ],
     dependencies: [
         .package(url: "https://github.com/hummingbird-project/hummingbird.git", from: "2.28.1"),
@@ -82,6 +83,9 @@ let package = Package(
         .target(name: "LyrebirdGeminiProvider", dependencies: ["LyrebirdPluginAPI"], path: "Plugins/Gemini/Provider"),
         .target(
             name: "LyrebirdGeminiPlugin", dependencies: ["LyrebirdGeminiProvider", "LyrebirdPluginAPI"], path: "Plugins/Gemini/Plugin"),
+        .target(name: "LyrebirdOllamaProvider", dependencies: ["LyrebirdPluginAPI"], path: "Plugins/Ollama/Provider"),
+        .target(
+            name: "LyrebirdOllamaPlugin", dependencies: ["LyrebirdOllamaProvider", "LyrebirdPluginAPI"], path: "Plugins/Ollama/Plugin"),
         .target(
             name: "LyrebirdLuaGeo",
             path: "Plugins/LuaGeo",
