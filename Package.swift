@@ -106,5 +106,12 @@ let package = Package(
             dependencies: ["LyrebirdHost", "LyrebirdBuiltinProviders", "LyrebirdPluginAPI"],
             path: "Tests/LyrebirdHostTests"
         ),
+        .testTarget(
+            name: "LyrebirdProviderPluginTests",
+            dependencies: [
+                "LyrebirdHost", "LyrebirdBuiltinProviders", "LyrebirdPluginAPI", "LyrebirdGeminiProvider", "LyrebirdOllamaProvider",
+            ],
+            path: "Tests/LyrebirdProviderPluginTests"
+        ),
     ]
 )
