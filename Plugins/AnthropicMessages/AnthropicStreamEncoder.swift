@@ -7,6 +7,9 @@ import LyrebirdPluginAPI
 struct AnthropicStreamEncoder: StreamEncoder {
     let contentType = "text/event-stream"
     private let context: ReplyContext
+    /// The live API sends its request id as `request-id` on streams too (the SDKs expose it as
+    /// `_request_id`); it is the host's request id, as on whole replies and errors.
+    var headers: [Header] { [Header(name: "request-id", value: context.requestID)] }
 
     /// The index of the next content block.
     private var nextBlock = 0

@@ -39,8 +39,7 @@ struct Serve: AsyncParsableCommand {
         let server: LyrebirdHost
         do {
             server = try LyrebirdHost(
-                configuration: configuration, providers: BuiltinProviders.all + loaded.flatMap(\.providers),
-                responders: loaded.flatMap(\.responders), logger: logger)
+                configuration: configuration, providers: BuiltinProviders.all, plugins: loaded, logger: logger)
         } catch {
             printError(error.description)
             throw ExitCode.failure

@@ -8,7 +8,7 @@ struct Validate: AsyncParsableCommand {
         abstract: "Check a configuration or fixture file and report every problem.",
         discussion: """
             Checks what `serve` checks before it listens: the file itself, the plugins it and \
-            --plugin name, and that every responder a fixture names is loaded.
+            --plugin name and the default plugins, and that every responder a fixture names is loaded.
             """
     )
 
@@ -29,8 +29,7 @@ struct Validate: AsyncParsableCommand {
         let loaded = try plugins.load(configuration, logger: logger)
         do {
             _ = try LyrebirdHost(
-                configuration: configuration, providers: BuiltinProviders.all + loaded.flatMap(\.providers),
-                responders: loaded.flatMap(\.responders), logger: logger)
+                configuration: configuration, providers: BuiltinProviders.all, plugins: loaded, logger: logger)
         } catch {
             report(error.problems)
             throw ExitCode.failure

@@ -1,6 +1,8 @@
 import CLyrebirdPlugin
 import Testing
 
+@testable import LyrebirdHost
+
 /// Pins the header's struct layouts to its ABI version, so that a layout change without a
 /// version change fails here, and a minor version that moves an existing field fails too.
 @Suite struct HeaderLayoutTests {
@@ -60,7 +62,66 @@ import Testing
             "lyrebird_plugin_info.abi_minor": 6,
             "lyrebird_plugin_info.name": 8,
             "lyrebird_plugin_info.version": 72,
-        ]
+        ],
+        "1.1": [
+            "lyrebird_bytes": 16,
+            "lyrebird_buffer": 16,
+            "lyrebird_wire_request": 80,
+            "lyrebird_wire_request.method": 8,
+            "lyrebird_wire_request.path": 16,
+            "lyrebird_wire_request.query": 24,
+            "lyrebird_wire_request.headers_json": 32,
+            "lyrebird_wire_request.body": 48,
+            "lyrebird_wire_request.route_json": 64,
+            "lyrebird_response": 56,
+            "lyrebird_response.status": 4,
+            "lyrebird_response.content_type": 8,
+            "lyrebird_response.headers_json": 24,
+            "lyrebird_response.body": 40,
+            "lyrebird_stream_head": 64,
+            "lyrebird_stream_head.stream": 8,
+            "lyrebird_stream_head.content_type": 16,
+            "lyrebird_stream_head.headers_json": 32,
+            "lyrebird_stream_head.start": 48,
+            "lyrebird_provider": 96,
+            "lyrebird_provider.name": 8,
+            "lyrebird_provider.routes_json": 16,
+            "lyrebird_provider.context": 24,
+            "lyrebird_provider.decode": 32,
+            "lyrebird_provider.encode_reply": 40,
+            "lyrebird_provider.encode_error": 48,
+            "lyrebird_provider.stream_open": 56,
+            "lyrebird_provider.stream_encode": 64,
+            "lyrebird_provider.stream_finish": 72,
+            "lyrebird_provider.stream_close": 80,
+            "lyrebird_provider.stream_open_v2": 88,
+            "lyrebird_sink": 32,
+            "lyrebird_sink.sink": 8,
+            "lyrebird_sink.emit": 16,
+            "lyrebird_sink.pause": 24,
+            "lyrebird_responder": 32,
+            "lyrebird_responder.name": 8,
+            "lyrebird_responder.context": 16,
+            "lyrebird_responder.respond": 24,
+            "lyrebird_host_api": 88,
+            "lyrebird_host_api.abi_major": 4,
+            "lyrebird_host_api.abi_minor": 6,
+            "lyrebird_host_api.host": 8,
+            "lyrebird_host_api.alloc": 16,
+            "lyrebird_host_api.free": 24,
+            "lyrebird_host_api.log": 32,
+            "lyrebird_host_api.config_json": 40,
+            "lyrebird_host_api.set_error": 48,
+            "lyrebird_host_api.register_provider": 56,
+            "lyrebird_host_api.register_responder": 64,
+            "lyrebird_host_api.json_get": 72,
+            "lyrebird_host_api.json_get_string": 80,
+            "lyrebird_plugin_info": 104,
+            "lyrebird_plugin_info.abi_major": 4,
+            "lyrebird_plugin_info.abi_minor": 6,
+            "lyrebird_plugin_info.name": 8,
+            "lyrebird_plugin_info.version": 72,
+        ],
     ]
 
     static var currentVersion: String { "\(LYREBIRD_PLUGIN_ABI_MAJOR).\(LYREBIRD_PLUGIN_ABI_MINOR)" }
@@ -88,6 +149,12 @@ import Testing
         offset("lyrebird_response.headers_json", \lyrebird_response.headers_json)
         offset("lyrebird_response.body", \lyrebird_response.body)
 
+        size(lyrebird_stream_head.self, "lyrebird_stream_head")
+        offset("lyrebird_stream_head.stream", \lyrebird_stream_head.stream)
+        offset("lyrebird_stream_head.content_type", \lyrebird_stream_head.content_type)
+        offset("lyrebird_stream_head.headers_json", \lyrebird_stream_head.headers_json)
+        offset("lyrebird_stream_head.start", \lyrebird_stream_head.start)
+
         size(lyrebird_provider.self, "lyrebird_provider")
         offset("lyrebird_provider.name", \lyrebird_provider.name)
         offset("lyrebird_provider.routes_json", \lyrebird_provider.routes_json)
@@ -99,6 +166,7 @@ import Testing
         offset("lyrebird_provider.stream_encode", \lyrebird_provider.stream_encode)
         offset("lyrebird_provider.stream_finish", \lyrebird_provider.stream_finish)
         offset("lyrebird_provider.stream_close", \lyrebird_provider.stream_close)
+        offset("lyrebird_provider.stream_open_v2", \lyrebird_provider.stream_open_v2)
 
         size(lyrebird_sink.self, "lyrebird_sink")
         offset("lyrebird_sink.sink", \lyrebird_sink.sink)
@@ -149,6 +217,12 @@ import Testing
                 #expect(measured[name] == value, "\(name) moved since ABI \(version); that needs a new major version")
             }
         }
+    }
+
+    @Test func theHostAcceptsTheProviderStructOfABI1_0() {
+        // Plugins built for 1.0 register this many bytes; the host reads no further from them
+        // (ProviderVersionTests registers one).
+        #expect(PluginRegistration.providerSizeV1_0 == Self.pinned["1.0"]?["lyrebird_provider"])
     }
 
     @Test func theFrozenPrefixNeverMoves() {

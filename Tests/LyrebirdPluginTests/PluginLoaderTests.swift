@@ -23,9 +23,7 @@ import Testing
     static func host(plugins: [PluginSpec], fixtures: String) throws -> LyrebirdHost {
         let loaded = try PluginLoader.load(plugins, alongside: BuiltinProviders.all)
         let configuration = try HostConfiguration(yaml: fixtures)
-        return try LyrebirdHost(
-            configuration: configuration, providers: BuiltinProviders.all + loaded.flatMap(\.providers),
-            responders: loaded.flatMap(\.responders))
+        return try LyrebirdHost(configuration: configuration, providers: BuiltinProviders.all, plugins: loaded)
     }
 
     static func post(_ host: LyrebirdHost, _ path: String, _ body: String) async throws -> (WireResponse, JSONValue) {
@@ -51,6 +49,54 @@ import Testing
         #expect(json["content"]?.arrayValue?.first?["text"] == "Hi from a fixture")
         #expect(json["stop_reason"] == "end_turn")
         #expect(response.headers.contains { $0.name == "request-id" })
+    }
+
+    @Test func anthropicStreamsCarryTheRequestIDHeader() async throws {
+        let host = try Self.host(plugins: [Self.anthropic], fixtures: "fixtures: []\n")
+        let response = await host.respond(
+            to: WireRequest(
+                method: .post, path: "/v1/messages",
+                body: Array(#"{"model":"claude-test","max_tokens":50,"stream":true,"messages":[{"role":"user","content":"hi"}]}"#.utf8)))
+        #expect(response.contentType == "text/event-stream")
+        let requestID = response.headers.first { $0.name == "request-id" }?.value
+        #expect(requestID?.hasPrefix("req_") == true)
+        #expect(requestID == response.headers.first { $0.name == "x-request-id" }?.value)
+        #expect(response.headers.contains(Header(name: "cache-control", value: "no-cache")))
+    }
+
+    @Test func healthListsThePlugins() async throws {
+        let host = try Self.host(plugins: [Self.anthropic, Self.wordStats], fixtures: "fixtures: []\n")
+        let response = await host.respond(to: WireRequest(method: .get, path: "/health"))
+        let plugins = try #require(try JSONValue.parse(response.body)["plugins"]?.arrayValue)
+        #expect(plugins.map { $0["name"] } == ["anthropic-messages", "word-stats"])
+        #expect(plugins[0]["path"] == .string(Self.anthropic.path))
+        #expect(plugins[0]["abi_version"] == .string(PluginLoader.hostABIVersion))
+        #expect(plugins[0]["providers"] == ["anthropic.messages"])
+        #expect(plugins[0]["responders"] == [])
+        #expect(plugins[1]["responders"] == ["word_stats"])
+    }
+
+    @Test func aLibraryNamedAgainLoadsOnce() throws {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("link-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let link = folder.appendingPathComponent("anthropic.so").path
+        try FileManager.default.createSymbolicLink(atPath: link, withDestinationPath: Self.anthropic.path)
+        let loaded = try PluginLoader.load([Self.anthropic, PluginSpec(path: link), Self.anthropic])
+        #expect(loaded.map(\.file) == [Self.anthropic.path])
+    }
+
+    @Test func aLibraryNamedAgainWithAnotherConfigurationIsRefused() throws {
+        let renamed = PluginSpec(path: Self.wordStats.path, configuration: ["responder_name": "counter"])
+        let again = PluginSpec(path: Self.wordStats.path, configuration: ["responder_name": "other"])
+        let loaded = try PluginLoader.load([renamed, Self.wordStats])
+        #expect(loaded.map(\.file) == [Self.wordStats.path])
+        #expect(loaded[0].responders.map(\.name) == ["counter"])
+        #expect {
+            _ = try PluginLoader.load([renamed, again])
+        } throws: { error in
+            "\(error)".contains("is named again with another configuration than where it is first named")
+        }
     }
 
     @Test func decodeErrorsComeBackInAnthropicsShape() async throws {
@@ -97,7 +143,8 @@ import Testing
         } throws: { error in
             let text = "\(error)"
             return text.contains("POST /v1/messages, which is already taken by builtin provider \"claims-messages\"")
-                && text.contains(Self.anthropic.path) && text.contains("host plugin ABI \(PluginLoader.hostABIVersion), plugin ABI 1.0")
+                && text.contains(Self.anthropic.path)
+                && text.contains("host plugin ABI \(PluginLoader.hostABIVersion), plugin ABI \(PluginLoader.hostABIVersion)")
         }
     }
 

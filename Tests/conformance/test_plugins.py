@@ -1,6 +1,7 @@
 """Native plugins through the real loader: the Anthropic Messages provider (a Swift .so), the
 word-stats responder (a C .so), and every way a plugin can fail to load."""
 
+import json
 import os
 import pathlib
 import shutil
@@ -40,13 +41,13 @@ def ask(client, text, **extra):
     )
 
 
-def compile_plugin(source, directory):
+def compile_plugin(source, directory, header_dir=HEADER_DIR):
     """Builds a C plugin with the system C compiler against the header alone."""
     compiler = shutil.which("cc") or shutil.which("clang") or shutil.which("gcc")
     assert compiler, "a C compiler is needed to build test plugins"
     output = pathlib.Path(directory) / (pathlib.Path(source).stem + ".so")
     subprocess.run(
-        [compiler, "-shared", "-fPIC", "-O1", "-I", str(HEADER_DIR), "-I", str(pathlib.Path(source).parent / "include"),
+        [compiler, "-shared", "-fPIC", "-O1", "-I", str(header_dir), "-I", str(pathlib.Path(source).parent / "include"),
          "-o", str(output), str(source)],
         check=True,
     )
@@ -102,6 +103,16 @@ def test_streamed_text(claude):
     assert final.content[0].text == "Hello from Lyrebird!"
     assert final.stop_reason == "end_turn"
     assert final.usage.output_tokens > 0
+
+
+def test_streams_carry_the_request_id_header(claude):
+    # Whole replies, errors and streams all carry request-id, the same id as x-request-id.
+    with claude.messages.stream(
+        model="claude-x", max_tokens=10, messages=[{"role": "user", "content": "hello"}]
+    ) as stream:
+        list(stream.text_stream)
+        assert stream.request_id.startswith("req_")
+        assert stream.request_id == stream.response.headers["x-request-id"]
 
 
 def test_streamed_event_sequence_names_every_event(plugin_server):
@@ -218,7 +229,7 @@ def test_a_plugin_compiled_outside_the_build_loads_from_a_config_file(tmp_path):
     )
     listing = run_lyrebird("plugins", "--config", str(tmp_path / "lyrebird.yaml"))
     assert listing.returncode == 0, listing.stderr
-    assert "word-stats 1.0.0 (ABI 1.0)" in listing.stdout
+    assert "word-stats 1.0.0 (ABI 1.1)" in listing.stdout
     assert "responder stats" in listing.stdout
     assert "POST /v1/messages -> messages" in listing.stdout
 
@@ -233,6 +244,73 @@ def test_a_plugin_compiled_outside_the_build_loads_from_a_config_file(tmp_path):
         assert server.stop() == 0
 
 
+# ABI versions: a plugin built for 1.0 keeps working; a 1.1 plugin gives its streams headers
+
+
+PACED = "fixtures:\n  - match: {model: paced}\n    timing: {tokens_per_second: 2000}\n    reply: {content: one two three}\n"
+
+
+def stream_from(server, path, model):
+    """A streamed request; `paced` makes the host write events as they come, any other model
+    sends the whole stream in one body."""
+    with httpx.stream("POST", server.url + path, json={"model": model, "stream": True}) as response:
+        return response, response.read().decode()
+
+
+@pytest.fixture(scope="module")
+def versioned_server(tmp_path_factory):
+    folder = tmp_path_factory.mktemp("versioned")
+    old = compile_plugin(TEST_PLUGINS / "abi_1_0" / "stream_provider.c", folder, header_dir=TEST_PLUGINS / "abi_1_0")
+    new = compile_plugin(TEST_PLUGINS / "stream_headers.c", folder)
+    (folder / "paced.yaml").write_text(PACED)
+    server = Server(["--config", str(folder / "paced.yaml"), "--plugin", str(old), "--plugin", str(new)])
+    yield server
+    server.stop()
+
+
+def test_a_1_0_plugin_loads_on_this_host(tmp_path):
+    old = compile_plugin(TEST_PLUGINS / "abi_1_0" / "stream_provider.c", tmp_path, header_dir=TEST_PLUGINS / "abi_1_0")
+    listing = run_lyrebird("plugins", "--plugin", str(old))
+    assert listing.returncode == 0, listing.stderr
+    assert "old-stream 1.0.0 (ABI 1.0)" in listing.stdout
+    assert "POST /old/stream -> old.stream [http, sse]" in listing.stdout
+
+
+@pytest.mark.parametrize("model", ["whole", "paced"])
+def test_a_1_0_provider_streams_through_stream_open(versioned_server, model):
+    response, body = stream_from(versioned_server, "/old/stream", model)
+    assert response.status_code == 200
+    assert response.headers["content-type"] == "text/plain"
+    assert response.headers["x-request-id"].startswith("req_")
+    assert response.headers["cache-control"] == "no-cache"
+    lines = body.splitlines()
+    assert lines[0] == "start"
+    assert lines[1].startswith("event 1: ")
+    assert json.loads(lines[1][len("event 1: "):])["type"] == "text"
+    events = len(lines) - 2
+    assert events >= 3  # text, finish, usage
+    assert lines[-1] == f"end after {events} events"
+
+
+def test_a_1_0_provider_answers_whole_replies(versioned_server):
+    response = httpx.post(versioned_server.url + "/old/stream", json={"model": "whole", "stream": False})
+    assert response.status_code == 200
+    assert response.json()["choices"][0]["text"] == "This is a mock response from Lyrebird."
+
+
+@pytest.mark.parametrize("model", ["whole", "paced"])
+def test_a_1_1_provider_gives_its_streams_headers(versioned_server, model):
+    response, body = stream_from(versioned_server, "/new/stream", model)
+    assert response.status_code == 200
+    assert response.headers["content-type"] == "text/plain"
+    assert response.headers["x-stream-abi"] == "1.1"
+    assert response.headers["x-stream-request-id"] == response.headers["x-request-id"]
+    assert response.headers["cache-control"] == "no-cache"
+    lines = body.splitlines()
+    assert lines[0] == "start" and lines[-1] == "end"
+    assert json.loads(lines[1])["type"] == "text"
+
+
 # Loader failures: a message naming the file and both versions, and a non-zero exit
 
 
@@ -243,7 +321,7 @@ def assert_refused(args, *expected):
         assert "listening on" not in result.stdout
         for text in expected:
             assert text in result.stderr, result.stderr
-        assert "host plugin ABI 1.0" in result.stderr
+        assert "host plugin ABI 1.1" in result.stderr
 
 
 def test_a_file_that_is_not_a_library(tmp_path):
@@ -269,7 +347,7 @@ def test_an_unsupported_abi_version(tmp_path):
 def test_a_plugin_whose_init_fails(tmp_path):
     library = compile_plugin(TEST_PLUGINS / "failing_init.c", tmp_path)
     assert_refused(
-        ["--plugin", str(library)], "its entry point failed (status 1): cannot reach the license server", "plugin ABI 1.0)"
+        ["--plugin", str(library)], "its entry point failed (status 1): cannot reach the license server", "plugin ABI 1.1)"
     )
 
 
@@ -302,4 +380,4 @@ def test_validate_checks_responder_names_against_loaded_plugins(tmp_path):
     assert 'fixture "stats"' in missing.stderr and 'no responder named "word_stats" is loaded' in missing.stderr
     loaded = run_lyrebird("validate", str(config), "--plugin", str(BUILD / "libLyrebirdWordStats.so"))
     assert loaded.returncode == 0, loaded.stderr
-    assert "OK, 1 fixture, 1 plugin" in loaded.stdout
+    assert "OK, 1 fixture, 2 plugins" in loaded.stdout  # word-stats and the default Anthropic plugin

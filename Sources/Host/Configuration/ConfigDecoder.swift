@@ -131,6 +131,8 @@ struct ConfigDecoder {
                 if let origins = strings(value, path: path) { configuration.adminOrigins = origins }
             case "admin_hosts":
                 if let hosts = strings(value, path: path) { configuration.adminHosts = hosts }
+            case "cors_origins":
+                if let origins = strings(value, path: path) { configuration.corsOrigins = origins }
             case "models":
                 if let models = strings(value, path: path) { configuration.models = models }
             case "scripts_dir":
@@ -138,7 +140,7 @@ struct ConfigDecoder {
             default:
                 report(
                     keyNode, key: path,
-                    "unknown key (expected host, port, strict, max_body_bytes, default_reply, stream_chunk_characters, lua_instruction_limit, lua_memory_limit_bytes, lua_time_limit_ms, script_threads, script_queue_timeout_ms, admin_origins, admin_hosts, scripts_dir, models)"
+                    "unknown key (expected host, port, strict, max_body_bytes, default_reply, stream_chunk_characters, lua_instruction_limit, lua_memory_limit_bytes, lua_time_limit_ms, script_threads, script_queue_timeout_ms, admin_origins, admin_hosts, scripts_dir, models, cors_origins)"
                 )
             }
         }

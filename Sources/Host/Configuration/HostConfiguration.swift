@@ -26,6 +26,9 @@ public struct HostConfiguration: Sendable {
     public var scriptQueueTimeoutMilliseconds: Int = 5000
     /// Native functions Lua scripts can call (`lua_extensions:` in a config file).
     public var luaNatives: LuaNatives = .none
+    /// Origins whose web pages may call the API endpoints (`settings.cors_origins`); `*`, the
+    /// default, is every origin.
+    public var corsOrigins: [String] = ["*"]
     /// Origins besides the server's own whose pages may call the admin endpoints
     /// (`settings.admin_origins`, for example `http://localhost:3000`).
     public var adminOrigins: [String] = []

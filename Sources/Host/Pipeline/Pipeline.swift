@@ -141,7 +141,7 @@ struct Pipeline: Sendable {
         if feed.isComplete && pacer == nil {
             // Every event is ready: the whole stream is one body, sent in one write.
             let body = await stream.next() ?? []
-            return .whole(WireResponse(status: 200, headers: Self.streamHeaders, contentType: stream.contentType, body: body))
+            return .whole(WireResponse(status: 200, headers: stream.headers, contentType: stream.contentType, body: body))
         }
         return .stream(stream)
     }

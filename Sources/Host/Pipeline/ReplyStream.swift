@@ -8,6 +8,8 @@ final class ReplyStream: @unchecked Sendable {
 
     /// The content type of the body.
     let contentType: String
+    /// The response headers: those every stream carries, then the encoder's own.
+    let headers: [Header]
     // Used by one task at a time: exclusivity is checked by that, not per access.
     @exclusivity(unchecked) private var encoder: any StreamEncoder
     private let feed: EventFeed
@@ -28,6 +30,7 @@ final class ReplyStream: @unchecked Sendable {
         choiceCount: Int, onEnd: @escaping @Sendable (_ error: String?) -> Void
     ) {
         self.contentType = encoder.contentType
+        self.headers = Pipeline.streamHeaders + encoder.headers
         self.encoder = encoder
         self.feed = feed
         self.pacer = pacer

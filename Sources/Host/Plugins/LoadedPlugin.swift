@@ -25,4 +25,17 @@ public struct LoadedPlugin: Sendable {
         let registered = parts.isEmpty ? "nothing" : parts.joined(separator: "; ")
         return "plugin \(name) \(version) (ABI \(abiVersion)) from \(file): \(registered)"
     }
+
+    /// The plugin as `/health` lists it: `{"name", "version", "abi_version", "path",
+    /// "providers": [names], "responders": [names]}`.
+    func write(into writer: inout JSONWriter) {
+        writer.object { writer in
+            writer.member("name", name)
+            writer.member("version", version)
+            writer.member("abi_version", abiVersion)
+            writer.member("path", file)
+            writer.member("providers", array: { writer in for provider in providers { writer.string(provider.name) } })
+            writer.member("responders", array: { writer in for responder in responders { writer.string(responder.name) } })
+        }
+    }
 }

@@ -19,7 +19,9 @@ public enum PluginLoader {
     /// The plugin ABI this host implements, as `major.minor`.
     public static let hostABIVersion = "\(LYREBIRD_PLUGIN_ABI_MAJOR).\(LYREBIRD_PLUGIN_ABI_MINOR)"
 
-    /// Loads every plugin in `specs`, in order, checking that their routes are free.
+    /// Loads every plugin in `specs`, in order, checking that their routes are free. A library
+    /// named more than once (the same file once links are resolved) loads once, where it is
+    /// first named; a later mention may repeat its configuration or give none.
     ///
     /// - Parameters:
     ///   - builtins: providers the host serves anyway; a plugin route they hold is taken.
@@ -38,7 +40,7 @@ public enum PluginLoader {
         }
         var responderOwners: [String: String] = [:]
         var loaded: [LoadedPlugin] = []
-        for spec in try expand(specs) {
+        for spec in try unique(try expand(specs)) {
             let plugin = try loadLibrary(spec, logger: logger)
             for provider in plugin.providers {
                 for route in provider.routes {
@@ -89,6 +91,33 @@ public enum PluginLoader {
             }
         }
         return files
+    }
+
+    /// Drops later mentions of a library already named: `dlopen` gives one image per file, so
+    /// a second load would only register the same things again.
+    static func unique(_ files: [PluginSpec]) throws(PluginLoadError) -> [PluginSpec] {
+        var firstByFile: [String: PluginSpec] = [:]
+        var kept: [PluginSpec] = []
+        for spec in files {
+            let file = realPath(spec.path)
+            guard let first = firstByFile[file] else {
+                firstByFile[file] = spec
+                kept.append(spec)
+                continue
+            }
+            guard spec.configuration == .null || spec.configuration == first.configuration else {
+                throw PluginLoadError(
+                    file: spec.path, message: "is named again with another configuration than where it is first named (\(first.path))")
+            }
+        }
+        return kept
+    }
+
+    /// `path` with every link resolved, or as given when that fails.
+    private static func realPath(_ path: String) -> String {
+        guard let resolved = realpath(path, nil) else { return path }
+        defer { free(resolved) }
+        return String(cString: resolved)
     }
 
     /// Opens one library and runs its entry point.

@@ -96,20 +96,22 @@ final class PluginRegistration: @unchecked Sendable {
     func register(provider pointer: UnsafePointer<lyrebird_provider>?) -> Int32 {
         guard mayRegister("register_provider") else { return LYREBIRD_ERROR }
         guard let pointer else { return reject("register_provider was given NULL") }
-        guard Int(pointer.pointee.struct_size) >= MemoryLayout<lyrebird_provider>.size else {
-            return reject(
-                "register_provider was given a struct of \(pointer.pointee.struct_size) bytes; ABI 1.0 needs \(MemoryLayout<lyrebird_provider>.size)"
-            )
+        let size = Int(pointer.pointee.struct_size)
+        guard size >= Self.providerSizeV1_0 else {
+            return reject("register_provider was given a struct of \(size) bytes; ABI 1.0 needs \(Self.providerSizeV1_0)")
         }
-        let table = pointer.pointee
+        let table = Self.read(pointer, size: size, into: lyrebird_provider())
         guard let namePointer = table.name, let routesPointer = table.routes_json else {
             return reject("register_provider was given a provider without name or routes_json")
         }
         let name = String(cString: namePointer)
-        guard table.decode != nil, table.encode_reply != nil, table.encode_error != nil, table.stream_open != nil,
+        guard table.decode != nil, table.encode_reply != nil, table.encode_error != nil,
+            table.stream_open != nil || table.stream_open_v2 != nil,
             table.stream_encode != nil, table.stream_finish != nil, table.stream_close != nil
         else {
-            return reject("provider \(name.debugDescription) leaves a callback NULL; all eight are required")
+            return reject(
+                "provider \(name.debugDescription) leaves a required callback NULL (all are, but one of stream_open and stream_open_v2 is enough)"
+            )
         }
         let routes: [ProviderRoute]
         do {
@@ -121,6 +123,20 @@ final class PluginRegistration: @unchecked Sendable {
         let provider = PluginProvider(name: name, routes: routes, table: PluginProviderTable(table, registration: self))
         state.withLock { $0.providers.append(provider) }
         return LYREBIRD_OK
+    }
+
+    /// The size of a `lyrebird_provider` from ABI 1.0, the least the host accepts: everything
+    /// before the first field ABI 1.1 appended.
+    static let providerSizeV1_0 = MemoryLayout<lyrebird_provider>.offset(of: \.stream_open_v2)!
+
+    /// A copy of the plugin's struct as far as it wrote it (`size` bytes), over `empty`: a plugin
+    /// built for an earlier minor hands over a shorter struct, and never owns the bytes after it.
+    static func read<Table>(_ pointer: UnsafePointer<Table>, size: Int, into empty: Table) -> Table {
+        var table = empty
+        withUnsafeMutableBytes(of: &table) { destination in
+            destination.copyMemory(from: UnsafeRawBufferPointer(start: pointer, count: min(size, destination.count)))
+        }
+        return table
     }
 
     func register(responder pointer: UnsafePointer<lyrebird_responder>?) -> Int32 {

@@ -5,28 +5,46 @@ import LyrebirdPluginAPI
 /// it when the last copy of this encoder goes away.
 struct PluginStreamEncoder: StreamEncoder {
     let contentType: String
+    let headers: [Header]
     private let stream: PluginStreamHandle?
     private var startBytes: [UInt8]
 
     init(table: PluginProviderTable, providerName: String, request: CanonicalRequest, context: ReplyContext) {
         let functions = table.table
-        var handle: UnsafeMutableRawPointer?
-        var contentTypeOut = lyrebird_buffer(data: nil, length: 0)
-        var startOut = lyrebird_buffer(data: nil, length: 0)
+        let call = functions.stream_open_v2 == nil ? "stream_open" : "stream_open_v2"
+        var head = lyrebird_stream_head()
+        head.struct_size = UInt32(MemoryLayout<lyrebird_stream_head>.size)
         let status = PluginBytes.lend(PluginJSON.requestBytes(request)) { request in
             PluginBytes.lend(PluginJSON.encode(context)) { context in
-                functions.stream_open(functions.context, request, context, &handle, &contentTypeOut, &startOut)
+                if let openWithHead = functions.stream_open_v2 {
+                    return openWithHead(functions.context, request, context, &head)
+                }
+                // A 1.0 provider: the same answers, without headers.
+                return functions.stream_open(functions.context, request, context, &head.stream, &head.content_type, &head.start)
             }
         }
-        let contentType = PluginBytes.take(&contentTypeOut)
-        startBytes = PluginBytes.take(&startOut)
+        let contentType = PluginBytes.take(&head.content_type)
+        let headersJSON = PluginBytes.take(&head.headers_json)
+        startBytes = PluginBytes.take(&head.start)
         self.contentType = contentType.isEmpty ? "text/event-stream" : String(decoding: contentType, as: UTF8.self)
-        if status == LYREBIRD_OK, let handle {
+        var headers: [Header] = []
+        if !headersJSON.isEmpty {
+            do {
+                headers = try PluginJSON.decode([Header].self, from: headersJSON)
+            } catch {
+                // The stream is already promised to the client; it goes without them.
+                table.registration.log(
+                    level: LYREBIRD_LOG_ERROR,
+                    "provider \(providerName.debugDescription): \(call) returned headers the host cannot read: \(error.message)")
+            }
+        }
+        self.headers = headers
+        if status == LYREBIRD_OK, let handle = head.stream {
             stream = PluginStreamHandle(handle, table: table, providerName: providerName)
         } else {
             // The stream then carries nothing and the client sees it end early; the log says why.
             table.registration.log(
-                level: LYREBIRD_LOG_ERROR, "provider \(providerName.debugDescription): stream_open failed with status \(status)")
+                level: LYREBIRD_LOG_ERROR, "provider \(providerName.debugDescription): \(call) failed with status \(status)")
             stream = nil
         }
     }

@@ -31,6 +31,8 @@ struct AdminAPI: Sendable {
     let fixtures: FixtureStore
     let journal: Journal
     let version: String
+    /// The native plugins the host serves, for `/health`.
+    let plugins: [LoadedPlugin]
     /// The Lua settings fixtures sent here are compiled with: the host's.
     let lua: LuaEnvironment
     /// Which script files those fixtures may name.
@@ -45,6 +47,11 @@ struct AdminAPI: Sendable {
                 writer.member("status", "healthy")
                 writer.member("version", version)
                 writer.member("fixtures", fixtures.count)
+                writer.member(
+                    "plugins",
+                    array: { writer in
+                        for plugin in plugins { plugin.write(into: &writer) }
+                    })
             }
         case .listFixtures:
             return Self.json { writer in

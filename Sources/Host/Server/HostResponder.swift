@@ -19,13 +19,40 @@ struct HostResponder: HTTPResponder {
     let pipeline: Pipeline
     let admin: AdminAPI
     let adminAccess: AdminAccess
+    let cors: CORSPolicy
     let maxBodyBytes: Int
 
     func respond(to request: Request, context: Context) async throws -> Response {
         let requestID = Identifiers.requestID()
+        let origin = request.headers[.origin]
+        if request.method == .options {
+            return preflight(request, origin: origin, requestID: requestID)
+        }
         var response = await route(request, requestID: requestID)
         response.headers[.init("x-request-id")!] = requestID
+        if let origin {
+            response.headers.append(contentsOf: cors.responseHeaders(origin: origin, admin: isAdmin(request.uri.path)))
+        }
         return response
+    }
+
+    /// Answers a CORS preflight for whatever the path serves.
+    private func preflight(_ request: Request, origin: String?, requestID: String) -> Response {
+        let path = request.uri.path
+        let allowed = routes.handlers(at: path).map(\.method)
+        let (status, fields) = cors.preflight(
+            origin: origin, requestedHeaders: request.headers[.accessControlRequestHeaders],
+            allowedMethods: allowed.map(\.rawValue), admin: isAdmin(path))
+        var response = Response(status: allowed.isEmpty ? .notFound : status, headers: fields)
+        response.headers[.init("x-request-id")!] = requestID
+        return response
+    }
+
+    private func isAdmin(_ path: String) -> Bool {
+        routes.handlers(at: path).contains { entry in
+            if case .admin = entry.handler { return true }
+            return false
+        }
     }
 
     private func route(_ request: Request, requestID: String) async -> Response {
@@ -59,8 +86,8 @@ struct HostResponder: HTTPResponder {
         case .stream(let stream):
             var headers = HTTPFields()
             headers[.contentType] = stream.contentType
-            for header in Pipeline.streamHeaders {
-                if let name = HTTPField.Name(header.name) { headers[name] = header.value }
+            for header in stream.headers {
+                if let name = HTTPField.Name(header.name) { headers.append(HTTPField(name: name, value: header.value)) }
             }
             return Response(
                 status: .ok, headers: headers,

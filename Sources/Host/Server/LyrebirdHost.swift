@@ -40,14 +40,20 @@ public final class LyrebirdHost: Sendable {
 
     /// Builds a host, checking that routes and responder names fit together.
     ///
+    /// - Parameters:
+    ///   - plugins: Native plugins `PluginLoader` loaded. The host serves their providers and
+    ///     responders besides `providers` and `responders`, and `/health` lists them.
     /// - Throws: `ConfigurationError` when two providers claim one route, two responders share
     ///   a name, or a fixture names a responder that is not given.
     public init(
         configuration: HostConfiguration,
         providers: [any Provider],
         responders: [any Responder] = [],
+        plugins: [LoadedPlugin] = [],
         logger: Logger = Logger(label: "lyrebird")
     ) throws(ConfigurationError) {
+        let providers = providers + plugins.flatMap(\.providers)
+        let responders = responders + plugins.flatMap(\.responders)
         self.configuration = configuration
         self.logger = logger
         self.scripts = ScriptThreadPool(
@@ -108,13 +114,14 @@ public final class LyrebirdHost: Sendable {
         self.responder = HostResponder(
             routes: routes, pipeline: pipeline,
             admin: AdminAPI(
-                fixtures: fixtures, journal: journal, version: Self.version,
+                fixtures: fixtures, journal: journal, version: Self.version, plugins: plugins,
                 lua: LuaEnvironment(
                     limits: configuration.luaLimits, natives: configuration.luaNatives,
                     streamChunkCharacters: configuration.streamChunkCharacters),
                 scriptFiles: configuration.scriptsFolder.map { .inside(URL(fileURLWithPath: $0).resolvingSymlinksInPath().path) } ?? .none,
                 scripts: scripts),
             adminAccess: AdminAccess(configuration: configuration),
+            cors: CORSPolicy(configuration: configuration),
             maxBodyBytes: configuration.maxBodyBytes
         )
     }
@@ -180,7 +187,7 @@ public final class LyrebirdHost: Sendable {
             case .stream(let stream):
                 var body: [UInt8] = []
                 while let bytes = await stream.next() { body += bytes }
-                response = WireResponse(status: 200, headers: Pipeline.streamHeaders, contentType: stream.contentType, body: body)
+                response = WireResponse(status: 200, headers: stream.headers, contentType: stream.contentType, body: body)
             }
         }
         response.headers.append(Header(name: "x-request-id", value: requestID))

@@ -47,6 +47,12 @@ struct RouteTable<Handler: Sendable>: Sendable {
         }
     }
 
+    /// Every route that serves `path`, whatever its method.
+    func handlers(at path: String) -> [Entry] {
+        let segments = path.split(separator: "/", omittingEmptySubsequences: true)
+        return entries.filter { $0.pattern.match(segments) != nil }
+    }
+
     func lookup(_ method: HTTPMethodName, _ path: String) -> Lookup {
         if let literal = literalPaths[path], let entry = literal.first(where: { $0.method == method }) {
             return .found(entry.handler, parameters: [:])

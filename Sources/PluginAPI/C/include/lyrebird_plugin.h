@@ -26,6 +26,12 @@
  *     side wrote.
  *   - The first three fields of lyrebird_host_api and lyrebird_plugin_info, and the signature of
  *     lyrebird_plugin_entry, never change in any version: that is how a mismatch is detected.
+ *
+ * History
+ *   1.0  the first version.
+ *   1.1  streamed responses can carry headers: lyrebird_provider gains stream_open_v2 (appended),
+ *        which fills the new lyrebird_stream_head. A 1.0 provider (88-byte struct) keeps using
+ *        stream_open.
  */
 #ifndef LYREBIRD_PLUGIN_H
 #define LYREBIRD_PLUGIN_H
@@ -39,7 +45,7 @@ extern "C" {
 
 /** The ABI this header describes. */
 #define LYREBIRD_PLUGIN_ABI_MAJOR 1
-#define LYREBIRD_PLUGIN_ABI_MINOR 0
+#define LYREBIRD_PLUGIN_ABI_MINOR 1
 
 /** The name of the one symbol every plugin exports (type: lyrebird_plugin_entry_fn). */
 #define LYREBIRD_PLUGIN_ENTRY_SYMBOL "lyrebird_plugin_entry"
@@ -113,6 +119,22 @@ typedef struct lyrebird_response {
 } lyrebird_response;
 
 /**
+ * The head of a streamed response, which stream_open_v2 fills (ABI 1.1): everything the host
+ * sends before the first event. The host zeroes it and sets struct_size.
+ */
+typedef struct lyrebird_stream_head {
+    uint32_t struct_size;
+    /** The plugin's stream state, passed to stream_encode, stream_finish and stream_close. */
+    void *stream;
+    /** The content type; empty means "text/event-stream". */
+    lyrebird_buffer content_type;
+    /** Extra response headers as JSON [{"name","value"}]; empty means none. */
+    lyrebird_buffer headers_json;
+    /** Bytes to send first; may stay empty. */
+    lyrebird_buffer start;
+} lyrebird_stream_head;
+
+/**
  * A wire format. Every callback may run on any thread, and several at once for different
  * requests; one stream handle is used by one thread at a time. Callbacks must not block.
  */
@@ -146,7 +168,8 @@ typedef struct lyrebird_provider {
      * Starts a streamed reply: sets `*stream_out` to the plugin's stream state, `content_type_out`
      * to the stream's content type (for example "text/event-stream") and `start_out` to bytes to
      * send first (may stay empty). The host calls stream_close exactly once for every stream
-     * that stream_open returned LYREBIRD_OK for.
+     * that stream_open returned LYREBIRD_OK for. From ABI 1.1 it may be NULL when stream_open_v2
+     * is set; the host calls only one of the two.
      */
     int32_t (*stream_open)(void *context, lyrebird_bytes request_json, lyrebird_bytes reply_context_json,
                            void **stream_out, lyrebird_buffer *content_type_out, lyrebird_buffer *start_out);
@@ -159,6 +182,16 @@ typedef struct lyrebird_provider {
 
     /** Frees the stream state. */
     void (*stream_close)(void *stream);
+
+    /* ABI 1.1 */
+
+    /**
+     * Starts a streamed reply, like stream_open, and can also give response headers: fills
+     * `out` (see lyrebird_stream_head). When set, the host calls it instead of stream_open; the
+     * host calls stream_close exactly once for every stream it returned LYREBIRD_OK for.
+     */
+    int32_t (*stream_open_v2)(void *context, lyrebird_bytes request_json, lyrebird_bytes reply_context_json,
+                              lyrebird_stream_head *out);
 } lyrebird_provider;
 
 /**

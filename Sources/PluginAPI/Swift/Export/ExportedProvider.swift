@@ -28,8 +28,9 @@ final class ExportedProvider: @unchecked Sendable {
                 var table = lyrebird_provider(
                     struct_size: UInt32(MemoryLayout<lyrebird_provider>.size), name: name, routes_json: routes, context: context,
                     decode: decodeCallback, encode_reply: encodeReplyCallback, encode_error: encodeErrorCallback,
-                    stream_open: streamOpenCallback, stream_encode: streamEncodeCallback, stream_finish: streamFinishCallback,
-                    stream_close: streamCloseCallback)
+                    // stream_open_v2 (ABI 1.1) replaces stream_open, which only a 1.0 host would call.
+                    stream_open: nil, stream_encode: streamEncodeCallback, stream_finish: streamFinishCallback,
+                    stream_close: streamCloseCallback, stream_open_v2: streamOpenCallback)
                 return registerProvider(api.pointee.host, &table)
             }
         }
@@ -117,20 +118,20 @@ private let encodeErrorCallback:
         }
 
 private let streamOpenCallback:
-    @convention(c) (
-        UnsafeMutableRawPointer?, lyrebird_bytes, lyrebird_bytes, UnsafeMutablePointer<UnsafeMutableRawPointer?>?,
-        UnsafeMutablePointer<lyrebird_buffer>?, UnsafeMutablePointer<lyrebird_buffer>?
-    ) -> Int32 = { context, requestJSON, contextJSON, streamOut, contentTypeOut, startOut in
+    @convention(c) (UnsafeMutableRawPointer?, lyrebird_bytes, lyrebird_bytes, UnsafeMutablePointer<lyrebird_stream_head>?) -> Int32 = {
+        context, requestJSON, contextJSON, head in
         let exported = ExportedProvider.from(context)
         guard
-            let streamOut,
+            let head, Int(head.pointee.struct_size) >= MemoryLayout<lyrebird_stream_head>.size,
             let request = try? PluginJSON.decode(CanonicalRequest.self, from: PluginBytes.copy(requestJSON)),
             let replyContext = try? PluginJSON.decode(ReplyContext.self, from: PluginBytes.copy(contextJSON))
         else { return LYREBIRD_ERROR }
         let stream = ExportedStream(encoder: exported.provider.makeStreamEncoder(for: request, context: replyContext), owner: exported)
-        exported.give(Array(stream.encoder.contentType.utf8), to: contentTypeOut)
-        exported.give(stream.encoder.start(), to: startOut)
-        streamOut.pointee = Unmanaged.passRetained(stream).toOpaque()
+        let headers = stream.encoder.headers
+        exported.give(Array(stream.encoder.contentType.utf8), to: &head.pointee.content_type)
+        exported.give(headers.isEmpty ? [] : PluginJSON.encode(headers), to: &head.pointee.headers_json)
+        exported.give(stream.encoder.start(), to: &head.pointee.start)
+        head.pointee.stream = Unmanaged.passRetained(stream).toOpaque()
         return LYREBIRD_OK
     }
 

@@ -48,6 +48,10 @@ extension Provider {
 public protocol StreamEncoder: Sendable {
     /// The content type of the stream (`text/event-stream` for SSE).
     var contentType: String { get }
+    /// Headers the streamed response carries, besides those the host adds (`x-request-id`,
+    /// `cache-control`): a format's own request id, for example. Read once, before `start()`.
+    /// Default: none.
+    var headers: [Header] { get }
     /// Bytes to send before the first event, if any.
     mutating func start() -> [UInt8]
     /// Bytes for one event of choice `choice` (0 for events that are not per choice).
@@ -61,6 +65,8 @@ public protocol StreamEncoder: Sendable {
 }
 
 extension StreamEncoder {
+    public var headers: [Header] { [] }
+
     public mutating func encode(_ event: ReplyEvent, choice: Int, into buffer: inout [UInt8]) {
         buffer += encode(event, choice: choice)
     }

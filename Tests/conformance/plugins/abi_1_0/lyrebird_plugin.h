@@ -1,0 +1,279 @@
+/*
+ * lyrebird_plugin.h: the whole contract between the Lyrebird host and a native plugin.
+ *
+ * A plugin is a shared library that exports one C function, `lyrebird_plugin_entry`. The host
+ * calls it once at start with a table of host functions; the plugin describes itself, checks the
+ * host's ABI version, and registers providers (wire formats) and responders (reply computers).
+ *
+ * Only C types and bytes cross this boundary. Structured data is UTF-8 JSON in the forms that
+ * docs/plugins.md describes (canonical request, reply event, completed reply, reply error, reply
+ * context, route).
+ *
+ * Memory rules
+ *   - Pointers the host passes in (lyrebird_bytes, const char *, structs) are borrowed: valid
+ *     until the call returns. Copy what you keep.
+ *   - Buffers a plugin hands to the host (every lyrebird_buffer out-parameter) must be allocated
+ *     with the host's `alloc`; the host takes ownership and frees them, also when the call fails.
+ *   - Structs and strings passed to `register_provider` / `register_responder` are copied by the
+ *     host during the call; the function pointers and `context` must stay valid forever.
+ *
+ * Version rules
+ *   - LYREBIRD_PLUGIN_ABI_MAJOR changes when anything existing changes meaning or layout.
+ *     Host and plugin must agree on it exactly.
+ *   - LYREBIRD_PLUGIN_ABI_MINOR grows when fields are appended to the end of a struct or
+ *     functions to the end of the host table. A plugin built for minor N runs on hosts with
+ *     minor >= N. Every struct starts with `struct_size`, so each side reads only what the other
+ *     side wrote.
+ *   - The first three fields of lyrebird_host_api and lyrebird_plugin_info, and the signature of
+ *     lyrebird_plugin_entry, never change in any version: that is how a mismatch is detected.
+ */
+#ifndef LYREBIRD_PLUGIN_H
+#define LYREBIRD_PLUGIN_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/** The ABI this header describes. */
+#define LYREBIRD_PLUGIN_ABI_MAJOR 1
+#define LYREBIRD_PLUGIN_ABI_MINOR 0
+
+/** The name of the one symbol every plugin exports (type: lyrebird_plugin_entry_fn). */
+#define LYREBIRD_PLUGIN_ENTRY_SYMBOL "lyrebird_plugin_entry"
+
+/** Status codes returned across the boundary. */
+#define LYREBIRD_OK 0
+/** A failure; the host reports it (with the message given to set_error, during entry). */
+#define LYREBIRD_ERROR 1
+/** The other side's ABI version is not supported. */
+#define LYREBIRD_ABI_MISMATCH 2
+/** The output buffer holds a reply error as JSON: {"status":400,"message":"...","param":...}. */
+#define LYREBIRD_REPLY_ERROR 3
+/** From a sink's emit or pause: the reply is over (client gone or reply ended); stop emitting. */
+#define LYREBIRD_STOP 4
+/** From json_get / json_get_string: nothing at that JSON pointer (or not a string). */
+#define LYREBIRD_NOT_FOUND 5
+
+/** Log levels for lyrebird_host_api.log. */
+#define LYREBIRD_LOG_DEBUG 0
+#define LYREBIRD_LOG_INFO 1
+#define LYREBIRD_LOG_WARNING 2
+#define LYREBIRD_LOG_ERROR 3
+
+/** Fixed sizes of the text fields of lyrebird_plugin_info, including the terminating NUL. */
+#define LYREBIRD_PLUGIN_NAME_CAPACITY 64
+#define LYREBIRD_PLUGIN_VERSION_CAPACITY 32
+
+/** Bytes borrowed from the caller. `data` may be NULL when `length` is 0. */
+typedef struct lyrebird_bytes {
+    const uint8_t *data;
+    size_t length;
+} lyrebird_bytes;
+
+/** Bytes handed to the host: allocate `data` with lyrebird_host_api.alloc; the host frees it. */
+typedef struct lyrebird_buffer {
+    uint8_t *data;
+    size_t length;
+} lyrebird_buffer;
+
+/** The host, opaque to plugins: pass lyrebird_host_api.host back to every host function. */
+typedef struct lyrebird_host lyrebird_host;
+
+/** A request as it arrived on the wire, for lyrebird_provider.decode. */
+typedef struct lyrebird_wire_request {
+    uint32_t struct_size;
+    /** "GET", "POST", ... (NUL-terminated). */
+    const char *method;
+    /** The path without the query, for example "/v1/messages" (NUL-terminated). */
+    const char *path;
+    /** The query string without '?', or "" (NUL-terminated). */
+    const char *query;
+    /** The headers: [{"name": "content-type", "value": "..."}], names lower-cased. */
+    lyrebird_bytes headers_json;
+    /** The body bytes. */
+    lyrebird_bytes body;
+    /** The route that matched, as registered: {"method","path","operation","transports"}. */
+    lyrebird_bytes route_json;
+} lyrebird_wire_request;
+
+/** A whole response a provider builds. The host zeroes it and sets struct_size. */
+typedef struct lyrebird_response {
+    uint32_t struct_size;
+    /** The HTTP status. */
+    int32_t status;
+    /** The content type; empty means "application/json". */
+    lyrebird_buffer content_type;
+    /** Extra headers as JSON [{"name","value"}]; empty means none. */
+    lyrebird_buffer headers_json;
+    /** The body. */
+    lyrebird_buffer body;
+} lyrebird_response;
+
+/**
+ * A wire format. Every callback may run on any thread, and several at once for different
+ * requests; one stream handle is used by one thread at a time. Callbacks must not block.
+ */
+typedef struct lyrebird_provider {
+    uint32_t struct_size;
+    /** A short unique name, for logs (copied). */
+    const char *name;
+    /** The routes, as JSON: [{"method":"POST","path":"/v1/x","operation":"x","transports":["http","sse"]}] (copied). */
+    const char *routes_json;
+    /** Passed back to every callback. */
+    void *context;
+
+    /**
+     * Wire request -> canonical request. On LYREBIRD_OK `out` holds the canonical request JSON;
+     * on LYREBIRD_REPLY_ERROR it holds a reply error JSON naming the offending parameter.
+     */
+    int32_t (*decode)(void *context, const lyrebird_wire_request *request, lyrebird_buffer *out);
+
+    /** Completed reply JSON -> one whole response. */
+    int32_t (*encode_reply)(void *context, lyrebird_bytes reply_json, lyrebird_bytes request_json,
+                            lyrebird_bytes reply_context_json, lyrebird_response *out);
+
+    /**
+     * Reply error JSON -> a response in the provider's own error shape. `request_json` is empty
+     * (length 0) when the request could not be decoded.
+     */
+    int32_t (*encode_error)(void *context, lyrebird_bytes error_json, lyrebird_bytes request_json,
+                            lyrebird_bytes reply_context_json, lyrebird_response *out);
+
+    /**
+     * Starts a streamed reply: sets `*stream_out` to the plugin's stream state, `content_type_out`
+     * to the stream's content type (for example "text/event-stream") and `start_out` to bytes to
+     * send first (may stay empty). The host calls stream_close exactly once for every stream
+     * that stream_open returned LYREBIRD_OK for.
+     */
+    int32_t (*stream_open)(void *context, lyrebird_bytes request_json, lyrebird_bytes reply_context_json,
+                           void **stream_out, lyrebird_buffer *content_type_out, lyrebird_buffer *start_out);
+
+    /** Bytes for one reply event JSON of choice `choice` (0 for events that are not per choice). */
+    int32_t (*stream_encode)(void *stream, lyrebird_bytes event_json, uint32_t choice, lyrebird_buffer *out);
+
+    /** Bytes that end the stream. */
+    int32_t (*stream_finish)(void *stream, lyrebird_buffer *out);
+
+    /** Frees the stream state. */
+    void (*stream_close)(void *stream);
+} lyrebird_provider;
+
+/**
+ * Where a responder sends its events. Valid only during the respond call that received it;
+ * call it only from the thread that runs respond.
+ */
+typedef struct lyrebird_sink {
+    uint32_t struct_size;
+    /** Passed back to emit and pause. */
+    void *sink;
+    /**
+     * Sends one reply event as JSON, for example {"type":"text","text":"Hi"}. Returns LYREBIRD_OK,
+     * LYREBIRD_STOP when the reply is over (stop and return), or LYREBIRD_ERROR for an event
+     * that is not valid.
+     */
+    int32_t (*emit)(void *sink, const uint8_t *event_json, size_t length);
+    /** Waits before the next event, as a slow model would. Returns LYREBIRD_OK or LYREBIRD_STOP. */
+    int32_t (*pause)(void *sink, uint32_t milliseconds);
+} lyrebird_sink;
+
+/**
+ * A reply computer that fixtures name: `reply: {responder: NAME, params: {...}}`.
+ * respond runs on a host thread that may block (pause, I/O); several respond calls may run at
+ * once on different threads.
+ */
+typedef struct lyrebird_responder {
+    uint32_t struct_size;
+    /** The name fixtures use (copied). */
+    const char *name;
+    /** Passed back to respond. */
+    void *context;
+    /**
+     * Emits the reply to `request_json` (a canonical request) into `sink`. `params_json` is the
+     * fixture's params ("null" when none). Return LYREBIRD_OK, or LYREBIRD_ERROR to end the reply
+     * with a 500 (emit an error event first to choose the status and message).
+     */
+    int32_t (*respond)(void *context, lyrebird_bytes request_json, lyrebird_bytes params_json, const lyrebird_sink *sink);
+} lyrebird_responder;
+
+/**
+ * The functions the host offers. Valid for the life of the process; plugins may keep the
+ * pointer. Every function is thread-safe unless noted.
+ */
+typedef struct lyrebird_host_api {
+    /* Frozen prefix: never changes in any ABI version. */
+    uint32_t struct_size;
+    uint16_t abi_major;
+    uint16_t abi_minor;
+
+    /** Pass this to every function below that takes a host. */
+    lyrebird_host *host;
+
+    /** Allocates memory the host will own (for lyrebird_buffer outputs). NULL when out of memory. */
+    void *(*alloc)(size_t size);
+    /** Frees memory from alloc. */
+    void (*free)(void *pointer);
+
+    /** Writes a line to the host log, tagged with the plugin's name. `message` is NUL-terminated. */
+    void (*log)(lyrebird_host *host, int32_t level, const char *message);
+
+    /**
+     * The plugin's own configuration, as JSON ("null" when none), NUL-terminated; `length` (may be
+     * NULL) receives its length. Valid for the life of the process.
+     */
+    const char *(*config_json)(lyrebird_host *host, size_t *length);
+
+    /** During entry: the reason entry is about to fail, shown in the host's startup error. */
+    void (*set_error)(lyrebird_host *host, const char *message);
+
+    /** During entry only: registers a provider. LYREBIRD_ERROR when the struct is malformed. */
+    int32_t (*register_provider)(lyrebird_host *host, const lyrebird_provider *provider);
+
+    /** During entry only: registers a responder. LYREBIRD_ERROR when the struct is malformed. */
+    int32_t (*register_responder)(lyrebird_host *host, const lyrebird_responder *responder);
+
+    /**
+     * Looks up the value at an RFC 6901 JSON pointer ("" is the whole document, "/messages/0/role")
+     * and writes it to `out` as compact JSON text. LYREBIRD_NOT_FOUND when absent,
+     * LYREBIRD_ERROR when `json` is not JSON.
+     */
+    int32_t (*json_get)(const uint8_t *json, size_t length, const char *pointer, lyrebird_buffer *out);
+
+    /** Like json_get, but the value must be a string and `out` gets its UTF-8 text, unescaped. */
+    int32_t (*json_get_string)(const uint8_t *json, size_t length, const char *pointer, lyrebird_buffer *out);
+} lyrebird_host_api;
+
+/** What a plugin says about itself. The host zeroes it and sets struct_size before entry. */
+typedef struct lyrebird_plugin_info {
+    /* Frozen prefix: never changes in any ABI version. */
+    uint32_t struct_size;
+    /** The ABI the plugin was built against: write LYREBIRD_PLUGIN_ABI_MAJOR / _MINOR. */
+    uint16_t abi_major;
+    uint16_t abi_minor;
+
+    /** The plugin's name and version, NUL-terminated UTF-8. */
+    char name[LYREBIRD_PLUGIN_NAME_CAPACITY];
+    char version[LYREBIRD_PLUGIN_VERSION_CAPACITY];
+} lyrebird_plugin_info;
+
+/**
+ * The entry point, exported as LYREBIRD_PLUGIN_ENTRY_SYMBOL. Called once, on one thread, before
+ * the host serves anything. It must first write `info` (at least abi_major and abi_minor), then
+ * check `host->abi_major` / `host->abi_minor` (see LYREBIRD_PLUGIN_HOST_SUPPORTED) before using
+ * any other host field, then register. Return LYREBIRD_OK, or an error code after set_error;
+ * on any failure the host discards everything the plugin registered and refuses to start.
+ */
+typedef int32_t (*lyrebird_plugin_entry_fn)(const lyrebird_host_api *host, lyrebird_plugin_info *info);
+
+/** True when a host offering `host` can run a plugin built against this header. */
+#define LYREBIRD_PLUGIN_HOST_SUPPORTED(host)                                                      \
+    ((host) != NULL && (host)->abi_major == LYREBIRD_PLUGIN_ABI_MAJOR &&                          \
+     (host)->abi_minor >= LYREBIRD_PLUGIN_ABI_MINOR)
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif /* LYREBIRD_PLUGIN_H */

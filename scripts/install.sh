@@ -1,0 +1,15 @@
+#!/usr/bin/env bash
+# Builds a release and installs it under PREFIX (default /usr/local): the `lyrebird` command in
+# PREFIX/bin, and the default plugins in PREFIX/lib/lyrebird/plugins, where that command looks
+# for them. Run ./scripts/setup.sh first on a fresh machine.
+#
+#   ./scripts/install.sh [PREFIX]
+set -euo pipefail
+cd "$(dirname "$0")/.."
+prefix="${1:-/usr/local}"
+swift build -c release
+bin="$(swift build -c release --show-bin-path)"
+install -d "$prefix/bin" "$prefix/lib/lyrebird/plugins"
+install -m 755 "$bin/lyrebird" "$prefix/bin/lyrebird"
+install -m 644 "$bin/libLyrebirdAnthropic.so" "$prefix/lib/lyrebird/plugins/libLyrebirdAnthropic.so"
+echo "installed $prefix/bin/lyrebird and its default plugins in $prefix/lib/lyrebird/plugins"
