@@ -13,6 +13,8 @@ let package = Package(
         .library(name: "LyrebirdAnthropic", type: .dynamic, targets: ["LyrebirdAnthropicPlugin"]),
         .library(name: "LyrebirdWordStats", type: .dynamic, targets: ["LyrebirdWordStatsPlugin"]),
         .library(name: "LyrebirdLuaGeo", type: .dynamic, targets: ["LyrebirdLuaGeo"]),
+        .library(name: "LyrebirdGemini", type: .dynamic, targets: ["LyrebirdGeminiPlugin"]),
+        .library(name: "LyrebirdOllama", type: .dynamic, targets: ["LyrebirdOllamaPlugin"]),
     ],
     dependencies: [
         .package(url: "https://github.com/hummingbird-project/hummingbird.git", from: "2.28.1"),
@@ -81,6 +83,14 @@ let package = Package(
             dependencies: ["LyrebirdPluginAPI"],
             path: "Plugins/AnthropicMessages"
         ),
+        // Each of these plugins is two targets: the provider, which in-process tests link, and the
+        // entry point, which only the shared library exports (one symbol name for every plugin).
+        .target(name: "LyrebirdGeminiProvider", dependencies: ["LyrebirdPluginAPI"], path: "Plugins/Gemini/Provider"),
+        .target(
+            name: "LyrebirdGeminiPlugin", dependencies: ["LyrebirdGeminiProvider", "LyrebirdPluginAPI"], path: "Plugins/Gemini/Plugin"),
+        .target(name: "LyrebirdOllamaProvider", dependencies: ["LyrebirdPluginAPI"], path: "Plugins/Ollama/Provider"),
+        .target(
+            name: "LyrebirdOllamaPlugin", dependencies: ["LyrebirdOllamaProvider", "LyrebirdPluginAPI"], path: "Plugins/Ollama/Plugin"),
         .target(
             name: "LyrebirdLuaGeo",
             path: "Plugins/LuaGeo",
@@ -100,6 +110,13 @@ let package = Package(
             name: "LyrebirdHostTests",
             dependencies: ["LyrebirdHost", "LyrebirdBuiltinProviders", "LyrebirdPluginAPI"],
             path: "Tests/LyrebirdHostTests"
+        ),
+        .testTarget(
+            name: "LyrebirdProviderPluginTests",
+            dependencies: [
+                "LyrebirdHost", "LyrebirdBuiltinProviders", "LyrebirdPluginAPI", "LyrebirdGeminiProvider", "LyrebirdOllamaProvider",
+            ],
+            path: "Tests/LyrebirdProviderPluginTests"
         ),
     ]
 )
