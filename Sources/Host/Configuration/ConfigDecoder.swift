@@ -113,10 +113,20 @@ struct ConfigDecoder {
                 if let limit = integer(value, path: path, range: 65536...Int(Int32.max)) { configuration.luaLimits.memoryBytes = limit }
             case "stream_chunk_characters":
                 if let size = integer(value, path: path, range: 1...1_000_000) { configuration.streamChunkCharacters = size }
+            case "header_timeout_seconds":
+                if let seconds = number(value, path: path, range: 0.1...86_400) { configuration.headerTimeout = .seconds(seconds) }
+            case "body_timeout_seconds":
+                if let seconds = number(value, path: path, range: 0.1...86_400) { configuration.bodyTimeout = .seconds(seconds) }
+            case "keep_alive_timeout_seconds":
+                if let seconds = number(value, path: path, range: 0.1...86_400) { configuration.keepAliveTimeout = .seconds(seconds) }
+            case "max_connections":
+                if let limit = integer(value, path: path, range: 1...1_000_000) { configuration.maxConnections = limit }
+            case "shutdown_grace_seconds":
+                if let seconds = number(value, path: path, range: 0...3600) { configuration.shutdownGrace = .seconds(seconds) }
             default:
                 report(
                     keyNode, key: path,
-                    "unknown key (expected host, port, strict, max_body_bytes, default_reply, stream_chunk_characters, lua_instruction_limit, lua_memory_limit_bytes)"
+                    "unknown key (expected host, port, strict, max_body_bytes, default_reply, stream_chunk_characters, lua_instruction_limit, lua_memory_limit_bytes, header_timeout_seconds, body_timeout_seconds, keep_alive_timeout_seconds, max_connections, shutdown_grace_seconds)"
                 )
             }
         }
