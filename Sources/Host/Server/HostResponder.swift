@@ -22,12 +22,12 @@ struct HostResponder: HTTPResponder {
 
     func respond(to request: Request, context: Context) async throws -> Response {
         let requestID = Identifiers.requestID()
-        var response = await route(request, requestID: requestID)
+        var response = try await route(request, requestID: requestID)
         response.headers[.init("x-request-id")!] = requestID
         return response
     }
 
-    private func route(_ request: Request, requestID: String) async -> Response {
+    private func route(_ request: Request, requestID: String) async throws -> Response {
         let path = request.uri.path
         guard let method = HTTPMethodName(rawValue: request.method.rawValue) else {
             let error = ReplyError(
@@ -39,11 +39,14 @@ struct HostResponder: HTTPResponder {
             // that will be thrown away.
             return Self.response(errorResponse(tooLarge, near: path, requestID: requestID))
         }
+        // A body over the limit is answered here. Any other failure to read it ends the connection
+        // (the client went away, or the connection guard has answered it: a timeout, malformed
+        // framing), so it is thrown on.
         let body: [UInt8]
         do {
             var buffer = try await request.body.collect(upTo: maxBodyBytes)
             body = buffer.readBytes(length: buffer.readableBytes) ?? []
-        } catch {
+        } catch is NIOTooManyBytesError {
             return Self.response(errorResponse(tooLarge, near: path, requestID: requestID))
         }
         let wire = WireRequest(
