@@ -40,6 +40,7 @@ final class ConnectionGuard: ChannelDuplexHandler {
     }
 
     private let limits: ConnectionLimits
+    private let slot: ConnectionSlot
     private let logger: Logger
     private var tracker: RequestFramingTracker
     private var context: ChannelHandlerContext?
@@ -53,21 +54,29 @@ final class ConnectionGuard: ChannelDuplexHandler {
     /// Close once the responses in flight end: the client asked for it, or the host is stopping.
     private var closeAfterResponses = false
     private var inputClosed = false
+    /// The connection waits for a request, and the limiter may close it to make room.
+    private var waiting = true
     /// The one deadline that applies now; the scheduled check may fire earlier and look again.
     private var deadline: (kind: Deadline, at: NIODeadline)?
     private var check: (task: Scheduled<Void>, at: NIODeadline)?
     private var graceEnd: Scheduled<Void>?
 
-    init(limits: ConnectionLimits, logger: Logger) {
+    init(limits: ConnectionLimits, slot: ConnectionSlot, logger: Logger) {
         self.limits = limits
+        self.slot = slot
         self.logger = logger
         self.tracker = RequestFramingTracker(maxBodyBytes: limits.maxBodyBytes)
     }
 
-    /// Whether bytes may reach the decoder; once the guard has answered the connection, what the
-    /// client still sends is dropped instead.
+    /// Bytes are about to reach the decoder. Returns `false` when they must be dropped instead:
+    /// the guard has answered the connection, or the limiter is closing it to make room.
     func willRead() -> Bool {
-        phase == .open
+        guard phase == .open else { return false }
+        if waiting {
+            guard slot.becomeBusy() else { return false }
+            waiting = false
+        }
+        return true
     }
 
     // MARK: Lifecycle
@@ -203,6 +212,8 @@ final class ConnectionGuard: ChannelDuplexHandler {
             arm(.header, after: limits.headerTimeout)
         } else {
             arm(.keepAlive, after: limits.keepAliveTimeout)
+            slot.becomeIdle()
+            waiting = true
         }
     }
 

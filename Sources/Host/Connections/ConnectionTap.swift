@@ -2,7 +2,7 @@ import NIOCore
 
 /// Sits in front of the HTTP decoder: passes each read on, then shows the bytes to the
 /// connection's guard, which follows the requests' framing. Once the guard has answered the
-/// connection, what the client still sends is dropped here.
+/// connection, or the limiter is closing it, what the client still sends is dropped here.
 final class ConnectionTap: ChannelInboundHandler {
     typealias InboundIn = ByteBuffer
     typealias InboundOut = ByteBuffer

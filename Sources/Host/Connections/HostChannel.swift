@@ -5,16 +5,21 @@ import NIOHTTP1
 import NIOHTTPTypes
 import NIOHTTPTypesHTTP1
 
-/// The HTTP/1 connections of a running host: Hummingbird's request handling, with a
-/// `ConnectionGuard` on each one.
+/// The HTTP/1 connections of a running host: Hummingbird's request handling behind a limit on
+/// open connections (`ConnectionLimiter`), with a `ConnectionGuard` on each one.
 struct HostChannel: ServerChildChannel, HTTPChannelHandler {
     typealias Value = NIOAsyncChannel<HTTPRequestPart, HTTPResponsePart>
 
     let responder: HTTPChannelHandler.Responder
     let limits: ConnectionLimits
+    let limiter: ConnectionLimiter
 
     func setup(channel: any Channel, logger: Logger) -> EventLoopFuture<Value> {
-        channel.eventLoop.makeCompletedFuture {
+        guard let slot = limiter.admit(channel) else {
+            channel.close(promise: nil)
+            return channel.eventLoop.makeFailedFuture(ChannelError.ioOnClosedChannel)
+        }
+        return channel.eventLoop.makeCompletedFuture {
             // As Hummingbird's own HTTP/1 channel sets up its pipeline, with the guard (and its
             // tap in front of the decoder) added.
             var decoderLimits = NIOHTTPDecoderLimitConfiguration()
@@ -24,7 +29,7 @@ struct HostChannel: ServerChildChannel, HTTPChannelHandler {
                 withPipeliningAssistance: false, withErrorHandling: false, withOutboundHeaderValidation: false,
                 withEncoderConfiguration: .init(), withDecoderLimitConfiguration: decoderLimits
             )
-            let connectionGuard = ConnectionGuard(limits: limits, logger: logger)
+            let connectionGuard = ConnectionGuard(limits: limits, slot: slot, logger: logger)
             try pipeline.addHandler(ConnectionTap(connectionGuard), position: .first)
             try pipeline.addHandler(connectionGuard)
             try pipeline.addHandler(HTTP1ToHTTPServerCodec(secure: false))

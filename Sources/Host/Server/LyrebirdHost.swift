@@ -112,7 +112,7 @@ public final class LyrebirdHost: Sendable {
         let bound = BoundPort()
         let application = Application(
             responder: responder,
-            server: .host(configuration),
+            server: .host(configuration, logger: logger),
             configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: nil),
             onServerRunning: { channel in bound.resolve(.success(channel.localAddress?.port ?? 0)) },
             logger: logger
