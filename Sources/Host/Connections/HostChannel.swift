@@ -38,6 +38,14 @@ struct HostChannel: ServerChildChannel, HTTPChannelHandler {
     }
 
     func handle(value: Value, logger: Logger) async {
-        await handleHTTP(asyncChannel: value, logger: logger)
+        // A request must not outlive its connection: once the connection closes (the client went
+        // away, or the shutdown grace ended), the task answering it is cancelled, so that a reply
+        // waiting on a timed fixture or a responder stops instead of holding the host open.
+        await withTaskGroup(of: Void.self) { group in
+            group.addTask { await handleHTTP(asyncChannel: value, logger: logger) }
+            group.addTask { try? await value.channel.closeFuture.get() }
+            await group.next()
+            group.cancelAll()
+        }
     }
 }

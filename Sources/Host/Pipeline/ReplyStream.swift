@@ -44,6 +44,11 @@ final class ReplyStream: @unchecked Sendable {
             bytes = encoder.start()
         }
         while true {
+            if Task.isCancelled {
+                // The connection closed under the reply: nobody reads the rest.
+                cancel(reason: "the connection closed")
+                return nil
+            }
             if let held {
                 if let due = held.due, due > .now {
                     if !bytes.isEmpty { return bytes }
