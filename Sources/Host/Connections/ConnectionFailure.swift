@@ -38,6 +38,10 @@ enum ConnectionFailure: Error, Equatable {
             return ReplyError(
                 status: 505, message: "Only HTTP/1.0 and HTTP/1.1 are supported.", type: "invalid_request_error",
                 code: "http_version_not_supported")
+        case .malformed(.unknown), .malformed(.invalidInternalState):
+            // The decoder says nothing more (an invalid Transfer-Encoding, a missing CR, ...).
+            return ReplyError(
+                status: 400, message: "The request is not valid HTTP/1.1.", type: "invalid_request_error", code: "malformed_request")
         case .malformed(let error):
             return ReplyError(
                 status: 400, message: "The request is not valid HTTP/1.1: \(error.debugDescription).", type: "invalid_request_error",
