@@ -75,6 +75,7 @@ let package = Package(
                 "LyrebirdBuiltinProviders",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
+                .product(name: "UnixSignals", package: "swift-service-lifecycle"),
             ],
             path: "Sources/lyrebird"
         ),

@@ -377,3 +377,22 @@ def test_a_message_over_max_body_bytes_closes_the_connection(limited):
         with pytest.raises(ConnectionClosed) as caught:
             ws.recv(timeout=10)
     assert caught.value.rcvd.code == 1009
+
+
+def test_http_connection_timeouts_do_not_apply_once_upgraded(tmp_path):
+    config = tmp_path / "timeouts.yaml"
+    fixtures = (FIXTURES / "websocket.yaml").read_text().replace("../../../Plugins", str(FIXTURES.parents[2] / "Plugins"))
+    config.write_text("settings: {header_timeout_seconds: 0.3, keep_alive_timeout_seconds: 0.3, shutdown_grace_seconds: 1}\n" + fixtures)
+    server = Server(["--config", str(config)])
+    try:
+        with connect(ws_url(server, "/v1/chat")) as ws:
+            time.sleep(1.2)
+            ws.send(chat_request("late", "hello"))
+            assert chat_messages(ws, "late")[-1]["type"] == "chat.done"
+            # The shutdown grace still holds an open WebSocket: the host exits when it ends.
+            started = time.monotonic()
+            server.process.terminate()
+            assert server.process.wait(timeout=10) == 0
+            assert time.monotonic() - started < 5
+    finally:
+        server.stop()

@@ -143,10 +143,20 @@ struct ConfigDecoder {
                 if let models = strings(value, path: path) { configuration.models = models }
             case "scripts_dir":
                 if let folder = string(value, path: path) { configuration.scriptsFolder = resolvePath(folder) }
+            case "header_timeout_seconds":
+                if let seconds = number(value, path: path, range: 0.1...86_400) { configuration.headerTimeout = .seconds(seconds) }
+            case "body_timeout_seconds":
+                if let seconds = number(value, path: path, range: 0.1...86_400) { configuration.bodyTimeout = .seconds(seconds) }
+            case "keep_alive_timeout_seconds":
+                if let seconds = number(value, path: path, range: 0.1...86_400) { configuration.keepAliveTimeout = .seconds(seconds) }
+            case "max_connections":
+                if let limit = integer(value, path: path, range: 1...1_000_000) { configuration.maxConnections = limit }
+            case "shutdown_grace_seconds":
+                if let seconds = number(value, path: path, range: 0...3600) { configuration.shutdownGrace = .seconds(seconds) }
             default:
                 report(
                     keyNode, key: path,
-                    "unknown key (expected host, port, strict, max_body_bytes, default_reply, stream_chunk_characters, lua_instruction_limit, lua_memory_limit_bytes, lua_time_limit_ms, script_threads, script_queue_timeout_ms, websocket_idle_timeout_ms, websocket_max_queued, admin_origins, admin_hosts, scripts_dir, models, cors_origins)"
+                    "unknown key (expected host, port, strict, max_body_bytes, default_reply, stream_chunk_characters, lua_instruction_limit, lua_memory_limit_bytes, lua_time_limit_ms, script_threads, script_queue_timeout_ms, websocket_idle_timeout_ms, websocket_max_queued, admin_origins, admin_hosts, scripts_dir, models, cors_origins, header_timeout_seconds, body_timeout_seconds, keep_alive_timeout_seconds, max_connections, shutdown_grace_seconds)"
                 )
             }
         }

@@ -49,6 +49,11 @@ final class ReplyStream<Encoding: ReplyEncoding>: @unchecked Sendable {
             encoder.start(into: &batch)
         }
         while true {
+            if Task.isCancelled {
+                // The connection closed under the reply: nobody reads the rest.
+                cancel(reason: "the connection closed")
+                return nil
+            }
             if let held {
                 if let due = held.due, due > .now {
                     if !batch.isEmpty { return batch }

@@ -28,7 +28,7 @@ struct HostResponder: HTTPResponder {
         if request.method == .options {
             return preflight(request, origin: origin, requestID: requestID)
         }
-        var response = await route(request, requestID: requestID)
+        var response = try await route(request, requestID: requestID)
         response.headers[.init("x-request-id")!] = requestID
         if let origin {
             response.headers.append(contentsOf: cors.responseHeaders(origin: origin, admin: isAdmin(request.uri.path)))
@@ -55,7 +55,7 @@ struct HostResponder: HTTPResponder {
         }
     }
 
-    private func route(_ request: Request, requestID: String) async -> Response {
+    private func route(_ request: Request, requestID: String) async throws -> Response {
         let path = request.uri.path
         guard let method = HTTPMethodName(rawValue: request.method.rawValue) else {
             let error = ReplyError(
@@ -67,11 +67,14 @@ struct HostResponder: HTTPResponder {
             // that will be thrown away.
             return Self.response(errorResponse(tooLarge, near: path, requestID: requestID))
         }
+        // A body over the limit is answered here. Any other failure to read it ends the connection
+        // (the client went away, or the connection guard has answered it: a timeout, malformed
+        // framing), so it is thrown on.
         let body: [UInt8]
         do {
             var buffer = try await request.body.collect(upTo: maxBodyBytes)
             body = buffer.readBytes(length: buffer.readableBytes) ?? []
-        } catch {
+        } catch is NIOTooManyBytesError {
             return Self.response(errorResponse(tooLarge, near: path, requestID: requestID))
         }
         var headers: [Header] = []

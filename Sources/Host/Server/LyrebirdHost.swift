@@ -137,15 +137,15 @@ public final class LyrebirdHost: Sendable {
 
     /// Starts listening and returns once connections are accepted.
     ///
-    /// - Parameter gracefulShutdownSignals: signals that stop the host (the command line passes
-    ///   SIGINT and SIGTERM; embedders usually pass none and call `stop()`).
+    /// - Parameter gracefulShutdownSignals: signals that stop the host as `stop()` does (the
+    ///   command line passes SIGINT and SIGTERM; embedders usually pass none and call `stop()`).
     /// - Returns: The URL the host listens on.
     @discardableResult
     public func start(gracefulShutdownSignals: [UnixSignal] = []) async throws -> URL {
         let bound = BoundPort()
         let application = Application(
             responder: responder,
-            server: webSockets.server(),
+            server: .host(configuration, webSockets: webSockets, logger: logger),
             configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: nil),
             onServerRunning: { channel in bound.resolve(.success(channel.localAddress?.port ?? 0)) },
             logger: logger
@@ -201,7 +201,8 @@ public final class LyrebirdHost: Sendable {
         return response
     }
 
-    /// Stops listening after in-flight requests finish.
+    /// Stops listening, lets the requests in flight finish for up to `configuration.shutdownGrace`,
+    /// then closes the connections still open.
     public func stop() async {
         guard
             let state = running.withLock({ state -> RunState? in

@@ -17,11 +17,11 @@ struct WebSocketGateway: Sendable {
     let pipeline: Pipeline
     let limits: WebSocketLimits
 
-    /// The HTTP/1.1 server, with WebSocket upgrades decided here.
-    func server(http1: HTTP1Channel.Configuration = .init()) -> HTTPServerBuilder {
+    /// An HTTP/1.1 connection's channel, with WebSocket upgrades decided here.
+    func channel(responder: @escaping HTTPChannelHandler.Responder) -> HTTP1WebSocketUpgradeChannel {
         // A message may be as large as a request body, in one frame or several.
         let webSocket = WebSocketServerConfiguration(maxFrameSize: limits.maxMessageBytes)
-        return .http1WebSocketUpgrade(configuration: .init(http1: http1, ws: webSocket)) { head, channel, _ in
+        return HTTP1WebSocketUpgradeChannel(responder: responder, configuration: .init(ws: webSocket)) { head, channel, _ in
             try await shouldUpgrade(head, channel: channel)
         }
     }
