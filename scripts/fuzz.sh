@@ -80,7 +80,7 @@ for target in "${targets[@]}"; do
     mkdir -p "$work/corpus" "$work/artifacts"
     limit=(-max_total_time="$seconds")
     [ -n "$runs" ] && limit=(-runs="$runs")
-    echo "fuzz.sh: $target (${runs:+$runs runs}${runs:-$seconds s})"
+    echo "fuzz.sh: $target (${limit[0]#-})"
     status=0
     "$bin/$target" "${limit[@]}" -timeout=10 -rss_limit_mb=2048 -max_len="$(max_len "$target")" \
         -dict="$(dictionary "$target")" -detect_leaks="$(per_input_leaks "$target")" -artifact_prefix="$work/artifacts/" -print_final_stats=1 \
