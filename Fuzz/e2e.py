@@ -21,6 +21,7 @@ import subprocess
 import sys
 import threading
 import time
+import urllib.parse
 from pathlib import Path
 
 import httpx
@@ -291,7 +292,7 @@ def send(client, lock, request):
         response = client.request(method, path, headers=headers, content=body)
         if response.status_code == 201 and path == "/fixtures":
             added = response.json()["id"]
-            removed = client.delete("/fixtures/" + added)
+            removed = client.delete("/fixtures/" + urllib.parse.quote(added, safe=""))
             if removed.status_code != 200:
                 return response, f"deleting the fixture {added} just added answered {removed.status_code}"
     return response, check(method, path, response)
