@@ -1,3 +1,4 @@
+import Foundation
 import LyrebirdPluginAPI
 
 /// The host's own endpoints, the same for every provider.
@@ -93,7 +94,9 @@ struct AdminAPI: Sendable {
                 return Self.errorResponse(ReplyError.invalidParameter("fixture", "Invalid fixture: \(message)", code: "invalid_fixture"))
             }
         case .deleteFixture:
-            let id = parameters["id"] ?? ""
+            // A client percent-encodes an id with spaces, slashes or other reserved characters.
+            let encoded = parameters["id"] ?? ""
+            let id = encoded.removingPercentEncoding ?? encoded
             guard fixtures.remove(id: id) else {
                 return Self.errorResponse(
                     ReplyError(
