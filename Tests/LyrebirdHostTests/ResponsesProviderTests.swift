@@ -108,6 +108,26 @@ private struct Scripted: Responder {
         #expect(await status(.get, fourth) == 200)
     }
 
+    @Test func theStoreHoldsAtMostItsBytes() async throws {
+        // Each response holds a 2,000-byte input; three fit in 8,000 bytes, with their bodies.
+        let host = try host(ResponsesProvider(storedResponseBytes: 8_000), "fixtures: [{reply: {content: ok}}]")
+        let input = String(repeating: "w ", count: 1_000)
+        var ids: [String] = []
+        for _ in 0..<6 {
+            ids.append(try #require(try await create(host, #"{"model": "m", "input": "\#(input)"}"#)["id"]?.stringValue))
+        }
+        func status(_ id: String) async -> Int {
+            await host.respond(to: WireRequest(method: .get, path: "/v1/responses/\(id)")).status
+        }
+        #expect(await status(ids[0]) == 404)
+        #expect(await status(ids[5]) == 200)
+        // One request whose input alone is over the bound gets its reply, and is not kept.
+        let huge = try #require(
+            try await create(host, #"{"model": "m", "input": "\#(String(repeating: "w ", count: 5_000))"}"#)["id"]?.stringValue)
+        #expect(await status(huge) == 404)
+        #expect(await status(ids[5]) == 200, "a response too large to keep pushes nothing out")
+    }
+
     @Test func interleavedToolCallFragmentsKeepEveryArgument() async throws {
         let responder = Scripted(
             name: "interleaved",

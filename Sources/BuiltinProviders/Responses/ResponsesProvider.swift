@@ -4,8 +4,8 @@ import LyrebirdPluginAPI
 /// same path, and the routes that read and delete the responses it keeps.
 ///
 /// Completed responses (unless the request says `"store": false`) are kept in memory, the most
-/// recent `storedResponseLimit` of them, so that clients can retrieve them, list their input
-/// items, and continue a conversation with `previous_response_id`.
+/// recent `storedResponseLimit` of them within `storedResponseBytes`, so that clients can
+/// retrieve them, list their input items, and continue a conversation with `previous_response_id`.
 public struct ResponsesProvider: Provider {
     public let name = "openai.responses"
     public let routes =
@@ -18,11 +18,19 @@ public struct ResponsesProvider: Provider {
 
     /// How many responses a provider keeps unless told otherwise.
     public static let defaultStoredResponseLimit = 1000
+    /// How much memory the kept responses may hold together unless told otherwise: 256 MiB.
+    public static let defaultStoredResponseBytes = 256 << 20
 
-    /// - Parameter storedResponseLimit: how many responses to keep (at least one); the oldest
-    ///   goes first.
-    public init(storedResponseLimit: Int = ResponsesProvider.defaultStoredResponseLimit) {
-        store = ResponseStore(capacity: storedResponseLimit)
+    /// - Parameters:
+    ///   - storedResponseLimit: how many responses to keep (at least one); the oldest goes first.
+    ///   - storedResponseBytes: about how many bytes the kept responses, with their input and
+    ///     the conversations before them, may hold together; the oldest go first, and a response
+    ///     larger than this alone is not kept.
+    public init(
+        storedResponseLimit: Int = ResponsesProvider.defaultStoredResponseLimit,
+        storedResponseBytes: Int = ResponsesProvider.defaultStoredResponseBytes
+    ) {
+        store = ResponseStore(capacity: storedResponseLimit, maximumBytes: storedResponseBytes)
     }
 
     public func decode(_ request: WireRequest, route: ProviderRoute) throws(ReplyError) -> CanonicalRequest {

@@ -7,6 +7,16 @@ struct StoredResponse: Sendable {
     let input: [ResponseItem]
     /// The output items of the reply.
     let output: [ResponseItem]
+    /// About what the response holds in memory. A conversation shared with the previous
+    /// response is counted again, so the figure is an upper bound.
+    let bytes: Int
+
+    init(body: [UInt8], input: [ResponseItem], output: [ResponseItem]) {
+        self.body = body
+        self.input = input
+        self.output = output
+        bytes = body.count + (input + output).reduce(0) { $0 + $1.approximateBytes }
+    }
 
     /// What a request continuing from this response has before its own input.
     var conversation: [ResponseItem] { input + output }

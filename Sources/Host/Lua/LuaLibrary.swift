@@ -88,7 +88,11 @@ private func storeSet(_ state: OpaquePointer?) -> Int32 {
     guard let store = context.store else { return luaFail(state, "lyrebird.store is only available to responders") }
     guard let key = LuaValues.string(at: 1, in: state) else { return luaFail(state, "lyrebird.store.set expects a string key") }
     do {
-        store.set(key, try LuaValues.json(at: 2, in: state))
+        var bytes = 0
+        let value = try LuaValues.json(at: 2, in: state, cost: &bytes)
+        guard store.set(key, value, bytes: bytes) else {
+            return luaFail(state, "lyrebird.store.set: the value is larger than the whole store (\(store.store.maximumBytes) bytes)")
+        }
         return 0
     } catch {
         return luaFail(state, "lyrebird.store.set: the value is \(error.description)")

@@ -38,6 +38,15 @@ enum LuaValues {
         return try json(at: index, in: state, depth: 0, budget: &budget)
     }
 
+    /// The same, and what the value cost of the budget, for a caller that keeps it.
+    static func json(at index: Int32, in state: OpaquePointer, cost: inout Int) throws(LuaValueTooLarge) -> JSONValue {
+        let limit = lyrebird_lua_memory_limit(state)
+        var budget = limit
+        let value = try json(at: index, in: state, depth: 0, budget: &budget)
+        cost = limit - budget
+        return value
+    }
+
     /// Each value costs its bytes plus this much of the budget.
     private static let valueOverhead = 16
 
