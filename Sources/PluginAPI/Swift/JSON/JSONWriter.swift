@@ -243,7 +243,7 @@ public struct JSONWriter: Sendable {
     /// write fixed parts of their output as bytes and only the strings through here.
     public static func appendString(_ text: String, to bytes: inout [UInt8]) {
         bytes.append(UInt8(ascii: "\""))
-        let appended = text.utf8.withContiguousStorageIfAvailable { utf8 in
+        let appended: Void? = text.utf8.withContiguousStorageIfAvailable { utf8 in
             // Copy runs that need no escaping in one go; most text is one run. Eight bytes at a
             // time are checked for a quote, a backslash or a control character at once.
             var runStart = 0
