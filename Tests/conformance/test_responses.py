@@ -90,6 +90,32 @@ def test_settings_are_echoed(client):
     assert response.user == "user-1"
 
 
+def test_logprobs_when_included(client):
+    include = ["message.output_text.logprobs"]
+    whole = client.responses.create(model="gpt-4o", input="hello there", include=include, top_logprobs=3)
+    part = whole.output[0].content[0]
+    assert "".join(token.token for token in part.logprobs) == part.text
+    for token in part.logprobs:
+        assert -10 < token.logprob < 0
+        assert token.bytes == list(token.token.encode())
+        assert len(token.top_logprobs) == 3 and token.top_logprobs[0].token == token.token
+        assert [top.logprob for top in token.top_logprobs] == sorted((top.logprob for top in token.top_logprobs), reverse=True)
+    again = client.responses.create(model="gpt-4o", input="hello there", include=include, top_logprobs=3)
+    assert again.output[0].content[0].logprobs == part.logprobs, "the same text gets the same values"
+
+    with client.responses.stream(model="gpt-4o", input="hello there", include=include, top_logprobs=3) as stream:
+        events = list(stream)
+    streamed = [token for event in events if event.type == "response.output_text.delta" for token in event.logprobs]
+    assert [(token.token, token.logprob) for token in streamed] == [(token.token, token.logprob) for token in part.logprobs]
+    [done] = [event for event in events if event.type == "response.output_text.done"]
+    assert [token.token for token in done.logprobs] == [token.token for token in part.logprobs]
+    [completed] = [event for event in events if event.type == "response.completed"]
+    assert completed.response.output[0].content[0].logprobs == part.logprobs
+
+    plain = client.responses.create(model="gpt-4o", input="hello there", top_logprobs=3)
+    assert plain.output[0].content[0].logprobs == [], "top_logprobs alone does not include them"
+
+
 def test_instructions_reach_matchers_as_a_system_message(client):
     response = client.responses.create(model="gpt-4o", instructions="Talk like a pirate.", input="ahoy")
     assert response.output_text == "Arr, matey!"

@@ -27,7 +27,7 @@ enum ResponseContentPart: Sendable, Hashable {
     }
 
     /// Writes the part as the API lists it: `type` first, then the rest in alphabetical order.
-    func write(into writer: inout JSONWriter) {
+    func write(into writer: inout JSONWriter, logprobs: Int? = nil) {
         switch self {
         case .inputText(let text):
             writer.object { writer in
@@ -35,7 +35,7 @@ enum ResponseContentPart: Sendable, Hashable {
                 writer.member("text", text)
             }
         case .outputText(let text):
-            Self.writeOutputText(text, into: &writer)
+            Self.writeOutputText(text, logprobs: logprobs, into: &writer)
         case .inputImage(let imageURL, let fileID, let detail):
             writer.object { writer in
                 writer.member("type", "input_image")
@@ -50,12 +50,25 @@ enum ResponseContentPart: Sendable, Hashable {
 
     /// `{"type":"output_text","annotations":[],"logprobs":[],"text":...}`, the part every
     /// assistant message of a reply has.
-    static func writeOutputText(_ text: String, into writer: inout JSONWriter) {
+    ///
+    /// - Parameter logprobs: The number of `top_logprobs` per token when the request asked for
+    ///   log probabilities (`logprobs` then lists the text's tokens), else `nil`.
+    static func writeOutputText(_ text: String, logprobs: Int? = nil, into writer: inout JSONWriter) {
         writer.object { writer in
             writer.member("type", "output_text")
             writer.member("annotations", array: { _ in })
-            writer.member("logprobs", array: { _ in })
+            writer.key("logprobs")
+            writeLogprobs(of: text, top: logprobs, into: &writer)
             writer.member("text", text)
         }
+    }
+
+    /// The `logprobs` of output text: its tokens when `top` is given, else an empty list.
+    static func writeLogprobs(of text: String, top: Int?, into writer: inout JSONWriter) {
+        guard let top else {
+            writer.array { _ in }
+            return
+        }
+        TokenLogprobs.writeContent(TokenLogprobs.tokens(of: text[...], from: 0, top: top), into: &writer)
     }
 }

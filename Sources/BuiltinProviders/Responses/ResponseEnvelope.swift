@@ -27,6 +27,9 @@ struct ResponseEnvelope: Sendable {
     let createdAt: Int
     /// Whether the response is kept for retrieval and continuation (`store`, default true).
     let store: Bool
+    /// The number of `top_logprobs` per token when the request's `include` asks for
+    /// `message.output_text.logprobs`; `nil` when it does not.
+    let logprobs: Int?
     private let background: Bool
     /// `instructions` to `model`, the members between the status and `output`.
     private let leading: [Member]
@@ -41,6 +44,8 @@ struct ResponseEnvelope: Sendable {
         id = ResponseIDs.make("resp_")
         createdAt = context.created
         self.store = store
+        let includesLogprobs = body["include"]?.arrayValue?.contains { $0.stringValue == "message.output_text.logprobs" } ?? false
+        logprobs = includesLogprobs ? body["top_logprobs"]?.intValue ?? 0 : nil
         background = body["background"]?.boolValue ?? false
         leading = [
             Member(key: "instructions", json: Self.json { $0.value(body["instructions"] ?? .null) }),
@@ -124,7 +129,7 @@ struct ResponseEnvelope: Sendable {
             writer.member(
                 "output",
                 array: { writer in
-                    for item in output { item.write(into: &writer) }
+                    for item in output { item.write(into: &writer, logprobs: logprobs) }
                 })
             for member in trailing {
                 writer.key(member.key)

@@ -36,7 +36,10 @@ enum ResponseItem: Sendable, Hashable {
 
     /// Writes the item as the API does: `id`, `type`, `status`, then the rest in alphabetical
     /// order (the order recorded from the live API).
-    func write(into writer: inout JSONWriter) {
+    ///
+    /// - Parameter logprobs: For the output text of a reply, the number of `top_logprobs` per
+    ///   token when the request asked for log probabilities.
+    func write(into writer: inout JSONWriter, logprobs: Int? = nil) {
         switch self {
         case .message(let id, let role, let status, let content):
             writer.object { writer in
@@ -46,7 +49,7 @@ enum ResponseItem: Sendable, Hashable {
                 writer.member(
                     "content",
                     array: { writer in
-                        for part in content { part.write(into: &writer) }
+                        for part in content { part.write(into: &writer, logprobs: logprobs) }
                     })
                 writer.member("role", role.rawValue)
             }

@@ -40,6 +40,8 @@ struct ResponsesEventStream: Sendable {
         let outputIndex: Int
         /// The text so far, or the arguments so far.
         var text = ""
+        /// Tokens of the text sent with log probabilities so far.
+        var tokensSent = 0
         /// The members of its delta events up to the delta itself, written when it opens.
         let deltaMembers: [UInt8]
 
@@ -88,7 +90,7 @@ struct ResponsesEventStream: Sendable {
         case .text(let text):
             if open?.kind.isMessage != true { openMessage(emit) }
             open!.text += text
-            emitDelta("response.output_text.delta", open!.deltaMembers, text, extra: Self.logprobsMember, emit)
+            emitDelta("response.output_text.delta", open!.deltaMembers, text, extra: deltaLogprobs(text), emit)
         case .toolCallStart(let index, let id, let name):
             openFunctionCall(callIndex: index, callID: id, name: name, emit)
         case .toolCallArguments(let index, let fragment):
@@ -183,17 +185,19 @@ struct ResponsesEventStream: Sendable {
         guard let item = open else { return }
         open = nil
         let finished = item.item(status)
+        let logprobs = envelope.logprobs
         switch item.kind {
         case .message:
             emitEvent("response.output_text.done", emit) { writer in
                 Self.writeItemPosition(item, contentIndex: true, into: &writer)
                 writer.member("text", item.text)
-                writer.member("logprobs", array: { _ in })
+                writer.key("logprobs")
+                ResponseContentPart.writeLogprobs(of: item.text, top: logprobs, into: &writer)
             }
             emitEvent("response.content_part.done", emit) { writer in
                 Self.writeItemPosition(item, contentIndex: true, into: &writer)
                 writer.key("part")
-                ResponseContentPart.writeOutputText(item.text, into: &writer)
+                ResponseContentPart.writeOutputText(item.text, logprobs: logprobs, into: &writer)
             }
         case .functionCall(_, _, let name):
             emitEvent("response.function_call_arguments.done", emit) { writer in
@@ -205,7 +209,7 @@ struct ResponsesEventStream: Sendable {
         emitEvent("response.output_item.done", emit) { writer in
             writer.member("output_index", item.outputIndex)
             writer.key("item")
-            finished.write(into: &writer)
+            finished.write(into: &writer, logprobs: logprobs)
         }
         output.append(finished)
     }
@@ -241,6 +245,18 @@ struct ResponsesEventStream: Sendable {
     // MARK: Writing
 
     private static let logprobsMember = Array(#","logprobs":[]"#.utf8)
+    private static let logprobsKey = Array(#","logprobs":"#.utf8)
+
+    /// The `logprobs` member of a text delta: the delta's tokens, numbered on from those sent
+    /// before, when the request asked for them.
+    private mutating func deltaLogprobs(_ text: String) -> [UInt8] {
+        guard let top = envelope.logprobs else { return Self.logprobsMember }
+        let tokens = TokenLogprobs.tokens(of: text[...], from: open!.tokensSent, top: top)
+        open!.tokensSent += tokens.count
+        var writer = JSONWriter(reservingCapacity: 128)
+        TokenLogprobs.writeContent(tokens, into: &writer)
+        return Self.logprobsKey + writer.bytes
+    }
     private static let sequenceNumberKey = Array(#"","sequence_number":"#.utf8)
     private static let typeKey = Array(#"{"type":""#.utf8)
 
