@@ -8,22 +8,39 @@ final class ScriptJobQueue: @unchecked Sendable {
     private let condition = NSCondition()
     private var jobs = CircularBuffer<ScriptJob>()
     private var stopped = false
+    /// Threads blocked in `take()`, each about to take one of `jobs`.
+    private var idleThreads = 0
 
-    /// Adds a job; `false` when the queue has stopped.
-    func enqueue(_ job: ScriptJob) -> Bool {
+    /// What became of a job handed to `enqueue(_:)`.
+    enum Admission {
+        /// An idle thread takes it at once.
+        case starting
+        /// It waits behind others for a thread.
+        case waiting
+        /// The queue has stopped.
+        case refused
+    }
+
+    /// Adds a job.
+    func enqueue(_ job: ScriptJob) -> Admission {
         condition.lock()
         defer { condition.unlock() }
-        guard !stopped else { return false }
+        guard !stopped else { return .refused }
+        let waits = jobs.count >= idleThreads
         jobs.append(job)
         condition.signal()
-        return true
+        return waits ? .waiting : .starting
     }
 
     /// The next job, waiting for one; `nil` once the queue has stopped.
     func take() -> ScriptJob? {
         condition.lock()
         defer { condition.unlock() }
-        while jobs.isEmpty && !stopped { condition.wait() }
+        while jobs.isEmpty && !stopped {
+            idleThreads += 1
+            condition.wait()
+            idleThreads -= 1
+        }
         return stopped ? nil : jobs.removeFirst()
     }
 

@@ -45,7 +45,12 @@ final class ScriptThreadPool: Sendable {
         let job = ScriptJob(run: { cancellation in slot.fill(.success(work(cancellation))) }, fail: { slot.fill(.failure($0)) })
         let outcome = await withTaskCancellationHandler {
             guard !Task.isCancelled else { return Result<Value, ScriptPoolError>.failure(.cancelled) }
-            guard queue.enqueue(job) else { return .failure(.stopped) }
+            switch queue.enqueue(job) {
+            case .refused: return .failure(.stopped)
+            // No timer when a thread is free: most calls, and a timer costs as much as a small call.
+            case .starting: return await slot.outcome
+            case .waiting: break
+            }
             return await withTaskGroup(of: Void.self) { group in
                 group.addTask { [queue, queueTimeout, threadCount] in
                     // A cancelled sleep means the job finished or the task was cancelled.

@@ -231,6 +231,16 @@ struct JSONParser {
     /// Skips string content up to a quote, a backslash or the end of input, checking that it is
     /// well-formed UTF-8 without control characters.
     private mutating func skipPlainBytes() throws(JSONParseError) {
+        // Eight bytes at a time while they are all plain ASCII; the loop below looks at the
+        // word that is not, and finishes the string.
+        if let base = bytes.baseAddress {
+            let raw = UnsafeRawPointer(base)
+            while index + 8 <= bytes.count {
+                let word = UInt64(littleEndian: raw.loadUnaligned(fromByteOffset: index, as: UInt64.self))
+                guard Self.isPlainASCII(word) else { break }
+                index += 8
+            }
+        }
         while index < bytes.count {
             let byte = bytes[index]
             if byte == .quote || byte == .backslash { return }
@@ -243,6 +253,17 @@ struct JSONParser {
                 try skipMultibyteScalar()
             }
         }
+    }
+
+    /// Whether none of the eight bytes of `word` ends a string's plain run: each is ASCII, not a
+    /// control character, a quote or a backslash (the classic "has zero byte" bit trick).
+    private static func isPlainASCII(_ word: UInt64) -> Bool {
+        let ones: UInt64 = 0x0101_0101_0101_0101
+        let highs: UInt64 = 0x8080_8080_8080_8080
+        func hasZeroByte(_ value: UInt64) -> Bool { (value &- ones) & ~value & highs != 0 }
+        guard word & highs == 0 else { return false }
+        let below = (word &- ones &* 0x20) & ~word & highs
+        return below == 0 && !hasZeroByte(word ^ (ones &* 0x22)) && !hasZeroByte(word ^ (ones &* 0x5C))
     }
 
     /// Skips one multi-byte UTF-8 sequence, accepting only the well-formed ones of Unicode's
