@@ -20,17 +20,9 @@ enum ChatCompletionsRequestDecoder {
             messages.append(try decodeMessage(value, param: "messages[\(index)]"))
         }
 
-        let stream = try fields.bool("stream") ?? false
-        var includeUsage = false
-        if let options = try fields.object("stream_options") {
-            guard stream else {
-                throw ReplyError.invalidParameter(
-                    "stream_options", "The 'stream_options' parameter is only allowed when 'stream' is enabled.", code: "invalid_value")
-            }
-            if let flag = options["include_usage"], !flag.isNull {
-                includeUsage = try RequestFields.bool(flag, param: "stream_options.include_usage")
-            }
-        }
+        let streaming = try StreamRequest(fields)
+        let stream = streaming.stream
+        let includeUsage = streaming.includeUsage
 
         let maxCompletionTokens = try fields.integer("max_completion_tokens", in: 1...Int(Int32.max))
         let legacyMaxTokens = try fields.integer("max_tokens", in: 1...Int(Int32.max))
@@ -187,10 +179,7 @@ enum ChatCompletionsRequestDecoder {
     private static func decodeToolChoice(_ fields: RequestFields) throws(ReplyError) -> ToolChoice {
         guard let value = fields["tool_choice"] else { return .auto }
         switch value {
-        case .string("none"): return .none
-        case .string("auto"): return .auto
-        case .string("required"): return .required
-        case .string(let other): throw RequestFields.invalidValue("tool_choice", other, supported: ["none", "auto", "required"])
+        case .string(let mode): return try ToolChoice(openAIMode: mode)
         case .object(let object):
             if let function = object["function"]?.objectValue, let name = function["name"]?.stringValue {
                 return .function(name: name)

@@ -27,17 +27,9 @@ enum CompletionsRequestDecoder {
             throw ReplyError.invalidParameter("best_of", "best_of must be greater than or equal to n.", code: "invalid_value")
         }
 
-        let stream = try fields.bool("stream") ?? false
-        var includeUsage = false
-        if let options = try fields.object("stream_options") {
-            guard stream else {
-                throw ReplyError.invalidParameter(
-                    "stream_options", "The 'stream_options' parameter is only allowed when 'stream' is enabled.", code: "invalid_value")
-            }
-            if let flag = options["include_usage"], !flag.isNull {
-                includeUsage = try RequestFields.bool(flag, param: "stream_options.include_usage")
-            }
-        }
+        let streaming = try StreamRequest(fields)
+        let stream = streaming.stream
+        let includeUsage = streaming.includeUsage
 
         let stop = try fields.stringList("stop")
         guard stop.count <= 4 else {

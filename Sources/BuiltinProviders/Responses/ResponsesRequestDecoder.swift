@@ -19,11 +19,7 @@ enum ResponsesRequestDecoder {
         }
         ResponseItem.appendCanonical(items, to: &messages)
 
-        let stream = try fields.bool("stream") ?? false
-        if try fields.object("stream_options") != nil, !stream {
-            throw ReplyError.invalidParameter(
-                "stream_options", "The 'stream_options' parameter is only allowed when 'stream' is enabled.", code: "invalid_value")
-        }
+        let stream = try StreamRequest(fields).stream
         _ = try fields.bool("store")
         _ = try fields.bool("parallel_tool_calls")
         _ = try fields.bool("background")
@@ -131,10 +127,7 @@ enum ResponsesRequestDecoder {
     private static func decodeToolChoice(_ fields: RequestFields) throws(ReplyError) -> ToolChoice {
         guard let value = fields["tool_choice"] else { return .auto }
         switch value {
-        case .string("none"): return .none
-        case .string("auto"): return .auto
-        case .string("required"): return .required
-        case .string(let other): throw RequestFields.invalidValue("tool_choice", other, supported: ["none", "auto", "required"])
+        case .string(let mode): return try ToolChoice(openAIMode: mode)
         case .object(let choice):
             let type = try RequestFields.string(
                 try RequestFields.required(choice, "type", param: "tool_choice"), param: "tool_choice.type")
