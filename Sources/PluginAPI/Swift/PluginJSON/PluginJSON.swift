@@ -39,24 +39,6 @@ public enum PluginJSON {
         }
     }
 
-    /// A canonical request as plugins receive it: its `Codable` form plus two read-only
-    /// conveniences, `last_user_text` and `system_text`, so that a plugin written in C can find
-    /// the prompt without walking the messages. Decoding ignores them.
-    public static func requestBytes(_ request: CanonicalRequest) -> [UInt8] {
-        var bytes = encode(request)
-        guard bytes.count > 2, bytes.last == UInt8(ascii: "}") else { return bytes }
-        bytes.removeLast()
-        var writer = JSONWriter()
-        writer.object { writer in
-            writer.member("last_user_text", request.lastUserText)
-            writer.member("system_text", request.systemText)
-        }
-        // Replace the object's `{` with `,` to append its members to the request object.
-        bytes.append(UInt8(ascii: ","))
-        bytes += writer.bytes.dropFirst()
-        return bytes
-    }
-
     private static func path(_ keys: [any CodingKey]) -> String {
         let text = keys.map { $0.intValue.map { "[\($0)]" } ?? ".\($0.stringValue)" }.joined()
         return text.isEmpty ? "the top level" : String(text.drop(while: { $0 == "." }))
