@@ -2,6 +2,7 @@
 through the plugin next to the executable (or in an install's lib/lyrebird/plugins), and
 --no-default-plugins leaves it out."""
 
+import json
 import pathlib
 import shutil
 import subprocess
@@ -80,11 +81,13 @@ def test_raw_stream_response_carries_the_request_id(claude):
 
 def test_health_lists_the_default_plugin(default_server):
     health = httpx.get(default_server.url + "/health").json()
+    host_compiler = json.loads(run_lyrebird("plugins", "--json", "--no-default-plugins").stdout)["host"]["swift_compiler"]
     assert health["plugins"] == [
         {
             "name": "anthropic-messages",
             "version": "1.1.0",
             "abi_version": "1.1",
+            "swift_compiler": host_compiler,  # a Swift plugin, built by the host's compiler
             "path": str(ANTHROPIC_PLUGIN),
             "providers": ["anthropic.messages"],
             "responders": [],

@@ -51,8 +51,8 @@ struct Pipeline: Sendable {
         let started = ContinuousClock.now
         let now = Date().timeIntervalSince1970
         var entry = JournalEntry(
-            requestID: requestID, time: now, method: wire.method.rawValue, path: wire.path, provider: provider.name, status: 200,
-            streamed: false, durationMilliseconds: 0
+            requestID: requestID, time: now, method: wire.method.rawValue, path: wire.path, provider: provider.name,
+            plugin: Self.plugin(of: provider), status: 200, streamed: false, durationMilliseconds: 0
         )
         let journal = self.journal
         func record(status: Int, error: String? = nil) {
@@ -155,13 +155,18 @@ struct Pipeline: Sendable {
             promptTokens: 0)
         let response = await provider.answer(wire, route: route, host: hostInfo, context: context)
         var entry = JournalEntry(
-            requestID: requestID, time: now, method: wire.method.rawValue, path: wire.path, provider: provider.name, status: 200,
-            streamed: false, durationMilliseconds: 0)
+            requestID: requestID, time: now, method: wire.method.rawValue, path: wire.path, provider: provider.name,
+            plugin: Self.plugin(of: provider), status: 200, streamed: false, durationMilliseconds: 0)
         entry.operation = route.operation
         entry.source = "provider"
         let failed = response.status >= 400
         journal.record(entry.finished(status: response.status, error: failed ? "answered \(response.status)" : nil, startedAt: started))
         return .whole(response)
+    }
+
+    /// The plugin that registered `provider`, for the journal; `nil` for a provider given in code.
+    private static func plugin(of provider: any Provider) -> String? {
+        (provider as? PluginProvider)?.plugin
     }
 
     /// Journals a request that no route took.

@@ -118,6 +118,7 @@ struct AdminAPI: Sendable {
                                 writer.member("method", entry.method)
                                 writer.member("path", entry.path)
                                 writer.member("provider", entry.provider)
+                                writer.member("plugin", entry.plugin)
                                 writer.member("operation", entry.operation)
                                 writer.member("model", entry.model)
                                 writer.member("source", entry.source)
