@@ -13,9 +13,12 @@ let package = Package(
         .library(name: "LyrebirdAnthropic", type: .dynamic, targets: ["LyrebirdAnthropicPlugin"]),
         .library(name: "LyrebirdWordStats", type: .dynamic, targets: ["LyrebirdWordStatsPlugin"]),
         .library(name: "LyrebirdLuaGeo", type: .dynamic, targets: ["LyrebirdLuaGeo"]),
+        .library(name: "LyrebirdGemini", type: .dynamic, targets: ["LyrebirdGeminiPlugin"]),
+        .library(name: "LyrebirdOllama", type: .dynamic, targets: ["LyrebirdOllamaPlugin"]),
     ],
     dependencies: [
         .package(url: "https://github.com/hummingbird-project/hummingbird.git", from: "2.28.1"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird-websocket.git", from: "2.8.1"),
         .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.2"),
         .package(url: "https://github.com/apple/swift-log.git", from: "1.16.2"),
         .package(url: "https://github.com/jpsim/Yams.git", from: "6.2.2"),
@@ -47,9 +50,13 @@ let package = Package(
                 "LyrebirdPluginAPI",
                 "CLyrebirdPlugin",
                 .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HummingbirdCore", package: "hummingbird"),
+                .product(name: "HummingbirdWebSocket", package: "hummingbird-websocket"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Yams", package: "Yams"),
                 .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+                .product(name: "NIOWebSocket", package: "swift-nio"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "UnixSignals", package: "swift-service-lifecycle"),
@@ -68,6 +75,7 @@ let package = Package(
                 "LyrebirdBuiltinProviders",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
+                .product(name: "UnixSignals", package: "swift-service-lifecycle"),
             ],
             path: "Sources/lyrebird"
         ),
@@ -76,6 +84,14 @@ let package = Package(
             dependencies: ["LyrebirdPluginAPI"],
             path: "Plugins/AnthropicMessages"
         ),
+        // Each of these plugins is two targets: the provider, which in-process tests link, and the
+        // entry point, which only the shared library exports (one symbol name for every plugin).
+        .target(name: "LyrebirdGeminiProvider", dependencies: ["LyrebirdPluginAPI"], path: "Plugins/Gemini/Provider"),
+        .target(
+            name: "LyrebirdGeminiPlugin", dependencies: ["LyrebirdGeminiProvider", "LyrebirdPluginAPI"], path: "Plugins/Gemini/Plugin"),
+        .target(name: "LyrebirdOllamaProvider", dependencies: ["LyrebirdPluginAPI"], path: "Plugins/Ollama/Provider"),
+        .target(
+            name: "LyrebirdOllamaPlugin", dependencies: ["LyrebirdOllamaProvider", "LyrebirdPluginAPI"], path: "Plugins/Ollama/Plugin"),
         .target(
             name: "LyrebirdLuaGeo",
             path: "Plugins/LuaGeo",
@@ -95,6 +111,13 @@ let package = Package(
             name: "LyrebirdHostTests",
             dependencies: ["LyrebirdHost", "LyrebirdBuiltinProviders", "LyrebirdPluginAPI"],
             path: "Tests/LyrebirdHostTests"
+        ),
+        .testTarget(
+            name: "LyrebirdProviderPluginTests",
+            dependencies: [
+                "LyrebirdHost", "LyrebirdBuiltinProviders", "LyrebirdPluginAPI", "LyrebirdGeminiProvider", "LyrebirdOllamaProvider",
+            ],
+            path: "Tests/LyrebirdProviderPluginTests"
         ),
     ]
 )

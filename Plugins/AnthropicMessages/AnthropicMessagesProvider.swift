@@ -1,7 +1,10 @@
 import LyrebirdPluginAPI
 
 /// Anthropic's Messages API: `POST /v1/messages`, whole or streamed, and
-/// `POST /v1/messages/count_tokens`.
+/// `POST /v1/messages/count_tokens`. The Messages API has no WebSocket mode of its own; the
+/// messages route takes WebSocket connections in Lyrebird's envelope (`messages.request`,
+/// `messages.chunk` with each stream event's data, `messages.done`), which is all a provider
+/// needs to declare to get them.
 public struct AnthropicMessagesProvider: Provider {
     /// The operation names the routes give canonical requests.
     static let messagesOperation = "messages"
@@ -9,7 +12,7 @@ public struct AnthropicMessagesProvider: Provider {
 
     public let name = "anthropic.messages"
     public let routes = [
-        ProviderRoute(method: .post, path: "/v1/messages", operation: messagesOperation),
+        ProviderRoute(method: .post, path: "/v1/messages", operation: messagesOperation, transports: [.http, .sse, .websocket]),
         ProviderRoute(method: .post, path: "/v1/messages/count_tokens", operation: countTokensOperation, transports: [.http]),
     ]
 

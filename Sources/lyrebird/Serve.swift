@@ -5,7 +5,9 @@ import LyrebirdBuiltinProviders
 import LyrebirdHost
 
 struct Serve: AsyncParsableCommand {
-    static let configuration = CommandConfiguration(abstract: "Serve the mock APIs until SIGINT or SIGTERM.")
+    static let configuration = CommandConfiguration(
+        abstract: "Serve the mock APIs until SIGINT or SIGTERM (a second one exits at once)."
+    )
 
     @Option(name: .long, help: "A configuration file (YAML or JSON) with settings and fixtures.")
     var config: String?
@@ -44,9 +46,16 @@ struct Serve: AsyncParsableCommand {
             printError(error.description)
             throw ExitCode.failure
         }
-        let url = try await server.start(gracefulShutdownSignals: [.sigint, .sigterm])
+        let signals = await ShutdownSignals()
+        let url = try await server.start(gracefulShutdownSignals: ShutdownSignals.trapped)
         FileHandle.standardOutput.write(Data("listening on \(url.absoluteString)\n".utf8))
-        try await server.waitUntilStopped()
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            group.addTask { [grace = configuration.shutdownGrace, logger] in
+                await signals.exitOnSecondSignal(grace: grace, logger: logger)
+            }
+            try await server.waitUntilStopped()
+            group.cancelAll()
+        }
     }
 }
 

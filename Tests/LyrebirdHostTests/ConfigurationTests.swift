@@ -69,6 +69,20 @@ import Testing
         }
     }
 
+    @Test func readsTheWebSocketLimits() throws {
+        let defaults = HostConfiguration()
+        #expect((defaults.webSocketIdleTimeoutMilliseconds, defaults.webSocketMaxQueued) == (300_000, 16))
+        let configuration = try HostConfiguration(yaml: "settings: {websocket_idle_timeout_ms: 250, websocket_max_queued: 3}")
+        #expect((configuration.webSocketIdleTimeoutMilliseconds, configuration.webSocketMaxQueued) == (250, 3))
+        #expect {
+            try HostConfiguration(yaml: "settings: {websocket_idle_timeout_ms: 0, websocket_max_queued: 1025}")
+        } throws: { error in
+            let lines = (error as? ConfigurationError)?.problems.map(\.description) ?? []
+            return lines.count == 2 && lines[0].contains("settings.websocket_idle_timeout_ms")
+                && lines[1].contains("settings.websocket_max_queued")
+        }
+    }
+
     @Test func oneFixtureFromJSON() throws {
         let fixture = try Fixture(yaml: #"{"name": "j", "match": {"user": "x"}, "reply": {"content": "y"}}"#)
         #expect(fixture.id == "j")

@@ -33,6 +33,28 @@ import Testing
         #expect(host.url == nil)
     }
 
+    @Test func stopEndsWhatTheShutdownGraceLeftRunning() async throws {
+        var configuration = HostConfiguration()
+        configuration.port = 0
+        configuration.shutdownGrace = .milliseconds(300)
+        let host = try LyrebirdHost(configuration: configuration, providers: BuiltinProviders.all)
+        host.fixtures.add(
+            Fixture(name: "slow", reply: .message(StaticReply(content: "late")), timing: ReplyTiming(firstTokenMilliseconds: 60_000)))
+        let url = try await host.start()
+
+        var request = URLRequest(url: url.appendingPathComponent("v1/chat/completions"))
+        request.httpMethod = "POST"
+        request.setValue("application/json", forHTTPHeaderField: "Content-Type")
+        request.httpBody = Data(#"{"model":"m","messages":[{"role":"user","content":"ping"}]}"#.utf8)
+        let call = Task { try await URLSession.shared.data(for: request) }
+        try await Task.sleep(for: .milliseconds(300))
+
+        // The reply would take a minute; the host waits for it 0.3 s, then closes its connection.
+        let elapsed = await ContinuousClock().measure { await host.stop() }
+        #expect(elapsed >= .milliseconds(250) && elapsed < .seconds(5))
+        await #expect(throws: (any Error).self) { try await call.value }
+    }
+
     @Test func twoHostsRunSideBySide() async throws {
         var configuration = HostConfiguration()
         configuration.port = 0

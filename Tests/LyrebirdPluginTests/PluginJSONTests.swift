@@ -51,6 +51,21 @@ import Testing
     @Test func routesDefaultToHTTPAndSSE() throws {
         let route = try PluginJSON.decode(ProviderRoute.self, from: Array(#"{"method":"POST","path":"/x","operation":"x"}"#.utf8))
         #expect(route == ProviderRoute(method: .post, path: "/x", operation: "x", transports: [.http, .sse]))
+        #expect(route.webSocketFraming == .envelope(prefix: "x"))
+    }
+
+    @Test func routesCarryTheirWebSocketFraming() throws {
+        let json =
+            #"{"method":"GET","path":"/ws","operation":"op","transports":["websocket"],"websocket_framing":{"style":"events","request_type":"op.create"}}"#
+        let route = try PluginJSON.decode(ProviderRoute.self, from: Array(json.utf8))
+        #expect(route.transports == [.websocket])
+        #expect(route.webSocketFraming == .events(requestType: "op.create"))
+        for framing in [WebSocketFraming.events(requestType: "t"), .envelope(prefix: "p")] {
+            let route = ProviderRoute(method: .post, path: "/x", operation: "x", webSocketFraming: framing)
+            #expect(try PluginJSON.decode(ProviderRoute.self, from: PluginJSON.encode(route)) == route)
+        }
+        let unknown = #"{"method":"GET","path":"/ws","operation":"op","websocket_framing":{"style":"smoke"}}"#
+        #expect(throws: PluginJSONError.self) { try PluginJSON.decode(ProviderRoute.self, from: Array(unknown.utf8)) }
     }
 
     @Test func jsonValuesInsideTypesAreTheParsersValues() throws {

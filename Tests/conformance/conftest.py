@@ -27,13 +27,14 @@ def lyrebird_binary() -> str:
 class Server:
     """A running `lyrebird serve`; `url` is its root, `base_url` the OpenAI `/v1` root."""
 
-    def __init__(self, args, env=None):
+    def __init__(self, args, env=None, preexec_fn=None):
         self.process = subprocess.Popen(
             [lyrebird_binary(), "serve", "--port", "0", *args],
             stdout=subprocess.PIPE,
             stderr=subprocess.PIPE,
             env={**os.environ, **(env or {})},
             text=True,
+            preexec_fn=preexec_fn,
         )
         self.url = self._wait_for_url()
         self.base_url = self.url + "/v1"

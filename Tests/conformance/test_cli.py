@@ -2,6 +2,7 @@
 
 import signal
 import textwrap
+import urllib.parse
 
 import httpx
 import openai
@@ -145,6 +146,20 @@ def test_fixtures_added_and_removed_at_run_time():
         rejected = httpx.post(server.url + "/fixtures", json={"match": {"user": {"regex": "("}}, "reply": {"content": "x"}})
         assert rejected.status_code == 400
         assert "invalid regular expression" in rejected.json()["error"]["message"]
+    finally:
+        server.stop()
+
+
+def test_fixtures_with_reserved_characters_in_their_names_can_be_deleted():
+    # Found by Fuzz/Sources/fuzz-host: a fixture named "wea/ther" was added but no path reached it.
+    server = Server([])
+    try:
+        for name in ["wea/ther", "a b", "100%", "caf\u00e9", "a%20b"]:
+            created = httpx.post(server.url + "/fixtures", json={"name": name, "reply": {"content": "x"}})
+            assert created.status_code == 201 and created.json()["id"] == name
+            deleted = httpx.delete(server.url + "/fixtures/" + urllib.parse.quote(name, safe=""))
+            assert deleted.status_code == 200 and deleted.json()["id"] == name
+        assert httpx.get(server.url + "/fixtures").json()["data"] == []
     finally:
         server.stop()
 

@@ -7,10 +7,14 @@ import pathlib
 import shutil
 import subprocess
 
+import json
+
 import anthropic
 import httpx
 import openai
 import pytest
+from websockets.exceptions import InvalidStatus
+from websockets.sync.client import connect
 
 from conftest import FIXTURES, ROOT, Server, lyrebird_binary, run_lyrebird
 
@@ -187,6 +191,28 @@ def test_bad_request_names_the_parameter(plugin_server):
     response = httpx.post(plugin_server.url + "/v1/messages", json={"model": "claude-x", "messages": []})
     assert response.status_code == 400
     assert response.json()["error"] == {"type": "invalid_request_error", "message": "max_tokens: Field required"}
+
+
+def test_a_plugin_provider_serves_websocket_clients_by_declaring_the_transport(plugin_server):
+    body = {"model": "claude-lyrebird-test", "max_tokens": 100, "messages": [{"role": "user", "content": "weather in Paris"}]}
+    raw = httpx.post(f"{plugin_server.url}/v1/messages", json={**body, "stream": True}).text
+    over_http = [json.loads(line[len("data: ") :]) for line in raw.splitlines() if line.startswith("data: ")]
+    with connect(plugin_server.url.replace("http://", "ws://", 1) + "/v1/messages") as ws:
+        ws.send(json.dumps({"type": "messages.request", "id": "m1", "request": body}))
+        messages = [json.loads(ws.recv(timeout=10))]
+        while messages[-1]["type"] != "messages.done":
+            messages.append(json.loads(ws.recv(timeout=10)))
+    assert {message["id"] for message in messages} == {"m1"}
+    events = [message["chunk"] for message in messages[:-1]]
+    assert [event["type"] for event in events] == [event["type"] for event in over_http]
+    assert events[-1] == over_http[-1] == {"type": "message_stop"}
+    assert events[0]["message"]["id"] != over_http[0]["message"]["id"]
+    # A route of the plugin that does not take WebSocket connections refuses in Anthropic's shape.
+    with pytest.raises(InvalidStatus) as caught:
+        connect(plugin_server.url.replace("http://", "ws://", 1) + "/v1/messages/count_tokens")
+    refused = json.loads(caught.value.response.body)
+    assert refused["type"] == "error" and refused["error"]["type"] == "invalid_request_error"
+    assert "WebSocket" in refused["error"]["message"]
 
 
 def test_count_tokens(claude):

@@ -1,9 +1,16 @@
 import LyrebirdPluginAPI
 
-/// OpenAI chat completions: `POST /v1/chat/completions`, whole or streamed.
+/// OpenAI chat completions: `POST /v1/chat/completions`, whole or streamed, and the same
+/// requests over a WebSocket connection to `/v1/chat`, their chunks in Lyrebird's envelope
+/// (`chat.request`, `chat.chunk`, `chat.done`).
 public struct ChatCompletionsProvider: Provider {
     public let name = "openai.chat_completions"
-    public let routes = [ProviderRoute(method: .post, path: "/v1/chat/completions", operation: "chat.completions")]
+    public let routes = [
+        ProviderRoute(method: .post, path: "/v1/chat/completions", operation: "chat.completions"),
+        ProviderRoute(
+            method: .get, path: "/v1/chat", operation: "chat.completions", transports: [.websocket],
+            webSocketFraming: .envelope(prefix: "chat")),
+    ]
     public let models = ["gpt-4o", "gpt-4o-mini", "gpt-4.1", "gpt-4.1-mini", "gpt-4.1-nano", "o3", "o4-mini", "gpt-3.5-turbo"]
 
     public init() {}

@@ -1,14 +1,19 @@
 import LyrebirdPluginAPI
 
-/// The OpenAI Responses API: `POST /v1/responses`, whole or streamed, and the routes that read
-/// and delete the responses it keeps.
+/// The OpenAI Responses API: `POST /v1/responses`, whole or streamed, its WebSocket mode on the
+/// same path, and the routes that read and delete the responses it keeps.
 ///
 /// Completed responses (unless the request says `"store": false`) are kept in memory, the most
 /// recent `storedResponseLimit` of them, so that clients can retrieve them, list their input
 /// items, and continue a conversation with `previous_response_id`.
 public struct ResponsesProvider: Provider {
     public let name = "openai.responses"
-    public let routes = [ProviderRoute(method: .post, path: "/v1/responses", operation: "responses")] + StoredResponseRoutes.routes
+    public let routes =
+        [
+            ProviderRoute(
+                method: .post, path: "/v1/responses", operation: "responses", transports: [.http, .sse, .websocket],
+                webSocketFraming: .events(requestType: "response.create"))
+        ] + StoredResponseRoutes.routes
     private let store: ResponseStore
 
     /// How many responses a provider keeps unless told otherwise.
@@ -35,6 +40,10 @@ public struct ResponsesProvider: Provider {
 
     public func makeStreamEncoder(for request: CanonicalRequest, context: ReplyContext) -> any StreamEncoder {
         ResponsesStreamEncoder(request: request, context: context, store: store)
+    }
+
+    public func makeFrameEncoder(for request: CanonicalRequest, context: ReplyContext) -> any FrameEncoder {
+        ResponsesFrameEncoder(request: request, context: context, store: store)
     }
 
     public func encode(_ error: ReplyError, for request: CanonicalRequest?, context: ReplyContext) -> WireResponse {

@@ -125,20 +125,38 @@ struct ConfigDecoder {
                 if let count = integer(value, path: path, range: 1...256) { configuration.scriptThreads = count }
             case "script_queue_timeout_ms":
                 if let timeout = integer(value, path: path, range: 1...3_600_000) { configuration.scriptQueueTimeoutMilliseconds = timeout }
+            case "websocket_idle_timeout_ms":
+                if let timeout = integer(value, path: path, range: 1...86_400_000) {
+                    configuration.webSocketIdleTimeoutMilliseconds = timeout
+                }
+            case "websocket_max_queued":
+                if let limit = integer(value, path: path, range: 1...1024) { configuration.webSocketMaxQueued = limit }
             case "stream_chunk_characters":
                 if let size = integer(value, path: path, range: 1...1_000_000) { configuration.streamChunkCharacters = size }
             case "admin_origins":
                 if let origins = strings(value, path: path) { configuration.adminOrigins = origins }
             case "admin_hosts":
                 if let hosts = strings(value, path: path) { configuration.adminHosts = hosts }
+            case "cors_origins":
+                if let origins = strings(value, path: path) { configuration.corsOrigins = origins }
             case "models":
                 if let models = strings(value, path: path) { configuration.models = models }
             case "scripts_dir":
                 if let folder = string(value, path: path) { configuration.scriptsFolder = resolvePath(folder) }
+            case "header_timeout_seconds":
+                if let seconds = number(value, path: path, range: 0.1...86_400) { configuration.headerTimeout = .seconds(seconds) }
+            case "body_timeout_seconds":
+                if let seconds = number(value, path: path, range: 0.1...86_400) { configuration.bodyTimeout = .seconds(seconds) }
+            case "keep_alive_timeout_seconds":
+                if let seconds = number(value, path: path, range: 0.1...86_400) { configuration.keepAliveTimeout = .seconds(seconds) }
+            case "max_connections":
+                if let limit = integer(value, path: path, range: 1...1_000_000) { configuration.maxConnections = limit }
+            case "shutdown_grace_seconds":
+                if let seconds = number(value, path: path, range: 0...3600) { configuration.shutdownGrace = .seconds(seconds) }
             default:
                 report(
                     keyNode, key: path,
-                    "unknown key (expected host, port, strict, max_body_bytes, default_reply, stream_chunk_characters, lua_instruction_limit, lua_memory_limit_bytes, lua_time_limit_ms, script_threads, script_queue_timeout_ms, admin_origins, admin_hosts, scripts_dir, models)"
+                    "unknown key (expected host, port, strict, max_body_bytes, default_reply, stream_chunk_characters, lua_instruction_limit, lua_memory_limit_bytes, lua_time_limit_ms, script_threads, script_queue_timeout_ms, websocket_idle_timeout_ms, websocket_max_queued, admin_origins, admin_hosts, scripts_dir, models, cors_origins, header_timeout_seconds, body_timeout_seconds, keep_alive_timeout_seconds, max_connections, shutdown_grace_seconds)"
                 )
             }
         }

@@ -18,14 +18,39 @@ public struct HostConfiguration: Sendable {
     public var defaultReply: String = HostConfiguration.standardDefaultReply
     /// Streamed text is cut into pieces of about this many characters (at word boundaries).
     public var streamChunkCharacters: Int = 16
+    /// How long a request head (request line and headers) may take to arrive: from the
+    /// connection's start for its first request, from its first byte for later ones. Then the
+    /// client gets a 408 and the connection is closed.
+    public var headerTimeout: Duration = .seconds(10)
+    /// How long a request body may take to arrive, from the end of its head. Then the client gets
+    /// a 408 and the connection is closed.
+    public var bodyTimeout: Duration = .seconds(30)
+    /// How long a connection may sit idle between requests before it is closed, without a reply.
+    public var keepAliveTimeout: Duration = .seconds(15)
+    /// The most connections open at once; a connection beyond it is accepted and closed at once.
+    /// `nil` derives it from the process's descriptor limit when the host starts
+    /// (`HostConfiguration.maxConnections(descriptorLimit:)`).
+    public var maxConnections: Int?
+    /// How long requests in flight, streams included, may run on once the host stops (`stop()` or
+    /// a shutdown signal); the connections still open then are closed.
+    public var shutdownGrace: Duration = .seconds(10)
     /// What one Lua call may spend.
     public var luaLimits = LuaLimits()
     /// How many threads run scripts (Lua calls and plugin responders); by default one per core.
     public var scriptThreads: Int = System.coreCount
     /// How long a request waits for a free script thread before it gets a 503.
     public var scriptQueueTimeoutMilliseconds: Int = 5000
+    /// How long a WebSocket connection may stay open with no request running and no message
+    /// arriving (`settings.websocket_idle_timeout_ms`).
+    public var webSocketIdleTimeoutMilliseconds: Int = 300_000
+    /// How many requests one WebSocket connection may have running or waiting at once
+    /// (`settings.websocket_max_queued`); one more gets an error message.
+    public var webSocketMaxQueued: Int = 16
     /// Native functions Lua scripts can call (`lua_extensions:` in a config file).
     public var luaNatives: LuaNatives = .none
+    /// Origins whose web pages may call the API endpoints (`settings.cors_origins`); `*`, the
+    /// default, is every origin.
+    public var corsOrigins: [String] = ["*"]
     /// Origins besides the server's own whose pages may call the admin endpoints
     /// (`settings.admin_origins`, for example `http://localhost:3000`).
     public var adminOrigins: [String] = []

@@ -67,7 +67,7 @@ public final class FixtureStore: Sendable {
         self.scripts = scripts
         self.streamChunkCharacters = streamChunkCharacters
         state.withLock { state in
-            for fixture in fixtures { insert(fixture, into: &state) }
+            for fixture in fixtures { _ = insert(fixture, into: &state) }
             state.snapshot = Snapshot(state.entries)
         }
     }

@@ -22,6 +22,9 @@ public struct JournalEntry: Sendable, Hashable {
     /// The error message, when the reply was an error.
     public var error: String?
     public var durationMilliseconds: Double
+    /// What was wrong with a reply that was sent anyway: fixed text that does not match the
+    /// request's response format, for instance.
+    public var warnings: [String] = []
 }
 
 extension JournalEntry {

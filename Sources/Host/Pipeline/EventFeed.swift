@@ -74,9 +74,16 @@ final class EventFeed {
         }
     }
 
-    /// Waits until `poll` has something new to say.
+    /// Waits until `poll` has something new to say. A cancelled reader (its connection closed)
+    /// stops the responder, and `poll` then finds the reply ended.
     func waitForEvents() async {
-        await channel?.waitForEvents()
+        guard let channel else { return }
+        await withTaskCancellationHandler {
+            await channel.waitForEvents()
+        } onCancel: { [producer] in
+            producer?.cancel()
+            channel.close()
+        }
     }
 
     /// The next event, waiting for it; `nil` at the end.

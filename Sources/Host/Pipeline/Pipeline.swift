@@ -20,6 +20,8 @@ struct Pipeline: Sendable {
     let configuredModels: [String]
     /// Models the providers offer.
     let providerModels: [ModelListing]
+    /// Generates and checks replies for requests with a JSON response format.
+    let structuredOutput: StructuredOutput
 
     init(
         fixtures: FixtureStore, responders: [String: any Responder], journal: Journal, strict: Bool, defaultReply: String,
@@ -33,117 +35,230 @@ struct Pipeline: Sendable {
         self.journal = journal
         self.strict = strict
         self.defaultReply = PreparedReply(StaticReply(content: defaultReply), streamChunkCharacters: streamChunkCharacters)
+        self.structuredOutput = StructuredOutput(
+            defaultReply: self.defaultReply, defaultText: defaultReply, streamChunkCharacters: streamChunkCharacters)
         self.streamChunkCharacters = streamChunkCharacters
     }
 
-    /// What the transport sends back.
+    /// What the HTTP transport sends back.
     enum Outcome: Sendable {
         /// One whole response.
         case whole(WireResponse)
         /// A stream whose events are still to come.
-        case stream(ReplyStream)
+        case stream(ReplyStream<BodyEncoding>)
+    }
+
+    /// What the WebSocket transport sends back for one request.
+    enum FrameOutcome: Sendable {
+        /// The request failed before its reply began: one error message, in the connection's shape.
+        case failed(ReplyError)
+        /// The reply's messages, still to come.
+        case stream(ReplyStream<FrameEncoding>)
     }
 
     /// The headers every streamed reply carries.
     static let streamHeaders = [Header(name: "cache-control", value: "no-cache")]
 
-    func handle(_ wire: WireRequest, route: ProviderRoute, provider: any Provider, requestID: String) async -> Outcome {
-        let started = ContinuousClock.now
-        let now = Date().timeIntervalSince1970
-        var entry = JournalEntry(
-            requestID: requestID, time: now, method: wire.method.rawValue, path: wire.path, provider: provider.name,
-            plugin: Self.plugin(of: provider), status: 200, streamed: false, durationMilliseconds: 0
-        )
-        let journal = self.journal
+    /// One request on its way: what the journal will say of it, and the facts every encoder of
+    /// its reply agrees on.
+    private struct Run {
+        let journal: Journal
+        var entry: JournalEntry
+        let started: ContinuousClock.Instant
+        var context: ReplyContext
+
+        init(_ wire: WireRequest, provider: any Provider, requestID: String, journal: Journal) {
+            started = ContinuousClock.now
+            let now = Date().timeIntervalSince1970
+            self.journal = journal
+            entry = JournalEntry(
+                requestID: requestID, time: now, method: wire.method.rawValue, path: wire.path, provider: provider.name,
+                plugin: Pipeline.plugin(of: provider), status: 200, streamed: false, durationMilliseconds: 0
+            )
+            context = ReplyContext(
+                requestID: requestID, idSuffix: Identifiers.alphanumeric(24), created: Int(now), model: "",
+                systemFingerprint: "fp_lyrebird", promptTokens: 0
+            )
+        }
+
         func record(status: Int, error: String? = nil) {
             journal.record(entry.finished(status: status, error: error, startedAt: started))
         }
 
-        var context = ReplyContext(
-            requestID: requestID, idSuffix: Identifiers.alphanumeric(24), created: Int(now), model: "",
-            systemFingerprint: "fp_lyrebird", promptTokens: 0
-        )
+        /// What a stream calls when it ends: the journal entry as it stands now.
+        var onStreamEnd: @Sendable (_ error: String?) -> Void {
+            let journal = self.journal
+            let entry = self.entry
+            let started = self.started
+            return { error in journal.record(entry.finished(status: 200, error: error, startedAt: started)) }
+        }
+    }
+
+    /// A reply under way: its events and their schedule.
+    private struct Reply {
+        let feed: EventFeed
+        var pacer: Pacer?
+    }
+
+    func handle(_ wire: WireRequest, route: ProviderRoute, provider: any Provider, requestID: String) async -> Outcome {
+        var run = Run(wire, provider: provider, requestID: requestID, journal: journal)
+        guard route.transports.contains(.http) || route.transports.contains(.sse) else {
+            let error = ReplyError(
+                status: 426,
+                message: "\(wire.method.rawValue) \(route.path) takes WebSocket connections only; connect with a WebSocket client.",
+                type: "invalid_request_error", code: "websocket_required")
+            run.record(status: error.status, error: error.message)
+            var response = provider.encode(error, for: nil, context: run.context)
+            response.headers.append(Header(name: "upgrade", value: "websocket"))
+            return .whole(response)
+        }
         let request: CanonicalRequest
         do {
-            request = try provider.decode(wire, route: route)
+            request = try decode(wire, route: route, provider: provider, run: &run)
         } catch {
-            record(status: error.status, error: error.message)
-            return .whole(provider.encode(error, for: nil, context: context))
+            return .whole(provider.encode(error, for: nil, context: run.context))
         }
-        context.model = request.model
-        context.promptTokens = TokenCounter.promptTokens(request)
-        entry.operation = request.operation
-        entry.model = request.model
-        entry.streamed = request.stream
         if request.stream && !route.transports.contains(.sse) {
             let error = ReplyError.invalidParameter(
                 "stream", "\(wire.method.rawValue) \(route.path) does not stream; send the request without 'stream': true.",
                 code: "stream_not_supported")
-            record(status: error.status, error: error.message)
-            return .whole(provider.encode(error, for: nil, context: context))
+            run.record(status: error.status, error: error.message)
+            return .whole(provider.encode(error, for: nil, context: run.context))
         }
 
-        let choice = await chooseSource(for: request)
-        entry.source = choice.name
-        var pacer = choice.timing.map { Pacer($0, start: started) }
-        let feed = events(of: choice.source, for: request, promptTokens: context.promptTokens)
-
+        var reply = await startReply(for: request, run: &run)
         guard request.stream else {
-            var reply = CompletedReply.Choice(index: 0)
-            var usage = Usage(promptTokens: context.promptTokens, completionTokens: 0)
-            var embeddings: [Int: [Double]] = [:]
-            var failure: ReplyError?
-            while failure == nil, let event = await feed.next() {
-                _ = pacer?.due(event)
-                switch event {
-                case .error(let error): failure = error
-                case .usage(let reported): usage = reported
-                case .embedding(let index, let vector): embeddings[index] = vector
-                default: reply.apply(event)
-                }
-            }
-            if let end = pacer?.end { try? await Task.sleep(until: end, clock: .continuous) }
-            if let failure {
-                feed.cancel()
-                record(status: failure.status, error: failure.message)
-                return .whole(provider.encode(failure, for: request, context: context))
-            }
-            let choices = (0..<request.choiceCount).map { index -> CompletedReply.Choice in
-                var copy = reply
-                copy.index = index
-                return copy
-            }
-            record(status: 200)
-            let completed = CompletedReply(choices: choices, usage: usage, embeddings: Self.embeddings(embeddings, for: request))
-            return .whole(provider.encode(completed, for: request, context: context))
+            return .whole(await wholeReply(reply, for: request, provider: provider, run: run))
         }
-
-        // An error before the first event becomes an ordinary error response: the SDKs check the
-        // status before they read a stream.
-        guard let first = await feed.next() else {
-            let error = ReplyError(status: 500, message: "the responder produced no reply", type: "server_error")
-            record(status: 500, error: error.message)
-            return .whole(provider.encode(error, for: request, context: context))
+        let first: (event: ReplyEvent, due: ContinuousClock.Instant?)
+        switch await firstEvent(of: &reply) {
+        case .success(let event):
+            first = event
+        case .failure(let error):
+            // An error before the first event becomes an ordinary error response: the SDKs check
+            // the status before they read a stream.
+            run.record(status: error.status, error: error.message)
+            return .whole(provider.encode(error, for: request, context: run.context))
         }
-        let firstDue = pacer?.due(first)
-        if case .error(let error) = first {
-            if let firstDue { try? await Task.sleep(until: firstDue, clock: .continuous) }
-            feed.cancel()
-            record(status: error.status, error: error.message)
-            return .whole(provider.encode(error, for: request, context: context))
-        }
-        let streamEntry = entry
         let stream = ReplyStream(
-            encoder: provider.makeStreamEncoder(for: request, context: context), feed: feed, pacer: pacer, first: (first, firstDue),
-            choiceCount: request.choiceCount,
-            onEnd: { error in journal.record(streamEntry.finished(status: 200, error: error, startedAt: started)) }
+            encoder: BodyEncoding(encoder: provider.makeStreamEncoder(for: request, context: run.context)), feed: reply.feed,
+            pacer: reply.pacer, first: first, choiceCount: request.choiceCount, onEnd: run.onStreamEnd
         )
-        if feed.isComplete && pacer == nil {
+        if reply.feed.isComplete && reply.pacer == nil {
             // Every event is ready: the whole stream is one body, sent in one write.
             let body = await stream.next() ?? []
             return .whole(WireResponse(status: 200, headers: stream.headers, contentType: stream.contentType, body: body))
         }
         return .stream(stream)
+    }
+
+    /// Handles one request that arrived as a WebSocket message: `wire` carries the request body
+    /// the message held, and the reply is always streamed, as messages shaped by `shape`. The
+    /// journal records it with the method `WEBSOCKET`.
+    func handleMessage(_ wire: WireRequest, route: ProviderRoute, provider: any Provider, requestID: String, shape: FrameShape) async
+        -> FrameOutcome
+    {
+        var run = Run(wire, provider: provider, requestID: requestID, journal: journal)
+        run.entry.method = "WEBSOCKET"
+        let request: CanonicalRequest
+        do {
+            request = try decode(wire, route: route, provider: provider, run: &run)
+        } catch {
+            return .failed(error)
+        }
+        run.entry.streamed = true
+        var reply = await startReply(for: request, run: &run)
+        switch await firstEvent(of: &reply) {
+        case .success(let first):
+            let encoding = FrameEncoding(encoder: provider.makeFrameEncoder(for: request, context: run.context), shape: shape)
+            return .stream(
+                ReplyStream(
+                    encoder: encoding, feed: reply.feed, pacer: reply.pacer, first: first, choiceCount: request.choiceCount,
+                    onEnd: run.onStreamEnd))
+        case .failure(let error):
+            run.record(status: error.status, error: error.message)
+            return .failed(error)
+        }
+    }
+
+    /// Decodes `wire` and notes what the journal and the encoders need of the request; a
+    /// failure is journaled.
+    private func decode(_ wire: WireRequest, route: ProviderRoute, provider: any Provider, run: inout Run) throws(ReplyError)
+        -> CanonicalRequest
+    {
+        let request: CanonicalRequest
+        do {
+            request = try provider.decode(wire, route: route)
+        } catch {
+            run.record(status: error.status, error: error.message)
+            throw error
+        }
+        run.context.model = request.model
+        run.context.promptTokens = TokenCounter.promptTokens(request)
+        run.entry.operation = request.operation
+        run.entry.model = request.model
+        run.entry.streamed = request.stream
+        return request
+    }
+
+    /// Chooses the reply's source and starts producing its events.
+    private func startReply(for request: CanonicalRequest, run: inout Run) async -> Reply {
+        let choice = await chooseSource(for: request)
+        run.entry.source = choice.name
+        // A JSON response format: a reply without text gets a generated document, fixed text is checked.
+        let shaped = structuredOutput.shape(choice.source, from: choice.name, for: request)
+        run.entry.warnings = shaped.warnings
+        return Reply(
+            feed: events(of: shaped.source, for: request, promptTokens: run.context.promptTokens),
+            pacer: choice.timing.map { Pacer($0, start: run.started) })
+    }
+
+    /// The reply to a request that does not stream, as one response; journaled.
+    private func wholeReply(_ reply: Reply, for request: CanonicalRequest, provider: any Provider, run: Run) async -> WireResponse {
+        var pacer = reply.pacer
+        let feed = reply.feed
+        var choice = CompletedReply.Choice(index: 0)
+        var usage = Usage(promptTokens: run.context.promptTokens, completionTokens: 0)
+        var embeddings: [Int: [Double]] = [:]
+        var failure: ReplyError?
+        while failure == nil, let event = await feed.next() {
+            _ = pacer?.due(event)
+            switch event {
+            case .error(let error): failure = error
+            case .usage(let reported): usage = reported
+            case .embedding(let index, let vector): embeddings[index] = vector
+            default: choice.apply(event)
+            }
+        }
+        if let end = pacer?.end { try? await Task.sleep(until: end, clock: .continuous) }
+        if let failure {
+            feed.cancel()
+            run.record(status: failure.status, error: failure.message)
+            return provider.encode(failure, for: request, context: run.context)
+        }
+        let choices = (0..<request.choiceCount).map { index -> CompletedReply.Choice in
+            var copy = choice
+            copy.index = index
+            return copy
+        }
+        run.record(status: 200)
+        let completed = CompletedReply(choices: choices, usage: usage, embeddings: Self.embeddings(embeddings, for: request))
+        return provider.encode(completed, for: request, context: run.context)
+    }
+
+    /// The first event of a streamed reply, with the time it may leave; an error in its place
+    /// (or no event at all) ends the reply, after the time the error was due.
+    private func firstEvent(of reply: inout Reply) async -> Result<(event: ReplyEvent, due: ContinuousClock.Instant?), ReplyError> {
+        guard let first = await reply.feed.next() else {
+            return .failure(ReplyError(status: 500, message: "the responder produced no reply", type: "server_error"))
+        }
+        let due = reply.pacer?.due(first)
+        if case .error(let error) = first {
+            if let due { try? await Task.sleep(until: due, clock: .continuous) }
+            reply.feed.cancel()
+            return .failure(error)
+        }
+        return .success((first, due))
     }
 
     /// Has a provider answer a route it owns, and journals it.
@@ -165,7 +280,7 @@ struct Pipeline: Sendable {
     }
 
     /// The plugin that registered `provider`, for the journal; `nil` for a provider given in code.
-    private static func plugin(of provider: any Provider) -> String? {
+    fileprivate static func plugin(of provider: any Provider) -> String? {
         (provider as? PluginProvider)?.plugin
     }
 
@@ -174,6 +289,14 @@ struct Pipeline: Sendable {
         let entry = JournalEntry(
             requestID: requestID, time: Date().timeIntervalSince1970, method: wire.method.rawValue, path: wire.path, provider: nil,
             status: error.status, streamed: false, durationMilliseconds: 0)
+        journal.record(entry.finished(status: error.status, error: error.message, startedAt: .now))
+    }
+
+    /// Journals a WebSocket message that carried no request the connection could take.
+    func recordRefusedMessage(path: String, provider: any Provider, requestID: String, error: ReplyError) {
+        let entry = JournalEntry(
+            requestID: requestID, time: Date().timeIntervalSince1970, method: "WEBSOCKET", path: path, provider: provider.name,
+            plugin: Self.plugin(of: provider), status: error.status, streamed: true, durationMilliseconds: 0)
         journal.record(entry.finished(status: error.status, error: error.message, startedAt: .now))
     }
 

@@ -16,8 +16,11 @@ final class PreparedReply: Sendable {
     let embeddings: [[Double]]
     /// Tool calls without an id in the fixture get a new one for every request.
     private let generatesCallIDs: Bool
+    /// The reply as the fixture gives it, for what needs its parts (structured output).
+    let reply: StaticReply
 
     init(_ reply: StaticReply, streamChunkCharacters: Int) {
+        self.reply = reply
         // An empty id marks a call whose id is made per request; the fixture decoder never
         // gives an empty one.
         whole = reply.events(chunkCharacters: nil, makeCallID: { "" })

@@ -1,17 +1,18 @@
 import LyrebirdPluginAPI
 
-/// A streamed reply's body, produced batch by batch. Each call to `next` encodes every event
-/// that is ready and due, so events that come faster than the client reads leave in one write,
-/// while a timed reply still sends each event on its schedule.
-final class ReplyStream: @unchecked Sendable {
+/// A streamed reply, produced batch by batch: body bytes for HTTP (`BodyEncoding`), messages for
+/// WebSocket (`FrameEncoding`). Each call to `next` encodes every event that is ready and due,
+/// so events that come faster than the client reads leave in one write, while a timed reply
+/// still sends each event on its schedule.
+final class ReplyStream<Encoding: ReplyEncoding>: @unchecked Sendable {
     // @unchecked: one task at a time uses a stream (the pipeline, then the body writer).
 
-    /// The content type of the body.
+    /// The content type of what the stream produces.
     let contentType: String
     /// The response headers: those every stream carries, then the encoder's own.
     let headers: [Header]
     // Used by one task at a time: exclusivity is checked by that, not per access.
-    @exclusivity(unchecked) private var encoder: any StreamEncoder
+    @exclusivity(unchecked) private var encoder: Encoding
     private let feed: EventFeed
     @exclusivity(unchecked) private var pacer: Pacer?
     /// An event read but not yet sent, with the time it may leave (`nil`: at once).
@@ -26,7 +27,7 @@ final class ReplyStream: @unchecked Sendable {
     ///   - first: The reply's first event, already read (and checked not to be an error).
     ///   - onEnd: Called once when the stream ends or is cancelled, with the error it carried.
     init(
-        encoder: any StreamEncoder, feed: EventFeed, pacer: Pacer?, first: (event: ReplyEvent, due: ContinuousClock.Instant?),
+        encoder: Encoding, feed: EventFeed, pacer: Pacer?, first: (event: ReplyEvent, due: ContinuousClock.Instant?),
         choiceCount: Int, onEnd: @escaping @Sendable (_ error: String?) -> Void
     ) {
         self.contentType = encoder.contentType
@@ -39,34 +40,39 @@ final class ReplyStream: @unchecked Sendable {
         self.onEnd = onEnd
     }
 
-    /// The next bytes to send, or `nil` when the stream is over.
-    func next() async -> [UInt8]? {
+    /// The next batch to send, or `nil` when the stream is over.
+    func next() async -> [Encoding.Unit]? {
         guard !ended else { return nil }
-        var bytes: [UInt8] = []
+        var batch: [Encoding.Unit] = []
         if !started {
             started = true
-            bytes = encoder.start()
+            encoder.start(into: &batch)
         }
         while true {
+            if Task.isCancelled {
+                // The connection closed under the reply: nobody reads the rest.
+                cancel(reason: "the connection closed")
+                return nil
+            }
             if let held {
                 if let due = held.due, due > .now {
-                    if !bytes.isEmpty { return bytes }
+                    if !batch.isEmpty { return batch }
                     try? await Task.sleep(until: due, clock: .continuous)
                     guard !ended else { return nil }
                 }
                 self.held = nil
-                append(held.event, to: &bytes)
+                append(held.event, to: &batch)
                 continue
             }
             if pacer == nil {
                 // Untimed: everything ready goes into this write, straight from the feed.
-                let replyEnded = feed.drainReady { event in append(event, to: &bytes) }
+                let replyEnded = feed.drainReady { event in append(event, to: &batch) }
                 if replyEnded {
-                    bytes += encoder.finish()
+                    encoder.finish(into: &batch)
                     end(error: streamError)
-                    return bytes
+                    return batch
                 }
-                if !bytes.isEmpty { return bytes }
+                if !batch.isEmpty { return batch }
                 await feed.waitForEvents()
                 continue
             }
@@ -75,15 +81,15 @@ final class ReplyStream: @unchecked Sendable {
                 if let due = pacer?.due(event) {
                     held = (event, due)
                 } else {
-                    append(event, to: &bytes)
+                    append(event, to: &batch)
                 }
             case .notReady:
-                if !bytes.isEmpty { return bytes }
+                if !batch.isEmpty { return batch }
                 await feed.waitForEvents()
             case .ended:
-                bytes += encoder.finish()
+                encoder.finish(into: &batch)
                 end(error: streamError)
-                return bytes
+                return batch
             }
         }
     }
@@ -113,13 +119,13 @@ final class ReplyStream: @unchecked Sendable {
     }
 
     /// Encodes one event for every choice it belongs to.
-    private func append(_ event: ReplyEvent, to bytes: inout [UInt8]) {
+    private func append(_ event: ReplyEvent, to batch: inout [Encoding.Unit]) {
         if case .error(let error) = event { streamError = error.message }
         switch event {
         case .usage, .error, .embedding:
-            encoder.encode(event, choice: 0, into: &bytes)
+            encoder.encode(event, choice: 0, into: &batch)
         default:
-            for choice in 0..<choiceCount { encoder.encode(event, choice: choice, into: &bytes) }
+            for choice in 0..<choiceCount { encoder.encode(event, choice: choice, into: &batch) }
         }
     }
 }

@@ -1,3 +1,4 @@
+import Foundation
 import LyrebirdPluginAPI
 
 /// The host's own endpoints, the same for every provider.
@@ -93,7 +94,9 @@ struct AdminAPI: Sendable {
                 return Self.errorResponse(ReplyError.invalidParameter("fixture", "Invalid fixture: \(message)", code: "invalid_fixture"))
             }
         case .deleteFixture:
-            let id = parameters["id"] ?? ""
+            // A client percent-encodes an id with spaces, slashes or other reserved characters.
+            let encoded = parameters["id"] ?? ""
+            let id = encoded.removingPercentEncoding ?? encoded
             guard fixtures.remove(id: id) else {
                 return Self.errorResponse(
                     ReplyError(
@@ -125,6 +128,7 @@ struct AdminAPI: Sendable {
                                 writer.member("status", entry.status)
                                 writer.member("streamed", entry.streamed)
                                 writer.member("error", entry.error)
+                                writer.member("warnings", array: { writer in entry.warnings.forEach { writer.string($0) } })
                                 writer.member("duration_ms", entry.durationMilliseconds)
                             }
                         }

@@ -19,16 +19,43 @@ struct HostResponder: HTTPResponder {
     let pipeline: Pipeline
     let admin: AdminAPI
     let adminAccess: AdminAccess
+    let cors: CORSPolicy
     let maxBodyBytes: Int
 
     func respond(to request: Request, context: Context) async throws -> Response {
         let requestID = Identifiers.requestID()
-        var response = await route(request, requestID: requestID)
+        let origin = request.headers[.origin]
+        if request.method == .options {
+            return preflight(request, origin: origin, requestID: requestID)
+        }
+        var response = try await route(request, requestID: requestID)
+        response.headers[.init("x-request-id")!] = requestID
+        if let origin {
+            response.headers.append(contentsOf: cors.responseHeaders(origin: origin, admin: isAdmin(request.uri.path)))
+        }
+        return response
+    }
+
+    /// Answers a CORS preflight for whatever the path serves.
+    private func preflight(_ request: Request, origin: String?, requestID: String) -> Response {
+        let path = request.uri.path
+        let allowed = routes.handlers(at: path).map(\.method)
+        let (status, fields) = cors.preflight(
+            origin: origin, requestedHeaders: request.headers[.accessControlRequestHeaders],
+            allowedMethods: allowed.map(\.rawValue), admin: isAdmin(path))
+        var response = Response(status: allowed.isEmpty ? .notFound : status, headers: fields)
         response.headers[.init("x-request-id")!] = requestID
         return response
     }
 
-    private func route(_ request: Request, requestID: String) async -> Response {
+    private func isAdmin(_ path: String) -> Bool {
+        routes.handlers(at: path).contains { entry in
+            if case .admin = entry.handler { return true }
+            return false
+        }
+    }
+
+    private func route(_ request: Request, requestID: String) async throws -> Response {
         let path = request.uri.path
         guard let method = HTTPMethodName(rawValue: request.method.rawValue) else {
             let error = ReplyError(
@@ -40,11 +67,14 @@ struct HostResponder: HTTPResponder {
             // that will be thrown away.
             return Self.response(errorResponse(tooLarge, near: path, requestID: requestID))
         }
+        // A body over the limit is answered here. Any other failure to read it ends the connection
+        // (the client went away, or the connection guard has answered it: a timeout, malformed
+        // framing), so it is thrown on.
         let body: [UInt8]
         do {
             var buffer = try await request.body.collect(upTo: maxBodyBytes)
             body = buffer.readBytes(length: buffer.readableBytes) ?? []
-        } catch {
+        } catch is NIOTooManyBytesError {
             return Self.response(errorResponse(tooLarge, near: path, requestID: requestID))
         }
         var headers: [Header] = []

@@ -27,6 +27,7 @@ public final class LyrebirdHost: Sendable {
     public let configuration: HostConfiguration
 
     private let responder: HostResponder
+    private let webSockets: WebSocketGateway
     /// Where scripts run: Lua calls and plugin responders.
     private let scripts: ScriptThreadPool
     private let logger: Logger
@@ -123,8 +124,14 @@ public final class LyrebirdHost: Sendable {
                 scriptFiles: configuration.scriptsFolder.map { .inside(URL(fileURLWithPath: $0).resolvingSymlinksInPath().path) } ?? .none,
                 scripts: scripts),
             adminAccess: AdminAccess(configuration: configuration),
+            cors: CORSPolicy(configuration: configuration),
             maxBodyBytes: configuration.maxBodyBytes
         )
+        self.webSockets = WebSocketGateway(
+            routes: routes, pipeline: pipeline,
+            limits: WebSocketLimits(
+                maxMessageBytes: configuration.maxBodyBytes, idleTimeoutMilliseconds: configuration.webSocketIdleTimeoutMilliseconds,
+                maxQueued: configuration.webSocketMaxQueued))
     }
 
     /// The URL the host listens on while it runs, for example `http://127.0.0.1:49152`.
@@ -132,14 +139,15 @@ public final class LyrebirdHost: Sendable {
 
     /// Starts listening and returns once connections are accepted.
     ///
-    /// - Parameter gracefulShutdownSignals: signals that stop the host (the command line passes
-    ///   SIGINT and SIGTERM; embedders usually pass none and call `stop()`).
+    /// - Parameter gracefulShutdownSignals: signals that stop the host as `stop()` does (the
+    ///   command line passes SIGINT and SIGTERM; embedders usually pass none and call `stop()`).
     /// - Returns: The URL the host listens on.
     @discardableResult
     public func start(gracefulShutdownSignals: [UnixSignal] = []) async throws -> URL {
         let bound = BoundPort()
         let application = Application(
             responder: responder,
+            server: .host(configuration, webSockets: webSockets, logger: logger),
             configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: nil),
             onServerRunning: { channel in bound.resolve(.success(channel.localAddress?.port ?? 0)) },
             logger: logger
@@ -195,7 +203,8 @@ public final class LyrebirdHost: Sendable {
         return response
     }
 
-    /// Stops listening after in-flight requests finish.
+    /// Stops listening, lets the requests in flight finish for up to `configuration.shutdownGrace`,
+    /// then closes the connections still open.
     public func stop() async {
         guard
             let state = running.withLock({ state -> RunState? in

@@ -47,6 +47,12 @@ struct RouteTable<Handler: Sendable>: Sendable {
         }
     }
 
+    /// Every route that serves `path`, whatever its method.
+    func handlers(at path: String) -> [Entry] {
+        let segments = path.split(separator: "/", omittingEmptySubsequences: true)
+        return entries.filter { $0.pattern.match(segments) != nil }
+    }
+
     func lookup(_ method: HTTPMethodName, _ path: String) -> Lookup {
         if let literal = literalPaths[path], let entry = literal.first(where: { $0.method == method }) {
             return .found(entry.handler, parameters: [:])
@@ -65,5 +71,17 @@ struct RouteTable<Handler: Sendable>: Sendable {
             if !allowed.contains(entry.method) { allowed.append(entry.method) }
         }
         return allowed.isEmpty ? .notFound : .methodNotAllowed(allowed: allowed)
+    }
+
+    /// Every route at `path`, whatever its method, with the values of its path parameters.
+    func routes(at path: String) -> [(handler: Handler, parameters: [String: String])] {
+        let segments = path.split(separator: "/", omittingEmptySubsequences: true)
+        var found = (literalPaths["/" + segments.joined(separator: "/")] ?? []).map {
+            (handler: $0.handler, parameters: [String: String]())
+        }
+        for entry in patterns {
+            if let parameters = entry.pattern.match(segments) { found.append((entry.handler, parameters)) }
+        }
+        return found
     }
 }

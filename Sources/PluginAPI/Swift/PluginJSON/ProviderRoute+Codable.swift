@@ -1,11 +1,14 @@
 /// The stable JSON form of a route, as plugins register it:
 /// `{"method": "POST", "path": "/v1/messages", "operation": "messages", "transports": ["http", "sse"],
 /// "answered_by": "fixtures"}`. `transports` may be left out (HTTP and SSE), and `answered_by`
-/// too (fixtures).
+/// too (fixtures). A route that takes WebSocket connections may add `"websocket_framing"`
+/// (`{"style": "events", "request_type": "response.create"}` or `{"style": "envelope", "prefix":
+/// "chat"}`); without it the envelope is named after the operation.
 extension ProviderRoute: Codable {
     enum CodingKeys: String, CodingKey {
         case method, path, operation, transports
         case answeredBy = "answered_by"
+        case webSocketFraming = "websocket_framing"
     }
 
     public init(from decoder: any Decoder) throws {
@@ -15,7 +18,8 @@ extension ProviderRoute: Codable {
             path: try container.decode(String.self, forKey: .path),
             operation: try container.decode(String.self, forKey: .operation),
             transports: try container.decodeIfPresent(Set<Transport>.self, forKey: .transports) ?? [.http, .sse],
-            answeredBy: try container.decodeIfPresent(Answerer.self, forKey: .answeredBy) ?? .fixtures)
+            answeredBy: try container.decodeIfPresent(Answerer.self, forKey: .answeredBy) ?? .fixtures,
+            webSocketFraming: try container.decodeIfPresent(WebSocketFraming.self, forKey: .webSocketFraming))
     }
 
     public func encode(to encoder: any Encoder) throws {
@@ -25,5 +29,6 @@ extension ProviderRoute: Codable {
         try container.encode(operation, forKey: .operation)
         try container.encode(transports.map(\.rawValue).sorted(), forKey: .transports)
         try container.encode(answeredBy, forKey: .answeredBy)
+        try container.encode(webSocketFraming, forKey: .webSocketFraming)
     }
 }

@@ -19,6 +19,11 @@ public protocol Provider: Sendable {
     /// Starts encoding a streamed reply.
     func makeStreamEncoder(for request: CanonicalRequest, context: ReplyContext) -> any StreamEncoder
 
+    /// Starts encoding a streamed reply as separate messages, for a WebSocket connection to a
+    /// route whose transports include `.websocket`. Default: the stream encoder's Server-Sent
+    /// Events, each event's data one message (`ServerSentEventFrames`).
+    func makeFrameEncoder(for request: CanonicalRequest, context: ReplyContext) -> any FrameEncoder
+
     /// Encodes an error in the provider's own error shape. `request` is `nil` when the request
     /// could not be decoded.
     func encode(_ error: ReplyError, for request: CanonicalRequest?, context: ReplyContext) -> WireResponse
@@ -34,6 +39,10 @@ public protocol Provider: Sendable {
 
 extension Provider {
     public var models: [String] { [] }
+
+    public func makeFrameEncoder(for request: CanonicalRequest, context: ReplyContext) -> any FrameEncoder {
+        ServerSentEventFrames(makeStreamEncoder(for: request, context: context))
+    }
 
     public func answer(_ request: WireRequest, route: ProviderRoute, host: HostInfo, context: ReplyContext) async -> WireResponse {
         let error = ReplyError(

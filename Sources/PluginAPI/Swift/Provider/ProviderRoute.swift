@@ -12,7 +12,7 @@ public struct ProviderRoute: Sendable, Hashable {
         /// Server-sent events, chosen by the request itself (`"stream": true`). A request that
         /// asks to stream on a route without it gets a 400.
         case sse
-        /// WebSocket frames.
+        /// WebSocket messages, on a connection to the route's path (see `webSocketFraming`).
         case websocket
     }
 
@@ -34,15 +34,20 @@ public struct ProviderRoute: Sendable, Hashable {
     public var transports: Set<Transport>
     /// Who answers the route.
     public var answeredBy: Answerer
+    /// How WebSocket connections to the route's path carry requests and replies, when
+    /// `transports` has `.websocket`. Default: Lyrebird's envelope, its message types named
+    /// after the operation (`<operation>.request`, `<operation>.chunk`, `<operation>.done`).
+    public var webSocketFraming: WebSocketFraming
 
     public init(
         method: HTTPMethodName, path: String, operation: String, transports: Set<Transport> = [.http, .sse],
-        answeredBy: Answerer = .fixtures
+        answeredBy: Answerer = .fixtures, webSocketFraming: WebSocketFraming? = nil
     ) {
         self.method = method
         self.path = path
         self.operation = operation
         self.transports = transports
         self.answeredBy = answeredBy
+        self.webSocketFraming = webSocketFraming ?? .envelope(prefix: operation)
     }
 }

@@ -1,0 +1,39 @@
+// swift-tools-version:6.2
+// libFuzzer targets for Lyrebird. A package of its own because `-sanitize=fuzzer,address`
+// instruments every target it builds, dependencies included: building here, into Fuzz/.build,
+// leaves the project's own build untouched. Run them with ../scripts/fuzz.sh.
+import PackageDescription
+
+/// One libFuzzer executable per entry point, each a `main.swift` in `Sources/<name>`.
+let targets = [
+    "fuzz-json", "fuzz-chat-decode", "fuzz-anthropic-decode", "fuzz-config", "fuzz-lua-request", "fuzz-lua-reply",
+    "fuzz-plugin-json", "fuzz-host",
+]
+
+let package = Package(
+    name: "lyrebird-fuzz",
+    platforms: [.macOS(.v15)],
+    products: targets.map { .executable(name: $0, targets: [$0]) },
+    dependencies: [.package(name: "lyrebird", path: "..")],
+    targets: [
+        .target(
+            name: "FuzzSupport",
+            dependencies: [
+                .product(name: "LyrebirdPluginAPI", package: "lyrebird"),
+                .product(name: "LyrebirdHost", package: "lyrebird"),
+                .product(name: "LyrebirdBuiltinProviders", package: "lyrebird"),
+            ]
+        )
+    ]
+        + targets.map { name in
+            .executableTarget(
+                name: name,
+                dependencies: [
+                    "FuzzSupport",
+                    .product(name: "LyrebirdPluginAPI", package: "lyrebird"),
+                    .product(name: "LyrebirdHost", package: "lyrebird"),
+                    .product(name: "LyrebirdBuiltinProviders", package: "lyrebird"),
+                ]
+            )
+        }
+)

@@ -1,0 +1,36 @@
+import FuzzSupport
+import LyrebirdPluginAPI
+
+/// The JSON forms that cross the plugin ABI, read from any bytes as each form a plugin may
+/// send: a form that reads must write and read back to the same value (compared as written,
+/// see `ABIForm`), and nothing traps.
+@_cdecl("LLVMFuzzerTestOneInput")
+public func testOneInput(_ data: UnsafePointer<UInt8>?, _ size: Int) -> CInt {
+    let bytes = inputBytes(data, size)
+    requireRoundTrip(ReplyEvent.self, bytes)
+    requireRoundTrip(CanonicalRequest.self, bytes)
+    requireRoundTrip(CompletedReply.self, bytes)
+    requireRoundTrip(ReplyContext.self, bytes)
+    requireRoundTrip([ProviderRoute].self, bytes)
+    requireRoundTrip(JSONValue.self, bytes)
+    // Reply errors from plugins are read leniently (only status and message are required),
+    // then written in full.
+    if let lenient = try? PluginJSON.decode(PluginReplyError.self, from: bytes) {
+        let again = try? PluginJSON.decode(PluginReplyError.self, from: PluginJSON.encode(lenient.error))
+        require(again?.error == lenient.error, "a reply error changed crossing back: \(excerpt(bytes))")
+    }
+    return 0
+}
+
+func requireRoundTrip<Value: Codable & Equatable>(_ type: Value.Type, _ bytes: [UInt8]) {
+    guard let value = try? PluginJSON.decode(type, from: bytes) else { return }
+    let written = PluginJSON.encode(value)
+    do {
+        let again = try PluginJSON.decode(type, from: written)
+        require(ABIForm.same(again, value), "\(type) changed crossing back: \(excerpt(bytes)) became \(excerpt(written))")
+    } catch {
+        require(false, "\(type) written as \(excerpt(written)) does not read back: \(error.message)")
+    }
+}
+
+runFuzzer(testOneInput)

@@ -1,0 +1,409 @@
+import Logging
+import LyrebirdPluginAPI
+import NIOCore
+import NIOHTTP1
+
+/// Holds one connection to the host's limits, between NIO's HTTP/1 codec and Hummingbird.
+///
+/// - A request head must arrive within the header timeout (from the connection's start for the
+///   first request, from its first byte for later ones), its body within the body timeout.
+///   Otherwise the client gets a 408.
+/// - A connection idle between requests is closed after the keep-alive timeout.
+/// - What must never reach a responder is answered here: bytes the decoder rejects (400, or 431
+///   and 505), an HTTP/1.1 request without exactly one Host (400), a transfer coding other than
+///   `chunked` (501), a chunk that declares more than the body limit (413, before its data).
+/// - On shutdown, an idle connection closes at once and a busy one after its response, or when
+///   the grace ends.
+///
+/// Its own replies are in the OpenAI error shape with an `x-request-id`, and close the connection.
+/// When the client may still be sending, the host closes its side, then reads and drops what
+/// arrives until the client closes or `ConnectionLimits.lingerTimeout` passes, so that the client
+/// reads the reply instead of a reset.
+final class ConnectionGuard: ChannelDuplexHandler {
+    typealias InboundIn = HTTPServerRequestPart
+    typealias InboundOut = HTTPServerRequestPart
+    typealias OutboundIn = HTTPServerResponsePart
+    typealias OutboundOut = HTTPServerResponsePart
+
+    private enum Phase {
+        /// Requests come and go.
+        case open
+        /// The guard's own reply is being written.
+        case answering
+        /// The host's side is closed; what the client still sends is dropped until it closes.
+        case lingering
+        /// The connection became a WebSocket: its session holds it to its own limits, and the
+        /// guard passes everything through until the shutdown grace ends.
+        case upgraded
+        case closed
+    }
+
+    private enum Deadline {
+        case header, body, keepAlive, linger
+    }
+
+    private let limits: ConnectionLimits
+    private let slot: ConnectionSlot
+    private let logger: Logger
+    private var tracker: RequestFramingTracker
+    private var context: ChannelHandlerContext?
+    private var phase = Phase.open
+    /// Requests passed on whose responses have not ended.
+    private var requestsInFlight = 0
+    /// A request head was passed on and the request's end has not arrived.
+    private var readingRequest = false
+    /// A response head was written and its end has not been.
+    private var responding = false
+    /// Close once the responses in flight end: the client asked for it, or the host is stopping.
+    private var closeAfterResponses = false
+    private var inputClosed = false
+    /// The connection waits for a request, and the limiter may close it to make room.
+    private var waiting = true
+    /// The one deadline that applies now; the scheduled check may fire earlier and look again.
+    private var deadline: (kind: Deadline, at: NIODeadline)?
+    private var check: (task: Scheduled<Void>, at: NIODeadline)?
+    private var graceEnd: Scheduled<Void>?
+
+    init(limits: ConnectionLimits, slot: ConnectionSlot, logger: Logger) {
+        self.limits = limits
+        self.slot = slot
+        self.logger = logger
+        self.tracker = RequestFramingTracker(maxBodyBytes: limits.maxBodyBytes)
+    }
+
+    /// Bytes are about to reach the decoder. Returns `false` when they must be dropped instead:
+    /// the guard has answered the connection, or the limiter is closing it to make room.
+    func willRead() -> Bool {
+        if phase == .upgraded { return true }
+        guard phase == .open else { return false }
+        if waiting {
+            guard slot.becomeBusy() else { return false }
+            waiting = false
+        }
+        return true
+    }
+
+    // MARK: Lifecycle
+
+    func handlerAdded(context: ChannelHandlerContext) {
+        self.context = context
+        if context.channel.isActive { startFirstRequest() }
+    }
+
+    func handlerRemoved(context: ChannelHandlerContext) {
+        stopTimers()
+        self.context = nil
+    }
+
+    func channelActive(context: ChannelHandlerContext) {
+        startFirstRequest()
+        context.fireChannelActive()
+    }
+
+    func channelInactive(context: ChannelHandlerContext) {
+        phase = .closed
+        stopTimers()
+        context.fireChannelInactive()
+    }
+
+    /// The first request's head timeout runs from the connection's start.
+    private func startFirstRequest() {
+        if deadline == nil && requestsInFlight == 0 { arm(.header, after: limits.headerTimeout) }
+    }
+
+    // MARK: Inbound
+
+    func channelRead(context: ChannelHandlerContext, data: NIOAny) {
+        if phase == .upgraded {
+            context.fireChannelRead(data)
+            return
+        }
+        guard phase == .open else { return }
+        switch unwrapInboundIn(data) {
+        case .head(let head):
+            if let failure = Self.refusal(of: head) {
+                answer(failure)
+                return
+            }
+            let framing = Self.framing(of: head)
+            tracker.expect(framing)
+            requestsInFlight += 1
+            readingRequest = true
+            if !head.isKeepAlive { closeAfterResponses = true }
+            if framing == .none { disarm() } else { arm(.body, after: limits.bodyTimeout) }
+        case .body:
+            break
+        case .end:
+            readingRequest = false
+            if deadline?.kind == .body { disarm() }
+            // A body read after its response (one refused before it was read) leaves the connection idle.
+            if requestsInFlight == 0 { idle() }
+        }
+        context.fireChannelRead(data)
+    }
+
+    /// Bytes the decoder has just read, from the `ConnectionTap` in front of it.
+    func received(_ buffer: ByteBuffer) {
+        guard phase == .open else { return }
+        guard tracker.consume(buffer) else {
+            answer(.bodyTooLarge(limit: limits.maxBodyBytes))
+            return
+        }
+        // A later request's head timeout runs from its first byte. While responses are in flight,
+        // a pipelined head waits its turn: its timeout starts when they end.
+        let headBegun = tracker.position == .inHead || tracker.position == .unknown
+        if headBegun && requestsInFlight == 0 && !readingRequest && deadline?.kind != .header {
+            arm(.header, after: limits.headerTimeout)
+        }
+    }
+
+    func errorCaught(context: ChannelHandlerContext, error: any Error) {
+        if phase == .upgraded {
+            context.fireErrorCaught(error)
+            return
+        }
+        guard phase == .open else { return }
+        if let error = error as? HTTPParserError {
+            answer(.malformed(error))
+        } else {
+            context.fireErrorCaught(error)
+        }
+    }
+
+    func userInboundEventTriggered(context: ChannelHandlerContext, event: Any) {
+        switch event {
+        case is ChannelShouldQuiesceEvent:
+            beginShutdown()
+        case ChannelEvent.inputClosed:
+            inputClosed = true
+            if phase == .lingering { context.close(promise: nil) }
+            context.fireUserInboundEventTriggered(event)
+        default:
+            context.fireUserInboundEventTriggered(event)
+        }
+    }
+
+    // MARK: Outbound
+
+    func write(context: ChannelHandlerContext, data: NIOAny, promise: EventLoopPromise<Void>?) {
+        if phase == .upgraded {
+            context.write(data, promise: promise)
+            return
+        }
+        guard phase == .open else {
+            // The guard has answered this connection: a responder's late reply has no reader.
+            promise?.fail(ChannelError.ioOnClosedChannel)
+            return
+        }
+        switch unwrapOutboundIn(data) {
+        case .head(var head):
+            if head.status == .switchingProtocols {
+                // NIO's upgrade handler accepted a WebSocket; HTTP ends on this connection.
+                phase = .upgraded
+                stopTimers()
+                context.write(data, promise: promise)
+                return
+            }
+            responding = true
+            // A reply that says it closes the connection (a refused WebSocket upgrade) does.
+            if head.headers[canonicalForm: "connection"].contains(where: { $0.lowercased() == "close" }) {
+                closeAfterResponses = true
+            }
+            if closeAfterResponses {
+                head.headers.replaceOrAdd(name: "connection", value: "close")
+                context.write(wrapOutboundOut(.head(head)), promise: promise)
+                return
+            }
+        case .body:
+            break
+        case .end:
+            responding = false
+            requestsInFlight -= 1
+            guard requestsInFlight == 0 else { break }
+            if closeAfterResponses {
+                let written = context.eventLoop.makePromise(of: Void.self)
+                written.futureResult.cascade(to: promise)
+                context.write(data, promise: written)
+                written.futureResult.assumeIsolated().whenComplete { _ in self.closeOrLinger() }
+                return
+            }
+            if !readingRequest { idle() }
+        }
+        context.write(data, promise: promise)
+    }
+
+    /// Nothing is in flight: a head already under way gets its timeout now, otherwise the
+    /// connection waits for the next request.
+    private func idle() {
+        if tracker.position == .inHead {
+            arm(.header, after: limits.headerTimeout)
+        } else {
+            arm(.keepAlive, after: limits.keepAliveTimeout)
+            slot.becomeIdle()
+            waiting = true
+        }
+    }
+
+    func close(context: ChannelHandlerContext, mode: CloseMode, promise: EventLoopPromise<Void>?) {
+        switch phase {
+        case .answering, .lingering:
+            // The guard closes on its own schedule; a close asked for meanwhile completes with it.
+            if mode == .all {
+                context.channel.closeFuture.cascade(to: promise)
+            } else {
+                promise?.succeed()
+            }
+        case .open where mode == .all && readingRequest && !inputClosed:
+            // Closing with a request still arriving would reset the connection under the reply.
+            linger()
+            context.channel.closeFuture.cascade(to: promise)
+        default:
+            context.close(mode: mode, promise: promise)
+        }
+    }
+
+    // MARK: Answers
+
+    /// Replies to the client with `failure` and closes the connection.
+    private func answer(_ failure: ConnectionFailure) {
+        guard let context else { return }
+        let reply = failure.reply
+        logger.debug(
+            "\(reply.status), closing the connection: \(reply.message)",
+            metadata: ["remote": "\(context.channel.remoteAddress?.description ?? "?")"])
+        // A reply can go out only if no other response is due before it.
+        let canReply = !responding && requestsInFlight == (readingRequest ? 1 : 0)
+        phase = canReply ? .answering : .closed
+        disarm()
+        if readingRequest {
+            // The responder reading this body stops with an error instead of seeing it cut short.
+            context.fireErrorCaught(failure)
+        }
+        guard canReply else {
+            context.close(promise: nil)
+            return
+        }
+        let body = reply.openAIShapeBody
+        var headers = HTTPHeaders()
+        headers.add(name: "content-type", value: "application/json")
+        headers.add(name: "content-length", value: String(body.count))
+        headers.add(name: "connection", value: "close")
+        headers.add(name: "x-request-id", value: Identifiers.requestID())
+        let head = HTTPResponseHead(version: .http1_1, status: HTTPResponseStatus(statusCode: reply.status), headers: headers)
+        context.write(wrapOutboundOut(.head(head)), promise: nil)
+        context.write(wrapOutboundOut(.body(.byteBuffer(ByteBuffer(bytes: body)))), promise: nil)
+        let written = context.eventLoop.makePromise(of: Void.self)
+        context.writeAndFlush(wrapOutboundOut(.end(nil)), promise: written)
+        written.futureResult.assumeIsolated().whenComplete { _ in
+            guard self.phase == .answering else { return }
+            self.closeOrLinger()
+        }
+    }
+
+    /// Closes now if the client has nothing more to send, else lingers.
+    private func closeOrLinger() {
+        guard let context, phase != .closed else { return }
+        if inputClosed || (phase == .open && !readingRequest && tracker.position != .inHead) {
+            phase = .closed
+            context.close(promise: nil)
+        } else {
+            linger()
+        }
+    }
+
+    /// Closes the host's side and drops what the client still sends, until it closes or the linger ends.
+    private func linger() {
+        guard let context else { return }
+        phase = .lingering
+        context.close(mode: .output, promise: nil)
+        arm(.linger, after: ConnectionLimits.lingerTimeout)
+    }
+
+    private func beginShutdown() {
+        closeAfterResponses = true
+        guard let context, phase != .closed else { return }
+        if phase == .open && requestsInFlight == 0 && !readingRequest {
+            // Idle, or a head still arriving: nothing is owed to this client.
+            phase = .closed
+            context.close(promise: nil)
+            return
+        }
+        // Requests in flight finish, and a lingering close goes on, until the grace ends.
+        graceEnd = context.eventLoop.assumeIsolated().scheduleTask(in: limits.shutdownGrace) {
+            self.phase = .closed
+            context.close(promise: nil)
+        }
+    }
+
+    // MARK: Deadlines
+
+    /// Sets the deadline that applies now. The scheduled check is moved only when it would come
+    /// too late, so that the deadlines of a busy connection cost no scheduling per request.
+    private func arm(_ kind: Deadline, after amount: TimeAmount) {
+        let at = NIODeadline.now() + amount
+        deadline = (kind, at)
+        if let check, check.at <= at { return }
+        check?.task.cancel()
+        scheduleCheck(at: at)
+    }
+
+    private func disarm() {
+        deadline = nil
+    }
+
+    private func scheduleCheck(at: NIODeadline) {
+        guard let context else { return }
+        let task = context.eventLoop.assumeIsolated().scheduleTask(deadline: at) { self.deadlineReached() }
+        check = (task, at)
+    }
+
+    private func deadlineReached() {
+        check = nil
+        guard let deadline, let context else { return }
+        guard deadline.at <= .now() else {
+            scheduleCheck(at: deadline.at)
+            return
+        }
+        self.deadline = nil
+        switch deadline.kind {
+        case .header:
+            answer(.headerTimeout(limits.headerTimeout))
+        case .body:
+            answer(.bodyTimeout(limits.bodyTimeout))
+        case .keepAlive, .linger:
+            phase = .closed
+            context.close(promise: nil)
+        }
+    }
+
+    private func stopTimers() {
+        deadline = nil
+        check?.task.cancel()
+        check = nil
+        graceEnd?.cancel()
+        graceEnd = nil
+    }
+
+    // MARK: Heads
+
+    /// Why a decoded head is refused before it reaches a responder, if it is.
+    static func refusal(of head: HTTPRequestHead) -> ConnectionFailure? {
+        let hosts = head.headers["host"].count
+        if hosts > 1 || (hosts == 0 && head.version.major == 1 && head.version.minor >= 1) {
+            return .badHost
+        }
+        let codings = head.headers[canonicalForm: "transfer-encoding"]
+        if !codings.isEmpty && (codings.count > 1 || codings[0].lowercased() != "chunked") {
+            return .unsupportedTransferEncoding(codings.joined(separator: ", "))
+        }
+        return nil
+    }
+
+    /// How the body of a head that passed `refusal(of:)` is delimited.
+    static func framing(of head: HTTPRequestHead) -> RequestFramingTracker.BodyFraming {
+        if head.headers.contains(name: "transfer-encoding") { return .chunked }
+        guard let length = head.headers[canonicalForm: "content-length"].first else { return .none }
+        // The decoder checked the digits; a length too large for `Int` never ends.
+        return .length(Int(length) ?? .max)
+    }
+}

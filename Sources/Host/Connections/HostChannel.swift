@@ -1,0 +1,44 @@
+import HummingbirdCore
+import HummingbirdWebSocket
+import Logging
+import NIOCore
+import NIOHTTP1
+
+/// The connections of a running host: HTTP/1 with WebSocket upgrades (`HTTP1WebSocketUpgradeChannel`)
+/// behind a limit on open connections (`ConnectionLimiter`), with a `ConnectionGuard` on each one.
+struct HostChannel: ServerChildChannel {
+    typealias Value = HTTP1WebSocketUpgradeChannel.Value
+
+    let base: HTTP1WebSocketUpgradeChannel
+    let limits: ConnectionLimits
+    let limiter: ConnectionLimiter
+
+    func setup(channel: any Channel, logger: Logger) -> EventLoopFuture<Value> {
+        guard let slot = limiter.admit(channel) else {
+            channel.close(promise: nil)
+            return channel.eventLoop.makeFailedFuture(ChannelError.ioOnClosedChannel)
+        }
+        return base.setup(channel: channel, logger: logger).flatMapThrowing { value in
+            // The tap reads bytes before NIO's decoder; the guard sees what the decoder makes of
+            // them, before the upgrade handler decides between HTTP and a WebSocket.
+            let pipeline = channel.pipeline.syncOperations
+            let decoder = try pipeline.context(handlerType: ByteToMessageHandler<HTTPRequestDecoder>.self)
+            let connectionGuard = ConnectionGuard(limits: limits, slot: slot, logger: logger)
+            try pipeline.addHandler(ConnectionTap(connectionGuard), position: .first)
+            try pipeline.addHandler(connectionGuard, position: .after(decoder.handler))
+            return value
+        }
+    }
+
+    func handle(value: Value, logger: Logger) async {
+        // A request must not outlive its connection: once the connection closes (the client went
+        // away, or the shutdown grace ended), the task answering it is cancelled, so that a reply
+        // waiting on a timed fixture or a responder stops instead of holding the host open.
+        await withTaskGroup(of: Void.self) { group in
+            group.addTask { await base.handle(value: value, logger: logger) }
+            group.addTask { try? await value.channel.closeFuture.get() }
+            await group.next()
+            group.cancelAll()
+        }
+    }
+}

@@ -1,0 +1,53 @@
+import Testing
+
+@testable import LyrebirdHost
+
+@Suite struct SchemaPatternTests {
+    @Test func matchesLikeASearch() throws {
+        let cases: [(String, matching: [String], notMatching: [String])] = [
+            (#"\d{3}"#, ["a123b", "999"], ["12", "ab"]),
+            (#"^\d{3}$"#, ["123"], ["1234", "a123"]),
+            (#"^(ab|cd)+e?$"#, ["ab", "abcde", "cdcd"], ["", "abc", "e"]),
+            (#"^[a-z_][a-z0-9_]{0,3}$"#, ["_a1", "abcd"], ["1a", "abcde1"]),
+            (#"^[^\s,]+$"#, ["a-b"], ["a b", "a,b"]),
+            (#"^\w+@\w+\.com$"#, ["ada@example.com"], ["ada@example.org"]),
+            (#"^a.c$"#, ["abc", "a-c"], ["a\nc"]),
+            (#"^\u0041\x42[\-.]$"#, ["AB-", "AB."], ["AB_"]),
+            (#"^(?:x|y)(?<name>z)(?P<other>q)?$"#, ["xz", "yzq"], ["zq"]),
+            (#"^a{2,}b*?$"#, ["aa", "aaab"], ["ab"]),
+            (#"^[\D]$"#, ["a"], ["1"]),
+        ]
+        for (source, matching, notMatching) in cases {
+            let pattern = try SchemaPattern(source)
+            for text in matching { #expect(pattern.matches(text), "\(source) should match \(text.debugDescription)") }
+            for text in notMatching { #expect(!pattern.matches(text), "\(source) should not match \(text.debugDescription)") }
+        }
+    }
+
+    @Test func refusesWhatItDoesNotRead() {
+        for source in [#"(?=a)"#, #"\bword"#, #"(a)\1"#, #"\p{L}"#, #"[]a]"#, #"a**"#, #"(a"#, #"a)"#, #"[z-a]"#, #"a{2000}"#, #"(?i)a"#] {
+            #expect(throws: PatternError.self, "\(source)") { try SchemaPattern(source) }
+        }
+    }
+
+    @Test func checksTakeLinearTime() throws {
+        // Catastrophic for a backtracking engine.
+        let pattern = try SchemaPattern(#"^(a+)+$"#)
+        let text = String(repeating: "a", count: 10_000) + "b"
+        let start = ContinuousClock.now
+        #expect(!pattern.matches(text))
+        #expect(ContinuousClock.now - start < .seconds(2))
+    }
+
+    @Test func samplesMatchAndMeetLengths() throws {
+        var random = SeededRandom(seed: 3)
+        for source in [#"^[A-Z]{2}-\d{3}$"#, #"^(foo|bar)+$"#, #"[0-9a-f]{4}"#, #"^\S+$"#] {
+            let pattern = try SchemaPattern(source)
+            for _ in 0..<20 {
+                let sample = try #require(pattern.sample(&random, minimumLength: 4, maximumLength: 12))
+                #expect(pattern.matches(sample) && (4...12).contains(sample.count), "\(source): \(sample)")
+            }
+        }
+        #expect(try SchemaPattern(#"^\d{3}$"#).sample(&random, minimumLength: 5, maximumLength: nil) == nil)
+    }
+}

@@ -1,0 +1,102 @@
+#!/usr/bin/env bash
+# Builds the libFuzzer targets in Fuzz/ with the fuzzer and address sanitizers, then runs every
+# target (or the one named) for FUZZ_SECONDS seconds each (default 60), or for FUZZ_RUNS inputs
+# each when that is set, printing libFuzzer's own output. Exits nonzero when any target finds a
+# crash, a leak, a timeout or runs out of memory; what it found is kept in Fuzz/.build/fuzz/.
+#
+#   scripts/fuzz.sh                        every target, 60 s each
+#   FUZZ_SECONDS=600 scripts/fuzz.sh fuzz-json
+#   FUZZ_RUNS=1000000 scripts/fuzz.sh fuzz-host
+#
+# New corpus entries go to Fuzz/.build/fuzz/<target>/corpus (libFuzzer writes to the first
+# folder it is given); the checked-in seeds in Fuzz/Corpus/<target> are only read.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+seconds="${FUZZ_SECONDS:-60}"
+runs="${FUZZ_RUNS:-}"
+targets=()
+for source in Fuzz/Sources/fuzz-*/; do targets+=("$(basename "$source")"); done
+if [ $# -gt 0 ]; then
+    [[ " ${targets[*]} " == *" $1 "* ]] || { echo "fuzz.sh: no target $1 (targets: ${targets[*]})" >&2; exit 2; }
+    targets=("$1")
+fi
+
+# The gold linker crashes on sanitized Swift links; the toolchain ships lld next to swift.
+if ! command -v ld.lld >/dev/null && [ ! -x "$(dirname "$(readlink -f "$(command -v swift)")")/ld.lld" ]; then
+    echo "fuzz.sh: ld.lld not found (it comes with the Swift toolchain, next to swift)" >&2
+    exit 2
+fi
+
+# Its own build folder (Fuzz/.build): the sanitizers instrument every target they build, Swift
+# and C. Not `--sanitize=fuzzer`: with it SwiftPM compiles executables as libraries, without
+# the top-level code that hands the command line to libFuzzer.
+build=(swift build -c debug --package-path Fuzz -Xswiftc -sanitize=fuzzer,address -Xswiftc -use-ld=lld
+    -Xcc -fsanitize=fuzzer-no-link,address)
+echo "fuzz.sh: building the fuzz targets with the fuzzer and address sanitizers"
+# Product by product: a plain `swift build` would also link the project's own executable,
+# which has no LLVMFuzzerTestOneInput. The Anthropic plugin is built sanitized too, for the
+# targets that load it as the server does.
+for product in "${targets[@]}" LyrebirdAnthropic; do
+    "${build[@]}" --product "$product"
+done
+bin="$("${build[@]}" --show-bin-path)"
+
+# Longest input per target: request bodies up to 64 KiB, scripts and configurations shorter.
+max_len() {
+    case "$1" in
+        fuzz-config) echo 16384 ;;
+        fuzz-lua-reply) echo 8192 ;;
+        *) echo 65536 ;;
+    esac
+}
+# libFuzzer checks for leaks after every input that allocated more than it freed. Targets that
+# run a whole host always do (the journal, script states, tasks finishing after the reply), and
+# the scan of the heap would then take most of the time; they are checked for leaks once at exit,
+# and for growth by -rss_limit_mb. The configuration decoder's Lua and YAML caches do the same.
+per_input_leaks() {
+    case "$1" in
+        fuzz-host | fuzz-lua-request | fuzz-lua-reply | fuzz-config) echo 0 ;;
+        *) echo 1 ;;
+    esac
+}
+dictionary() {
+    case "$1" in
+        fuzz-config) echo Fuzz/Dictionaries/yaml.dict ;;
+        fuzz-lua-reply) echo Fuzz/Dictionaries/lua.dict ;;
+        *) echo Fuzz/Dictionaries/json.dict ;;
+    esac
+}
+
+# Swift's own crash backtracer would take over the signals libFuzzer and the address sanitizer
+# report through, and take minutes to print each crash.
+export SWIFT_BACKTRACE=enable=no
+export LSAN_OPTIONS="suppressions=$PWD/Fuzz/lsan.supp:print_suppressions=0"
+
+failed=()
+summary=()
+for target in "${targets[@]}"; do
+    work="Fuzz/.build/fuzz/$target"
+    mkdir -p "$work/corpus" "$work/artifacts"
+    limit=(-max_total_time="$seconds")
+    [ -n "$runs" ] && limit=(-runs="$runs")
+    echo "fuzz.sh: $target (${limit[0]#-})"
+    status=0
+    "$bin/$target" "${limit[@]}" -timeout=10 -rss_limit_mb=2048 -max_len="$(max_len "$target")" \
+        -dict="$(dictionary "$target")" -detect_leaks="$(per_input_leaks "$target")" -artifact_prefix="$work/artifacts/" -print_final_stats=1 \
+        "$work/corpus" "Fuzz/Corpus/$target" 2>&1 | tee "$work/log" || status=$?
+    done_line="$(grep -E '^Done [0-9]+ runs' "$work/log" | tail -1 || true)"
+    if [ "$status" -ne 0 ]; then
+        failed+=("$target")
+        summary+=("$target: FAILED (exit $status); input and log in $work/")
+    else
+        summary+=("$target: ${done_line:-no Done line}")
+    fi
+done
+
+echo
+printf 'fuzz.sh: %s\n' "${summary[@]}"
+if [ "${#failed[@]}" -gt 0 ]; then
+    echo "fuzz.sh: ${#failed[@]} of ${#targets[@]} targets failed: ${failed[*]}" >&2
+    exit 1
+fi
