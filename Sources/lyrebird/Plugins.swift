@@ -4,7 +4,8 @@ import LyrebirdHost
 
 struct Plugins: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
-        abstract: "Load the native plugins a config file and --plugin name and the default ones, and list what each registered.")
+        abstract: "Load the native plugins a config file and --plugin name and the default ones, and list what each registered.",
+        subcommands: [PluginsInit.self])
 
     @Option(name: .long, help: "A configuration file whose `plugins:` list to load.")
     var config: String?
