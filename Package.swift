@@ -15,6 +15,8 @@ let package = Package(
         .library(name: "LyrebirdLuaGeo", type: .dynamic, targets: ["LyrebirdLuaGeo"]),
         .library(name: "LyrebirdGemini", type: .dynamic, targets: ["LyrebirdGeminiPlugin"]),
         .library(name: "LyrebirdOllama", type: .dynamic, targets: ["LyrebirdOllamaPlugin"]),
+        // A test plugin: Swift source written for plugin ABI 1.0, which the API must keep compiling.
+        .library(name: "LyrebirdOldSwiftPlugin", type: .dynamic, targets: ["LyrebirdOldSwiftPlugin"]),
     ],
     dependencies: [
         .package(url: "https://github.com/hummingbird-project/hummingbird.git", from: "2.28.1"),
@@ -102,6 +104,7 @@ let package = Package(
             dependencies: ["CLyrebirdPlugin"],
             path: "Plugins/WordStats"
         ),
+        .target(name: "LyrebirdOldSwiftPlugin", dependencies: ["LyrebirdPluginAPI"], path: "Tests/conformance/plugins/swift_1_0"),
         .testTarget(
             name: "LyrebirdPluginTests",
             dependencies: ["LyrebirdHost", "LyrebirdBuiltinProviders", "LyrebirdPluginAPI", "CLyrebirdPlugin"],

@@ -13,7 +13,9 @@ enum DefaultPlugins {
     }
 
     static let libraries = [
-        Library(file: "libLyrebirdAnthropic.so", serves: "Anthropic Messages, POST /v1/messages")
+        Library(file: "libLyrebirdAnthropic.so", serves: "Anthropic Messages, POST /v1/messages"),
+        Library(file: "libLyrebirdGemini.so", serves: "Google Gemini, POST /v1beta/models/{model}:generateContent and the rest"),
+        Library(file: "libLyrebirdOllama.so", serves: "Ollama, POST /api/chat, /api/generate and the rest"),
     ]
 
     /// Where the libraries are looked for, in order: the folder of the `lyrebird` executable,

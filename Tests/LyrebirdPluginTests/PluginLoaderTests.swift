@@ -39,6 +39,15 @@ import Testing
         #expect(loaded[1].responders.map(\.name) == ["word_stats"])
     }
 
+    @Test func aSwiftPluginSaysWhichCompilerBuiltItAndACPluginDoesNot() throws {
+        let loaded = try PluginLoader.load([Self.anthropic, Self.wordStats])
+        // Built in this package by the compiler that built this test: the host's.
+        #expect(loaded[0].swiftCompilerVersion == LyrebirdPlugin.swiftCompilerVersion)
+        #expect(loaded[1].swiftCompilerVersion == nil)
+        #expect(LyrebirdPlugin.swiftCompilerVersion.split(separator: ".").count == 3)
+        #expect(LyrebirdPlugin.swiftCompilerVersion != "0.0.0", "the Swift compiler defined no __swift__")
+    }
+
     @Test func theAnthropicPluginAnswersFromFixtures() async throws {
         let host = try Self.host(
             plugins: [Self.anthropic], fixtures: "fixtures:\n  - match: {user: hello}\n    reply: {content: \"Hi from a fixture\"}\n")

@@ -1,19 +1,26 @@
-"""The default plugin set: `lyrebird serve` with no plugin flags serves the Anthropic Messages API
-through the plugin next to the executable (or in an install's lib/lyrebird/plugins), and
---no-default-plugins leaves it out."""
+"""The default plugin set: `lyrebird serve` with no plugin flags serves the Anthropic Messages API,
+Google's Gemini API and Ollama's through the plugins next to the executable (or in an install's
+lib/lyrebird/plugins), and --no-default-plugins leaves them out."""
 
+import json
 import pathlib
 import shutil
 import subprocess
 
 import anthropic
 import httpx
+import ollama
 import pytest
+from google import genai
+from google.genai import types
 
 from conftest import Server, lyrebird_binary, run_lyrebird
 
 BUILD = pathlib.Path(lyrebird_binary()).resolve().parent
 ANTHROPIC_PLUGIN = BUILD / "libLyrebirdAnthropic.so"
+GEMINI_PLUGIN = BUILD / "libLyrebirdGemini.so"
+OLLAMA_PLUGIN = BUILD / "libLyrebirdOllama.so"
+DEFAULT_PLUGINS = [ANTHROPIC_PLUGIN, GEMINI_PLUGIN, OLLAMA_PLUGIN]
 DEFAULT_REPLY = "This is a mock response from Lyrebird."
 PACED = "fixtures:\n  - match: {user: slowly}\n    timing: {tokens_per_second: 2000}\n    reply: {content: one two three four}\n"
 
@@ -37,15 +44,26 @@ def ask(client, text, **extra):
     return client.messages.create(model="claude-x", max_tokens=100, messages=[{"role": "user", "content": text}], **extra)
 
 
-def test_serve_with_no_flags_answers_messages():
+def test_serve_with_no_flags_answers_messages_gemini_and_ollama():
     server = Server([])
     try:
         message = ask(anthropic.Anthropic(base_url=server.url, api_key="k", max_retries=0), "hi")
         assert message.content[0].text == DEFAULT_REPLY
         assert message._request_id.startswith("req_")
+        gemini = genai.Client(api_key="k", http_options=types.HttpOptions(base_url=server.url, api_version="v1beta"))
+        assert gemini.models.generate_content(model="gemini-2.0-flash", contents="hi").text == DEFAULT_REPLY
+        assert "".join(chunk.text for chunk in gemini.models.generate_content_stream(model="gemini-2.0-flash", contents="hi")) == DEFAULT_REPLY
+        assert gemini.models.count_tokens(model="gemini-2.0-flash", contents="hi").total_tokens > 0
+        local = ollama.Client(host=server.url)
+        assert local.chat(model="llama3.2", messages=[{"role": "user", "content": "hi"}], stream=False).message.content == DEFAULT_REPLY
+        assert "".join(part.response for part in local.generate(model="llama3.2", prompt="hi", stream=True)) == DEFAULT_REPLY
+        assert "llama3.2:latest" in [model.model for model in local.list().models]
     finally:
         assert server.stop() == 0
-    assert f"loaded plugin anthropic-messages 1.1.0 (ABI 1.1) from {ANTHROPIC_PLUGIN}" in server.process.stderr.read()
+    log = server.process.stderr.read()
+    assert f"loaded plugin anthropic-messages 1.1.0 (ABI 1.1) from {ANTHROPIC_PLUGIN}" in log
+    assert f"loaded plugin gemini 1.0.0 (ABI 1.1) from {GEMINI_PLUGIN}" in log
+    assert f"loaded plugin ollama 1.0.0 (ABI 1.1) from {OLLAMA_PLUGIN}" in log
 
 
 def test_whole_reply(claude):
@@ -78,21 +96,25 @@ def test_raw_stream_response_carries_the_request_id(claude):
     assert raw.request_id.startswith("req_")
 
 
-def test_health_lists_the_default_plugin(default_server):
+def test_health_lists_the_default_plugins(default_server):
     health = httpx.get(default_server.url + "/health").json()
+    host_compiler = json.loads(run_lyrebird("plugins", "--json", "--no-default-plugins").stdout)["host"]["swift_compiler"]
+    expected = [("anthropic-messages", "1.1.0", "anthropic.messages"), ("gemini", "1.0.0", "google.gemini"), ("ollama", "1.0.0", "ollama")]
     assert health["plugins"] == [
         {
-            "name": "anthropic-messages",
-            "version": "1.1.0",
+            "name": name,
+            "version": version,
             "abi_version": "1.1",
-            "path": str(ANTHROPIC_PLUGIN),
-            "providers": ["anthropic.messages"],
+            "swift_compiler": host_compiler,  # Swift plugins, built by the host's compiler
+            "path": str(path),
+            "providers": [provider],
             "responders": [],
         }
+        for (name, version, provider), path in zip(expected, DEFAULT_PLUGINS)
     ]
 
 
-def test_no_default_plugins_leaves_messages_unserved():
+def test_no_default_plugins_leaves_messages_gemini_and_ollama_unserved():
     server = Server(["--no-default-plugins"])
     try:
         response = httpx.post(
@@ -100,6 +122,9 @@ def test_no_default_plugins_leaves_messages_unserved():
             json={"model": "claude-x", "max_tokens": 5, "messages": [{"role": "user", "content": "hi"}]},
         )
         assert response.status_code == 404
+        gemini = httpx.post(server.url + "/v1beta/models/gemini-2.0-flash:generateContent", json={"contents": [{"parts": [{"text": "hi"}]}]})
+        assert gemini.status_code == 404
+        assert httpx.post(server.url + "/api/chat", json={"model": "llama3.2", "messages": []}).status_code == 404
         assert httpx.get(server.url + "/health").json()["plugins"] == []
     finally:
         assert server.stop() == 0
@@ -120,7 +145,7 @@ def test_a_default_named_again_loads_once(tmp_path):
     server = Server(args)
     try:
         plugins = httpx.get(server.url + "/health").json()["plugins"]
-        assert [plugin["path"] for plugin in plugins] == [str(ANTHROPIC_PLUGIN)]
+        assert [plugin["path"] for plugin in plugins] == [str(plugin) for plugin in DEFAULT_PLUGINS]
     finally:
         assert server.stop() == 0
 
@@ -131,24 +156,30 @@ def test_a_default_named_with_a_configuration_loads_once(tmp_path):
     config.write_text(f"plugins:\n  - path: {ANTHROPIC_PLUGIN}\n    config: {{unused: true}}\nfixtures: []\n")
     result = run_lyrebird("validate", str(config))
     assert result.returncode == 0, result.stderr
-    assert "OK, 0 fixtures, 1 plugin" in result.stdout
+    assert "OK, 0 fixtures, 3 plugins" in result.stdout
 
 
 def test_validate_counts_the_default_plugins(tmp_path):
     config = tmp_path / "empty.yaml"
     config.write_text("fixtures: []\n")
-    assert "OK, 0 fixtures, 1 plugin" in run_lyrebird("validate", str(config)).stdout
+    assert "OK, 0 fixtures, 3 plugins" in run_lyrebird("validate", str(config)).stdout
     assert "OK, 0 fixtures, 0 plugins" in run_lyrebird("validate", str(config), "--no-default-plugins").stdout
 
 
-def install(prefix, with_plugin=True):
+def install(prefix, plugins=DEFAULT_PLUGINS):
     """Lays out an install as scripts/install.sh does: bin/lyrebird and lib/lyrebird/plugins."""
     (prefix / "bin").mkdir(parents=True)
     shutil.copy(lyrebird_binary(), prefix / "bin" / "lyrebird")
-    if with_plugin:
-        (prefix / "lib" / "lyrebird" / "plugins").mkdir(parents=True)
-        shutil.copy(ANTHROPIC_PLUGIN, prefix / "lib" / "lyrebird" / "plugins" / ANTHROPIC_PLUGIN.name)
+    (prefix / "lib" / "lyrebird" / "plugins").mkdir(parents=True)
+    for plugin in plugins:
+        shutil.copy(plugin, prefix / "lib" / "lyrebird" / "plugins" / plugin.name)
     return prefix / "bin" / "lyrebird"
+
+
+def test_install_sh_installs_every_default_plugin():
+    script = (pathlib.Path(__file__).resolve().parents[2] / "scripts" / "install.sh").read_text()
+    for plugin in DEFAULT_PLUGINS:
+        assert plugin.name in script
 
 
 def run_installed(binary, *args):
@@ -159,7 +190,8 @@ def test_an_install_finds_its_plugins_in_lib_lyrebird_plugins(tmp_path):
     binary = install(tmp_path / "prefix")
     listing = run_installed(binary, "plugins")
     assert listing.returncode == 0, listing.stderr
-    assert f"from {tmp_path / 'prefix' / 'lib' / 'lyrebird' / 'plugins' / ANTHROPIC_PLUGIN.name}" in listing.stdout
+    for plugin in DEFAULT_PLUGINS:
+        assert f"from {tmp_path / 'prefix' / 'lib' / 'lyrebird' / 'plugins' / plugin.name}" in listing.stdout
     # Reached through a link, it still finds the plugins of its own install.
     (tmp_path / "path").mkdir()
     (tmp_path / "path" / "lyrebird").symlink_to(binary)
@@ -167,16 +199,24 @@ def test_an_install_finds_its_plugins_in_lib_lyrebird_plugins(tmp_path):
 
 
 def test_a_missing_default_plugin_is_logged_not_fatal(tmp_path):
-    binary = install(tmp_path / "prefix", with_plugin=False)
+    binary = install(tmp_path / "prefix", plugins=[])
     listing = run_installed(binary, "plugins")
     assert listing.returncode == 0
     assert "no plugins loaded" in listing.stdout
     assert "default plugin libLyrebirdAnthropic.so is not in" in listing.stderr
     assert "Anthropic Messages, POST /v1/messages is not served" in listing.stderr
+    assert "default plugin libLyrebirdGemini.so is not in" in listing.stderr
+    assert "default plugin libLyrebirdOllama.so is not in" in listing.stderr
+    # One missing leaves the others served.
+    partial = install(tmp_path / "partial", plugins=[ANTHROPIC_PLUGIN, OLLAMA_PLUGIN])
+    listing = run_installed(partial, "plugins")
+    assert listing.returncode == 0
+    assert "anthropic-messages" in listing.stdout and "ollama" in listing.stdout and "gemini" not in listing.stdout
+    assert "default plugin libLyrebirdGemini.so is not in" in listing.stderr
 
 
 def test_a_broken_default_plugin_is_fatal(tmp_path):
-    binary = install(tmp_path / "prefix", with_plugin=False)
+    binary = install(tmp_path / "prefix", plugins=[])
     broken = tmp_path / "prefix" / "bin" / ANTHROPIC_PLUGIN.name
     broken.write_text("not an ELF file")
     for command in (["serve", "--port", "0"], ["plugins"]):

@@ -12,7 +12,7 @@ from google import genai
 from google.genai import types
 from pydantic import BaseModel
 
-from provider_plugins import NEEDS_ABI, start, start_strict
+from provider_plugins import start, start_strict
 
 HELLO = "Hi there! How can I help you today?"
 QUESTION = [{"role": "user", "content": "What is the forecast for Oslo?"}]
@@ -129,7 +129,6 @@ def test_streamed_tool_calls_arrive_whole(client):
 # Models
 
 
-@NEEDS_ABI
 def test_a_strict_server_lists_and_shows_models_without_fixtures():
     strict = start_strict()
     try:
@@ -184,7 +183,6 @@ def test_an_error_part_way_through_a_stream_raises(client):
 # One fixture, every wire format
 
 
-@NEEDS_ABI
 def test_one_fixture_answers_ollama_gemini_and_chat_completions(client, server):
     gemini = genai.Client(api_key="test-key", http_options=types.HttpOptions(base_url=server.url, api_version="v1beta"))
     chat = openai.OpenAI(base_url=server.base_url, api_key="sk-test", max_retries=0)

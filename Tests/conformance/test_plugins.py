@@ -324,6 +324,47 @@ def test_a_1_0_provider_answers_whole_replies(versioned_server):
     assert response.json()["choices"][0]["text"] == "This is a mock response from Lyrebird."
 
 
+OLD_SWIFT_PLUGIN = BUILD / "libLyrebirdOldSwiftPlugin.so"
+
+
+def test_a_swift_plugin_written_for_1_0_builds_loads_and_serves(tmp_path):
+    # plugins/swift_1_0 is a provider and a responder written against the Swift API of ABI 1.0;
+    # `swift build` compiles it against today's API, and a real server serves both.
+    (tmp_path / "shout.yaml").write_text(
+        "fixtures:\n  - match: {user: shout}\n    reply: {responder: old-swift-shout}\n"
+        "  - match: {user: fail}\n    reply: {error: {status: 429, message: slow down}}\n"
+    )
+    listing = json.loads(run_lyrebird("plugins", "--json", "--no-default-plugins", "--plugin", str(OLD_SWIFT_PLUGIN)).stdout)
+    plugin = listing["plugins"][0]
+    assert (plugin["name"], plugin["version"]) == ("old-swift", "1.0.0")
+    assert plugin["swift_compiler"] == listing["host"]["swift_compiler"]
+    server = Server(["--config", str(tmp_path / "shout.yaml"), "--plugin", str(OLD_SWIFT_PLUGIN), "--no-default-plugins"])
+    try:
+        whole = httpx.post(server.url + "/old-swift/chat", json={"model": "m", "prompt": "hello"})
+        assert whole.status_code == 200
+        assert whole.json()["text"] == "This is a mock response from Lyrebird."
+        assert whole.json()["id"].startswith("old_")
+        response, body = stream_from_body(server, "/old-swift/chat", {"model": "m", "prompt": "hello", "stream": True})
+        assert response.headers["content-type"] == "text/plain"
+        lines = body.splitlines()
+        assert "".join(line[len("text: "):] for line in lines if line.startswith("text: ")) == "This is a mock response from Lyrebird."
+        assert lines[-3] == "finish: stop" and lines[-2].startswith("usage: ") and lines[-1] == "end"
+        missing = httpx.post(server.url + "/old-swift/chat", json={"model": "m"})
+        assert (missing.status_code, missing.json()) == (400, {"problem": missing.json()["problem"], "field": "prompt"})
+        failed = httpx.post(server.url + "/old-swift/chat", json={"model": "m", "prompt": "fail"})
+        assert (failed.status_code, failed.json()) == (429, {"problem": "slow down", "field": None})
+        chat = openai.OpenAI(base_url=server.base_url, api_key="k", max_retries=0)
+        reply = chat.chat.completions.create(model="m", messages=[{"role": "user", "content": "shout it"}])
+        assert reply.choices[0].message.content == "SHOUT IT"
+    finally:
+        assert server.stop() == 0
+
+
+def stream_from_body(server, path, body):
+    with httpx.stream("POST", server.url + path, json=body) as response:
+        return response, response.read().decode()
+
+
 @pytest.mark.parametrize("model", ["whole", "paced"])
 def test_a_1_1_provider_gives_its_streams_headers(versioned_server, model):
     response, body = stream_from(versioned_server, "/new/stream", model)
@@ -406,4 +447,4 @@ def test_validate_checks_responder_names_against_loaded_plugins(tmp_path):
     assert 'fixture "stats"' in missing.stderr and 'no responder named "word_stats" is loaded' in missing.stderr
     loaded = run_lyrebird("validate", str(config), "--plugin", str(BUILD / "libLyrebirdWordStats.so"))
     assert loaded.returncode == 0, loaded.stderr
-    assert "OK, 1 fixture, 2 plugins" in loaded.stdout  # word-stats and the default Anthropic plugin
+    assert "OK, 1 fixture, 4 plugins" in loaded.stdout  # word-stats and the default Anthropic, Gemini and Ollama plugins

@@ -9,6 +9,9 @@ public struct JournalEntry: Sendable, Hashable {
     public var path: String
     /// The provider whose route the request took, or `nil` when no route matched.
     public var provider: String?
+    /// The name of the native plugin that registered that provider, or `nil` for a provider
+    /// the host was given in code (the builtins) and for requests no route took.
+    public var plugin: String?
     /// The provider's operation (`chat.completions`), or `nil` when the request never decoded.
     public var operation: String?
     public var model: String?

@@ -72,8 +72,8 @@ struct Pipeline: Sendable {
             let now = Date().timeIntervalSince1970
             self.journal = journal
             entry = JournalEntry(
-                requestID: requestID, time: now, method: wire.method.rawValue, path: wire.path, provider: provider.name, status: 200,
-                streamed: false, durationMilliseconds: 0
+                requestID: requestID, time: now, method: wire.method.rawValue, path: wire.path, provider: provider.name,
+                plugin: Pipeline.plugin(of: provider), status: 200, streamed: false, durationMilliseconds: 0
             )
             context = ReplyContext(
                 requestID: requestID, idSuffix: Identifiers.alphanumeric(24), created: Int(now), model: "",
@@ -270,13 +270,18 @@ struct Pipeline: Sendable {
             promptTokens: 0)
         let response = await provider.answer(wire, route: route, host: hostInfo, context: context)
         var entry = JournalEntry(
-            requestID: requestID, time: now, method: wire.method.rawValue, path: wire.path, provider: provider.name, status: 200,
-            streamed: false, durationMilliseconds: 0)
+            requestID: requestID, time: now, method: wire.method.rawValue, path: wire.path, provider: provider.name,
+            plugin: Self.plugin(of: provider), status: 200, streamed: false, durationMilliseconds: 0)
         entry.operation = route.operation
         entry.source = "provider"
         let failed = response.status >= 400
         journal.record(entry.finished(status: response.status, error: failed ? "answered \(response.status)" : nil, startedAt: started))
         return .whole(response)
+    }
+
+    /// The plugin that registered `provider`, for the journal; `nil` for a provider given in code.
+    fileprivate static func plugin(of provider: any Provider) -> String? {
+        (provider as? PluginProvider)?.plugin
     }
 
     /// Journals a request that no route took.
@@ -291,7 +296,7 @@ struct Pipeline: Sendable {
     func recordRefusedMessage(path: String, provider: any Provider, requestID: String, error: ReplyError) {
         let entry = JournalEntry(
             requestID: requestID, time: Date().timeIntervalSince1970, method: "WEBSOCKET", path: path, provider: provider.name,
-            status: error.status, streamed: true, durationMilliseconds: 0)
+            plugin: Self.plugin(of: provider), status: error.status, streamed: true, durationMilliseconds: 0)
         journal.record(entry.finished(status: error.status, error: error.message, startedAt: .now))
     }
 

@@ -11,6 +11,8 @@ protocol ReplyEncoding: Sendable {
     mutating func start(into batch: inout [Unit])
     mutating func encode(_ event: ReplyEvent, choice: Int, into batch: inout [Unit])
     mutating func finish(into batch: inout [Unit])
+    /// The stream ended early (the client went away): said instead of `finish`.
+    mutating func abandoned(reason: String)
 }
 
 /// A streamed HTTP body: the provider's `StreamEncoder`, its bytes appended one after another.
@@ -30,5 +32,9 @@ struct BodyEncoding: ReplyEncoding {
 
     mutating func finish(into batch: inout [UInt8]) {
         batch += encoder.finish()
+    }
+
+    mutating func abandoned(reason: String) {
+        encoder.abandoned(reason: reason)
     }
 }

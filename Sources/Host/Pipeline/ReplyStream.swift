@@ -94,11 +94,23 @@ final class ReplyStream<Encoding: ReplyEncoding>: @unchecked Sendable {
         }
     }
 
-    /// Stops the stream because the client went away.
+    /// Stops the stream because the client went away; the encoder hears it instead of finishing.
     func cancel(reason: String) {
         guard !ended else { return }
         feed.cancel()
+        encoder.abandoned(reason: reason)
         end(error: reason)
+    }
+
+    deinit {
+        // A response dropped before its body was written whole (the connection closed before
+        // the body started): the stream ended early all the same, and the encoder and the
+        // journal must hear it.
+        guard !ended else { return }
+        feed.cancel()
+        let reason = "the response was dropped before the stream ended"
+        encoder.abandoned(reason: reason)
+        onEnd(reason)
     }
 
     private func end(error: String?) {

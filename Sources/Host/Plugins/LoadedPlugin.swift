@@ -9,6 +9,9 @@ public struct LoadedPlugin: Sendable {
     public let version: String
     /// The plugin ABI the plugin was built against, as `major.minor`.
     public let abiVersion: String
+    /// The Swift compiler that built the plugin (`6.3.1`), for a plugin written in Swift; `nil`
+    /// for one written in C, or in Swift against a plugin API older than ABI 1.1.
+    public let swiftCompilerVersion: String?
     public let providers: [any Provider]
     public let responders: [any Responder]
 
@@ -26,13 +29,14 @@ public struct LoadedPlugin: Sendable {
         return "plugin \(name) \(version) (ABI \(abiVersion)) from \(file): \(registered)"
     }
 
-    /// The plugin as `/health` lists it: `{"name", "version", "abi_version", "path",
-    /// "providers": [names], "responders": [names]}`.
+    /// The plugin as `/health` lists it: `{"name", "version", "abi_version", "swift_compiler",
+    /// "path", "providers": [names], "responders": [names]}`.
     func write(into writer: inout JSONWriter) {
         writer.object { writer in
             writer.member("name", name)
             writer.member("version", version)
             writer.member("abi_version", abiVersion)
+            writer.member("swift_compiler", swiftCompilerVersion)
             writer.member("path", file)
             writer.member("providers", array: { writer in for provider in providers { writer.string(provider.name) } })
             writer.member("responders", array: { writer in for responder in responders { writer.string(responder.name) } })

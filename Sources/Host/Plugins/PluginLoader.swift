@@ -133,6 +133,9 @@ public enum PluginLoader {
                 file: file, message: "does not export the entry symbol \(LYREBIRD_PLUGIN_ENTRY_SYMBOL); is it a Lyrebird plugin?")
         }
         let entry = unsafeBitCast(symbol, to: lyrebird_plugin_entry_fn.self)
+        // Before any of the plugin's code runs: Swift has no stable ABI on Linux, so the entry
+        // point of a Swift plugin built by another compiler may already misbehave.
+        let swiftCompiler = try checkSwiftCompiler(of: library, file: file)
 
         let registration = PluginRegistration(file: file, configuration: spec.configuration, logger: logger)
         let api = HostFunctionTable.make(for: registration)
@@ -177,8 +180,45 @@ public enum PluginLoader {
         guard !name.isEmpty else {
             throw PluginLoadError(file: file, message: "the entry point gave no plugin name", pluginABIVersion: pluginABI)
         }
+        let providers = outcome.providers.map { provider in
+            var named = provider
+            named.plugin = name
+            return named
+        }
         return LoadedPlugin(
-            file: file, name: name, version: version, abiVersion: pluginABI, providers: outcome.providers, responders: outcome.responders)
+            file: file, name: name, version: version, abiVersion: pluginABI, swiftCompilerVersion: swiftCompiler, providers: providers,
+            responders: outcome.responders)
+    }
+
+    /// The Swift compiler that built the plugin in `library`, read from its
+    /// `lyrebird_plugin_swift_info`; `nil` for a plugin without one (written in C).
+    ///
+    /// - Throws: `PluginLoadError` naming both compilers when it is not the host's, or naming
+    ///   both ABIs when the plugin's is not one the host supports.
+    private static func checkSwiftCompiler(of library: UnsafeMutableRawPointer, file: String) throws(PluginLoadError) -> String? {
+        guard let symbol = dlsym(library, LYREBIRD_PLUGIN_SWIFT_INFO_SYMBOL) else { return nil }
+        let fill = unsafeBitCast(symbol, to: lyrebird_plugin_swift_info_fn.self)
+        var info = lyrebird_swift_info()
+        info.struct_size = UInt32(MemoryLayout<lyrebird_swift_info>.size)
+        fill(&info)
+        let pluginABI = "\(info.abi_major).\(info.abi_minor)"
+        guard Int32(info.abi_major) == LYREBIRD_PLUGIN_ABI_MAJOR, Int32(info.abi_minor) <= LYREBIRD_PLUGIN_ABI_MINOR else {
+            throw PluginLoadError(
+                file: file,
+                message:
+                    "was built for plugin ABI \(pluginABI), which this host does not support (it needs major \(LYREBIRD_PLUGIN_ABI_MAJOR) and minor at most \(LYREBIRD_PLUGIN_ABI_MINOR))",
+                pluginABIVersion: pluginABI)
+        }
+        let compiler = PluginBytes.read(from: info.compiler_version)
+        let hostCompiler = LyrebirdPlugin.swiftCompilerVersion
+        guard compiler == hostCompiler else {
+            throw PluginLoadError(
+                file: file,
+                message:
+                    "is a Swift plugin built by Swift \(compiler.isEmpty ? "(unknown)" : compiler), but this host was built by Swift \(hostCompiler); Swift has no stable ABI on Linux, so rebuild the plugin with the host's Swift compiler",
+                pluginABIVersion: pluginABI)
+        }
+        return compiler
     }
 
     private static func lastDynamicLinkerError() -> String {

@@ -2,32 +2,62 @@ import CLyrebirdPlugin
 import LyrebirdPluginAPI
 
 /// A provider that lives in a plugin: every call crosses the C ABI as JSON and bytes.
-struct PluginProvider: Provider {
+struct PluginProvider: ScriptProvider {
     let name: String
     let routes: [ProviderRoute]
+    let models: [String]
     let table: PluginProviderTable
+    /// The name of the plugin that registered it, for the journal; set once its entry point
+    /// has given one.
+    var plugin = ""
+    /// The host's script threads, where `answer` runs; `nil` until a host attaches the provider.
+    private var threads: ScriptThreadPool?
 
-    func decode(_ request: WireRequest, route: ProviderRoute) throws(ReplyError) -> CanonicalRequest {
-        let functions = table.table
+    init(name: String, routes: [ProviderRoute], models: [String], table: PluginProviderTable) {
+        self.name = name
+        self.routes = routes
+        self.models = models
+        self.table = table
+    }
+
+    func running(on runtime: ScriptRuntime) -> any Provider {
+        var attached = self
+        attached.threads = runtime.threads
+        return attached
+    }
+
+    /// Lends `request` to `body` as the `lyrebird_wire_request` a plugin reads.
+    private static func withWireRequest(
+        _ request: WireRequest, route: ProviderRoute, _ body: (UnsafePointer<lyrebird_wire_request>) -> Int32
+    ) -> Int32 {
         let headers = PluginJSON.encode(request.headers)
         let routeJSON = PluginJSON.encode(route)
-        var out = lyrebird_buffer(data: nil, length: 0)
-        let status = request.method.rawValue.withCString { method in
+        let parameters = PluginJSON.encode(request.pathParameters)
+        return request.method.rawValue.withCString { method in
             request.path.withCString { path in
                 request.query.withCString { query in
                     PluginBytes.lend(headers) { headers in
-                        PluginBytes.lend(request.body) { body in
+                        PluginBytes.lend(request.body) { requestBody in
                             PluginBytes.lend(routeJSON) { routeBytes in
-                                var wire = lyrebird_wire_request(
-                                    struct_size: UInt32(MemoryLayout<lyrebird_wire_request>.size), method: method, path: path, query: query,
-                                    headers_json: headers, body: body, route_json: routeBytes)
-                                return functions.decode(functions.context, &wire, &out)
+                                PluginBytes.lend(parameters) { parameters in
+                                    var wire = lyrebird_wire_request(
+                                        struct_size: UInt32(MemoryLayout<lyrebird_wire_request>.size), method: method, path: path,
+                                        query: query, headers_json: headers, body: requestBody, route_json: routeBytes,
+                                        path_parameters_json: parameters)
+                                    return body(&wire)
+                                }
                             }
                         }
                     }
                 }
             }
         }
+    }
+
+    func decode(_ request: WireRequest, route: ProviderRoute) throws(ReplyError) -> CanonicalRequest {
+        let functions = table.table
+        var out = lyrebird_buffer(data: nil, length: 0)
+        let status = Self.withWireRequest(request, route: route) { wire in functions.decode(functions.context, wire, &out) }
         let bytes = PluginBytes.take(&out)
         switch status {
         case LYREBIRD_OK:
@@ -77,6 +107,35 @@ struct PluginProvider: Provider {
 
     func makeStreamEncoder(for request: CanonicalRequest, context: ReplyContext) -> any StreamEncoder {
         PluginStreamEncoder(table: table, providerName: name, request: request, context: context)
+    }
+
+    /// Calls the plugin's answer on a script thread: it may block (see `lyrebird_provider`),
+    /// and a Swift plugin waits there for its async `Provider.answer`.
+    func answer(_ request: WireRequest, route: ProviderRoute, host: HostInfo, context: ReplyContext) async -> WireResponse {
+        // The loader refuses a provider with such a route and no answer, so this only guards.
+        guard table.table.answer != nil else {
+            return WireResponse(status: 500, body: failure("answer is NULL").openAIShapeBody)
+        }
+        guard let threads else {
+            return WireResponse(
+                status: 500, body: failure("answer runs only on a host's script threads, and no host attached it").openAIShapeBody)
+        }
+        let hostJSON = PluginJSON.encode(host)
+        let contextJSON = PluginJSON.encode(context)
+        do {
+            return try await threads.run { _ in
+                let functions = table.table
+                return response("answer") { out in
+                    Self.withWireRequest(request, route: route) { wire in
+                        PluginBytes.lend(hostJSON) { host in
+                            PluginBytes.lend(contextJSON) { context in functions.answer!(functions.context, wire, host, context, out) }
+                        }
+                    }
+                }
+            }
+        } catch {
+            return encode(error.replyError, for: nil, context: context)
+        }
     }
 
     /// Runs one encode call and turns its response struct into a `WireResponse`; a failing

@@ -120,7 +120,20 @@ final class PluginRegistration: @unchecked Sendable {
             return reject("provider \(name.debugDescription) has routes_json the host cannot read: \(error.message)")
         }
         guard !routes.isEmpty else { return reject("provider \(name.debugDescription) registers no routes") }
-        let provider = PluginProvider(name: name, routes: routes, table: PluginProviderTable(table, registration: self))
+        if table.answer == nil, let route = routes.first(where: { $0.answeredBy == .provider }) {
+            return reject(
+                "provider \(name.debugDescription) answers \(route.method.rawValue) \(route.path) itself (\"answered_by\": \"provider\") but gives no answer callback (lyrebird_provider.answer, ABI 1.1)"
+            )
+        }
+        var models: [String] = []
+        if let modelsPointer = table.models_json {
+            do {
+                models = try PluginJSON.decode([String].self, from: Array(String(cString: modelsPointer).utf8))
+            } catch {
+                return reject("provider \(name.debugDescription) has models_json the host cannot read: \(error.message)")
+            }
+        }
+        let provider = PluginProvider(name: name, routes: routes, models: models, table: PluginProviderTable(table, registration: self))
         state.withLock { $0.providers.append(provider) }
         return LYREBIRD_OK
     }

@@ -2,7 +2,7 @@ import CLyrebirdPlugin
 import LyrebirdPluginAPI
 
 /// A stream encoder that lives in a plugin. The stream state is the plugin's; the host closes
-/// it when the last copy of this encoder goes away.
+/// it when the last copy of this encoder goes away, after `finish()` or `abandoned(reason:)`.
 struct PluginStreamEncoder: StreamEncoder {
     let contentType: String
     let headers: [Header]
@@ -61,6 +61,10 @@ struct PluginStreamEncoder: StreamEncoder {
     mutating func finish() -> [UInt8] {
         stream?.finish() ?? []
     }
+
+    mutating func abandoned(reason: String) {
+        stream?.abort(reason: reason)
+    }
 }
 
 /// One open plugin stream. The pipeline uses an encoder from one task at a time, which is what
@@ -89,6 +93,12 @@ final class PluginStreamHandle: @unchecked Sendable {
         var out = lyrebird_buffer(data: nil, length: 0)
         let status = table.table.stream_finish(handle, &out)
         return checked(status, "stream_finish", PluginBytes.take(&out))
+    }
+
+    /// Tells the plugin the client went away, when it wants to know (stream_abort, ABI 1.1).
+    func abort(reason: String) {
+        guard let abort = table.table.stream_abort else { return }
+        reason.withCString { abort(handle, $0) }
     }
 
     private func checked(_ status: Int32, _ call: String, _ bytes: [UInt8]) -> [UInt8] {

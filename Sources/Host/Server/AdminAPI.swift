@@ -1,4 +1,3 @@
-import Foundation
 import LyrebirdPluginAPI
 
 /// The host's own endpoints, the same for every provider.
@@ -94,9 +93,9 @@ struct AdminAPI: Sendable {
                 return Self.errorResponse(ReplyError.invalidParameter("fixture", "Invalid fixture: \(message)", code: "invalid_fixture"))
             }
         case .deleteFixture:
-            // A client percent-encodes an id with spaces, slashes or other reserved characters.
-            let encoded = parameters["id"] ?? ""
-            let id = encoded.removingPercentEncoding ?? encoded
+            // A client percent-encodes an id with spaces, slashes or other reserved characters;
+            // the router decodes path parameters once (decoding again would turn "a%20b" into "a b").
+            let id = parameters["id"] ?? ""
             guard fixtures.remove(id: id) else {
                 return Self.errorResponse(
                     ReplyError(
@@ -121,6 +120,7 @@ struct AdminAPI: Sendable {
                                 writer.member("method", entry.method)
                                 writer.member("path", entry.path)
                                 writer.member("provider", entry.provider)
+                                writer.member("plugin", entry.plugin)
                                 writer.member("operation", entry.operation)
                                 writer.member("model", entry.model)
                                 writer.member("source", entry.source)

@@ -53,7 +53,6 @@ public final class LyrebirdHost: Sendable {
         plugins: [LoadedPlugin] = [],
         logger: Logger = Logger(label: "lyrebird")
     ) throws(ConfigurationError) {
-        let providers = providers + plugins.flatMap(\.providers)
         let responders = responders + plugins.flatMap(\.responders)
         self.configuration = configuration
         self.logger = logger
@@ -61,6 +60,9 @@ public final class LyrebirdHost: Sendable {
             threads: configuration.scriptThreads, queueTimeout: .milliseconds(configuration.scriptQueueTimeoutMilliseconds))
         let runtime = ScriptRuntime(
             threads: scripts, luaLimits: configuration.luaLimits, streamChunkCharacters: configuration.streamChunkCharacters)
+        let providers = (providers + plugins.flatMap(\.providers)).map { provider in
+            (provider as? any ScriptProvider)?.running(on: runtime) ?? provider
+        }
         self.fixtures = FixtureStore(configuration.fixtures, scripts: runtime, streamChunkCharacters: configuration.streamChunkCharacters)
         self.journal = Journal()
         let file = configuration.sourceFile ?? "<configuration>"

@@ -44,6 +44,9 @@ struct FrameEncoding: ReplyEncoding {
         if let done = shape.done { batch.append(done) }
     }
 
+    /// A frame encoder is not told of an early end: nothing more is sent on the connection.
+    mutating func abandoned(reason: String) {}
+
     private func append(_ messages: [[UInt8]], to batch: inout [[UInt8]]) {
         for message in messages { batch.append(shape.message(message)) }
     }

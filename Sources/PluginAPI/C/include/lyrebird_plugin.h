@@ -24,14 +24,24 @@
  *     functions to the end of the host table. A plugin built for minor N runs on hosts with
  *     minor >= N. Every struct starts with `struct_size`, so each side reads only what the other
  *     side wrote.
- *   - The first three fields of lyrebird_host_api and lyrebird_plugin_info, and the signature of
- *     lyrebird_plugin_entry, never change in any version: that is how a mismatch is detected.
+ *   - The first three fields of lyrebird_host_api, lyrebird_plugin_info and lyrebird_swift_info,
+ *     and the signatures of lyrebird_plugin_entry and lyrebird_plugin_swift_info, never change in
+ *     any version: that is how a mismatch is detected.
  *
  * History
  *   1.0  the first version.
- *   1.1  streamed responses can carry headers: lyrebird_provider gains stream_open_v2 (appended),
- *        which fills the new lyrebird_stream_head. A 1.0 provider (88-byte struct) keeps using
- *        stream_open.
+ *   1.1  appended, so that every 1.0 plugin keeps loading and running unchanged:
+ *        - streamed responses can carry headers: lyrebird_provider gains stream_open_v2, which
+ *          fills the new lyrebird_stream_head. A 1.0 provider (88-byte struct) keeps using
+ *          stream_open.
+ *        - lyrebird_wire_request gains path_parameters_json, the values of the route's {name}
+ *          parameters.
+ *        - routes a provider answers itself ("answered_by": "provider"): lyrebird_provider
+ *          gains answer, required when a route says so.
+ *        - lyrebird_provider gains stream_abort, called instead of stream_finish when the
+ *          client went away, and models_json, the models it offers.
+ *        - a plugin written in Swift also exports lyrebird_plugin_swift_info, which names the
+ *          Swift compiler that built it; the host refuses one built by another compiler.
  */
 #ifndef LYREBIRD_PLUGIN_H
 #define LYREBIRD_PLUGIN_H
@@ -72,6 +82,14 @@ extern "C" {
 /** Fixed sizes of the text fields of lyrebird_plugin_info, including the terminating NUL. */
 #define LYREBIRD_PLUGIN_NAME_CAPACITY 64
 #define LYREBIRD_PLUGIN_VERSION_CAPACITY 32
+/** The size of lyrebird_swift_info.compiler_version, including the terminating NUL (ABI 1.1). */
+#define LYREBIRD_SWIFT_VERSION_CAPACITY 32
+
+/**
+ * The name of the second symbol a plugin written in Swift exports (type:
+ * lyrebird_plugin_swift_info_fn, ABI 1.1). C plugins do not export it.
+ */
+#define LYREBIRD_PLUGIN_SWIFT_INFO_SYMBOL "lyrebird_plugin_swift_info"
 
 /** Bytes borrowed from the caller. `data` may be NULL when `length` is 0. */
 typedef struct lyrebird_bytes {
@@ -101,8 +119,17 @@ typedef struct lyrebird_wire_request {
     lyrebird_bytes headers_json;
     /** The body bytes. */
     lyrebird_bytes body;
-    /** The route that matched, as registered: {"method","path","operation","transports"}. */
+    /** The route that matched, as registered: {"method","path","operation","transports","answered_by"}. */
     lyrebird_bytes route_json;
+
+    /* ABI 1.1. The host fills every field; read one only when struct_size covers it. */
+
+    /**
+     * The values of the route's path parameters by name, as a JSON object: for the route
+     * "/v1/models/{model}" and the path "/v1/models/gpt-4o", {"model":"gpt-4o"}; {} when the
+     * route has none.
+     */
+    lyrebird_bytes path_parameters_json;
 } lyrebird_wire_request;
 
 /** A whole response a provider builds. The host zeroes it and sets struct_size. */
@@ -136,13 +163,23 @@ typedef struct lyrebird_stream_head {
 
 /**
  * A wire format. Every callback may run on any thread, and several at once for different
- * requests; one stream handle is used by one thread at a time. Callbacks must not block.
+ * requests; one stream handle is used by one thread at a time. Callbacks must not block,
+ * except answer (see there).
+ *
+ * A stream's calls come in this order: stream_open (or stream_open_v2), stream_encode for each
+ * event, then stream_finish when the reply ended or stream_abort when the client went away,
+ * and last stream_close.
  */
 typedef struct lyrebird_provider {
     uint32_t struct_size;
     /** A short unique name, for logs (copied). */
     const char *name;
-    /** The routes, as JSON: [{"method":"POST","path":"/v1/x","operation":"x","transports":["http","sse"]}] (copied). */
+    /**
+     * The routes, as JSON (copied): [{"method":"POST","path":"/v1/x/{id}","operation":"x",
+     * "transports":["http","sse"],"answered_by":"fixtures"}]. "transports" defaults to HTTP and
+     * SSE; "answered_by" to "fixtures" ("provider" needs answer). A {name} in a path is a
+     * parameter (see lyrebird_wire_request.path_parameters_json).
+     */
     const char *routes_json;
     /** Passed back to every callback. */
     void *context;
@@ -180,7 +217,9 @@ typedef struct lyrebird_provider {
     /** Bytes that end the stream. */
     int32_t (*stream_finish)(void *stream, lyrebird_buffer *out);
 
-    /** Frees the stream state. */
+    /**
+     * Frees the stream state: the last call for a stream, after stream_finish or stream_abort.
+     */
     void (*stream_close)(void *stream);
 
     /* ABI 1.1 */
@@ -192,6 +231,32 @@ typedef struct lyrebird_provider {
      */
     int32_t (*stream_open_v2)(void *context, lyrebird_bytes request_json, lyrebird_bytes reply_context_json,
                               lyrebird_stream_head *out);
+
+    /**
+     * Answers a request to a route registered with "answered_by": "provider" (a model list, a
+     * stored object), with no fixtures involved. `host_info_json` is what the host knows:
+     * {"models":[{"id":"gpt-4o","owned_by":"lyrebird"}]}; `reply_context_json` carries the
+     * request id and fresh id material, as for encoding. Fill `out` (status, body, ...) and
+     * return LYREBIRD_OK; any other status gives the client a 500. Runs on one of the host's
+     * script threads, like a responder's respond: it may block, and several may run at once.
+     * Required when a route says "answered_by": "provider"; may be NULL otherwise.
+     */
+    int32_t (*answer)(void *context, const lyrebird_wire_request *request, lyrebird_bytes host_info_json,
+                      lyrebird_bytes reply_context_json, lyrebird_response *out);
+
+    /**
+     * The client went away before the stream ended: nothing more will be sent. Called instead
+     * of stream_finish, then stream_close follows. `reason` says what happened
+     * (NUL-terminated). May be NULL; the host then only calls stream_close.
+     */
+    void (*stream_abort)(void *stream, const char *reason);
+
+    /**
+     * The models this provider offers, as a JSON array of ids (copied): ["acme-small"]. The
+     * host lists them, owned by the provider, in its model lists (GET /v1/models, and the
+     * host_info_json given to answer). May be NULL: none.
+     */
+    const char *models_json;
 } lyrebird_provider;
 
 /**
@@ -299,6 +364,28 @@ typedef struct lyrebird_plugin_info {
  * on any failure the host discards everything the plugin registered and refuses to start.
  */
 typedef int32_t (*lyrebird_plugin_entry_fn)(const lyrebird_host_api *host, lyrebird_plugin_info *info);
+
+/**
+ * What built a plugin written in Swift (ABI 1.1). Swift has no stable ABI on Linux, so a Swift
+ * plugin runs only in a host built by the same Swift compiler: the host reads this before it
+ * calls the entry point, and refuses a plugin whose compiler differs from its own, naming both.
+ * The host zeroes it and sets struct_size; the plugin fills it.
+ */
+typedef struct lyrebird_swift_info {
+    uint32_t struct_size;
+    /** The ABI the plugin was built against: LYREBIRD_PLUGIN_ABI_MAJOR / _MINOR. */
+    uint16_t abi_major;
+    uint16_t abi_minor;
+    /** The Swift compiler's version as major.minor.patch, "6.3.1" (NUL-terminated). */
+    char compiler_version[LYREBIRD_SWIFT_VERSION_CAPACITY];
+} lyrebird_swift_info;
+
+/**
+ * Exported as LYREBIRD_PLUGIN_SWIFT_INFO_SYMBOL by Swift plugins (the Swift layer,
+ * LyrebirdPluginAPI, exports it for them). It only fills `info`: no other host function is
+ * called, nothing else runs.
+ */
+typedef void (*lyrebird_plugin_swift_info_fn)(lyrebird_swift_info *info);
 
 /** True when a host offering `host` can run a plugin built against this header. */
 #define LYREBIRD_PLUGIN_HOST_SUPPORTED(host)                                                      \

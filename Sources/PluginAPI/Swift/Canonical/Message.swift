@@ -50,6 +50,18 @@ public struct Message: Sendable, Hashable, Codable {
         case toolCalls = "tool_calls"
         case toolCallID = "tool_call_id"
     }
+
+    // Written out so that a message written by hand (a C provider's decode) may leave out
+    // `tool_calls` when it has none.
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        self.init(
+            role: try container.decode(Role.self, forKey: .role),
+            content: try container.decode([ContentPart].self, forKey: .content),
+            name: try container.decodeIfPresent(String.self, forKey: .name),
+            toolCalls: try container.decodeIfPresent([ToolCall].self, forKey: .toolCalls) ?? [],
+            toolCallID: try container.decodeIfPresent(String.self, forKey: .toolCallID))
+    }
 }
 
 /// One part of a message's content.

@@ -1,4 +1,5 @@
 import CLyrebirdPlugin
+import Dispatch
 
 /// A Swift `Provider` behind the C `lyrebird_provider` table: decodes the JSON the host sends,
 /// calls the provider, and hands back bytes in host-allocated buffers.
@@ -23,15 +24,19 @@ final class ExportedProvider: @unchecked Sendable {
         // Retained for ever: the host may call into it until the process ends.
         let context = Unmanaged.passRetained(exported).toOpaque()
         let routes = String(decoding: PluginJSON.encode(provider.routes), as: UTF8.self)
+        let models = String(decoding: PluginJSON.encode(provider.models), as: UTF8.self)
         return provider.name.withCString { name in
             routes.withCString { routes in
-                var table = lyrebird_provider(
-                    struct_size: UInt32(MemoryLayout<lyrebird_provider>.size), name: name, routes_json: routes, context: context,
-                    decode: decodeCallback, encode_reply: encodeReplyCallback, encode_error: encodeErrorCallback,
-                    // stream_open_v2 (ABI 1.1) replaces stream_open, which only a 1.0 host would call.
-                    stream_open: nil, stream_encode: streamEncodeCallback, stream_finish: streamFinishCallback,
-                    stream_close: streamCloseCallback, stream_open_v2: streamOpenCallback)
-                return registerProvider(api.pointee.host, &table)
+                models.withCString { models in
+                    var table = lyrebird_provider(
+                        struct_size: UInt32(MemoryLayout<lyrebird_provider>.size), name: name, routes_json: routes, context: context,
+                        decode: decodeCallback, encode_reply: encodeReplyCallback, encode_error: encodeErrorCallback,
+                        // stream_open_v2 (ABI 1.1) replaces stream_open, which only a 1.0 host would call.
+                        stream_open: nil, stream_encode: streamEncodeCallback, stream_finish: streamFinishCallback,
+                        stream_close: streamCloseCallback, stream_open_v2: streamOpenCallback, answer: answerCallback,
+                        stream_abort: streamAbortCallback, models_json: models)
+                    return registerProvider(api.pointee.host, &table)
+                }
             }
         }
     }
@@ -54,6 +59,23 @@ final class ExportedProvider: @unchecked Sendable {
         return LYREBIRD_OK
     }
 
+    /// The request and route the host describes in `wire`. The path parameters are read only
+    /// when the host's struct has them (ABI 1.1).
+    static func read(_ wire: lyrebird_wire_request) throws(PluginJSONError) -> (WireRequest, ProviderRoute) {
+        let route = try PluginJSON.decode(ProviderRoute.self, from: PluginBytes.copy(wire.route_json))
+        let headers = try PluginJSON.decode([Header].self, from: PluginBytes.copy(wire.headers_json))
+        var parameters: [String: String] = [:]
+        let parametersEnd = MemoryLayout<lyrebird_wire_request>.offset(of: \.path_parameters_json)! + MemoryLayout<lyrebird_bytes>.size
+        if Int(wire.struct_size) >= parametersEnd, wire.path_parameters_json.length > 0 {
+            parameters = try PluginJSON.decode([String: String].self, from: PluginBytes.copy(wire.path_parameters_json))
+        }
+        let method = wire.method.flatMap { HTTPMethodName(rawValue: String(cString: $0)) } ?? route.method
+        let request = WireRequest(
+            method: method, path: wire.path.map { String(cString: $0) } ?? route.path, query: wire.query.map { String(cString: $0) } ?? "",
+            headers: headers, body: PluginBytes.copy(wire.body), pathParameters: parameters)
+        return (request, route)
+    }
+
     /// Reports a failure to read the host's JSON as a reply error (a host bug, or an ABI drift).
     func failure(_ what: String, _ error: PluginJSONError, into out: UnsafeMutablePointer<lyrebird_buffer>?) -> Int32 {
         let reply = ReplyError(
@@ -69,19 +91,13 @@ private let decodeCallback:
         context, request, out in
         let exported = ExportedProvider.from(context)
         guard let request else { return LYREBIRD_ERROR }
-        let wire = request.pointee
+        let wireRequest: WireRequest
         let route: ProviderRoute
-        let headers: [Header]
         do throws(PluginJSONError) {
-            route = try PluginJSON.decode(ProviderRoute.self, from: PluginBytes.copy(wire.route_json))
-            headers = try PluginJSON.decode([Header].self, from: PluginBytes.copy(wire.headers_json))
+            (wireRequest, route) = try ExportedProvider.read(request.pointee)
         } catch {
-            return exported.failure("route or headers", error, into: out)
+            return exported.failure("route, headers or path parameters", error, into: out)
         }
-        let method = wire.method.flatMap { HTTPMethodName(rawValue: String(cString: $0)) } ?? route.method
-        let wireRequest = WireRequest(
-            method: method, path: wire.path.map { String(cString: $0) } ?? route.path, query: wire.query.map { String(cString: $0) } ?? "",
-            headers: headers, body: PluginBytes.copy(wire.body))
         do throws(ReplyError) {
             let canonical = try exported.provider.decode(wireRequest, route: route)
             exported.give(PluginJSON.requestBytes(canonical), to: out)
@@ -135,6 +151,39 @@ private let streamOpenCallback:
         return LYREBIRD_OK
     }
 
+private let answerCallback:
+    @convention(c) (
+        UnsafeMutableRawPointer?, UnsafePointer<lyrebird_wire_request>?, lyrebird_bytes, lyrebird_bytes,
+        UnsafeMutablePointer<lyrebird_response>?
+    ) -> Int32 = { context, request, hostJSON, contextJSON, out in
+        let exported = ExportedProvider.from(context)
+        guard
+            let request,
+            let read = try? ExportedProvider.read(request.pointee),
+            let host = try? PluginJSON.decode(HostInfo.self, from: PluginBytes.copy(hostJSON)),
+            let replyContext = try? PluginJSON.decode(ReplyContext.self, from: PluginBytes.copy(contextJSON))
+        else { return LYREBIRD_ERROR }
+        let (wireRequest, route) = read
+        let provider = exported.provider
+        let answer = AnswerSlot()
+        let done = DispatchSemaphore(value: 0)
+        Task {
+            answer.response = await provider.answer(wireRequest, route: route, host: host, context: replyContext)
+            done.signal()
+        }
+        // The host calls answer on one of its script threads, which may block (see
+        // lyrebird_provider.answer), never on an event loop or the cooperative pool.
+        done.wait()
+        guard let response = answer.response else { return LYREBIRD_ERROR }
+        return exported.fill(out, with: response)
+    }
+
+/// Carries an answer from its task to the thread waiting for it; the semaphore orders the
+/// write before the read.
+private final class AnswerSlot: @unchecked Sendable {
+    var response: WireResponse?
+}
+
 private let streamEncodeCallback:
     @convention(c) (UnsafeMutableRawPointer?, lyrebird_bytes, UInt32, UnsafeMutablePointer<lyrebird_buffer>?) -> Int32 = {
         handle, eventJSON, choice, out in
@@ -149,6 +198,10 @@ private let streamFinishCallback: @convention(c) (UnsafeMutableRawPointer?, Unsa
     let stream = ExportedStream.from(handle)
     stream.owner.give(stream.encoder.finish(), to: out)
     return LYREBIRD_OK
+}
+
+private let streamAbortCallback: @convention(c) (UnsafeMutableRawPointer?, UnsafePointer<CChar>?) -> Void = { handle, reason in
+    ExportedStream.from(handle).encoder.abandoned(reason: reason.map { String(cString: $0) } ?? "")
 }
 
 private let streamCloseCallback: @convention(c) (UnsafeMutableRawPointer?) -> Void = { handle in

@@ -16,6 +16,16 @@ public enum LyrebirdPlugin {
     /// The plugin ABI this module was built against, as `major.minor`.
     public static let abiVersion = "\(LYREBIRD_PLUGIN_ABI_MAJOR).\(LYREBIRD_PLUGIN_ABI_MINOR)"
 
+    /// The version of the Swift compiler that built this module, as `major.minor.patch`
+    /// (`6.3.1`): in a plugin, the plugin's compiler; in a host, the host's. A Swift plugin
+    /// reports it through `lyrebird_plugin_swift_info`, and a host refuses a plugin whose
+    /// compiler differs from its own. Two builds of one release (a snapshot and the release
+    /// itself) give the same version.
+    public static let swiftCompilerVersion: String = {
+        let version = lyrebird_swift_compiler_version()
+        return "\(version / 10000).\(version / 100 % 100).\(version % 100)"
+    }()
+
     /// Describes the plugin, checks the host's ABI version, and runs `setup` to register
     /// providers and responders. Returns the status the entry point must return.
     ///

@@ -71,10 +71,16 @@ public protocol StreamEncoder: Sendable {
     mutating func encode(_ event: ReplyEvent, choice: Int, into buffer: inout [UInt8])
     /// Bytes that end the stream after the last event.
     mutating func finish() -> [UInt8]
+    /// The client went away before the stream ended: called instead of `finish()`, and
+    /// nothing more is sent. An encoder that holds resources (a stored object, a log line to
+    /// write) learns here that the stream ended early; `reason` says why. Default: nothing.
+    mutating func abandoned(reason: String)
 }
 
 extension StreamEncoder {
     public var headers: [Header] { [] }
+
+    public mutating func abandoned(reason: String) {}
 
     public mutating func encode(_ event: ReplyEvent, choice: Int, into buffer: inout [UInt8]) {
         buffer += encode(event, choice: choice)

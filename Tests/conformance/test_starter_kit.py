@@ -1,0 +1,158 @@
+"""`lyrebird plugins init`: the four starter packages are generated, build with their one command,
+pass their own tests (which serve them with `lyrebird serve --plugin`), and answer here through a
+real server too.
+
+A Swift package resolves Lyrebird's dependencies and builds the plugin API: about two minutes on
+two cores. The kits are built once, in one module-scoped fixture; the Swift provider builds with a
+plain `swift build`, and the Swift responder then shares its build folder (`--scratch-path`), which
+halves its time."""
+
+import json
+import os
+import pathlib
+import subprocess
+import time
+
+import httpx
+import openai
+import pytest
+
+from conftest import ROOT, Server, lyrebird_binary, run_lyrebird
+
+KINDS = [("provider", "c"), ("responder", "c"), ("provider", "swift"), ("responder", "swift")]
+
+
+def build_command(language):
+    return ["make"] if language == "c" else ["swift", "build"]
+
+
+def kit_test_command(language):
+    return ["make", "test", f"LYREBIRD={lyrebird_binary()}"] if language == "c" else ["swift", "test"]
+
+
+def library(folder, kind, language, scratch=()):
+    if language == "c":
+        return folder / f"libkit_{language}_{kind}.so"
+    built = subprocess.run(["swift", "build", *scratch, "--show-bin-path"], cwd=folder, capture_output=True, text=True, check=True)
+    return pathlib.Path(built.stdout.strip()) / f"libKit{language.capitalize()}{kind.capitalize()}.so"
+
+
+@pytest.fixture(scope="module")
+def kits(tmp_path_factory):
+    """Generates, builds and tests every kind; returns {(kind, language): (folder, library)}, and
+    prints how long each took."""
+    root = tmp_path_factory.mktemp("kits")
+    kits, seconds = {}, {}
+    for kind, language in KINDS:
+        folder = root / f"{language}-{kind}"
+        made = run_lyrebird(
+            "plugins", "init", str(folder), "--kind", kind, "--language", language,
+            "--lyrebird-path", str(ROOT), "--name", f"kit-{language}-{kind}",
+        )
+        assert made.returncode == 0, made.stderr
+        # The second Swift kit builds in the first one's build folder: Lyrebird's checkouts and
+        # the plugin API built there serve both.
+        scratch = ["--scratch-path", str(root / "swift-provider" / ".build")] if (kind, language) == ("responder", "swift") else []
+        started = time.monotonic()
+        for command in (build_command(language) + scratch, kit_test_command(language) + scratch):
+            result = subprocess.run(
+                command, cwd=folder, capture_output=True, text=True, timeout=1500,
+                env={**os.environ, "LYREBIRD_BIN": lyrebird_binary()},
+            )
+            assert result.returncode == 0, f"{' '.join(command)} in {folder}:\n{result.stdout[-4000:]}\n{result.stderr[-4000:]}"
+        seconds[f"{language} {kind}"] = round(time.monotonic() - started)
+        kits[(kind, language)] = (folder, library(folder, kind, language, scratch))
+    print(f"starter kits built and tested in seconds: {seconds}")
+    return kits
+
+
+@pytest.mark.parametrize("kind, language", KINDS)
+def test_each_kit_builds_with_one_command_and_passes_its_own_test(kits, kind, language):
+    folder, lib = kits[(kind, language)]
+    readme = (folder / "README.md").read_text()
+    # The README starts with the commands that build and test it.
+    assert readme.split("\n\n", 1)[1].startswith("```sh\n")
+    first_block = readme.split("```sh\n", 1)[1].split("```", 1)[0].splitlines()
+    assert first_block[0].startswith(" ".join(build_command(language)) + " ")
+    assert first_block[1].startswith(" ".join(kit_test_command(language)[:2]) + " ")
+    assert lib.exists()
+    listing = json.loads(run_lyrebird("plugins", "--json", "--no-default-plugins", "--plugin", str(lib)).stdout)
+    assert listing["plugins"][0]["name"] == f"kit-{language}-{kind}"
+
+
+def test_a_swift_kit_names_lyrebird_after_the_checkouts_folder(kits):
+    manifest = (kits[("provider", "swift")][0] / "Package.swift").read_text()
+    assert f'.package(path: "{ROOT}")' in manifest
+    assert f'package: "{ROOT.name}"' in manifest
+
+
+@pytest.mark.parametrize("language", ["c", "swift"])
+def test_a_provider_kit_answers_through_lyrebird_serve(kits, language):
+    folder, lib = kits[("provider", language)]
+    server = Server(["--no-default-plugins", "--plugin", str(lib), "--config", str(folder / "fixtures.yaml")])
+    try:
+        name = f"kit-{language}-provider"
+        whole = httpx.post(f"{server.url}/{name}/v1/generate", json={"model": "demo", "prompt": "hello"})
+        assert whole.status_code == 200
+        assert whole.json()["text"] == f"Hello from {name}!"
+        with httpx.stream("POST", f"{server.url}/{name}/v1/generate", json={"model": "demo", "prompt": "hello", "stream": True}) as stream:
+            body = stream.read().decode()
+            assert stream.headers[f"{name}-request-id"] == stream.headers["x-request-id"]
+        texts = [json.loads(line[6:])["text"] for line in body.splitlines() if line.startswith("data: ") and '"text"' in line]
+        assert "".join(texts) == f"Hello from {name}!"
+        assert "event: done" in body
+        listing = json.loads(run_lyrebird("plugins", "--json", "--no-default-plugins", "--plugin", str(lib)).stdout)
+        routes = listing["plugins"][0]["providers"][0]["routes"]
+        assert [(r["method"], r["path"], r["answered_by"]) for r in routes] == [
+            ("POST", f"/{name}/v1/generate", "fixtures"),
+            ("GET", f"/{name}/v1/models/{{model}}", "provider"),
+        ]
+        compiler = listing["plugins"][0]["swift_compiler"]
+        assert (compiler is None) == (language == "c")
+        entries = httpx.get(server.url + "/journal").json()["data"]
+        assert {entry["plugin"] for entry in entries} == {name}
+    finally:
+        assert server.stop() == 0
+
+
+@pytest.mark.parametrize("language", ["c", "swift"])
+def test_a_responder_kit_answers_through_lyrebird_serve(kits, language):
+    folder, lib = kits[("responder", language)]
+    server = Server(["--no-default-plugins", "--plugin", str(lib), "--config", str(folder / "fixtures.yaml")])
+    try:
+        client = openai.OpenAI(base_url=server.base_url, api_key="k", max_retries=0)
+        reply = client.chat.completions.create(model="m", messages=[{"role": "user", "content": "good morning"}])
+        expected = "You said: good morning" if language == "c" else "GOOD MORNING"
+        assert reply.choices[0].message.content == expected
+    finally:
+        assert server.stop() == 0
+
+
+def test_init_refuses_what_it_cannot_write(tmp_path):
+    (tmp_path / "taken").mkdir()
+    (tmp_path / "taken" / "file").write_text("x")
+    cases = [
+        (["plugins", "init", str(tmp_path / "taken"), "--kind", "provider", "--language", "c"], "is not empty"),
+        (["plugins", "init", str(tmp_path / "Bad_Name"), "--kind", "provider", "--language", "c"], "cannot name a plugin"),
+        (
+            ["plugins", "init", str(tmp_path / "c-url"), "--kind", "responder", "--language", "c",
+             "--lyrebird-url", "https://example.invalid/lyrebird.git", "--from", "1.0.0"],
+            "give --lyrebird-path",
+        ),
+        (["plugins", "init", str(tmp_path / "half"), "--kind", "responder", "--language", "swift", "--from", "1.0.0"], "go together"),
+    ]
+    for args, message in cases:
+        result = run_lyrebird(*args)
+        assert result.returncode != 0, args
+        assert message in result.stderr, result.stderr
+
+
+def test_a_swift_kit_can_depend_on_a_released_lyrebird_by_url(tmp_path):
+    result = run_lyrebird(
+        "plugins", "init", str(tmp_path / "by-url"), "--kind", "responder", "--language", "swift",
+        "--lyrebird-url", "https://git.example.invalid/tools/lyrebird-server.git", "--from", "1.2.0",
+    )
+    assert result.returncode == 0, result.stderr
+    manifest = (tmp_path / "by-url" / "Package.swift").read_text()
+    assert '.package(url: "https://git.example.invalid/tools/lyrebird-server.git", from: "1.2.0")' in manifest
+    assert 'package: "lyrebird-server"' in manifest
