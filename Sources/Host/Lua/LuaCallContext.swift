@@ -15,14 +15,16 @@ final class LuaCallContext {
     /// The bytes of text and tool arguments in `steps`.
     private var stepBytes = 0
     var toolCalls = 0
-    var random: SeededRandom
+    /// Made on first use: most scripts draw no numbers, and the seed hashes the conversation.
+    lazy var random = SeededRandom(seed: makeSeed())
+    private let makeSeed: () -> UInt64
     let store: LuaStore.Scope?
     /// The inputs of an embedding request, which `reply:embedding` numbers from 1; 0 for a
     /// request that wants a message.
     let embeddingInputs: Int
 
-    init(seed: UInt64, store: LuaStore.Scope?, embeddingInputs: Int = 0) {
-        self.random = SeededRandom(seed: seed)
+    init(seed: @escaping @autoclosure () -> UInt64, store: LuaStore.Scope?, embeddingInputs: Int = 0) {
+        self.makeSeed = seed
         self.store = store
         self.embeddingInputs = embeddingInputs
     }

@@ -47,8 +47,14 @@ enum LuaRequestTable {
     /// conversation, so the same request always draws the same numbers.
     static func seed(for request: CanonicalRequest) -> UInt64 {
         if let seed = request.sampling.seed { return UInt64(bitPattern: Int64(seed)) }
-        var text = request.model
-        for message in request.messages { text += "\u{1}" + message.role.rawValue + "\u{2}" + message.text }
-        return SeededRandom.hash(text)
+        var hash = SeededRandom.hashStart
+        hash.add(request.model)
+        for message in request.messages {
+            hash.add("\u{1}")
+            hash.add(message.role.rawValue)
+            hash.add("\u{2}")
+            hash.add(message.text)
+        }
+        return hash
     }
 }

@@ -43,7 +43,6 @@ final class LuaResponder: ScriptResponder {
                 status: 500, message: "Lua responder \(name) runs only on a host's script threads, and no host attached it",
                 type: "server_error", code: "lua_error")
         }
-        let seed = LuaRequestTable.seed(for: request)
         let embeddingInputs = request.replyKind == .message ? 0 : request.messages.count
         let scope = store.scope(for: LuaStore.conversation(of: request))
         let table = LuaRequestTable.make(request, parameters: parameters)
@@ -52,7 +51,8 @@ final class LuaResponder: ScriptResponder {
         do {
             result = try await threads.run { cancellation in
                 Result { () throws(LuaScriptError) -> Outcome in
-                    let context = LuaCallContext(seed: seed, store: scope, embeddingInputs: embeddingInputs)
+                    let context = LuaCallContext(
+                        seed: LuaRequestTable.seed(for: request), store: scope, embeddingInputs: embeddingInputs)
                     let returned = try pool.withState(cancellation: cancellation) { state throws(LuaScriptError) in
                         try state.call(with: table, context: context, cancellation: cancellation)
                     }

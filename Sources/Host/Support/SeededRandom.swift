@@ -21,11 +21,22 @@ struct SeededRandom {
 
     /// The FNV-1a hash of `text`, used to seed from a request or a word.
     static func hash(_ text: String) -> UInt64 {
-        var hash: UInt64 = 0xcbf2_9ce4_8422_2325
-        for byte in text.utf8 {
-            hash ^= UInt64(byte)
-            hash &*= 0x100_0000_01b3
-        }
+        var hash = hashStart
+        hash.add(text)
         return hash
+    }
+
+    /// Where an FNV-1a hash begins; `add(_:)` feeds it text piece by piece, which hashes as the
+    /// pieces joined would.
+    static let hashStart: UInt64 = 0xcbf2_9ce4_8422_2325
+}
+
+extension UInt64 {
+    /// Feeds `text` to the FNV-1a hash this value holds.
+    mutating func add(_ text: String) {
+        for byte in text.utf8 {
+            self ^= UInt64(byte)
+            self &*= 0x100_0000_01b3
+        }
     }
 }
