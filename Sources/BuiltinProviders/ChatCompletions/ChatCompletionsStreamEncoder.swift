@@ -18,6 +18,8 @@ struct ChatCompletionsStreamEncoder: StreamEncoder {
     private let logprobs: Int?
     /// Which choices have had their first chunk (the one with the role), by index.
     private var choicesWithRole: [Bool] = []
+    /// Each choice's chunks up to its delta's members: `head`, then `,"choices":[{"index":N,"delta":{`.
+    private var choicePrefixes: [[UInt8]] = []
     /// Tokens sent so far per choice, when log probabilities are sent.
     private var tokensSent: [Int: Int] = [:]
     private var failed = false
@@ -126,6 +128,8 @@ struct ChatCompletionsStreamEncoder: StreamEncoder {
     private static let choicesEnd = Array("}]".utf8)
     /// `}` closing the chunk, then the blank line that ends the event.
     private static let chunkEnd = Array("}\n\n".utf8)
+    /// The end of a chunk with neither log probabilities nor a finish reason.
+    private static let plainEnd = Array("},\"logprobs\":null,\"finish_reason\":null}]}\n\n".utf8)
 
     /// Appends one chunk for one choice; the first chunk of a choice also carries the role.
     /// `delta` appends the delta's own members; it always has some when the chunk is the first
@@ -138,19 +142,26 @@ struct ChatCompletionsStreamEncoder: StreamEncoder {
         into bytes: inout [UInt8],
         delta: (inout [UInt8]) -> Void
     ) {
-        if choicesWithRole.count <= choice { choicesWithRole += Array(repeating: false, count: choice + 1 - choicesWithRole.count) }
+        if choicesWithRole.count <= choice {
+            for index in choicesWithRole.count...choice {
+                choicesWithRole.append(false)
+                choicePrefixes.append(head + Self.choicesStart + Array(String(index).utf8) + Self.deltaStart)
+            }
+        }
         let firstForChoice = !choicesWithRole[choice] && finishReason == nil
         choicesWithRole[choice] = true
-        bytes += head
-        bytes += Self.choicesStart
-        bytes += String(choice).utf8
-        bytes += Self.deltaStart
+        bytes += choicePrefixes[choice]
         if firstForChoice {
             bytes += Self.roleMembers
             if nullContent { bytes += Self.nullContentMember }
             bytes += Self.nullRefusalMember
         }
         delta(&bytes)
+        if logprobs == nil && finishReason == nil {
+            // Most chunks: text, nothing else.
+            bytes += Self.plainEnd
+            return
+        }
         bytes += Self.deltaEnd
         bytes += logprobs ?? Self.null
         bytes += Self.finishReasonKey
