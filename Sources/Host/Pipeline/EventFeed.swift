@@ -14,12 +14,16 @@ final class EventFeed {
 
     @exclusivity(unchecked) private var buffered: [ReplyEvent]
     @exclusivity(unchecked) private var position = 0
+    /// An event after `buffered`, given apart so that a prepared reply's shared events are
+    /// read where they are instead of copied to append one.
+    @exclusivity(unchecked) private var trailing: ReplyEvent?
     private let channel: ReplyChannel?
     private let producer: Task<Void, Never>?
 
-    /// A reply whose events are all known.
-    init(_ events: [ReplyEvent]) {
+    /// A reply whose events are all known: `events`, then `last` if given.
+    init(_ events: [ReplyEvent], then last: ReplyEvent? = nil) {
         buffered = events
+        trailing = last
         channel = nil
         producer = nil
     }
@@ -42,7 +46,13 @@ final class EventFeed {
                 body(buffered[position])
                 position += 1
             }
-            guard let channel else { return true }
+            guard let channel else {
+                if let last = trailing {
+                    trailing = nil
+                    body(last)
+                }
+                return true
+            }
             switch channel.take() {
             case .events(let events):
                 buffered = events
@@ -61,7 +71,11 @@ final class EventFeed {
             defer { position += 1 }
             return .event(buffered[position])
         }
-        guard let channel else { return .ended }
+        guard let channel else {
+            guard let last = trailing else { return .ended }
+            trailing = nil
+            return .event(last)
+        }
         switch channel.take() {
         case .events(let events):
             buffered = events

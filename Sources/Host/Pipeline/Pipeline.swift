@@ -340,12 +340,10 @@ struct Pipeline: Sendable {
             events.append(.usage(prepared.usage ?? Usage(promptTokens: promptTokens, completionTokens: 0)))
             return EventFeed(events)
         case .prepared(let prepared):
-            var events = prepared.events(streamed: request.stream)
-            if prepared.usage == nil {
-                events.append(
-                    .usage(Usage(promptTokens: promptTokens, completionTokens: prepared.completionTokens * request.choiceCount)))
-            }
-            return EventFeed(events)
+            let events = prepared.events(streamed: request.stream)
+            guard prepared.usage == nil else { return EventFeed(events) }
+            let usage = Usage(promptTokens: promptTokens, completionTokens: prepared.completionTokens * request.choiceCount)
+            return EventFeed(events, then: .usage(usage))
         case .error(let error):
             return EventFeed([.error(error)])
         case .responder(let responder, let parameters):
