@@ -121,11 +121,13 @@ final class ConnectionGuard: ChannelDuplexHandler {
         guard phase == .open else { return }
         switch unwrapInboundIn(data) {
         case .head(let head):
-            if let failure = Self.refusal(of: head) {
+            let framing: RequestFramingTracker.BodyFraming
+            switch Self.examine(head) {
+            case .success(let found): framing = found
+            case .failure(let failure):
                 answer(failure)
                 return
             }
-            let framing = Self.framing(of: head)
             tracker.expect(framing)
             requestsInFlight += 1
             readingRequest = true
@@ -386,24 +388,55 @@ final class ConnectionGuard: ChannelDuplexHandler {
 
     // MARK: Heads
 
-    /// Why a decoded head is refused before it reaches a responder, if it is.
-    static func refusal(of head: HTTPRequestHead) -> ConnectionFailure? {
-        let hosts = head.headers["host"].count
-        if hosts > 1 || (hosts == 0 && head.version.major == 1 && head.version.minor >= 1) {
-            return .badHost
+    /// What the guard needs from a head's fields, gathered in one pass over them.
+    private struct FramingFields {
+        var hosts = 0
+        var hasTransferEncoding = false
+        var transferCodings: [Substring] = []
+        var contentLength: Substring?
+
+        init(_ headers: HTTPHeaders) {
+            for (name, value) in headers {
+                if Self.isName(name, "host") {
+                    hosts += 1
+                } else if Self.isName(name, "transfer-encoding") {
+                    hasTransferEncoding = true
+                    for coding in value.split(separator: ",") {
+                        var trimmed = coding
+                        while let first = trimmed.first, first == " " || first == "\t" { trimmed = trimmed.dropFirst() }
+                        while let last = trimmed.last, last == " " || last == "\t" { trimmed = trimmed.dropLast() }
+                        if !trimmed.isEmpty { transferCodings.append(trimmed) }
+                    }
+                } else if contentLength == nil, Self.isName(name, "content-length") {
+                    contentLength = value[...]
+                }
+            }
         }
-        let codings = head.headers[canonicalForm: "transfer-encoding"]
-        if !codings.isEmpty && (codings.count > 1 || codings[0].lowercased() != "chunked") {
-            return .unsupportedTransferEncoding(codings.joined(separator: ", "))
+
+        /// Whether `name` is `lowercase` in any case, without making a lowered copy.
+        private static func isName(_ name: String, _ lowercase: StaticString) -> Bool {
+            let expected = UnsafeBufferPointer(start: lowercase.utf8Start, count: lowercase.utf8CodeUnitCount)
+            guard name.utf8.count == expected.count else { return false }
+            return zip(name.utf8, expected).allSatisfy { byte, wanted in
+                byte == wanted || (byte >= UInt8(ascii: "A") && byte <= UInt8(ascii: "Z") && byte | 0x20 == wanted)
+            }
         }
-        return nil
     }
 
-    /// How the body of a head that passed `refusal(of:)` is delimited.
-    static func framing(of head: HTTPRequestHead) -> RequestFramingTracker.BodyFraming {
-        if head.headers.contains(name: "transfer-encoding") { return .chunked }
-        guard let length = head.headers[canonicalForm: "content-length"].first else { return .none }
+    /// Why a decoded head is refused before it reaches a responder, if it is, and otherwise how
+    /// its body is delimited.
+    static func examine(_ head: HTTPRequestHead) -> Result<RequestFramingTracker.BodyFraming, ConnectionFailure> {
+        let fields = FramingFields(head.headers)
+        if fields.hosts > 1 || (fields.hosts == 0 && head.version.major == 1 && head.version.minor >= 1) {
+            return .failure(.badHost)
+        }
+        let codings = fields.transferCodings
+        if !codings.isEmpty && (codings.count > 1 || codings[0].lowercased() != "chunked") {
+            return .failure(.unsupportedTransferEncoding(codings.joined(separator: ", ")))
+        }
+        if fields.hasTransferEncoding { return .success(.chunked) }
+        guard let length = fields.contentLength else { return .success(.none) }
         // The decoder checked the digits; a length too large for `Int` never ends.
-        return .length(Int(length) ?? .max)
+        return .success(.length(Int(length) ?? .max))
     }
 }
