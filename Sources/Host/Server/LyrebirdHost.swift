@@ -24,6 +24,8 @@ public final class LyrebirdHost: Sendable {
     public let fixtures: FixtureStore
     /// The most recent requests.
     public let journal: Journal
+    /// The configuration the host was made with. Fixed for the host's life: change fixtures
+    /// through ``fixtures``.
     public let configuration: HostConfiguration
 
     private let responder: HostResponder
