@@ -15,7 +15,9 @@ public protocol Responder: Sendable {
     /// Emits the reply to `request` into `sink`.
     ///
     /// - Parameters:
+    ///   - request: The decoded request, whichever provider it came through.
     ///   - parameters: The fixture's parameters for this responder (`.null` when none).
+    ///   - sink: Where the events go; valid only during this call.
     /// - Throws: Any error ends the reply with a 500 in the provider's error shape; throw a
     ///   `ReplyError` to choose the status and message.
     func respond(to request: CanonicalRequest, parameters: JSONValue, into sink: any ReplySink) async throws
