@@ -6,10 +6,11 @@
 #   ./scripts/docs.sh            # build the sites, print where they went
 #   DOCS_COVERAGE=1 ./scripts/docs.sh   # also print DocC's documentation coverage per module
 #
-# How: `swift package dump-symbol-graph` builds the package as `swift build` does (so it reuses
-# an existing debug build) and writes each module's symbol graph; `docc convert` (in the
-# toolchain; the swift-docc-plugin is not needed) turns one module's graphs and its catalog into
-# a site. Exits nonzero when any step fails.
+# How: `swift build` (the ordinary debug build, so it reuses yours and leaves it valid),
+# `swift symbolgraph-extract` on the two modules it wrote, then `docc convert`
+# (in the toolchain; the swift-docc-plugin is not needed) on each module's graph and its catalog.
+# (`swift package dump-symbol-graph` builds with other flags, so it and `swift build` rebuild
+# each other's dependencies, and it fails on the test targets.) Exits nonzero when any step fails.
 set -euo pipefail
 
 cd "$(dirname "$0")/.."
@@ -25,37 +26,46 @@ if [[ -z "$docc" ]]; then
 fi
 [[ -x "$docc" ]] || { echo "docs.sh: docc is not in PATH nor next to swift" >&2; exit 1; }
 
-echo "docs.sh: building symbol graphs (swift package dump-symbol-graph)..."
-log="$root/.build/docs-symbol-graph.log"
+echo "docs.sh: swift build..."
+log="$root/.build/docs-build.log"
 mkdir -p "$root/.build"
-# Old graphs must not stand in for new ones when a build fails.
-find "$root/.build" -maxdepth 2 -type d -name symbolgraph -exec rm -rf {} +
-status=0
-swift package dump-symbol-graph --minimum-access-level public --skip-synthesized-members >"$log" 2>&1 || status=$?
-# SwiftPM prints "Files written to <dir>"; fall back to the usual place.
-graphs=$(sed -n 's/^.*[Ff]iles written to //p' "$log" | tail -n 1)
-if [[ -z "$graphs" || ! -d "$graphs" ]]; then
-    graphs=$(find "$root/.build" -maxdepth 2 -type d -name symbolgraph | head -n 1)
-fi
-# SwiftPM 6.3 also tries the test targets' generated modules, which it never builds here, and
-# then exits 1; any other failure (a compile error) stops the script.
-unexpected=$(grep -E "error:" "$log" | grep -vE "symbol graph for 'lyrebirdPackage(Discovered)?Tests'" || true)
-if [[ -z "$graphs" || ! -d "$graphs" || -n "$unexpected" ]]; then
+# Exactly `swift build`, so it reuses yours and leaves it valid. (`--target LyrebirdHost` would
+# resolve HummingbirdCore with other settings, and the two would rebuild it in turn.)
+if ! swift build >"$log" 2>&1; then
     tail -n 40 "$log" >&2
-    echo "docs.sh: building symbol graphs failed (status $status; full log: $log)" >&2
+    echo "docs.sh: the build failed (full log: $log)" >&2
     exit 1
 fi
-
+bin=$(swift build --show-bin-path)
+triple=$(swift -print-target-info | sed -n 's/^ *"triple": "\(.*\)",*$/\1/p' | head -n 1)
+[[ -n "$triple" ]] || { echo "docs.sh: cannot tell the target triple (swift -print-target-info)" >&2; exit 1; }
+# The C modules the Swift modules import: those SwiftPM generated module maps for, those the
+# dependencies ship, and the system libraries (CLua, CFFI) with their pkg-config flags.
+clang_args=()
+while IFS= read -r map; do
+    clang_args+=(-Xcc "-fmodule-map-file=$map")
+done < <(
+    find "$bin" -maxdepth 2 -name module.modulemap
+    find "$root/.build/checkouts" -path '*/include/module.modulemap' 2>/dev/null
+    find "$root/Sources" -maxdepth 2 -name module.modulemap
+)
+for flag in $(pkg-config --cflags-only-I lua5.4 libffi 2>/dev/null || echo -I/usr/include/lua5.4); do
+    clang_args+=(-Xcc "$flag")
+done
 rm -rf "$out" "$staging"
 mkdir -p "$out"
 for module in "${modules[@]}"; do
     lower=$(echo "$module" | tr '[:upper:]' '[:lower:]')
     mkdir -p "$staging/$module"
-    # The module's own graph and its extension graphs (Module@Other.symbols.json), nothing else:
-    # docc documents one module per run.
-    find "$graphs" -name "$module.symbols.json" -exec cp {} "$staging/$module/" \;
-    find "$graphs" -name "$module@*.symbols.json" -exec cp {} "$staging/$module/" \;
-    [[ -f "$staging/$module/$module.symbols.json" ]] || { echo "docs.sh: no symbol graph for $module in $graphs" >&2; exit 1; }
+    # The module's graph (and Module@Other.symbols.json for extensions of other modules' types),
+    # from the module the build wrote; docc documents one module per run.
+    if ! swift symbolgraph-extract -module-name "$module" -target "$triple" -I "$bin/Modules" "${clang_args[@]}" \
+        -minimum-access-level public -skip-synthesized-members -output-dir "$staging/$module" \
+        >"$staging/$module-symbols.log" 2>&1; then
+        cat "$staging/$module-symbols.log" >&2
+        echo "docs.sh: swift symbolgraph-extract failed for $module" >&2
+        exit 1
+    fi
 
     coverage=()
     if [[ "${DOCS_COVERAGE:-}" == 1 ]]; then
@@ -77,7 +87,7 @@ for module in "${modules[@]}"; do
     warnings=$(grep -c "warning:" "$staging/$module.log" || true)
     echo "docs.sh: $module: $warnings docc warnings (log: $staging/$module.log)"
     if [[ "${DOCS_COVERAGE:-}" == 1 ]]; then
-        sed -n '/Symbol Kind/,$p' "$staging/$module.log"
+        sed -n '/Abstract/,$p' "$staging/$module.log"
     fi
     [[ -f "$out/$module/documentation/$lower/index.html" ]] || { echo "docs.sh: docc wrote no page for $module" >&2; exit 1; }
 done
