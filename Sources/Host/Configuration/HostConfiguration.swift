@@ -73,6 +73,8 @@ public struct HostConfiguration: Sendable {
     /// The reply sent when no fixture matches and no other default is configured.
     public static let standardDefaultReply = "This is a mock response from Lyrebird."
 
+    /// A configuration with these fixtures and every setting at its default: what
+    /// `lyrebird serve` runs with no config file.
     public init(fixtures: [Fixture] = []) {
         self.fixtures = fixtures
     }

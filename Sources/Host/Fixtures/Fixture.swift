@@ -6,13 +6,17 @@ public struct Fixture: Sendable, Identifiable {
     public var id: String
     /// The name the fixture file gave, if any.
     public var name: String?
+    /// When the fixture applies; `.always` for a catch-all.
     public var match: MatchCondition
+    /// What it answers.
     public var reply: FixtureReply
     /// Higher priorities are tried first; equal priorities keep file order.
     public var priority: Int
     /// How fast the reply arrives; `nil` sends it as fast as the client reads.
     public var timing: ReplyTiming?
 
+    /// Creates a fixture. Without an `id`, its name is its id; a store assigns one to a fixture
+    /// with neither.
     public init(
         id: String? = nil, name: String? = nil, match: MatchCondition = .always, reply: FixtureReply, priority: Int = 0,
         timing: ReplyTiming? = nil
@@ -45,10 +49,14 @@ public enum FixtureReply: Sendable {
 public struct StaticReply: Sendable, Hashable {
     /// A tool call to make, with its arguments as JSON text.
     public struct ToolCallSpec: Sendable, Hashable {
+        /// The call id to report; `nil` lets the host make one.
         public var id: String?
+        /// The tool to call.
         public var name: String
+        /// The arguments as JSON text.
         public var arguments: String
 
+        /// Creates a tool call.
         public init(id: String? = nil, name: String, arguments: String) {
             self.id = id
             self.name = name
@@ -56,7 +64,9 @@ public struct StaticReply: Sendable, Hashable {
         }
     }
 
+    /// The reply text, if any.
     public var content: String?
+    /// Tool calls to make, in order, after the text.
     public var toolCalls: [ToolCallSpec]
     /// The finish reason; by default `tool_calls` when there are tool calls, else `stop`.
     public var finishReason: FinishReason?
@@ -66,6 +76,7 @@ public struct StaticReply: Sendable, Hashable {
     /// host computes them from the input text.
     public var embeddings: [[Double]]
 
+    /// Creates a fixed reply.
     public init(
         content: String? = nil, toolCalls: [ToolCallSpec] = [], finishReason: FinishReason? = nil, usage: Usage? = nil,
         embeddings: [[Double]] = []

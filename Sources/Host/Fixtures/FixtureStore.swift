@@ -75,6 +75,7 @@ public final class FixtureStore: Sendable {
     /// All fixtures in the order they are tried.
     public var all: [Fixture] { state.withLock { $0.entries.map(\.fixture) } }
 
+    /// How many fixtures the store holds.
     public var count: Int { state.withLock { $0.entries.count } }
 
     /// Adds a fixture after those of the same or higher priority and returns its id. An unnamed

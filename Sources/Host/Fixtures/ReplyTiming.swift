@@ -10,6 +10,7 @@ public struct ReplyTiming: Sendable, Hashable {
     /// The generation rate after the first event; `nil` sends every later event at once.
     public var tokensPerSecond: Double?
 
+    /// Creates a timing; the defaults send everything at once.
     public init(firstTokenMilliseconds: Int = 0, tokensPerSecond: Double? = nil) {
         self.firstTokenMilliseconds = firstTokenMilliseconds
         self.tokensPerSecond = tokensPerSecond

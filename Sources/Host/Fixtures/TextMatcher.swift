@@ -19,8 +19,10 @@ public struct TextMatcher: Sendable {
         case fuzzy(String, threshold: Double)
     }
 
+    /// How the text is tested.
     public var kind: Kind
 
+    /// Creates a matcher.
     public init(_ kind: Kind) {
         self.kind = kind
     }

@@ -2,10 +2,13 @@ import Synchronization
 
 /// What happened to one request.
 public struct JournalEntry: Sendable, Hashable {
+    /// The id sent back as `x-request-id` (`req_<32 hex>`).
     public var requestID: String
     /// Unix seconds when the request arrived.
     public var time: Double
+    /// The HTTP method, or `WEBSOCKET` for a request that came as a WebSocket message.
     public var method: String
+    /// The path, without the query.
     public var path: String
     /// The provider whose route the request took, or `nil` when no route matched.
     public var provider: String?
@@ -14,13 +17,17 @@ public struct JournalEntry: Sendable, Hashable {
     public var plugin: String?
     /// The provider's operation (`chat.completions`), or `nil` when the request never decoded.
     public var operation: String?
+    /// The model the request named, or `nil` when it never decoded.
     public var model: String?
     /// Where the reply came from: a fixture id, `mock_response`, `default`, or `nil` on a decode failure.
     public var source: String?
+    /// The HTTP status of the reply.
     public var status: Int
+    /// Whether the reply was streamed.
     public var streamed: Bool
     /// The error message, when the reply was an error.
     public var error: String?
+    /// How long the request took, from its arrival until its reply ended.
     public var durationMilliseconds: Double
     /// What was wrong with a reply that was sent anyway: fixed text that does not match the
     /// request's response format, for instance.
@@ -52,10 +59,12 @@ public final class Journal: Sendable {
     /// How many entries are kept.
     public let capacity: Int
 
+    /// Creates an empty journal keeping the last `capacity` entries (at least 1).
     public init(capacity: Int = 1000) {
         self.capacity = max(1, capacity)
     }
 
+    /// Adds an entry, dropping the oldest when full. Thread-safe.
     public func record(_ entry: JournalEntry) {
         ring.withLock { ring in
             if ring.entries.count < capacity {
@@ -74,6 +83,7 @@ public final class Journal: Sendable {
         }
     }
 
+    /// Forgets every entry.
     public func removeAll() {
         ring.withLock { $0 = Ring() }
     }

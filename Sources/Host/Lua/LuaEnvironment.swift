@@ -1,11 +1,14 @@
 /// What every Lua script of one configuration shares: its limits, its native functions and
 /// how streamed text is cut.
 public struct LuaEnvironment: Sendable {
+    /// What one Lua call may spend.
     public var limits: LuaLimits
+    /// The native functions scripts may call.
     public var natives: LuaNatives
     /// Streamed text from a returned reply table is cut into pieces of about this size.
     public var streamChunkCharacters: Int
 
+    /// Creates an environment; the defaults are those of an empty configuration.
     public init(limits: LuaLimits = LuaLimits(), natives: LuaNatives = .none, streamChunkCharacters: Int = 16) {
         self.limits = limits
         self.natives = natives

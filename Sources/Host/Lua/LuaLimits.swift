@@ -8,6 +8,7 @@ public struct LuaLimits: Sendable, Hashable {
     /// Wall-clock milliseconds per call (`lua_time_limit_ms`), checked with the instructions.
     public var timeMilliseconds: Int
 
+    /// Creates limits; the defaults are the documented settings' defaults.
     public init(instructions: Int = 10_000_000, memoryBytes: Int = 16 * 1024 * 1024, timeMilliseconds: Int = 1000) {
         self.instructions = instructions
         self.memoryBytes = memoryBytes

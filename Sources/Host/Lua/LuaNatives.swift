@@ -15,6 +15,7 @@ public final class LuaNatives: Sendable {
     /// The libraries, by the name scripts use.
     let libraries: [String: [NativeFunction]]
 
+    /// No native libraries.
     public static let none = LuaNatives(libraries: [:])
 
     init(libraries: [String: [NativeFunction]]) {
@@ -65,8 +66,11 @@ public final class LuaNatives: Sendable {
 
 /// An extension library that cannot be used.
 public struct LuaNativeError: Error, Sendable, CustomStringConvertible {
+    /// The library or manifest at fault.
     public var file: String
+    /// What is wrong with it.
     public var message: String
+    /// `file: message`.
     public var description: String { "\(file): \(message)" }
 }
 

@@ -28,6 +28,8 @@ public final class LuaPredicate: Sendable {
     /// The predicate's text as a reader would name it.
     public var summary: String { "satisfies Lua predicate \(pool.script.name)" }
 
+    /// Whether the script accepts `request`. A script that fails or overruns its limits does not
+    /// match.
     public func matches(_ request: CanonicalRequest) -> Bool {
         matches(request, cancellation: nil)
     }

@@ -5,5 +5,6 @@ public struct LuaScriptError: Error, Sendable, CustomStringConvertible {
     /// Lua's message, with `chunk:line:` where Lua knows it.
     public var message: String
 
+    /// "Lua script NAME failed: MESSAGE".
     public var description: String { "Lua script \(script) failed: \(message)" }
 }

@@ -6,13 +6,16 @@ public struct LoadedPlugin: Sendable {
     public let file: String
     /// The name and version the plugin gave.
     public let name: String
+    /// The version the plugin gave (free text, `1.2.0` by convention).
     public let version: String
     /// The plugin ABI the plugin was built against, as `major.minor`.
     public let abiVersion: String
     /// The Swift compiler that built the plugin (`6.3.1`), for a plugin written in Swift; `nil`
     /// for one written in C, or in Swift against a plugin API older than ABI 1.1.
     public let swiftCompilerVersion: String?
+    /// The providers it registered, in registration order.
     public let providers: [any Provider]
+    /// The responders it registered, in registration order.
     public let responders: [any Responder]
 
     /// One line for logs: what the plugin is and what it registered.

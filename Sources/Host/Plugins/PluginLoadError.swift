@@ -7,12 +7,15 @@ public struct PluginLoadError: Error, Sendable, CustomStringConvertible {
     /// The ABI the plugin declared, when it got as far as declaring one.
     public var pluginABIVersion: String?
 
+    /// Creates a load error.
     public init(file: String, message: String, pluginABIVersion: String? = nil) {
         self.file = file
         self.message = message
         self.pluginABIVersion = pluginABIVersion
     }
 
+    /// `plugin FILE: MESSAGE (host plugin ABI X, plugin ABI Y)`, `unknown` when the plugin never
+    /// declared one.
     public var description: String {
         "plugin \(file): \(message) (host plugin ABI \(PluginLoader.hostABIVersion), plugin ABI \(pluginABIVersion ?? "unknown"))"
     }

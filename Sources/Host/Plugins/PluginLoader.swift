@@ -24,7 +24,9 @@ public enum PluginLoader {
     /// first named; a later mention may repeat its configuration or give none.
     ///
     /// - Parameters:
+    ///   - specs: The files and folders to load, with their configurations.
     ///   - builtins: providers the host serves anyway; a plugin route they hold is taken.
+    ///   - logger: Where loading is logged.
     /// - Throws: `PluginLoadError` for the first file that does not load.
     public static func load(
         _ specs: [PluginSpec], alongside builtins: [any Provider] = [], logger: Logger = Logger(label: "lyrebird.plugins")

@@ -8,6 +8,7 @@ public struct PluginSpec: Sendable, Hashable {
     /// The plugin's own configuration (`.null` when none). A folder passes it to every plugin in it.
     public var configuration: JSONValue
 
+    /// Names a plugin file or folder and its configuration.
     public init(path: String, configuration: JSONValue = .null) {
         self.path = path
         self.configuration = configuration

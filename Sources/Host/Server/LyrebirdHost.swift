@@ -24,6 +24,8 @@ public final class LyrebirdHost: Sendable {
     public let fixtures: FixtureStore
     /// The most recent requests.
     public let journal: Journal
+    /// The configuration the host was made with. Fixed for the host's life: change fixtures
+    /// through ``fixtures``.
     public let configuration: HostConfiguration
 
     private let responder: HostResponder
@@ -42,8 +44,13 @@ public final class LyrebirdHost: Sendable {
     /// Builds a host, checking that routes and responder names fit together.
     ///
     /// - Parameters:
+    ///   - configuration: Settings and fixtures; `port` 0 takes any free port when started.
+    ///   - providers: The providers linked into the program (`BuiltinProviders.all` for the
+    ///     OpenAI endpoints, or your own).
+    ///   - responders: Responders linked into the program, which fixtures may name.
     ///   - plugins: Native plugins `PluginLoader` loaded. The host serves their providers and
     ///     responders besides `providers` and `responders`, and `/health` lists them.
+    ///   - logger: Where the host logs.
     /// - Throws: `ConfigurationError` when two providers claim one route, two responders share
     ///   a name, or a fixture names a responder that is not given.
     public init(

@@ -28,6 +28,21 @@
  *     and the signatures of lyrebird_plugin_entry and lyrebird_plugin_swift_info, never change in
  *     any version: that is how a mismatch is detected.
  *
+ * Threading (who calls what, and where)
+ *   - lyrebird_plugin_entry: once, on the main thread, before the host serves anything.
+ *   - provider decode, encode_reply, encode_error, stream_open, stream_open_v2: event-loop
+ *     threads, concurrently for different requests. Thread-safe, and never blocking.
+ *   - stream_encode, stream_finish, stream_abort, stream_close: any thread, one call at a time
+ *     per stream (a stream may move between threads); different streams concurrently.
+ *   - provider answer and responder respond: the host's script threads (script_threads in the
+ *     configuration, shared with Lua). They may block, but hold that thread meanwhile.
+ *   - sink emit / pause: only from the thread running that respond.
+ *   - host alloc, free, log, config_json, json_get, json_get_string: any thread.
+ *   - host set_error, register_provider, register_responder: only during the entry call.
+ *
+ * Every field below says since which ABI version it exists ("since 1.0" unless marked 1.1).
+ * Plugins are never unloaded: what a plugin registers stays in use until the process exits.
+ *
  * History
  *   1.0  the first version.
  *   1.1  appended, so that every 1.0 plugin keeps loading and running unchanged:
@@ -53,14 +68,15 @@
 extern "C" {
 #endif
 
-/** The ABI this header describes. */
+/** The ABI this header describes: major (exact match required) and minor (the host's must be >=). */
 #define LYREBIRD_PLUGIN_ABI_MAJOR 1
+/** See LYREBIRD_PLUGIN_ABI_MAJOR. 1.1 since Lyrebird's stream headers, provider-answered routes and path parameters. */
 #define LYREBIRD_PLUGIN_ABI_MINOR 1
 
 /** The name of the one symbol every plugin exports (type: lyrebird_plugin_entry_fn). */
 #define LYREBIRD_PLUGIN_ENTRY_SYMBOL "lyrebird_plugin_entry"
 
-/** Status codes returned across the boundary. */
+/** Status codes returned across the boundary. Success. */
 #define LYREBIRD_OK 0
 /** A failure; the host reports it (with the message given to set_error, during entry). */
 #define LYREBIRD_ERROR 1
@@ -73,14 +89,18 @@ extern "C" {
 /** From json_get / json_get_string: nothing at that JSON pointer (or not a string). */
 #define LYREBIRD_NOT_FOUND 5
 
-/** Log levels for lyrebird_host_api.log. */
+/** Log levels for lyrebird_host_api.log, least to most important: debugging detail. */
 #define LYREBIRD_LOG_DEBUG 0
+/** Normal events. */
 #define LYREBIRD_LOG_INFO 1
+/** Something odd that does not stop the plugin. */
 #define LYREBIRD_LOG_WARNING 2
+/** A failure. */
 #define LYREBIRD_LOG_ERROR 3
 
-/** Fixed sizes of the text fields of lyrebird_plugin_info, including the terminating NUL. */
+/** The size of lyrebird_plugin_info.name, including the terminating NUL. */
 #define LYREBIRD_PLUGIN_NAME_CAPACITY 64
+/** The size of lyrebird_plugin_info.version, including the terminating NUL. */
 #define LYREBIRD_PLUGIN_VERSION_CAPACITY 32
 /** The size of lyrebird_swift_info.compiler_version, including the terminating NUL (ABI 1.1). */
 #define LYREBIRD_SWIFT_VERSION_CAPACITY 32
@@ -91,23 +111,39 @@ extern "C" {
  */
 #define LYREBIRD_PLUGIN_SWIFT_INFO_SYMBOL "lyrebird_plugin_swift_info"
 
-/** Bytes borrowed from the caller. `data` may be NULL when `length` is 0. */
+/**
+ * Bytes borrowed from the caller, valid until the call that received them returns; copy what
+ * you keep. Not NUL-terminated. Passed by value.
+ */
 typedef struct lyrebird_bytes {
+    /** The first byte; may be NULL when `length` is 0. */
     const uint8_t *data;
+    /** How many bytes. */
     size_t length;
 } lyrebird_bytes;
 
-/** Bytes handed to the host: allocate `data` with lyrebird_host_api.alloc; the host frees it. */
+/**
+ * Bytes handed to the host: allocate `data` with lyrebird_host_api.alloc; the host owns it from
+ * then on and frees it with its free, whatever the call returns. {NULL, 0} means "nothing".
+ * The host passes out-buffers zeroed. Buffers the host fills for the plugin (json_get,
+ * json_get_string) go the other way: the plugin owns them and frees `data` with the host's free.
+ */
 typedef struct lyrebird_buffer {
+    /** Memory from lyrebird_host_api.alloc, or NULL when empty. */
     uint8_t *data;
+    /** How many bytes of `data` are meant. */
     size_t length;
 } lyrebird_buffer;
 
 /** The host, opaque to plugins: pass lyrebird_host_api.host back to every host function. */
 typedef struct lyrebird_host lyrebird_host;
 
-/** A request as it arrived on the wire, for lyrebird_provider.decode. */
+/**
+ * A request as it arrived on the wire, for lyrebird_provider.decode and answer. Filled by the
+ * host and borrowed: every pointer in it is valid until the callback returns.
+ */
 typedef struct lyrebird_wire_request {
+    /** sizeof(lyrebird_wire_request) as the host knows it; read no field it does not cover. */
     uint32_t struct_size;
     /** "GET", "POST", ... (NUL-terminated). */
     const char *method;
@@ -117,7 +153,7 @@ typedef struct lyrebird_wire_request {
     const char *query;
     /** The headers: [{"name": "content-type", "value": "..."}], names lower-cased. */
     lyrebird_bytes headers_json;
-    /** The body bytes. */
+    /** The body bytes (for a WebSocket message: the request inside it, with "stream": true). */
     lyrebird_bytes body;
     /** The route that matched, as registered: {"method","path","operation","transports","answered_by"}. */
     lyrebird_bytes route_json;
@@ -132,14 +168,22 @@ typedef struct lyrebird_wire_request {
     lyrebird_bytes path_parameters_json;
 } lyrebird_wire_request;
 
-/** A whole response a provider builds. The host zeroes it and sets struct_size. */
+/**
+ * A whole response a provider builds (encode_reply, encode_error, answer). The host zeroes it
+ * and sets struct_size; the plugin fills the rest. Every buffer is the host's from then on
+ * (allocated with alloc), also when the callback returns an error.
+ */
 typedef struct lyrebird_response {
+    /** Set by the host. */
     uint32_t struct_size;
     /** The HTTP status. */
     int32_t status;
     /** The content type; empty means "application/json". */
     lyrebird_buffer content_type;
-    /** Extra headers as JSON [{"name","value"}]; empty means none. */
+    /**
+ * Extra headers as JSON [{"name","value"}]; empty means none. The host adds x-request-id and
+ * the content type itself.
+ */
     lyrebird_buffer headers_json;
     /** The body. */
     lyrebird_buffer body;
@@ -150,12 +194,16 @@ typedef struct lyrebird_response {
  * sends before the first event. The host zeroes it and sets struct_size.
  */
 typedef struct lyrebird_stream_head {
+    /** Set by the host. */
     uint32_t struct_size;
     /** The plugin's stream state, passed to stream_encode, stream_finish and stream_close. */
     void *stream;
     /** The content type; empty means "text/event-stream". */
     lyrebird_buffer content_type;
-    /** Extra response headers as JSON [{"name","value"}]; empty means none. */
+    /**
+ * Extra response headers as JSON [{"name","value"}]; empty means none. The host adds
+ * x-request-id, cache-control: no-cache and the content type itself.
+ */
     lyrebird_buffer headers_json;
     /** Bytes to send first; may stay empty. */
     lyrebird_buffer start;
@@ -171,6 +219,10 @@ typedef struct lyrebird_stream_head {
  * and last stream_close.
  */
 typedef struct lyrebird_provider {
+    /**
+     * sizeof(lyrebird_provider) as the plugin was compiled: 88 bytes against the 1.0 header,
+     * 120 against 1.1 (x86_64 and arm64). The host reads no field past it.
+     */
     uint32_t struct_size;
     /** A short unique name, for logs (copied). */
     const char *name;
@@ -181,22 +233,29 @@ typedef struct lyrebird_provider {
      * parameter (see lyrebird_wire_request.path_parameters_json).
      */
     const char *routes_json;
-    /** Passed back to every callback. */
+    /** Passed back to every provider callback; kept (not copied) for the life of the process. */
     void *context;
 
     /**
      * Wire request -> canonical request. On LYREBIRD_OK `out` holds the canonical request JSON;
-     * on LYREBIRD_REPLY_ERROR it holds a reply error JSON naming the offending parameter.
+     * on LYREBIRD_REPLY_ERROR it holds a reply error JSON naming the offending parameter, which
+     * the host sends through encode_error. LYREBIRD_ERROR gives the client a 500. Required.
      */
     int32_t (*decode)(void *context, const lyrebird_wire_request *request, lyrebird_buffer *out);
 
-    /** Completed reply JSON -> one whole response. */
+    /**
+     * Completed reply JSON -> one whole response, for a request that did not ask to stream.
+     * `request_json` is the canonical request (with last_user_text and system_text),
+     * `reply_context_json` the reply context. LYREBIRD_ERROR gives the client a 500. Required.
+     */
     int32_t (*encode_reply)(void *context, lyrebird_bytes reply_json, lyrebird_bytes request_json,
                             lyrebird_bytes reply_context_json, lyrebird_response *out);
 
     /**
      * Reply error JSON -> a response in the provider's own error shape. `request_json` is empty
-     * (length 0) when the request could not be decoded.
+     * (length 0) when the request could not be decoded. Also used for the host's own 404/405
+     * replies on paths nearest this provider's, so clients always see one error shape.
+     * Required.
      */
     int32_t (*encode_error)(void *context, lyrebird_bytes error_json, lyrebird_bytes request_json,
                             lyrebird_bytes reply_context_json, lyrebird_response *out);
@@ -211,18 +270,24 @@ typedef struct lyrebird_provider {
     int32_t (*stream_open)(void *context, lyrebird_bytes request_json, lyrebird_bytes reply_context_json,
                            void **stream_out, lyrebird_buffer *content_type_out, lyrebird_buffer *start_out);
 
-    /** Bytes for one reply event JSON of choice `choice` (0 for events that are not per choice). */
+    /**
+     * Bytes for one reply event JSON of choice `choice` (0 for events that are not per choice),
+     * in the order the reply produces them: text and tool-call events then finish, per choice;
+     * one usage after the last finish; an error event ends the reply (stream_finish follows).
+     * `out` may stay empty to send nothing for an event. Required.
+     */
     int32_t (*stream_encode)(void *stream, lyrebird_bytes event_json, uint32_t choice, lyrebird_buffer *out);
 
-    /** Bytes that end the stream. */
+    /** Bytes that end the stream, after the last event (for SSE formats, often "data: [DONE]"). Required. */
     int32_t (*stream_finish)(void *stream, lyrebird_buffer *out);
 
     /**
      * Frees the stream state: the last call for a stream, after stream_finish or stream_abort.
+     * Called exactly once per opened stream. Required.
      */
     void (*stream_close)(void *stream);
 
-    /* ABI 1.1 */
+    /* ABI 1.1: read by the host only when struct_size covers them. */
 
     /**
      * Starts a streamed reply, like stream_open, and can also give response headers: fills
@@ -264,6 +329,7 @@ typedef struct lyrebird_provider {
  * call it only from the thread that runs respond.
  */
 typedef struct lyrebird_sink {
+    /** Set by the host. */
     uint32_t struct_size;
     /** Passed back to emit and pause. */
     void *sink;
@@ -283,6 +349,7 @@ typedef struct lyrebird_sink {
  * once on different threads.
  */
 typedef struct lyrebird_responder {
+    /** sizeof(lyrebird_responder) as the plugin was compiled. */
     uint32_t struct_size;
     /** The name fixtures use (copied). */
     const char *name;
@@ -302,8 +369,11 @@ typedef struct lyrebird_responder {
  */
 typedef struct lyrebird_host_api {
     /* Frozen prefix: never changes in any ABI version. */
+    /** sizeof(lyrebird_host_api) as the host was compiled. */
     uint32_t struct_size;
+    /** The host's ABI major: must equal LYREBIRD_PLUGIN_ABI_MAJOR. */
     uint16_t abi_major;
+    /** The host's ABI minor: must be >= LYREBIRD_PLUGIN_ABI_MINOR. */
     uint16_t abi_minor;
 
     /** Pass this to every function below that takes a host. */
@@ -346,13 +416,16 @@ typedef struct lyrebird_host_api {
 /** What a plugin says about itself. The host zeroes it and sets struct_size before entry. */
 typedef struct lyrebird_plugin_info {
     /* Frozen prefix: never changes in any ABI version. */
+    /** Set by the host: write no field it does not cover. */
     uint32_t struct_size;
-    /** The ABI the plugin was built against: write LYREBIRD_PLUGIN_ABI_MAJOR / _MINOR. */
+    /** The ABI the plugin was built against: write LYREBIRD_PLUGIN_ABI_MAJOR first. */
     uint16_t abi_major;
+    /** Write LYREBIRD_PLUGIN_ABI_MINOR. */
     uint16_t abi_minor;
 
-    /** The plugin's name and version, NUL-terminated UTF-8. */
+    /** The plugin's name, NUL-terminated UTF-8: in logs, /health and the journal's plugin field. */
     char name[LYREBIRD_PLUGIN_NAME_CAPACITY];
+    /** The plugin's version, NUL-terminated UTF-8 ("1.2.0"). */
     char version[LYREBIRD_PLUGIN_VERSION_CAPACITY];
 } lyrebird_plugin_info;
 
@@ -372,9 +445,11 @@ typedef int32_t (*lyrebird_plugin_entry_fn)(const lyrebird_host_api *host, lyreb
  * The host zeroes it and sets struct_size; the plugin fills it.
  */
 typedef struct lyrebird_swift_info {
+    /** Set by the host. */
     uint32_t struct_size;
-    /** The ABI the plugin was built against: LYREBIRD_PLUGIN_ABI_MAJOR / _MINOR. */
+    /** The ABI the plugin was built against: LYREBIRD_PLUGIN_ABI_MAJOR. */
     uint16_t abi_major;
+    /** LYREBIRD_PLUGIN_ABI_MINOR. */
     uint16_t abi_minor;
     /** The Swift compiler's version as major.minor.patch, "6.3.1" (NUL-terminated). */
     char compiler_version[LYREBIRD_SWIFT_VERSION_CAPACITY];

@@ -33,6 +33,8 @@ public struct CanonicalRequest: Sendable, Hashable, Codable {
     /// inputs, which are then the request's user messages, one per input.
     public var replyKind: ReplyKind
 
+    /// Creates a canonical request; everything but the operation, model and messages has the
+    /// default a request that does not mention it gets.
     public init(
         operation: String,
         model: String,
@@ -82,6 +84,9 @@ public struct CanonicalRequest: Sendable, Hashable, Codable {
 
     // Written out rather than synthesized so that members added in later versions can be left
     // out by plugins built before them.
+    /// Decodes the JSON form that crosses the plugin ABI. Only `operation`, `model` and `messages`
+    /// are required; every other member takes its default when absent, so JSON written against an
+    /// earlier plugin API (or by hand, in C) still decodes.
     public init(from decoder: any Decoder) throws {
         let container = try decoder.container(keyedBy: CodingKeys.self)
         self.init(
@@ -131,9 +136,12 @@ extension CanonicalRequest {
 
 /// One HTTP header.
 public struct Header: Sendable, Hashable, Codable {
+    /// The header name; lower-cased in requests the host builds.
     public var name: String
+    /// The header value.
     public var value: String
 
+    /// Creates a header.
     public init(name: String, value: String) {
         self.name = name
         self.value = value

@@ -2,11 +2,16 @@
 public struct CompletedReply: Sendable, Hashable {
     /// One alternative reply.
     public struct Choice: Sendable, Hashable {
+        /// The choice's position, from 0.
         public var index: Int
+        /// The whole text of the choice.
         public var text: String
+        /// The tool calls, in the order they started, arguments complete.
         public var toolCalls: [ToolCall]
+        /// Why the choice ended.
         public var finishReason: FinishReason
 
+        /// Creates a choice.
         public init(index: Int, text: String = "", toolCalls: [ToolCall] = [], finishReason: FinishReason = .stop) {
             self.index = index
             self.text = text
@@ -15,11 +20,15 @@ public struct CompletedReply: Sendable, Hashable {
         }
     }
 
+    /// One entry per choice the client asked for (`CanonicalRequest.choiceCount`), in index
+    /// order.
     public var choices: [Choice]
+    /// Token counts for the whole reply, over every choice.
     public var usage: Usage
     /// For embedding requests: one vector per input, in input order.
     public var embeddings: [[Double]]
 
+    /// Creates a completed reply.
     public init(choices: [Choice], usage: Usage, embeddings: [[Double]] = []) {
         self.choices = choices
         self.usage = usage

@@ -2,9 +2,12 @@
 public struct Message: Sendable, Hashable, Codable {
     /// Who speaks.
     public enum Role: String, Sendable, Hashable, Codable, CaseIterable {
+        /// The roles, as the OpenAI chat API names them: `system` and `developer` instructions, the
+        /// `user`, the `assistant` (the model), and `tool` results.
         case system, developer, user, assistant, tool
     }
 
+    /// Who speaks.
     public var role: Role
     /// The content parts; a plain-text message has one `.text` part.
     public var content: [ContentPart]
@@ -15,6 +18,7 @@ public struct Message: Sendable, Hashable, Codable {
     /// For `tool` messages: the id of the call this message answers.
     public var toolCallID: String?
 
+    /// Creates a message.
     public init(
         role: Role,
         content: [ContentPart],
@@ -53,6 +57,7 @@ public struct Message: Sendable, Hashable, Codable {
 
     // Written out so that a message written by hand (a C provider's decode) may leave out
     // `tool_calls` when it has none.
+    /// Decodes the JSON form: `role` and `content` are required, the rest optional.
     public init(from decoder: any Decoder) throws {
         let container = try decoder.container(keyedBy: CodingKeys.self)
         self.init(
@@ -77,6 +82,8 @@ public enum ContentPart: Sendable, Hashable, Codable {
         case type, text, url, value
     }
 
+    /// Decodes `{"type": "text", "text"}`, `{"type": "image", "url"}`, or any other
+    /// `{"type", "value"}` as ``other(type:value:)``.
     public init(from decoder: any Decoder) throws {
         let container = try decoder.container(keyedBy: CodingKeys.self)
         let type = try container.decode(String.self, forKey: .type)
@@ -87,6 +94,7 @@ public enum ContentPart: Sendable, Hashable, Codable {
         }
     }
 
+    /// Encodes the same forms that `init(from:)` reads.
     public func encode(to encoder: any Encoder) throws {
         var container = encoder.container(keyedBy: CodingKeys.self)
         switch self {
@@ -105,11 +113,14 @@ public enum ContentPart: Sendable, Hashable, Codable {
 
 /// A call to a tool, as made by the assistant.
 public struct ToolCall: Sendable, Hashable, Codable {
+    /// The call's id, which the `tool` message answering it repeats as its `toolCallID`.
     public var id: String
+    /// The name of the tool called.
     public var name: String
     /// The arguments as JSON text, exactly as they travel on the wire.
     public var arguments: String
 
+    /// Creates a tool call.
     public init(id: String, name: String, arguments: String) {
         self.id = id
         self.name = name

@@ -17,6 +17,7 @@ public struct ReplyError: Error, Sendable, Hashable, Codable {
     /// told not to retry, so each failing call is one request.
     public var retryAfterMilliseconds: Int?
 
+    /// Creates an error. `type` defaults from the status (see ``defaultType(forStatus:)``).
     public init(
         status: Int,
         message: String,

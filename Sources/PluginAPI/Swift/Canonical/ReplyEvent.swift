@@ -35,13 +35,19 @@ public enum FinishReason: String, Sendable, Hashable, Codable, CaseIterable {
 
 /// Token counts for one reply.
 public struct Usage: Sendable, Hashable, Codable {
+    /// Tokens in the request.
     public var promptTokens: Int
+    /// Tokens in the reply, over every choice.
     public var completionTokens: Int
+    /// Prompt tokens served from a cache (0 unless a fixture says otherwise).
     public var cachedTokens: Int
+    /// Completion tokens spent on reasoning (0 unless a fixture says otherwise).
     public var reasoningTokens: Int
 
+    /// Prompt and completion tokens together.
     public var totalTokens: Int { promptTokens + completionTokens }
 
+    /// Creates token counts.
     public init(promptTokens: Int, completionTokens: Int, cachedTokens: Int = 0, reasoningTokens: Int = 0) {
         self.promptTokens = promptTokens
         self.completionTokens = completionTokens

@@ -32,6 +32,9 @@ public enum LyrebirdPlugin {
     /// - Parameters:
     ///   - host: The entry point's `host` argument (a `const lyrebird_host_api *`).
     ///   - info: The entry point's `info` argument (a `lyrebird_plugin_info *`).
+    ///   - name: The plugin's name, for logs, `/health` and the journal's `plugin` field (at most
+    ///     63 bytes of UTF-8; longer names are cut).
+    ///   - version: The plugin's version (at most 31 bytes of UTF-8).
     ///   - setup: Registers what the plugin offers; a thrown error fails the load with its
     ///     description as the reason.
     public static func entry(

@@ -5,6 +5,7 @@ import CLyrebirdPlugin
 public struct PluginLogger: @unchecked Sendable {
     /// How important a line is.
     public enum Level: Int32, Sendable {
+        /// The levels, least to most important; the host log filters them by its own level.
         case debug = 0, info = 1, warning = 2, error = 3
     }
 

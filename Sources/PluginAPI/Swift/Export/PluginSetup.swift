@@ -48,6 +48,8 @@ public struct PluginSetup {
 
 /// A registration the host refused.
 public struct PluginSetupError: Error, Sendable, CustomStringConvertible {
+    /// Why the host refused it.
     public var message: String
+    /// The message.
     public var description: String { message }
 }

@@ -6,5 +6,6 @@ public struct JSONParseError: Error, Sendable, CustomStringConvertible {
     /// The zero-based byte offset of the problem in the input; for a truncated document,
     /// the input's length.
     public var offset: Int?
+    /// The message.
     public var description: String { message }
 }

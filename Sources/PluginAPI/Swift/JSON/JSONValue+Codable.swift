@@ -1,4 +1,6 @@
 extension JSONValue: Codable {
+    /// Decodes any JSON value. Integers that fit `Int64` become ``integer(_:)``, other numbers
+    /// ``number(_:)``.
     public init(from decoder: any Decoder) throws {
         // The plugin ABI's decoder walks a parsed tree: the value is there whole.
         if let node = decoder as? JSONValueDecoder.Node {
@@ -26,6 +28,7 @@ extension JSONValue: Codable {
         }
     }
 
+    /// Encodes the value as the JSON it stands for.
     public func encode(to encoder: any Encoder) throws {
         var container = encoder.singleValueContainer()
         switch self {

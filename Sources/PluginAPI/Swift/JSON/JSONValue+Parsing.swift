@@ -27,8 +27,10 @@ extension JSONValue {
     /// others `.number`; one too large for a `Double` is refused. When a key repeats in an
     /// object, its last value wins. The time taken is linear in the input's length.
     ///
-    /// - Parameter maximumDepth: How many arrays and objects may nest inside each other; `1`
-    ///   allows `[1, 2]` but not `[[1], 2]`, `0` allows only a bare scalar.
+    /// - Parameters:
+    ///   - bytes: The UTF-8 JSON text.
+    ///   - maximumDepth: How many arrays and objects may nest inside each other; `1`
+    ///     allows `[1, 2]` but not `[[1], 2]`, `0` allows only a bare scalar.
     /// - Throws: `JSONParseError` with a message fit to show a client and the byte offset of
     ///   the problem.
     public static func parse(_ bytes: some Collection<UInt8>, maximumDepth: Int) throws(JSONParseError) -> JSONValue {

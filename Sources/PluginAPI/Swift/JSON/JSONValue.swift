@@ -4,12 +4,19 @@
 /// responders and plugins: raw request bodies, tool arguments, fixture parameters.
 /// Objects serialise with sorted keys so that the same value always gives the same bytes.
 public enum JSONValue: Sendable, Hashable {
+    /// JSON `null`.
     case null
+    /// `true` or `false`.
     case bool(Bool)
+    /// A number without a fraction or exponent that fits 64 bits.
     case integer(Int64)
+    /// Any other number.
     case number(Double)
+    /// A string.
     case string(String)
+    /// An array.
     case array([JSONValue])
+    /// An object. Member order is not kept; duplicate keys keep the last value.
     case object([String: JSONValue])
 }
 
@@ -85,12 +92,19 @@ extension JSONValue {
 extension JSONValue: ExpressibleByStringLiteral, ExpressibleByIntegerLiteral, ExpressibleByFloatLiteral,
     ExpressibleByBooleanLiteral, ExpressibleByArrayLiteral, ExpressibleByDictionaryLiteral, ExpressibleByNilLiteral
 {
+    /// A string value: `let value: JSONValue = "hi"`.
     public init(stringLiteral value: String) { self = .string(value) }
+    /// An integer value.
     public init(integerLiteral value: Int64) { self = .integer(value) }
+    /// A number value.
     public init(floatLiteral value: Double) { self = .number(value) }
+    /// A boolean value.
     public init(booleanLiteral value: Bool) { self = .bool(value) }
+    /// An array value: `["a", 1, true]`.
     public init(arrayLiteral elements: JSONValue...) { self = .array(elements) }
+    /// JSON `null`: `let value: JSONValue = nil`.
     public init(nilLiteral: ()) { self = .null }
+    /// An object value: `["model": "m", "stream": true]`; a repeated key keeps its last value.
     public init(dictionaryLiteral elements: (String, JSONValue)...) {
         self = .object(Dictionary(elements, uniquingKeysWith: { _, last in last }))
     }

@@ -12,6 +12,7 @@ public struct JSONWriter: Sendable {
     /// value before the next one.
     @usableFromInline var needsComma = false
 
+    /// Creates an empty writer with room for `capacity` bytes.
     @inlinable
     public init(reservingCapacity capacity: Int = 256) {
         storage.reserveCapacity(capacity)
@@ -84,60 +85,70 @@ public struct JSONWriter: Sendable {
 
     // MARK: Members
 
+    /// Writes the member `name` with a string value.
     @inlinable
     public mutating func member(_ name: String, _ value: String) {
         key(name)
         string(value)
     }
 
+    /// Writes the member `name` with a string value, or `null` when `value` is `nil`.
     @inlinable
     public mutating func member(_ name: String, _ value: String?) {
         key(name)
         if let value { string(value) } else { null() }
     }
 
+    /// Writes the member `name` with an integer value.
     @inlinable
     public mutating func member(_ name: String, _ value: Int) {
         key(name)
         integer(value)
     }
 
+    /// Writes the member `name` with an integer value, or `null` when `value` is `nil`.
     @inlinable
     public mutating func member(_ name: String, _ value: Int?) {
         key(name)
         if let value { integer(value) } else { null() }
     }
 
+    /// Writes the member `name` with a number value (see ``number(_:)``).
     @inlinable
     public mutating func member(_ name: String, _ value: Double) {
         key(name)
         number(value)
     }
 
+    /// Writes the member `name` with a boolean value.
     @inlinable
     public mutating func member(_ name: String, _ value: Bool) {
         key(name)
         bool(value)
     }
 
+    /// Writes the member `name` with any JSON value (see ``value(_:)``).
     @inlinable
     public mutating func member(_ name: String, _ value: JSONValue) {
         key(name)
         self.value(value)
     }
 
+    /// Writes the member `name` with the value `null`.
     @inlinable
     public mutating func nullMember(_ name: String) {
         key(name)
         null()
     }
 
+    /// Writes the member `name` with an object whose members `body` writes.
     @inlinable
     public mutating func member(_ name: String, object body: (inout JSONWriter) -> Void) {
         key(name)
         object(body)
     }
 
+    /// Writes the member `name` with an array whose elements `body` writes.
     @inlinable
     public mutating func member(_ name: String, array body: (inout JSONWriter) -> Void) {
         key(name)
@@ -146,18 +157,22 @@ public struct JSONWriter: Sendable {
 
     // MARK: Values
 
+    /// Writes a string value, escaped as JSON requires.
     @inlinable
     public mutating func string(_ value: String) {
         separate()
         Self.appendString(value, to: &storage)
     }
 
+    /// Writes an integer value.
     @inlinable
     public mutating func integer(_ value: Int) {
         separate()
         Self.appendInteger(value, to: &storage)
     }
 
+    /// Writes a number value. A whole number is written with `.0` (`3.0`); a non-finite one
+    /// (`nan`, `inf`) as `null`, since JSON has no such numbers.
     public mutating func number(_ value: Double) {
         separate()
         if value.isFinite {
@@ -172,12 +187,14 @@ public struct JSONWriter: Sendable {
         }
     }
 
+    /// Writes `true` or `false`.
     @inlinable
     public mutating func bool(_ value: Bool) {
         separate()
         storage.append(contentsOf: (value ? "true" : "false").utf8)
     }
 
+    /// Writes `null`.
     @inlinable
     public mutating func null() {
         separate()

@@ -12,6 +12,7 @@ extension CompletedReply: Codable {
         case choices, usage, embeddings
     }
 
+    /// Decodes the form above; `embeddings` may be absent.
     public init(from decoder: any Decoder) throws {
         let container = try decoder.container(keyedBy: CodingKeys.self)
         self.init(
@@ -20,6 +21,7 @@ extension CompletedReply: Codable {
             embeddings: try container.decodeIfPresent([[Double]].self, forKey: .embeddings) ?? [])
     }
 
+    /// Encodes the form above.
     public func encode(to encoder: any Encoder) throws {
         var container = encoder.container(keyedBy: CodingKeys.self)
         try container.encode(choices, forKey: .choices)
@@ -35,6 +37,7 @@ extension CompletedReply.Choice: Codable {
         case finishReason = "finish_reason"
     }
 
+    /// Decodes `{"index", "text", "tool_calls", "finish_reason"}`.
     public init(from decoder: any Decoder) throws {
         let container = try decoder.container(keyedBy: CodingKeys.self)
         self.init(
@@ -44,6 +47,7 @@ extension CompletedReply.Choice: Codable {
             finishReason: try container.decodeIfPresent(FinishReason.self, forKey: .finishReason) ?? .stop)
     }
 
+    /// Encodes `{"index", "text", "tool_calls", "finish_reason"}`.
     public func encode(to encoder: any Encoder) throws {
         var container = encoder.container(keyedBy: CodingKeys.self)
         try container.encode(index, forKey: .index)

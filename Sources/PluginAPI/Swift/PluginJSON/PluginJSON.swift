@@ -49,5 +49,6 @@ public enum PluginJSON {
 public struct PluginJSONError: Error, Sendable, CustomStringConvertible {
     /// What was wrong, and where.
     public var message: String
+    /// The message.
     public var description: String { message }
 }

@@ -9,6 +9,7 @@ public struct PluginReplyError: Decodable, Sendable {
         case retryAfterMilliseconds = "retry_after_ms"
     }
 
+    /// Decodes `{"status", "message", "type"?, "param"?, "code"?, "retry_after_ms"?}`.
     public init(from decoder: any Decoder) throws {
         let container = try decoder.container(keyedBy: CodingKeys.self)
         error = ReplyError(

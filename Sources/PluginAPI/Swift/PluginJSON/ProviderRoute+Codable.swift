@@ -11,6 +11,8 @@ extension ProviderRoute: Codable {
         case webSocketFraming = "websocket_framing"
     }
 
+    /// Decodes a route's JSON form; `transports`, `answered_by` and `websocket_framing` take
+    /// their defaults when absent.
     public init(from decoder: any Decoder) throws {
         let container = try decoder.container(keyedBy: CodingKeys.self)
         self.init(
@@ -22,6 +24,7 @@ extension ProviderRoute: Codable {
             webSocketFraming: try container.decodeIfPresent(WebSocketFraming.self, forKey: .webSocketFraming))
     }
 
+    /// Encodes the route's JSON form.
     public func encode(to encoder: any Encoder) throws {
         var container = encoder.container(keyedBy: CodingKeys.self)
         try container.encode(method, forKey: .method)

@@ -14,6 +14,7 @@ extension ReplyEvent: Codable {
         case type, text, index, id, name, fragment, reason, usage, error, vector
     }
 
+    /// Decodes an event's JSON form (`{"type": "text", "text"}`, ...; see the list above).
     public init(from decoder: any Decoder) throws {
         let container = try decoder.container(keyedBy: CodingKeys.self)
         let type = try container.decode(String.self, forKey: .type)
@@ -48,6 +49,7 @@ extension ReplyEvent: Codable {
         }
     }
 
+    /// Encodes the event's JSON form.
     public func encode(to encoder: any Encoder) throws {
         var container = encoder.container(keyedBy: CodingKeys.self)
         switch self {

@@ -7,6 +7,7 @@ extension WebSocketFraming: Codable {
         case prefix
     }
 
+    /// Decodes `{"style": "envelope", "prefix"}` or `{"style": "events", "request_type"}`.
     public init(from decoder: any Decoder) throws {
         let container = try decoder.container(keyedBy: CodingKeys.self)
         let style = try container.decode(String.self, forKey: .style)
@@ -21,6 +22,7 @@ extension WebSocketFraming: Codable {
         }
     }
 
+    /// Encodes the forms `init(from:)` reads.
     public func encode(to encoder: any Encoder) throws {
         var container = encoder.container(keyedBy: CodingKeys.self)
         switch self {

@@ -4,6 +4,7 @@ public struct HostInfo: Sendable, Hashable, Codable {
     /// its fixtures match exactly, and those its providers offer.
     public var models: [ModelListing]
 
+    /// Creates host facts listing `models`.
     public init(models: [ModelListing] = []) {
         self.models = models
     }
@@ -17,6 +18,7 @@ public struct ModelListing: Sendable, Hashable, Codable {
     /// and fixtures.
     public var ownedBy: String
 
+    /// Creates a listing of model `id` offered by `ownedBy`.
     public init(id: String, ownedBy: String) {
         self.id = id
         self.ownedBy = ownedBy

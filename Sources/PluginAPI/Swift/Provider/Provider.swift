@@ -2,6 +2,32 @@
 /// back. Providers only translate; they never match, pace, count or fail on their own.
 ///
 /// Builtin providers and plugin providers implement this same protocol.
+///
+/// ## How the host calls it
+///
+/// For a request to one of ``routes`` answered by fixtures (the default):
+///
+/// 1. ``decode(_:route:)`` turns the wire request into a ``CanonicalRequest``. A thrown
+///    ``ReplyError`` goes back to the client through ``encode(_:for:context:)-(ReplyError,_,_)``
+///    with `request` `nil`.
+/// 2. Fixtures and responders produce ``ReplyEvent``s; the host paces them, adds `finish` and
+///    `usage` where a responder left them out.
+/// 3. A request with `stream` false gets one body from
+///    ``encode(_:for:context:)-(CompletedReply,_,_)``; a streamed one gets a fresh
+///    ``StreamEncoder`` from ``makeStreamEncoder(for:context:)`` (a WebSocket message a
+///    ``FrameEncoder`` from ``makeFrameEncoder(for:context:)``). An error before the first
+///    event becomes an ordinary error response; one after it goes into the stream.
+///
+/// For a route with `answeredBy: .provider`, the host calls
+/// ``answer(_:route:host:context:)`` instead, and nothing else.
+///
+/// ## Threading
+///
+/// A provider value is shared by every request for the life of the host: `decode`, the
+/// `encode` methods and `makeStreamEncoder` run on event-loop threads, concurrently for
+/// different requests, so they must be thread-safe (the protocol is `Sendable`) and must not
+/// block. `answer` is `async` and may take its time. In a plugin, all of them cross the C ABI
+/// as bytes (see `lyrebird_provider`); a plugin's provider lives until the process exits.
 public protocol Provider: Sendable {
     /// A short unique name, for logs and listings.
     var name: String { get }
@@ -38,12 +64,17 @@ public protocol Provider: Sendable {
 }
 
 extension Provider {
+    /// No models: a provider lists none unless it says so.
     public var models: [String] { [] }
 
+    /// Wraps the provider's stream encoder in ``ServerSentEventFrames``: each SSE event's data
+    /// becomes one WebSocket message.
     public func makeFrameEncoder(for request: CanonicalRequest, context: ReplyContext) -> any FrameEncoder {
         ServerSentEventFrames(makeStreamEncoder(for: request, context: context))
     }
 
+    /// Answers with a 404 (`unknown_url`) in the provider's own error shape: the default for a
+    /// provider that registers no route with `answeredBy: .provider`.
     public func answer(_ request: WireRequest, route: ProviderRoute, host: HostInfo, context: ReplyContext) async -> WireResponse {
         let error = ReplyError(
             status: 404, message: "\(name) does not answer \(request.method.rawValue) \(request.path) itself.",
@@ -54,6 +85,20 @@ extension Provider {
 }
 
 /// Turns the events of one streamed reply into wire bytes, one event at a time.
+///
+/// The host makes one encoder per streamed reply and calls it in this order: ``headers``
+/// (once), ``start()``, ``encode(_:choice:into:)`` for each event, then either ``finish()``
+/// when the reply ended (also after an `.error` event, which the encoder writes in the format's
+/// own way) or ``abandoned(reason:)`` when the client went away; nothing after that. Calls for
+/// one stream never overlap, but may come from different threads; different streams run
+/// concurrently. The bytes returned are sent as they are: the encoder writes the framing (SSE
+/// `event:`/`data:` lines, NDJSON lines, ...).
+///
+/// Events arrive as the pipeline emits them: for each choice, text and tool-call events, then
+/// `.finish`; after the last choice's `.finish`, one `.usage` (whether or not the client asked
+/// for usage: an encoder that reports usage only on request checks
+/// `CanonicalRequest.includeUsage`). `choice` is the choice's index for per-choice events and 0
+/// for `.usage` and `.error`.
 public protocol StreamEncoder: Sendable {
     /// The content type of the stream (`text/event-stream` for SSE).
     var contentType: String { get }
@@ -78,10 +123,13 @@ public protocol StreamEncoder: Sendable {
 }
 
 extension StreamEncoder {
+    /// No headers beyond those the host adds.
     public var headers: [Header] { [] }
 
+    /// Does nothing: an encoder that holds nothing has nothing to release.
     public mutating func abandoned(reason: String) {}
 
+    /// Appends what `encode(_:choice:)` returns.
     public mutating func encode(_ event: ReplyEvent, choice: Int, into buffer: inout [UInt8]) {
         buffer += encode(event, choice: choice)
     }

@@ -24,6 +24,9 @@ public struct ProviderRoute: Sendable, Hashable {
         case provider
     }
 
+    /// The HTTP method the route answers. Two routes may share a path with different methods;
+    /// a request whose path matches but whose method does not gets a 405 in the provider's error
+    /// shape.
     public var method: HTTPMethodName
     /// The path, for example `/v1/chat/completions`. `{name}` stands for a parameter, a whole
     /// segment (`/v1/models/{model}`) or a part of one with a fixed prefix and suffix
@@ -31,6 +34,11 @@ public struct ProviderRoute: Sendable, Hashable {
     public var path: String
     /// The name the provider gives this route; it becomes the canonical request's `operation`.
     public var operation: String
+    /// How the route's replies may travel; the host enforces it. A plain HTTP request to a route
+    /// with neither `.http` nor `.sse` gets a 426 (`websocket_required`), a request that asks to
+    /// stream on a route without `.sse` a 400 on `stream` (`stream_not_supported`), and a
+    /// WebSocket upgrade to a route without `.websocket` a 400 (`websocket_not_supported`), each
+    /// in the provider's error shape. Default: `[.http, .sse]`.
     public var transports: Set<Transport>
     /// Who answers the route.
     public var answeredBy: Answerer
@@ -39,6 +47,17 @@ public struct ProviderRoute: Sendable, Hashable {
     /// after the operation (`<operation>.request`, `<operation>.chunk`, `<operation>.done`).
     public var webSocketFraming: WebSocketFraming
 
+    /// Creates a route.
+    ///
+    /// - Parameters:
+    ///   - method: The HTTP method.
+    ///   - path: The path, with `{name}` parameters (see ``path``). The host refuses, at load time,
+    ///     a path its router cannot serve, and a method and path another provider already took.
+    ///   - operation: The name that becomes the canonical request's `operation`.
+    ///   - transports: How replies may travel. Default: HTTP and SSE.
+    ///   - answeredBy: `.fixtures` (default) or `.provider`, which makes the host call
+    ///     ``Provider/answer(_:route:host:context:)``.
+    ///   - webSocketFraming: The WebSocket framing; default `.envelope(prefix: operation)`.
     public init(
         method: HTTPMethodName, path: String, operation: String, transports: Set<Transport> = [.http, .sse],
         answeredBy: Answerer = .fixtures, webSocketFraming: WebSocketFraming? = nil

@@ -14,6 +14,8 @@ public struct ReplyContext: Sendable, Hashable, Codable {
     /// Prompt tokens as the host counted them, for formats that report them before the reply.
     public var promptTokens: Int
 
+    /// Creates a reply context. The host makes one per request; providers make their own only in
+    /// tests.
     public init(
         requestID: String,
         idSuffix: String,

@@ -26,6 +26,8 @@ public struct RequestFields: Sendable {
         self.members = members
     }
 
+    /// The top-level member `key`, or `nil` when it is absent or JSON `null`: the API treats
+    /// `null` as "not given".
     public subscript(key: String) -> JSONValue? {
         guard let value = members[key], !value.isNull else { return nil }
         return value
@@ -33,31 +35,51 @@ public struct RequestFields: Sendable {
 
     // MARK: Top-level fields
 
+    /// The string member `key`.
+    ///
+    /// - Throws: A 400 naming `key` when it is absent, null (`missing_required_parameter`) or not a
+    ///   string (`invalid_type`).
     public func requiredString(_ key: String) throws(ReplyError) -> String {
         guard let value = self[key] else { throw Self.missing(key) }
         return try Self.string(value, param: key)
     }
 
+    /// The array member `key`.
+    ///
+    /// - Throws: A 400 naming `key` when it is absent, null or not an array.
     public func requiredArray(_ key: String) throws(ReplyError) -> [JSONValue] {
         guard let value = self[key] else { throw Self.missing(key) }
         return try Self.array(value, param: key)
     }
 
+    /// The string member `key`, or `nil` when absent or null.
+    ///
+    /// - Throws: A 400 naming `key` when it is present but not a string.
     public func string(_ key: String) throws(ReplyError) -> String? {
         guard let value = self[key] else { return nil }
         return try Self.string(value, param: key)
     }
 
+    /// The boolean member `key`, or `nil` when absent or null.
+    ///
+    /// - Throws: A 400 naming `key` when it is present but not a boolean.
     public func bool(_ key: String) throws(ReplyError) -> Bool? {
         guard let value = self[key] else { return nil }
         return try Self.bool(value, param: key)
     }
 
+    /// The integer member `key`, or `nil` when absent or null.
+    ///
+    /// - Throws: A 400 naming `key` when it is not an integer (`invalid_type`; `true` is not one)
+    ///   or is outside `range` (`invalid_value`).
     public func integer(_ key: String, in range: ClosedRange<Int>) throws(ReplyError) -> Int? {
         guard let value = self[key] else { return nil }
         return try Self.integer(value, param: key, in: range)
     }
 
+    /// The number member `key` (an integer or a fraction), or `nil` when absent or null.
+    ///
+    /// - Throws: A 400 naming `key` when it is not a number or is outside `range`.
     public func number(_ key: String, in range: ClosedRange<Double>) throws(ReplyError) -> Double? {
         guard let value = self[key] else { return nil }
         guard let number = value.doubleValue else { throw Self.wrongType(key, expected: "a number", got: value) }
@@ -70,6 +92,9 @@ public struct RequestFields: Sendable {
         return number
     }
 
+    /// The object member `key`, or `nil` when absent or null.
+    ///
+    /// - Throws: A 400 naming `key` when it is present but not an object.
     public func object(_ key: String) throws(ReplyError) -> [String: JSONValue]? {
         guard let value = self[key] else { return nil }
         return try Self.object(value, param: key)
@@ -89,16 +114,25 @@ public struct RequestFields: Sendable {
 
     // MARK: Nested values
 
+    /// `value` as a string.
+    ///
+    /// - Throws: A 400 naming `param` (a path such as `messages[2].content`) otherwise.
     public static func string(_ value: JSONValue, param: String) throws(ReplyError) -> String {
         guard case .string(let text) = value else { throw wrongType(param, expected: "a string", got: value) }
         return text
     }
 
+    /// `value` as a boolean.
+    ///
+    /// - Throws: A 400 naming `param` otherwise.
     public static func bool(_ value: JSONValue, param: String) throws(ReplyError) -> Bool {
         guard case .bool(let flag) = value else { throw wrongType(param, expected: "a boolean", got: value) }
         return flag
     }
 
+    /// `value` as an integer within `range`.
+    ///
+    /// - Throws: A 400 naming `param` when it is not an integer or is out of range.
     public static func integer(_ value: JSONValue, param: String, in range: ClosedRange<Int>) throws(ReplyError) -> Int {
         guard let number = value.intValue, value.boolValue == nil else { throw wrongType(param, expected: "an integer", got: value) }
         guard range.contains(number) else {
@@ -111,11 +145,17 @@ public struct RequestFields: Sendable {
         return number
     }
 
+    /// `value` as an array.
+    ///
+    /// - Throws: A 400 naming `param` otherwise.
     public static func array(_ value: JSONValue, param: String) throws(ReplyError) -> [JSONValue] {
         guard case .array(let elements) = value else { throw wrongType(param, expected: "an array", got: value) }
         return elements
     }
 
+    /// `value` as an object's members.
+    ///
+    /// - Throws: A 400 naming `param` otherwise.
     public static func object(_ value: JSONValue, param: String) throws(ReplyError) -> [String: JSONValue] {
         guard case .object(let members) = value else { throw wrongType(param, expected: "an object", got: value) }
         return members
@@ -129,10 +169,14 @@ public struct RequestFields: Sendable {
 
     // MARK: Errors
 
+    /// A 400 for a required parameter that is absent: "Missing required parameter: 'param'."
+    /// (`missing_required_parameter`). Throw it from your own checks to word errors alike.
     public static func missing(_ param: String) -> ReplyError {
         ReplyError.invalidParameter(param, "Missing required parameter: '\(param)'.", code: "missing_required_parameter")
     }
 
+    /// A 400 for a parameter of the wrong JSON type, naming what was expected and what came
+    /// (`invalid_type`).
     public static func wrongType(_ param: String, expected: String, got value: JSONValue) -> ReplyError {
         let article = value.typeName.first.map { "aeiou".contains($0) } == true ? "an" : "a"
         return ReplyError.invalidParameter(
@@ -140,6 +184,7 @@ public struct RequestFields: Sendable {
         )
     }
 
+    /// A 400 for a value outside a fixed set, listing the supported values (`invalid_value`).
     public static func invalidValue(_ param: String, _ value: String, supported: [String]) -> ReplyError {
         let list = supported.map { "'\($0)'" }.joined(separator: ", ")
         return ReplyError.invalidParameter(param, "Invalid value: '\(value)'. Supported values are: \(list).", code: "invalid_value")

@@ -10,20 +10,25 @@ public struct ServerSentEventFrames: FrameEncoder {
     /// The bytes of an event whose blank line has not arrived yet.
     private var pending: [UInt8] = []
 
+    /// Frames the output of `encoder`, which it owns from now on.
     public init(_ encoder: any StreamEncoder) {
         self.encoder = encoder
     }
 
+    /// Appends the events of the stream encoder's `start()`.
     public mutating func start(into messages: inout [[UInt8]]) {
         split(encoder.start(), into: &messages)
     }
 
+    /// Appends the events that this event's bytes complete.
     public mutating func encode(_ event: ReplyEvent, choice: Int, into messages: inout [[UInt8]]) {
         var bytes: [UInt8] = []
         encoder.encode(event, choice: choice, into: &bytes)
         split(bytes, into: &messages)
     }
 
+    /// Appends the events of the stream encoder's `finish()`, and ends an event left without its
+    /// blank line.
     public mutating func finish(into messages: inout [[UInt8]]) {
         split(encoder.finish(), into: &messages)
         // A stream that ends without the blank line still ends its last event.

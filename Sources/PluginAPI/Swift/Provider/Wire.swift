@@ -2,15 +2,21 @@ import Foundation
 
 /// An HTTP method a route answers.
 public enum HTTPMethodName: String, Sendable, Hashable, Codable {
+    /// `GET`.
     case get = "GET"
+    /// `POST`.
     case post = "POST"
+    /// `PUT`.
     case put = "PUT"
+    /// `PATCH`.
     case patch = "PATCH"
+    /// `DELETE`.
     case delete = "DELETE"
 }
 
 /// A request as it arrived on the wire.
 public struct WireRequest: Sendable {
+    /// The method the request came with (for a WebSocket message, the route's method).
     public var method: HTTPMethodName
     /// The path without the query string.
     public var path: String
@@ -25,6 +31,7 @@ public struct WireRequest: Sendable {
     /// `/v1beta/models/gemini-2.0-flash:generateContent`, `["model": "gemini-2.0-flash"]`.
     public var pathParameters: [String: String]
 
+    /// Creates a wire request. The host makes them; tests and embedding programs make their own.
     public init(
         method: HTTPMethodName, path: String, query: String = "", headers: [Header] = [], body: [UInt8] = [],
         pathParameters: [String: String] = [:]
@@ -56,12 +63,16 @@ public struct WireRequest: Sendable {
 
 /// A whole response to put on the wire.
 public struct WireResponse: Sendable {
+    /// The HTTP status.
     public var status: Int
     /// Headers the provider adds; the host adds `x-request-id` and the content type.
     public var headers: [Header]
+    /// The content type (`application/json` unless set).
     public var contentType: String
+    /// The body bytes.
     public var body: [UInt8]
 
+    /// Creates a response; `contentType` defaults to `application/json`.
     public init(status: Int, headers: [Header] = [], contentType: String = "application/json", body: [UInt8]) {
         self.status = status
         self.headers = headers
