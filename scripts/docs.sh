@@ -5,6 +5,7 @@
 #
 #   ./scripts/docs.sh            # build the sites, print where they went
 #   DOCS_COVERAGE=1 ./scripts/docs.sh   # also print DocC's documentation coverage per module
+#   DOCS_STRICT=1 ./scripts/docs.sh     # fail on any docc warning (a broken link, an unknown parameter)
 #
 # How: `swift build` (the ordinary debug build, so it reuses yours and leaves it valid),
 # `swift symbolgraph-extract` on the two modules it wrote, then `docc convert`
@@ -86,6 +87,11 @@ for module in "${modules[@]}"; do
     fi
     warnings=$(grep -c "warning:" "$staging/$module.log" || true)
     echo "docs.sh: $module: $warnings docc warnings (log: $staging/$module.log)"
+    if [[ "$warnings" != 0 && "${DOCS_STRICT:-}" == 1 ]]; then
+        grep "warning:" "$staging/$module.log" >&2
+        echo "docs.sh: DOCS_STRICT=1 and $module has docc warnings" >&2
+        exit 1
+    fi
     if [[ "${DOCS_COVERAGE:-}" == 1 ]]; then
         sed -n '/Abstract/,$p' "$staging/$module.log"
     fi

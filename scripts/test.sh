@@ -9,7 +9,7 @@ cd "$(dirname "$0")/.."
 swift format lint --strict --recursive Sources Tests $([ -d Plugins ] && echo Plugins) Fuzz
 swift build
 swift test
-./scripts/docs.sh >/dev/null
+DOCS_STRICT=1 ./scripts/docs.sh >/dev/null
 LYREBIRD_BIN="$(swift build --show-bin-path)/lyrebird" python3 -m pytest -q Tests/conformance
 if [ "${FUZZ_SECONDS:-5}" != 0 ]; then
     FUZZ_SECONDS="${FUZZ_SECONDS:-5}" ./scripts/fuzz.sh
