@@ -12,6 +12,7 @@ private struct ToyProvider: Provider {
         ProviderRoute(method: .get, path: "/toy/models", operation: "models", transports: [.http], answeredBy: .provider),
         ProviderRoute(method: .post, path: "/toy/m/{model}:generate", operation: "generate", transports: [.http]),
         ProviderRoute(method: .post, path: "/toy/m/{model}:stream", operation: "stream"),
+        ProviderRoute(method: .post, path: "/toy/m/{model}:events", operation: "events", transports: [.sse]),
     ]
     let models = ["toy-small", "toy-large"]
 
@@ -107,6 +108,16 @@ private struct ToyStream: StreamEncoder {
             to: WireRequest(method: .post, path: "/toy/m/x:generate", body: Array(#"{"prompt": "hi", "stream": true}"#.utf8)))
         #expect(response.status == 400)
         #expect(json(response)?["toy_error"]?.stringValue?.contains("does not stream") == true)
+    }
+
+    @Test func anSSEOnlyRouteRefusesAWholeReply() async throws {
+        let host = try host("fixtures: [{reply: {content: streamed}}]")
+        let whole = await host.respond(to: WireRequest(method: .post, path: "/toy/m/x:events", body: Array(#"{"prompt": "hi"}"#.utf8)))
+        #expect(whole.status == 400)
+        #expect(json(whole)?["toy_error"]?.stringValue?.contains("only streams") == true)
+        let streamed = await host.respond(
+            to: WireRequest(method: .post, path: "/toy/m/x:events", body: Array(#"{"prompt": "hi", "stream": true}"#.utf8)))
+        #expect(String(decoding: streamed.body, as: UTF8.self) == "streamed|end")
     }
 
     @Test func aRouteTheRouterCannotServeIsRefusedAtStart() throws {

@@ -125,6 +125,13 @@ struct Pipeline: Sendable {
             run.record(status: error.status, error: error.message)
             return .whole(provider.encode(error, for: nil, context: run.context))
         }
+        if !request.stream && !route.transports.contains(.http) {
+            let error = ReplyError.invalidParameter(
+                "stream", "\(wire.method.rawValue) \(route.path) only streams; send the request with 'stream': true.",
+                code: "stream_required")
+            run.record(status: error.status, error: error.message)
+            return .whole(provider.encode(error, for: nil, context: run.context))
+        }
 
         var reply = await startReply(for: request, run: &run)
         guard request.stream else {
