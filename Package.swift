@@ -15,6 +15,9 @@ let package = Package(
         .library(name: "LyrebirdLuaGeo", type: .dynamic, targets: ["LyrebirdLuaGeo"]),
         .library(name: "LyrebirdGemini", type: .dynamic, targets: ["LyrebirdGeminiPlugin"]),
         .library(name: "LyrebirdOllama", type: .dynamic, targets: ["LyrebirdOllamaPlugin"]),
+        // The Gemini and Ollama providers themselves, for the fuzzers in Fuzz/ to call in process.
+        .library(name: "LyrebirdGeminiProvider", targets: ["LyrebirdGeminiProvider"]),
+        .library(name: "LyrebirdOllamaProvider", targets: ["LyrebirdOllamaProvider"]),
     ],
     dependencies: [
         .package(url: "https://github.com/hummingbird-project/hummingbird.git", from: "2.28.1"),
