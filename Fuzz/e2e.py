@@ -358,9 +358,14 @@ def check(method, path, response):
     return None
 
 
+def adds_fixture(method, path):
+    """Whether the request may add a fixture: a POST to /fixtures, with a query or a trailing slash too."""
+    return method == "POST" and urllib.parse.urlsplit(path).path.rstrip("/") == "/fixtures"
+
+
 def send(client, lock, request):
     method, path, headers, body = request
-    hold = lock.exclusive() if method == "POST" and path == "/fixtures" else lock.shared()
+    hold = lock.exclusive() if adds_fixture(method, path) else lock.shared()
     with hold:
         if PREVIOUS.encode() in body or PREVIOUS in path:
             created = client.post("/v1/responses", content=PREVIOUS_BODY, headers={"content-type": "application/json"})
@@ -369,7 +374,7 @@ def send(client, lock, request):
             previous = created.json()["id"]
             path, body = path.replace(PREVIOUS, previous), body.replace(PREVIOUS.encode(), previous.encode())
         response = client.request(method, path, headers=headers, content=body)
-        if response.status_code == 201 and path == "/fixtures":
+        if response.status_code == 201 and adds_fixture(method, path):
             added = response.json()["id"]
             removed = client.delete("/fixtures/" + urllib.parse.quote(added, safe=""))
             if removed.status_code != 200:
