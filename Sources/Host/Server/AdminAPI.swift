@@ -94,9 +94,9 @@ struct AdminAPI: Sendable {
                 return Self.errorResponse(ReplyError.invalidParameter("fixture", "Invalid fixture: \(message)", code: "invalid_fixture"))
             }
         case .deleteFixture:
-            // A client percent-encodes an id with spaces, slashes or other reserved characters.
-            let encoded = parameters["id"] ?? ""
-            let id = encoded.removingPercentEncoding ?? encoded
+            // A client percent-encodes an id with spaces, slashes or other reserved characters; the
+            // router has decoded it (once: decoding again would turn "a%20b" into "a b").
+            let id = parameters["id"] ?? ""
             guard fixtures.remove(id: id) else {
                 return Self.errorResponse(
                     ReplyError(
