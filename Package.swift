@@ -17,6 +17,9 @@ let package = Package(
         .library(name: "LyrebirdOllama", type: .dynamic, targets: ["LyrebirdOllamaPlugin"]),
         // A test plugin: Swift source written for plugin ABI 1.0, which the API must keep compiling.
         .library(name: "LyrebirdOldSwiftPlugin", type: .dynamic, targets: ["LyrebirdOldSwiftPlugin"]),
+        // The Gemini and Ollama providers themselves, for the fuzzers in Fuzz/ to call in process.
+        .library(name: "LyrebirdGeminiProvider", targets: ["LyrebirdGeminiProvider"]),
+        .library(name: "LyrebirdOllamaProvider", targets: ["LyrebirdOllamaProvider"]),
     ],
     dependencies: [
         .package(url: "https://github.com/hummingbird-project/hummingbird.git", from: "2.28.1"),

@@ -7,7 +7,13 @@ import PackageDescription
 /// One libFuzzer executable per entry point, each a `main.swift` in `Sources/<name>`.
 let targets = [
     "fuzz-json", "fuzz-chat-decode", "fuzz-anthropic-decode", "fuzz-config", "fuzz-lua-request", "fuzz-lua-reply",
-    "fuzz-plugin-json", "fuzz-host",
+    "fuzz-plugin-json", "fuzz-host", "fuzz-responses-decode", "fuzz-embeddings-decode", "fuzz-completions-decode",
+    "fuzz-gemini-decode", "fuzz-ollama-decode",
+]
+
+/// Plugin providers some targets also call in process, next to the loaded plugin.
+let inProcessProviders = [
+    "fuzz-gemini-decode": ["LyrebirdGeminiProvider"], "fuzz-ollama-decode": ["LyrebirdOllamaProvider"],
 ]
 
 let package = Package(
@@ -33,7 +39,7 @@ let package = Package(
                     .product(name: "LyrebirdPluginAPI", package: "lyrebird"),
                     .product(name: "LyrebirdHost", package: "lyrebird"),
                     .product(name: "LyrebirdBuiltinProviders", package: "lyrebird"),
-                ]
+                ] + (inProcessProviders[name] ?? []).map { .product(name: $0, package: "lyrebird") }
             )
         }
 )

@@ -1,6 +1,6 @@
 #!/usr/bin/env python3
 """End-to-end fuzzer: starts the release `lyrebird serve` with the fixtures of Fuzz/fixtures.yaml
-and the Anthropic plugin, sends valid requests for every endpoint mutated with a seeded RNG
+and the Anthropic, Gemini and Ollama plugins, sends valid requests for every endpoint mutated with a seeded RNG
 (byte flips, truncation, type swaps, deep nesting, huge numbers, unicode, duplicate keys, wrong
 content types, random methods and paths) over several connections, and checks every answer:
 no reset or timeout, no 5xx but the fixture-declared one, error bodies in the right shape, the
@@ -17,6 +17,7 @@ import argparse
 import concurrent.futures
 import json
 import random
+import re
 import subprocess
 import sys
 import threading
@@ -35,18 +36,45 @@ FIXTURES = FUZZ / "fixtures.yaml"
 DECLARED = "declared by the fixture"
 
 # Every endpoint the server answers, and the seeds its bodies come from. One line per endpoint.
+# `{model}` becomes one of MODELS[kind of path]; `resp_previous` (in a path or a body) the id of
+# a response created for that request.
 ENDPOINTS = [
     ("POST", "/v1/chat/completions", "chat"),
+    ("POST", "/v1/responses", "responses"),  # whole, or streamed when the seed says "stream"
+    ("GET", "/v1/responses/resp_previous", None),
+    ("GET", "/v1/responses/resp_previous/input_items", "input_items"),
+    ("DELETE", "/v1/responses/resp_previous", None),
+    ("POST", "/v1/embeddings", "embeddings"),
+    ("POST", "/v1/completions", "completions"),
+    ("GET", "/v1/models", None),
+    ("GET", "/v1/models/{model}", None),
     ("POST", "/v1/messages", "anthropic"),
     ("POST", "/v1/messages/count_tokens", "anthropic"),
+    ("POST", "/v1beta/models/{model}:generateContent", "gemini"),
+    ("POST", "/v1beta/models/{model}:streamGenerateContent?alt=sse", "gemini"),
+    ("POST", "/v1/models/{model}:streamGenerateContent", "gemini"),
+    ("POST", "/v1beta/models/{model}:countTokens", "gemini"),
+    ("GET", "/v1beta/models", "gemini_list"),
+    ("GET", "/v1beta/models/{model}", None),
+    ("POST", "/api/chat", "ollama"),
+    ("POST", "/api/generate", "ollama"),
+    ("GET", "/api/tags", None),
+    ("POST", "/api/show", "ollama_show"),
     ("GET", "/health", None),
     ("GET", "/fixtures", None),
     ("POST", "/fixtures", "fixture"),
     ("DELETE", "/fixtures/{id}", None),
     ("GET", "/journal", None),
 ]
-# Paths answered in Anthropic's error shape; everything else in OpenAI's.
+MODELS = {"openai": ["gpt-4o", "text-embedding-3-small", "gpt-3.5-turbo-instruct", "claude-x", "no-such-model", "a%2Fb"],
+          "gemini": ["gemini-2.0-flash", "gemini-2.5-flash", "no-such-model", "", "x" * 300, "%ff"]}
+PREVIOUS = seeds.PREVIOUS_RESPONSE
+# The body of the response created for a request that names `resp_previous`.
+PREVIOUS_BODY = b'{"model": "gpt-4o", "instructions": "be brief", "input": [{"role": "user", "content": "weather in Paris"}]}'
+# Paths answered in Anthropic's, Ollama's and Gemini's error shapes; everything else in OpenAI's.
 ANTHROPIC_PATHS = ("/v1/messages", "/v1/messages/count_tokens")
+OLLAMA_PATHS = ("/api/chat", "/api/generate", "/api/tags", "/api/show")
+GEMINI_PATH = re.compile(r"^/v1(beta)?/models/[^/]*:(generateContent|streamGenerateContent|countTokens)$|^/v1beta/models(/[^/]*)?$")
 METHODS = ["GET", "POST", "PUT", "PATCH", "DELETE", "HEAD", "OPTIONS", "PROPFIND"]
 CONTENT_TYPES = ["application/json", "application/json; charset=utf-8", "application/yaml", "text/plain",
                  "multipart/form-data; boundary=x", "application/x-www-form-urlencoded", "", "application/json, text/plain"]
@@ -59,9 +87,18 @@ NUMBERS = ["1e400", "-1e400", "1e-400", "-0", "123456789012345678901234567890", 
 def load_seeds():
     bodies = seeds.request_bodies()
     return {
-        "chat": [b for p, b in bodies if p.endswith("/chat/completions")],
+        "chat": seeds.bodies_for(bodies, seeds.CHAT),
         "anthropic": [b for p, b in bodies if p.startswith("/v1/messages")],
+        "responses": seeds.bodies_for(bodies, seeds.RESPONSES),
+        "embeddings": seeds.bodies_for(bodies, seeds.EMBEDDINGS),
+        "completions": seeds.bodies_for(bodies, seeds.COMPLETIONS),
+        "gemini": seeds.bodies_for(bodies, seeds.GEMINI, seeds.GEMINI_STREAM, seeds.GEMINI_COUNT) + seeds.gemini_sdk_bodies(),
+        "ollama": seeds.bodies_for(bodies, seeds.OLLAMA_CHAT, seeds.OLLAMA_GENERATE),
+        "ollama_show": [b'{"model": "llama3.2"}', b'{"name": "qwen2.5", "verbose": true}', b'{"model": "no-such-model"}'],
         "fixture": seeds.fixture_bodies(bodies),
+        # Query strings rather than bodies: pages of a listing.
+        "input_items": [b"", b"order=asc&limit=100", b"limit=0", b"after=msg_x&order=desc", b"limit=abc"],
+        "gemini_list": [b"", b"pageSize=2", b"pageSize=-1&pageToken=zzz", b"pageSize=abc"],
     }
 
 
@@ -156,9 +193,21 @@ def make_request(index, seed, corpus, fixture_names):
     rng = random.Random(f"{seed}:{index}")
     method, path, kind = rng.choice(ENDPOINTS)
     body = rng.choice(corpus[kind]) if kind else b""
+    if method == "GET" and body:
+        path, body = path + ("&" if "?" in path else "?") + body.decode(), b""
     headers = {"content-type": "application/yaml" if kind == "fixture" and not body.startswith(b"{") else "application/json"}
     if path == "/fixtures/{id}":
         path = "/fixtures/" + rng.choice(["fixture-1", "nothing", "%00", "a/b", "\u00e9", "x" * 300])
+    if "{model}" in path:
+        gemini = "{model}:" in path or path.startswith("/v1beta/")
+        path = path.replace("{model}", rng.choice(MODELS["gemini" if gemini else "openai"]))
+    if PREVIOUS in path and rng.random() < 0.2:
+        path = path.replace(PREVIOUS, rng.choice(["resp_missing", "", "%00", "x" * 300]))
+    if kind == "responses" and rng.random() < 0.3:
+        try:
+            body = json.dumps(dict(json.loads(body), previous_response_id=PREVIOUS)).encode()
+        except (ValueError, TypeError):
+            pass
     roll = rng.random()
     if roll < 0.15:
         pass  # the valid request itself
@@ -184,11 +233,11 @@ def make_request(index, seed, corpus, fixture_names):
 
 
 class Server:
-    def __init__(self, binary, plugin):
+    def __init__(self, binary, plugins):
         (FUZZ / ".build").mkdir(exist_ok=True)
         self.log = open(FUZZ / ".build" / "e2e-server.log", "w")
         command = [binary, "serve", "--config", str(FIXTURES), "--port", "0", "--log-level", "error"]
-        if plugin:
+        for plugin in plugins:
             command += ["--plugin", plugin]
         self.process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=self.log, text=True)
         line = self.process.stdout.readline()
@@ -253,7 +302,9 @@ def check(method, path, response):
     if "x-request-id" not in response.headers:
         return f"{status} without x-request-id"
     if status >= 500:
-        return None if DECLARED in response.text else f"undeclared {status}: {response.text[:300]}"
+        if DECLARED in response.text:
+            return None
+        return f"undeclared {status}: {response.text[:300]}"
     if method == "HEAD":
         return None
     content_type = response.headers.get("content-type", "")
@@ -262,12 +313,24 @@ def check(method, path, response):
             error = response.json()
         except ValueError:
             return f"{status} with a body that is not JSON: {response.text[:300]}"
-        anthropic = path in ANTHROPIC_PATHS
-        if anthropic and (error.get("type") != "error" or not isinstance(error.get("error", {}).get("type"), str)):
+        # The host's own refusals (no such route, a method the path does not take, framing and
+        # size limits) come in OpenAI's shape on every path; a provider's, in its own.
+        route = path.split("?", 1)[0].rstrip("/") or "/"
+        openai_shape = isinstance(error, dict) and isinstance(error.get("error"), dict) and \
+            set(error["error"]) == {"message", "type", "param", "code"} and isinstance(error["error"]["message"], str)
+        if route in OLLAMA_PATHS:
+            if not openai_shape and not (isinstance(error, dict) and isinstance(error.get("error"), str)):
+                return f"{status} not in Ollama's error shape: {response.text[:300]}"
+            return None
+        if route in ANTHROPIC_PATHS and (error.get("type") != "error" or not isinstance(error.get("error", {}).get("type"), str)):
             return f"{status} not in Anthropic's error shape: {response.text[:300]}"
         if not isinstance(error.get("error"), dict) or not isinstance(error["error"].get("message"), str):
             return f"{status} without error.message: {response.text[:300]}"
-        if path.startswith("/v1/chat/") and set(error["error"]) != {"message", "type", "param", "code"}:
+        if GEMINI_PATH.match(route):
+            gemini_shape = isinstance(error["error"].get("code"), int) and isinstance(error["error"].get("status"), str)
+            if not gemini_shape and not openai_shape:
+                return f"{status} not in Gemini's error shape: {response.text[:300]}"
+        elif route.startswith("/v1/") and route not in ANTHROPIC_PATHS and not openai_shape:
             return f"{status} not in OpenAI's error shape: {response.text[:300]}"
         return None
     if content_type.startswith("text/event-stream"):
@@ -277,6 +340,12 @@ def check(method, path, response):
                     json.loads(line[6:])
                 except ValueError:
                     return f"stream event that is not JSON: {line[:300]}"
+    elif content_type.startswith("application/x-ndjson"):
+        for line in response.text.splitlines():
+            try:
+                json.loads(line)
+            except ValueError:
+                return f"a stream line that is not JSON: {line[:300]}"
     elif content_type.startswith("application/json"):
         try:
             response.json()
@@ -285,12 +354,23 @@ def check(method, path, response):
     return None
 
 
+def adds_fixture(method, path):
+    """Whether the request may add a fixture: a POST to /fixtures, with a query or a trailing slash too."""
+    return method == "POST" and urllib.parse.urlsplit(path).path.rstrip("/") == "/fixtures"
+
+
 def send(client, lock, request):
     method, path, headers, body = request
-    hold = lock.exclusive() if method == "POST" and path == "/fixtures" else lock.shared()
+    hold = lock.exclusive() if adds_fixture(method, path) else lock.shared()
     with hold:
+        if PREVIOUS.encode() in body or PREVIOUS in path:
+            created = client.post("/v1/responses", content=PREVIOUS_BODY, headers={"content-type": "application/json"})
+            if created.status_code != 200:
+                return created, f"creating the response a request continues answered {created.status_code}: {created.text[:300]}"
+            previous = created.json()["id"]
+            path, body = path.replace(PREVIOUS, previous), body.replace(PREVIOUS.encode(), previous.encode())
         response = client.request(method, path, headers=headers, content=body)
-        if response.status_code == 201 and path == "/fixtures":
+        if response.status_code == 201 and adds_fixture(method, path):
             added = response.json()["id"]
             removed = client.delete("/fixtures/" + urllib.parse.quote(added, safe=""))
             if removed.status_code != 200:
@@ -305,13 +385,15 @@ def main():
     parser.add_argument("--concurrency", type=int, default=8)
     parser.add_argument("--seconds", type=float, help="stop sending after this long, whatever the count")
     parser.add_argument("--binary", default=str(ROOT / ".build" / "release" / "lyrebird"))
-    parser.add_argument("--plugin", default=str(ROOT / ".build" / "release" / "libLyrebirdAnthropic.so"))
+    parser.add_argument("--plugin", action="append", help="a plugin to load (repeatable; default: the Anthropic, Gemini "
+                        "and Ollama plugins of the release build)")
     parser.add_argument("--replay", type=int, help="send only this request of the run, and print it and its answer")
     options = parser.parse_args()
 
     corpus = load_seeds()
     fixture_names = {f.get("name") for f in yaml.safe_load(FIXTURES.read_text())["fixtures"]}
-    server = Server(options.binary, options.plugin)
+    plugins = options.plugin or [str(ROOT / ".build" / "release" / f"libLyrebird{name}.so") for name in ("Anthropic", "Gemini", "Ollama")]
+    server = Server(options.binary, plugins)
     lock = ReadersWriter()
     failures, statuses, samples = [], {}, []
     declared = resets = 0
@@ -328,7 +410,9 @@ def main():
             print("request:", request[0], request[1], request[2], request[3][:2000])
         try:
             response, problem = send(local.client, lock, request)
-        except httpx.HTTPError as error:
+        except (httpx.HTTPError, httpx.InvalidURL) as error:
+            # InvalidURL: a request the client cannot even send (the path that deletes a fixture
+            # just added, too long); a failure of that request, not the end of the run.
             local.client = httpx.Client(base_url=server.url, timeout=30)
             return index, None, f"{type(error).__name__}: {error}"
         if options.replay is not None:

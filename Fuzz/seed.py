@@ -26,6 +26,29 @@ MAX_BYTES = 16 * 1024
 
 CHAT = "/v1/chat/completions"
 MESSAGES = "/v1/messages"
+COUNT_TOKENS = "/v1/messages/count_tokens"
+RESPONSES = "/v1/responses"
+EMBEDDINGS = "/v1/embeddings"
+COMPLETIONS = "/v1/completions"
+GEMINI = "/v1beta/models/gemini-2.0-flash:generateContent"
+GEMINI_STREAM = "/v1beta/models/gemini-2.0-flash:streamGenerateContent"
+GEMINI_COUNT = "/v1beta/models/gemini-2.0-flash:countTokens"
+OLLAMA_CHAT = "/api/chat"
+OLLAMA_GENERATE = "/api/generate"
+# What fuzz-responses-decode (and e2e.py) replace with the id of a response the server keeps.
+PREVIOUS_RESPONSE = "resp_previous"
+
+# Raw JSON bodies in these Swift test files go to these paths; elsewhere a body with messages
+# is a chat or Anthropic request.
+SWIFT_BODY_PATHS = {
+    "ResponsesProviderTests.swift": lambda raw: RESPONSES if '"input"' in raw else None,
+    "OpenAIEmbeddingsTests.swift": lambda raw: EMBEDDINGS if '"input"' in raw else None,
+    "EmbeddingTests.swift": lambda raw: EMBEDDINGS if '"input"' in raw else None,
+    "LuaEmbeddingTests.swift": lambda raw: EMBEDDINGS if '"input"' in raw else None,
+    "OpenAICompletionsTests.swift": lambda raw: COMPLETIONS if '"prompt"' in raw else None,
+    "GeminiProviderTests.swift": lambda raw: GEMINI if '"contents"' in raw else None,
+    "OllamaProviderTests.swift": lambda raw: OLLAMA_GENERATE if '"prompt"' in raw else OLLAMA_CHAT if '"messages"' in raw else None,
+}
 
 
 def python_tests():
@@ -67,7 +90,7 @@ def literal_names(tree):
 def second_turn(path, body):
     """The request a tool-calling client sends next (the agent loops of test_lua.py build these
     at run time): the assistant's tool call and the tool's result appended."""
-    if not body.get("tools") or not isinstance(body.get("messages"), list):
+    if path not in (CHAT, MESSAGES) or not body.get("tools") or not isinstance(body.get("messages"), list):
         return None
     turn = dict(body, messages=list(body["messages"]))
     if path == MESSAGES:
@@ -95,10 +118,24 @@ def call_chain(func):
     return list(reversed(parts))
 
 
-def url_path(node):
-    """The literal path of `server.url + "/v1/messages"`-like expressions."""
+def url_path(node, names=None):
+    """The literal path of `server.url + "/v1/messages"`-like expressions, and of f-strings such
+    as `f"{server.base_url}/responses"` (the base URL ends in /v1) or
+    `f"{server.url}/v1beta/models/{MODEL}:streamGenerateContent"`."""
     if isinstance(node, ast.BinOp) and isinstance(node.right, ast.Constant) and isinstance(node.right.value, str):
         return node.right.value
+    if isinstance(node, ast.JoinedStr) and node.values and isinstance(node.values[0], ast.FormattedValue):
+        parts = []
+        for index, value in enumerate(node.values):
+            if isinstance(value, ast.Constant):
+                parts.append(str(value.value))
+            elif index == 0:
+                parts.append("/v1" if call_chain(value.value)[-1:] == ["base_url"] else "")
+            elif isinstance(value.value, ast.Name) and (names or {}).get(value.value.id) is not None:
+                parts.append(str(names[value.value.id]))
+            else:
+                return None
+        return "".join(parts)
     return None
 
 
@@ -122,15 +159,57 @@ def request_bodies():
                     found.append((CHAT, text))
     for file in swift_tests():
         for raw in re.findall(r'#"(\{.*?\})"#', file.read_text()):
-            if '"messages"' in raw and "\\(" not in raw:
+            if "\\(" in raw or "\\#(" in raw:
+                continue
+            if file.name in SWIFT_BODY_PATHS:
+                path = SWIFT_BODY_PATHS[file.name](raw)
+                if path:
+                    found.append((path, raw.encode()))
+            elif '"messages"' in raw:
                 found.append((MESSAGES if '"max_tokens"' in raw else CHAT, raw.encode()))
     return found
 
 
+def sdk_path(chain):
+    """The path an SDK call posts to: OpenAI's and Anthropic's (`client.chat.completions.create`,
+    `claude.messages.stream`, `client.responses.create`, `client.embeddings.create`), Google's
+    (`client.models.generate_content`) and Ollama's (`client.chat`, `client.generate`)."""
+    if not chain:
+        return None
+    if chain[-1] in ("create", "stream"):
+        if "completions" in chain:
+            return CHAT if "chat" in chain else COMPLETIONS
+        if "messages" in chain:
+            return MESSAGES
+        if "responses" in chain:
+            return RESPONSES
+        if "embeddings" in chain and chain[-1] == "create":
+            return EMBEDDINGS
+        return None
+    if "models" in chain:
+        return {"generate_content": GEMINI, "generate_content_stream": GEMINI_STREAM, "count_tokens": GEMINI_COUNT}.get(chain[-1])
+    if len(chain) <= 2 and chain[-1] in ("chat", "generate"):
+        return OLLAMA_CHAT if chain[-1] == "chat" else OLLAMA_GENERATE
+    return None
+
+
+# The member a body needs before it counts as a request to the path.
+REQUIRED = {CHAT: "messages", MESSAGES: "messages", RESPONSES: "model", EMBEDDINGS: "input", COMPLETIONS: "prompt",
+            GEMINI: "contents", GEMINI_STREAM: "contents", GEMINI_COUNT: "contents", OLLAMA_CHAT: "messages",
+            OLLAMA_GENERATE: "prompt"}
+
+
 def is_sdk_call(node):
-    """client.chat.completions.create(...), claude.messages.stream(...) and the like."""
-    chain = call_chain(node.func)
-    return bool(chain) and chain[-1] in ("create", "stream") and ("completions" in chain or "messages" in chain)
+    return sdk_path(call_chain(node.func)) is not None
+
+
+def gemini_contents(contents):
+    """What google-genai sends for `contents`: a text is one user turn, a list of texts its parts."""
+    if isinstance(contents, str):
+        return [{"role": "user", "parts": [{"text": contents}]}]
+    if isinstance(contents, list) and all(isinstance(item, str) for item in contents):
+        return [{"role": "user", "parts": [{"text": item} for item in contents]}]
+    return contents
 
 
 def sdk_bodies(node, names, extra=None):
@@ -151,15 +230,22 @@ def sdk_bodies(node, names, extra=None):
         try:
             body[keyword.arg] = literal(value, names)
         except (ValueError, SyntaxError, TypeError):
+            # `previous_response_id=first.id`: the id of a response the fuzzers keep.
+            if keyword.arg == "previous_response_id":
+                body[keyword.arg] = PREVIOUS_RESPONSE
             continue
     body.update(extra)
     body.update(body.pop("extra_body", {}))
-    if not isinstance(body.get("messages"), list):
-        return []
     chain = call_chain(node.func)
+    path = sdk_path(chain)
+    if path in (GEMINI, GEMINI_STREAM, GEMINI_COUNT):
+        if "contents" not in body:
+            return []
+        body = {"contents": gemini_contents(body["contents"])}
+    if body.get(REQUIRED[path]) is None or (REQUIRED[path] == "messages" and not isinstance(body["messages"], list)):
+        return []
     if chain[-1] == "stream":
         body["stream"] = True
-    path = CHAT if "completions" in chain else MESSAGES
     turns = [body] + [turn for turn in [second_turn(path, body)] if turn]
     return [(path, json.dumps(turn).encode()) for turn in turns]
 
@@ -187,7 +273,7 @@ def bodies_of_call(node, names, helpers):
         return [found for inner in ast.walk(helper) if isinstance(inner, ast.Call) and is_sdk_call(inner) for found in sdk_bodies(inner, bound, extra)]
     # Raw posts: httpx.post(server.url + "/v1/messages", json={...}) or content=...
     if chain and chain[-1] in ("post", "stream") and node.args:
-        path = url_path(node.args[-1])
+        path = url_path(node.args[-1], names)
         if path is None:
             return []
         for key in ("json", "content"):
@@ -295,8 +381,11 @@ def host_requests(paths_and_bodies, fixtures):
     requests += [request("DELETE", "/fixtures/nothing-here", headers=())]
     requests += [request("POST", "/fixtures", body, ("content-type: application/yaml",)) for body in fixtures[:8]]
     for path, body in paths_and_bodies:
-        if path.startswith("/v1/"):
-            requests.append(request("POST", path, body))
+        if path.startswith(("/v1/", "/v1beta/", "/api/")):
+            requests.append(request("POST", path.replace(PREVIOUS_RESPONSE, "resp_missing"), body))
+    requests += [request("GET", p, headers=()) for p in ("/v1/models", "/v1/models/gpt-4o", "/v1beta/models",
+                                                        "/v1beta/models/gemini-2.0-flash", "/api/tags",
+                                                        "/v1/responses/resp_missing", "/v1/responses/resp_missing/input_items")]
     keywords = ["fail", "slow down", "weather in Oslo", "hello there", "paced", "echo me", "bye pirate"]
     for stream in (False, True):
         for word in keywords:
@@ -321,10 +410,43 @@ def write(target, seeds):
     print(f"{target}: {min(len(unique), MAX_SEEDS)} seeds")
 
 
+def gemini_sdk_bodies():
+    """What google-genai sends for the calls of test_gemini.py whose `config` and `contents` are
+    SDK objects rather than literals (written out by hand, as the client serializes them)."""
+    question = {"role": "user", "parts": [{"text": "What is the forecast for Oslo?"}]}
+    call = {"role": "model", "parts": [{"functionCall": {"id": "call_1", "name": "get_forecast", "args": {"city": "Oslo"}}}]}
+    answer = {"role": "user", "parts": [{"functionResponse": {"name": "get_forecast", "response": {"result": "rain"}}}]}
+    tools = [{"functionDeclarations": [{"name": "get_forecast", "parametersJsonSchema": {"type": "object"}}]}]
+    return [json.dumps(body).encode() for body in [
+        {"contents": [{"role": "user", "parts": [{"text": "describe the request"}]}],
+         "systemInstruction": {"role": "user", "parts": [{"text": "Be brief."}]}, "tools": tools,
+         "generationConfig": {"candidateCount": 2}},
+        {"contents": [{"role": "user", "parts": [{"text": "json weather"}]}],
+         "generationConfig": {"responseMimeType": "application/json", "responseSchema": {
+             "type": "OBJECT", "properties": {"city": {"type": "STRING"}, "temperature": {"type": "INTEGER"}},
+             "required": ["city", "temperature"]}}},
+        {"contents": [question, call, answer], "tools": [{"functionDeclarations": [{"name": "get_forecast"}]}],
+         "toolConfig": {"functionCallingConfig": {"mode": "AUTO"}}},
+        {"contents": [{"role": "user", "parts": [{"text": "Héllo, wörld! 12345 😀 naïve—test"},
+                                                 {"inlineData": {"mimeType": "image/png", "data": "iVBORw0KGgo="}}]},
+                      {"role": "model", "parts": [{"functionCall": {"name": "lookup", "args": {"q": "x y"}}}]},
+                      {"role": "user", "parts": [{"functionResponse": {"name": "lookup", "response": {"result": "found"}}}]}]},
+    ]]
+
+
+def bodies_for(bodies, *paths):
+    return [body for path, body in bodies if path in paths]
+
+
 def main():
     bodies = request_bodies()
-    chat = [body for path, body in bodies if path.endswith("/chat/completions")]
+    chat = bodies_for(bodies, CHAT)
     anthropic = [body for path, body in bodies if path.startswith(MESSAGES)]
+    responses = bodies_for(bodies, RESPONSES)
+    embeddings = bodies_for(bodies, EMBEDDINGS)
+    completions = bodies_for(bodies, COMPLETIONS)
+    gemini = bodies_for(bodies, GEMINI, GEMINI_STREAM, GEMINI_COUNT) + gemini_sdk_bodies()
+    ollama = bodies_for(bodies, OLLAMA_CHAT, OLLAMA_GENERATE)
     fixtures = fixture_bodies(bodies)
     configs = [text.encode() for text in yaml_texts()]
     write("fuzz-json", chat + anthropic + plugin_json())
@@ -335,6 +457,11 @@ def main():
     write("fuzz-lua-reply", lua_scripts())
     write("fuzz-plugin-json", plugin_json())
     write("fuzz-host", host_requests(bodies, fixtures))
+    write("fuzz-responses-decode", responses)
+    write("fuzz-embeddings-decode", embeddings)
+    write("fuzz-completions-decode", completions)
+    write("fuzz-gemini-decode", gemini)
+    write("fuzz-ollama-decode", ollama)
 
 
 if __name__ == "__main__":

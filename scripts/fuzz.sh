@@ -7,6 +7,7 @@
 #   scripts/fuzz.sh                        every target, 60 s each
 #   FUZZ_SECONDS=600 scripts/fuzz.sh fuzz-json
 #   FUZZ_RUNS=1000000 scripts/fuzz.sh fuzz-host
+#   FUZZ_RUNS=1000000 FUZZ_SECONDS=600 scripts/fuzz.sh fuzz-host     # whichever comes first
 #
 # New corpus entries go to Fuzz/.build/fuzz/<target>/corpus (libFuzzer writes to the first
 # folder it is given); the checked-in seeds in Fuzz/Corpus/<target> are only read.
@@ -35,9 +36,9 @@ build=(swift build -c debug --package-path Fuzz -Xswiftc -sanitize=fuzzer,addres
     -Xcc -fsanitize=fuzzer-no-link,address)
 echo "fuzz.sh: building the fuzz targets with the fuzzer and address sanitizers"
 # Product by product: a plain `swift build` would also link the project's own executable,
-# which has no LLVMFuzzerTestOneInput. The Anthropic plugin is built sanitized too, for the
-# targets that load it as the server does.
-for product in "${targets[@]}" LyrebirdAnthropic; do
+# which has no LLVMFuzzerTestOneInput. The provider plugins are built sanitized too, for the
+# targets that load them as the server does.
+for product in "${targets[@]}" LyrebirdAnthropic LyrebirdGemini LyrebirdOllama; do
     "${build[@]}" --product "$product"
 done
 bin="$("${build[@]}" --show-bin-path)"
@@ -53,10 +54,12 @@ max_len() {
 # libFuzzer checks for leaks after every input that allocated more than it freed. Targets that
 # run a whole host always do (the journal, script states, tasks finishing after the reply), and
 # the scan of the heap would then take most of the time; they are checked for leaks once at exit,
-# and for growth by -rss_limit_mb. The configuration decoder's Lua and YAML caches do the same.
+# and for growth by -rss_limit_mb. The configuration decoder's Lua and YAML caches do the same, as
+# do the targets that await a provider's own answer (a task per input) or keep responses.
 per_input_leaks() {
     case "$1" in
         fuzz-host | fuzz-lua-request | fuzz-lua-reply | fuzz-config) echo 0 ;;
+        fuzz-responses-decode | fuzz-gemini-decode | fuzz-ollama-decode) echo 0 ;;
         *) echo 1 ;;
     esac
 }
@@ -64,6 +67,10 @@ dictionary() {
     case "$1" in
         fuzz-config) echo Fuzz/Dictionaries/yaml.dict ;;
         fuzz-lua-reply) echo Fuzz/Dictionaries/lua.dict ;;
+        fuzz-responses-decode | fuzz-embeddings-decode | fuzz-completions-decode | fuzz-gemini-decode | fuzz-ollama-decode)
+            name="${1#fuzz-}"
+            echo "Fuzz/Dictionaries/${name%-decode}.dict"
+            ;;
         *) echo Fuzz/Dictionaries/json.dict ;;
     esac
 }
@@ -79,8 +86,13 @@ for target in "${targets[@]}"; do
     work="Fuzz/.build/fuzz/$target"
     mkdir -p "$work/corpus" "$work/artifacts"
     limit=(-max_total_time="$seconds")
-    [ -n "$runs" ] && limit=(-runs="$runs")
-    echo "fuzz.sh: $target (${limit[0]#-})"
+    # FUZZ_RUNS alone: that many inputs however long they take; with FUZZ_SECONDS too, whichever
+    # comes first.
+    if [ -n "$runs" ]; then
+        limit=(-runs="$runs")
+        [ -n "${FUZZ_SECONDS:-}" ] && limit+=(-max_total_time="$seconds")
+    fi
+    echo "fuzz.sh: $target (${limit[*]//-/})"
     status=0
     "$bin/$target" "${limit[@]}" -timeout=10 -rss_limit_mb=2048 -max_len="$(max_len "$target")" \
         -dict="$(dictionary "$target")" -detect_leaks="$(per_input_leaks "$target")" -artifact_prefix="$work/artifacts/" -print_final_stats=1 \

@@ -164,6 +164,23 @@ def test_fixtures_with_reserved_characters_in_their_names_can_be_deleted():
         server.stop()
 
 
+def test_a_fixture_name_too_long_to_delete_is_refused():
+    # Found by Fuzz/e2e.py: a fixture named with 70,000 characters was added, and the path that
+    # deletes it was longer than clients send.
+    server = Server([])
+    try:
+        refused = httpx.post(server.url + "/fixtures", json={"name": "x" * 70000, "reply": {"content": "x"}})
+        assert refused.status_code == 400
+        assert "at most 256 bytes" in refused.json()["error"]["message"]
+        longest = "\u00e9" * 128
+        created = httpx.post(server.url + "/fixtures", json={"name": longest, "reply": {"content": "x"}})
+        assert created.status_code == 201 and created.json()["id"] == longest
+        assert httpx.delete(server.url + "/fixtures/" + urllib.parse.quote(longest, safe="")).status_code == 200
+        assert httpx.get(server.url + "/fixtures").json()["data"] == []
+    finally:
+        server.stop()
+
+
 def test_journal_records_requests():
     server = Server([])
     try:

@@ -60,6 +60,11 @@ def test_the_admin_endpoints_are_not_opened_to_every_origin(server):
 def test_an_unknown_path_has_no_preflight(server):
     response = httpx.options(server.url + "/nowhere", headers={"origin": PAGE, "access-control-request-method": "POST"})
     assert response.status_code == 404
+    # The same error body as any other request to an unknown path (found by Fuzz/e2e.py: it was empty).
+    assert response.json()["error"]["code"] == "unknown_url"
+    assert "OPTIONS /nowhere" in response.json()["error"]["message"]
+    assert "allow" not in response.headers
+    assert "access-control-allow-origin" not in response.headers
 
 
 def test_listed_origins_only(tmp_path):

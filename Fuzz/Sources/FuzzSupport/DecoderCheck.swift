@@ -2,19 +2,32 @@ import LyrebirdPluginAPI
 
 /// The contract of every provider's request decoder, on any bytes at all.
 public enum DecoderCheck {
+    /// The model a route's `{model}` path parameter names in the requests the checks build.
+    public static let pathModel = "gemini-2.0-flash"
+
+    /// `body` sent to `route` as the server would hand it over: the route's path with its
+    /// `{model}` parameter filled in, and that parameter's value.
+    public static func request(_ route: ProviderRoute, body: [UInt8], query: String = "") -> WireRequest {
+        let parameters = route.path.contains("{model}") ? ["model": pathModel] : [:]
+        return WireRequest(
+            method: route.method, path: route.path.replacingOccurrences(of: "{model}", with: pathModel), query: query,
+            headers: [Header(name: "content-type", value: "application/json")], body: body, pathParameters: parameters)
+    }
+
     /// Decodes `body` as a request to `route`: it must either give a canonical request that
     /// survives the trip across the plugin ABI unchanged (every request reaches plugin
     /// responders that way), or refuse with a client error that says what is wrong.
-    public static func requireContract(_ provider: any Provider, route: ProviderRoute, body: [UInt8]) {
-        let request = WireRequest(
-            method: route.method, path: route.path, headers: [Header(name: "content-type", value: "application/json")], body: body)
+    @discardableResult
+    public static func requireContract(
+        _ provider: any Provider, route: ProviderRoute, body: [UInt8], query: String = ""
+    ) -> CanonicalRequest? {
         let canonical: CanonicalRequest
         do {
-            canonical = try provider.decode(request, route: route)
+            canonical = try provider.decode(request(route, body: body, query: query), route: route)
         } catch {
             require((400..<500).contains(error.status), "\(provider.name) refused with status \(error.status): \(error.message)")
             require(!error.message.isEmpty, "\(provider.name) refused without a message")
-            return
+            return nil
         }
         do {
             let crossed = try PluginJSON.decode(CanonicalRequest.self, from: PluginJSON.requestBytes(canonical))
@@ -24,5 +37,34 @@ public enum DecoderCheck {
         } catch {
             require(false, "\(provider.name): the canonical request does not cross the plugin ABI: \(error.message)")
         }
+        return canonical
     }
+
+    /// Sends `body` to a route the provider answers itself (a token count, a model's details):
+    /// the answer must be well formed and no server error.
+    public static func requireAnswer(_ provider: any Provider, route: ProviderRoute, body: [UInt8], query: String = "") {
+        let request = request(route, body: body, query: query)
+        let host = HostInfo(models: provider.models.map { ModelListing(id: $0, ownedBy: provider.name) })
+        let response = blocking { await provider.answer(request, route: route, host: host, context: FuzzContext.reply) }!
+        require(response.status < 500, "\(provider.name) answered \(route.path) with \(response.status): \(excerpt(response.body))")
+        WireChecks.requireWellFormed(response, request: body)
+    }
+
+    /// Every route of `provider` that takes a body gets `body`: decoded for the routes whose
+    /// replies fixtures choose, answered for those the provider answers itself.
+    public static func requireRoutes(_ provider: any Provider, body: [UInt8]) {
+        for route in provider.routes where route.method == .post {
+            switch route.answeredBy {
+            case .fixtures: requireContract(provider, route: route, body: body)
+            case .provider: requireAnswer(provider, route: route, body: body)
+            }
+        }
+    }
+}
+
+/// The reply context the harnesses encode replies with.
+public enum FuzzContext {
+    public static let reply = ReplyContext(
+        requestID: "req_fuzz", idSuffix: "fuzz", created: 1_700_000_000, model: "fuzz-model", systemFingerprint: "fp_fuzz",
+        promptTokens: 3)
 }

@@ -17,19 +17,29 @@ public enum FuzzHosts {
     /// The Anthropic plugin's providers, loaded with the host's own plugin loader from the
     /// sanitized `libLyrebirdAnthropic.so` that `scripts/fuzz.sh` builds next to the fuzzers:
     /// every call crosses the C ABI as the server's do.
-    public static let anthropicProviders: [any Provider] = {
+    public static let anthropicProviders = pluginProviders("LyrebirdAnthropic")
+    /// The Gemini plugin's providers (`libLyrebirdGemini.so`), loaded the same way.
+    public static let geminiProviders = pluginProviders("LyrebirdGemini")
+    /// The Ollama plugin's providers (`libLyrebirdOllama.so`), loaded the same way.
+    public static let ollamaProviders = pluginProviders("LyrebirdOllama")
+
+    /// The providers of the plugin `lib<product>.so` next to the running fuzzer, loaded with the
+    /// host's plugin loader.
+    public static func pluginProviders(_ product: String) -> [any Provider] {
         let folder = URL(fileURLWithPath: "/proc/self/exe").resolvingSymlinksInPath().deletingLastPathComponent()
-        let library = folder.appendingPathComponent("libLyrebirdAnthropic.so").path
+        let library = folder.appendingPathComponent("lib\(product).so").path
         do {
             let plugins = try PluginLoader.load([PluginSpec(path: library)], alongside: BuiltinProviders.all, logger: logger)
             return plugins.flatMap(\.providers)
         } catch {
-            fatalError("cannot load the Anthropic plugin (build it with scripts/fuzz.sh): \(error)")
+            fatalError("cannot load the plugin \(library) (scripts/fuzz.sh builds it): \(error)")
         }
-    }()
+    }
 
-    /// Every provider the server has with the Anthropic plugin loaded.
-    public static var allProviders: [any Provider] { BuiltinProviders.all + anthropicProviders }
+    /// Every provider the server has with the Anthropic, Gemini and Ollama plugins loaded.
+    public static var allProviders: [any Provider] {
+        BuiltinProviders.all + anthropicProviders + geminiProviders + ollamaProviders
+    }
 
     /// A host for a configuration file's text, serving every provider.
     public static func make(yaml: String) -> LyrebirdHost {

@@ -2,11 +2,12 @@ import LyrebirdPluginAPI
 
 /// What every response must look like, whatever the request was.
 public enum WireChecks {
-    /// The message of an error body in OpenAI's shape (`{"error": {"message"}}`) or
-    /// Anthropic's (`{"type": "error", "error": {"message"}}`), or `nil` when it is neither.
+    /// The message of an error body in OpenAI's shape (`{"error": {"message"}}`), Anthropic's
+    /// (`{"type": "error", "error": {"message"}}`), Gemini's (`{"error": {"code", "message",
+    /// "status"}}`) or Ollama's (`{"error": "<message>"}`), or `nil` when it is none of them.
     public static func errorMessage(_ body: [UInt8]) -> String? {
         guard let json = try? JSONValue.parse(body) else { return nil }
-        return json["error"]?["message"]?.stringValue
+        return json["error"]?["message"]?.stringValue ?? json["error"]?.stringValue
     }
 
     /// Checks that `response` is well formed: a success or an error status, an error body in

@@ -4,7 +4,7 @@ import LyrebirdHost
 import LyrebirdPluginAPI
 
 /// The whole host without a socket: fuzzed requests (method, path, headers, body) through
-/// `LyrebirdHost.respond`, with every provider (the Anthropic plugin's included), the admin
+/// `LyrebirdHost.respond`, with every provider (the Anthropic, Gemini and Ollama plugins'), the admin
 /// endpoints, and the fixtures of `Fuzz/fixtures.yaml`. Every response must be well formed,
 /// and the only 5xx allowed is the one a fixture declares.
 let fixturesFile = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("../../fixtures.yaml")

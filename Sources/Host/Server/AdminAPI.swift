@@ -83,6 +83,15 @@ struct AdminAPI: Sendable {
             }
             switch decoded {
             case .success(let fixture):
+                // The name becomes the id that DELETE /fixtures/{id} takes in its path: a longer
+                // one could be added but, percent-encoded, not sent back to delete it.
+                guard fixture.id.utf8.count <= Self.maximumNameBytes else {
+                    return Self.errorResponse(
+                        ReplyError.invalidParameter(
+                            "fixture",
+                            "Invalid fixture: name is \(fixture.id.utf8.count) bytes long; a fixture added here may have a name of at most \(Self.maximumNameBytes) bytes.",
+                            code: "invalid_fixture"))
+                }
                 let id = fixtures.add(fixture)
                 return Self.json(status: 201) { writer in
                     writer.member("id", id)
@@ -135,6 +144,9 @@ struct AdminAPI: Sendable {
             }
         }
     }
+
+    /// The longest name (in UTF-8 bytes) of a fixture added with `POST /fixtures`.
+    static let maximumNameBytes = 256
 
     static func json(status: Int = 200, _ body: (inout JSONWriter) -> Void) -> WireResponse {
         var writer = JSONWriter()

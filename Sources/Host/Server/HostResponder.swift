@@ -40,10 +40,19 @@ struct HostResponder: HTTPResponder {
     private func preflight(_ request: Request, origin: String?, requestID: String) -> Response {
         let path = request.uri.path
         let allowed = routes.handlers(at: path).map(\.method)
+        guard !allowed.isEmpty else {
+            // Nothing is served here: the 404 any other request to the path gets, error body included.
+            let error = ReplyError(
+                status: 404, message: "Unknown request URL: OPTIONS \(path). Please check the URL.", type: "invalid_request_error",
+                code: "unknown_url")
+            var response = Self.response(errorResponse(error, near: path, requestID: requestID))
+            response.headers[.init("x-request-id")!] = requestID
+            return response
+        }
         let (status, fields) = cors.preflight(
             origin: origin, requestedHeaders: request.headers[.accessControlRequestHeaders],
             allowedMethods: allowed.map(\.rawValue), admin: isAdmin(path))
-        var response = Response(status: allowed.isEmpty ? .notFound : status, headers: fields)
+        var response = Response(status: status, headers: fields)
         response.headers[.init("x-request-id")!] = requestID
         return response
     }

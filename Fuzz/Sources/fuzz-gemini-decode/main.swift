@@ -1,0 +1,30 @@
+import FuzzSupport
+import LyrebirdGeminiProvider
+import LyrebirdPluginAPI
+
+/// The Gemini provider's decoder on any body: every body goes to `generateContent`,
+/// `streamGenerateContent` (with and without `alt=sse`) and `countTokens` (`v1beta`; `v1`
+/// routes decode the same way), through the plugin loaded from the sanitized
+/// `libLyrebirdGemini.so` as the server loads it (every call crossing the C ABI both ways, path
+/// parameters and the routes it answers itself included), and to the provider in process.
+let loaded = FuzzHosts.geminiProviders
+let inProcess = GeminiProvider()
+
+@_cdecl("LLVMFuzzerTestOneInput")
+public func testOneInput(_ data: UnsafePointer<UInt8>?, _ size: Int) -> CInt {
+    let body = inputBytes(data, size)
+    for provider in loaded + [inProcess] {
+        for route in provider.routes where route.method == .post && route.path.hasPrefix("/v1beta/") {
+            switch route.answeredBy {
+            case .fixtures: DecoderCheck.requireContract(provider, route: route, body: body)
+            case .provider: DecoderCheck.requireAnswer(provider, route: route, body: body)
+            }
+            if route.path.hasSuffix(":streamGenerateContent") {
+                DecoderCheck.requireContract(provider, route: route, body: body, query: "alt=sse")
+            }
+        }
+    }
+    return 0
+}
+
+runFuzzer(testOneInput)
