@@ -77,6 +77,18 @@ import Testing
         }
     }
 
+    @Test func partsOfOtherKindsNamedLikeKnownOnesCrossTheABIUnchanged() throws {
+        let request = CanonicalRequest(
+            operation: "o", model: "m",
+            messages: [
+                Message(
+                    role: .user,
+                    content: [.other(type: "text", value: ["text": nil]), .other(type: "image", value: ["x": 1]), .text("t")])
+            ])
+        #expect(try PluginJSON.decode(CanonicalRequest.self, from: PluginJSON.requestBytes(request)) == request)
+        #expect(try PluginJSON.decode(CanonicalRequest.self, from: PluginJSON.encode(request)) == request)
+    }
+
     @Test func routesDefaultToHTTPAndSSE() throws {
         let route = try PluginJSON.decode(ProviderRoute.self, from: Array(#"{"method":"POST","path":"/x","operation":"x"}"#.utf8))
         #expect(route == ProviderRoute(method: .post, path: "/x", operation: "x", transports: [.http, .sse]))

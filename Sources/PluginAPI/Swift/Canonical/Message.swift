@@ -87,9 +87,11 @@ public enum ContentPart: Sendable, Hashable, Codable {
     public init(from decoder: any Decoder) throws {
         let container = try decoder.container(keyedBy: CodingKeys.self)
         let type = try container.decode(String.self, forKey: .type)
+        // A part of another kind may carry the type name of a known one (a provider keeping a
+        // part it could not read as text); its `value` says which it is.
         switch type {
-        case "text": self = .text(try container.decode(String.self, forKey: .text))
-        case "image": self = .image(url: try container.decode(String.self, forKey: .url))
+        case "text" where !container.contains(.value): self = .text(try container.decode(String.self, forKey: .text))
+        case "image" where !container.contains(.value): self = .image(url: try container.decode(String.self, forKey: .url))
         default: self = .other(type: type, value: try container.decode(JSONValue.self, forKey: .value))
         }
     }
