@@ -6,7 +6,8 @@ import LyrebirdPluginAPI
 /// `streamGenerateContent` (with and without `alt=sse`) and `countTokens` (`v1beta`; `v1`
 /// routes decode the same way), through the plugin loaded from the sanitized
 /// `libLyrebirdGemini.so` as the server loads it (every call crossing the C ABI both ways, path
-/// parameters and the routes it answers itself included), and to the provider in process.
+/// parameters included; `countTokens`, which the provider answers itself on a host's script
+/// threads, is left to `fuzz-host` there), and to the provider in process, which answers it too.
 let loaded = FuzzHosts.geminiProviders
 let inProcess = GeminiProvider()
 
@@ -17,7 +18,8 @@ public func testOneInput(_ data: UnsafePointer<UInt8>?, _ size: Int) -> CInt {
         for route in provider.routes where route.method == .post && route.path.hasPrefix("/v1beta/") {
             switch route.answeredBy {
             case .fixtures: DecoderCheck.requireContract(provider, route: route, body: body)
-            case .provider: DecoderCheck.requireAnswer(provider, route: route, body: body)
+            case .provider where provider is GeminiProvider: DecoderCheck.requireAnswer(provider, route: route, body: body)
+            case .provider: continue
             }
             if route.path.hasSuffix(":streamGenerateContent") {
                 DecoderCheck.requireContract(provider, route: route, body: body, query: "alt=sse")
