@@ -1,5 +1,5 @@
 """Writes the figures of bench/results/latest.json into docs/performance.md (run from the project root after bench/run.sh)."""
-import json, re, sys
+import json
 d = json.load(open('bench/results/latest.json'))
 m = d['machine']
 lines = [f"Run on {d['date'][:10]} at commit `{d['commit']}`: {m['cpus']} cores ({m['cpu']}), Linux {m['kernel']}, "

@@ -15,7 +15,7 @@ struct StoredResponse: Sendable {
         self.body = body
         self.input = input
         self.output = output
-        bytes = body.count + (input + output).reduce(0) { $0 + $1.approximateBytes }
+        bytes = body.count + input.reduce(0) { $0 + $1.approximateBytes } + output.reduce(0) { $0 + $1.approximateBytes }
     }
 
     /// What a request continuing from this response has before its own input.
