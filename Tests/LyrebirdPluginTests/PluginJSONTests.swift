@@ -122,6 +122,18 @@ import Testing
         #expect(try PluginJSON.decode(JSONValue.self, from: Array("[4.0]".utf8)) == [.number(4)])
     }
 
+    @Test func wholeDoublesCrossTheABIAsDoubles() throws {
+        // Found by fuzz-plugin-json: written as `3`, a whole double read back as an integer.
+        let format = ResponseFormat.jsonSchema(name: "s", schema: ["max": .number(3), "min": .integer(3)])
+        #expect(String(decoding: PluginJSON.encode(format), as: UTF8.self).contains(#""max":3.0"#))
+        #expect(try PluginJSON.decode(ResponseFormat.self, from: PluginJSON.encode(format)) == format)
+        let request = CanonicalRequest(
+            operation: "chat.completions", model: "m", messages: [Message(role: .user, text: "hi")],
+            body: ["temperature": .number(1), "n": .integer(1), "top_p": .number(-0.0)])
+        #expect(try PluginJSON.decode(CanonicalRequest.self, from: PluginJSON.requestBytes(request)) == request)
+        #expect(try PluginJSON.decode(CanonicalRequest.self, from: PluginJSON.encode(request)) == request)
+    }
+
     @Test func deeplyNestedRequestBodiesCrossTheABI() throws {
         // The deepest body a client may send, many times over.
         var deep: JSONValue = "leaf"

@@ -32,7 +32,7 @@ public enum DecoderCheck {
         do {
             let crossed = try PluginJSON.decode(CanonicalRequest.self, from: PluginJSON.requestBytes(canonical))
             require(
-                ABIForm.same(crossed, canonical),
+                crossed == canonical,
                 "\(provider.name): the canonical request changed crossing the plugin ABI: \(excerpt(body))")
         } catch {
             require(false, "\(provider.name): the canonical request does not cross the plugin ABI: \(error.message)")
