@@ -460,6 +460,8 @@ def main():
     if samples:
         print(f"e2e: RSS KiB first {samples[0]}, after warm-up {warm}, last {samples[-1]}, max {max(samples)} "
               f"({len(samples)} samples)")
+        tenths = [samples[min(len(samples) - 1, len(samples) * tenth // 10)] for tenth in range(11)]
+        print("e2e: RSS KiB at each tenth of the run: " + " ".join(str(kib) for kib in tenths))
     for index, problem in failures[:20]:
         print(f"e2e: FAILED request {index}: {problem}")
     if not alive:
