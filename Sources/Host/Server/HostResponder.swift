@@ -42,10 +42,7 @@ struct HostResponder: HTTPResponder {
         let allowed = routes.handlers(at: path).map(\.method)
         guard !allowed.isEmpty else {
             // Nothing is served here: the 404 any other request to the path gets, error body included.
-            let error = ReplyError(
-                status: 404, message: "Unknown request URL: OPTIONS \(path). Please check the URL.", type: "invalid_request_error",
-                code: "unknown_url")
-            var response = Self.response(errorResponse(error, near: path, requestID: requestID))
+            var response = Self.response(errorResponse(.unknownURL("OPTIONS", path), near: path, requestID: requestID))
             response.headers[.init("x-request-id")!] = requestID
             return response
         }
@@ -130,9 +127,7 @@ struct HostResponder: HTTPResponder {
     func handle(_ wire: WireRequest, requestID: String) async -> Pipeline.Outcome {
         switch routes.lookup(wire.method, wire.path) {
         case .notFound:
-            let error = ReplyError(
-                status: 404, message: "Unknown request URL: \(wire.method.rawValue) \(wire.path). Please check the URL.",
-                type: "invalid_request_error", code: "unknown_url")
+            let error = ReplyError.unknownURL(wire.method.rawValue, wire.path)
             pipeline.recordUnrouted(wire, requestID: requestID, error: error)
             return .whole(errorResponse(error, near: wire.path, requestID: requestID))
         case .methodNotAllowed(let allowed):

@@ -56,9 +56,7 @@ struct WebSocketGateway: Sendable {
         let requestID = Identifiers.requestID()
         let error =
             found.isEmpty
-            ? ReplyError(
-                status: 404, message: "Unknown request URL: GET \(path). Please check the URL.", type: "invalid_request_error",
-                code: "unknown_url")
+            ? ReplyError.unknownURL("GET", path)
             : ReplyError(
                 status: 400, message: "\(path) does not take WebSocket connections; send the request over HTTP.",
                 type: "invalid_request_error", code: "websocket_not_supported")
