@@ -8,6 +8,7 @@ import signal
 import time
 
 import httpx
+import openai
 import pytest
 
 from conftest import Server
@@ -176,6 +177,30 @@ fixtures:
         assert content(chat(busy, "quick")[1]) == "quick"
     finally:
         assert stops_on_sigterm(busy)
+
+
+@pytest.mark.parametrize("piece", [16, 1_000_000])
+def test_a_long_non_ascii_reply_streams_in_pieces_of_any_size(tmp_path, piece):
+    # 1.6 million characters: cutting them into pieces of a million used to cost the square of
+    # that, and kept a core busy for minutes after the client had left.
+    config = tmp_path / "long.yaml"
+    config.write_text(
+        f"""
+settings: {{stream_chunk_characters: {piece}}}
+fixtures:
+  - reply: {{lua_inline: "function respond(req) return ('\\u00e9' .. ('x'):rep(80) .. ' '):rep(20000) end"}}
+"""
+    )
+    long = Server(["--config", str(config)])
+    try:
+        client = openai.OpenAI(base_url=long.base_url, api_key="k", max_retries=0, timeout=60)
+        stream = client.chat.completions.create(model="m", stream=True, messages=[{"role": "user", "content": "long"}])
+        pieces = [chunk.choices[0].delta.content for chunk in stream if chunk.choices and chunk.choices[0].delta.content]
+        assert "".join(pieces) == ("\u00e9" + "x" * 80 + " ") * 20000
+        assert max(len(text) for text in pieces) <= 2 * piece and len(pieces) >= 1_660_000 // (2 * piece)
+        assert_idle(long)
+    finally:
+        assert stops_on_sigterm(long)
 
 
 def stops_on_sigterm(server):

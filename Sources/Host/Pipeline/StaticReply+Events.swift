@@ -26,15 +26,22 @@ extension StaticReply {
     static func split(_ text: String, size: Int?, atWords: Bool) -> [String] {
         guard let size, text.count > size else { return [text] }
         var pieces: [String] = []
-        var current = ""
-        for character in text {
-            current.append(character)
-            if current.count >= size && (!atWords || character.isWhitespace) || current.count >= size * 2 {
-                pieces.append(current)
-                current = ""
+        // Counted alongside: `String.count` walks the whole string, which made long replies
+        // cost the square of their length.
+        var pieceStart = text.startIndex
+        var pieceCharacters = 0
+        var index = text.startIndex
+        while index < text.endIndex {
+            let character = text[index]
+            index = text.index(after: index)
+            pieceCharacters += 1
+            if pieceCharacters >= size && (!atWords || character.isWhitespace) || pieceCharacters >= size * 2 {
+                pieces.append(String(text[pieceStart..<index]))
+                pieceStart = index
+                pieceCharacters = 0
             }
         }
-        if !current.isEmpty { pieces.append(current) }
+        if pieceStart < text.endIndex { pieces.append(String(text[pieceStart...])) }
         return pieces
     }
 }
