@@ -50,4 +50,16 @@ import Testing
         }
         #expect(try SchemaPattern(#"^\d{3}$"#).sample(&random, minimumLength: 5, maximumLength: nil) == nil)
     }
+
+    @Test func repeatsOfWhatMayBeEmptyStillWriteLongSamples() throws {
+        var random = SeededRandom(seed: 5)
+        // Nested stars used to loop for the cube of the spare repeats while writing nothing.
+        for source in ["^(a*)*$", "^(((a*)*)*)*$", "^((a|)*b?)*$"] {
+            let pattern = try SchemaPattern(source)
+            for maximum in [10_000, 1_000_000_000] {
+                let sample = try #require(pattern.sample(&random, minimumLength: 9_000, maximumLength: maximum), "\(source)")
+                #expect(pattern.matches(sample) && (9_000...maximum).contains(sample.unicodeScalars.count), "\(source)")
+            }
+        }
+    }
 }

@@ -4,6 +4,7 @@ parsed by the official SDK's Pydantic helpers; fixed text that does not match is
 import datetime
 import enum
 import json
+import re
 import uuid
 from typing import List, Literal, Optional, Union
 
@@ -298,3 +299,19 @@ def test_deep_schemas_do_not_exhaust_the_stack(client):
     with pytest.raises(openai.BadRequestError) as raised:
         ask(client, "deep", json_schema_format("deep", schema))
     assert "nest more than 32 levels" in raised.value.message
+
+
+@pytest.mark.parametrize("pattern", ["^(a*)*$", "^(((a*)*)*)*$"])
+@pytest.mark.parametrize("longest", [10_000, 1_000_000_000])
+def test_repeats_of_what_may_be_empty_get_a_matching_document(client, server, pattern, longest):
+    # These ~300-byte requests used to keep a core busy for minutes, long after the client left.
+    schema = {
+        "type": "object",
+        "properties": {"v": {"type": "string", "pattern": pattern, "minLength": 9000, "maxLength": longest}},
+        "required": ["v"],
+        "additionalProperties": False,
+    }
+    content = ask(client.with_options(timeout=60), "nested stars", json_schema_format("stars", schema)).choices[0].message.content
+    value = json.loads(content)["v"]
+    assert re.fullmatch(pattern.strip("^$"), value) and 9000 <= len(value) <= longest
+    assert httpx.get(server.url + "/health").json()["status"] == "healthy"

@@ -3,6 +3,9 @@
 struct SchemaPattern: Sendable {
     /// The longest pattern read, in characters.
     static let maximumLength = 1_000
+    /// The longest string a sample is written toward, whatever `maxLength` allows: the
+    /// generator never needs more (see `StructuredOutputLimits.maximumStringLength`).
+    static let longestSample = 10_000
 
     let source: String
     private let node: PatternNode
@@ -28,11 +31,11 @@ struct SchemaPattern: Sendable {
         // Later tries allow more repeats, then padding, to reach `minimumLength`; one try writes
         // only the fewest repeats, to stay under `maximumLength`.
         let spares = [3, 3, 0, minimumLength, minimumLength, minimumLength]
-        let limit = max(minimumLength, maximumLength ?? 0) + 64
+        let limit = min(maximumLength ?? minimumLength + 64, Self.longestSample)
         for spare in spares {
-            var text = String.UnicodeScalarView()
-            write(node, into: &text, spare: spare, limit: limit, random: &random)
-            for candidate in padded(String(text), to: minimumLength) {
+            var writer = PatternWriter(spare: spare, limit: limit)
+            writer.write(node, random: &random)
+            for candidate in padded(writer.text, to: minimumLength) {
                 let length = candidate.unicodeScalars.count
                 if length >= minimumLength && length <= (maximumLength ?? .max) && matches(candidate) { return candidate }
             }
@@ -47,22 +50,5 @@ struct SchemaPattern: Sendable {
         guard missing > 0 else { return [text] }
         let padding = String(repeating: "x", count: missing)
         return [text, text + padding, padding + text]
-    }
-
-    private func write(
-        _ node: PatternNode, into text: inout String.UnicodeScalarView, spare: Int, limit: Int, random: inout SeededRandom
-    ) {
-        guard text.count <= limit else { return }
-        switch node {
-        case .literal(let scalar): text.append(scalar)
-        case .characterClass(let characters): if let scalar = characters.sample(&random) { text.append(scalar) }
-        case .sequence(let items): for item in items { write(item, into: &text, spare: spare, limit: limit, random: &random) }
-        case .alternation(let branches): write(random.element(of: branches), into: &text, spare: spare, limit: limit, random: &random)
-        case .repetition(let item, let minimum, let maximum):
-            let extra = min((maximum ?? Int.max) - minimum, spare)
-            let count = minimum + (extra > 0 ? random.index(below: extra + 1) : 0)
-            for _ in 0..<count where text.count <= limit { write(item, into: &text, spare: spare, limit: limit, random: &random) }
-        case .start, .end: break
-        }
     }
 }
