@@ -46,16 +46,11 @@ struct Serve: AsyncParsableCommand {
             printError(error.description)
             throw ExitCode.failure
         }
-        let signals = await ShutdownSignals()
+        let signals = ShutdownSignals(grace: configuration.shutdownGrace, logger: logger)
         let url = try await server.start(gracefulShutdownSignals: ShutdownSignals.trapped)
         FileHandle.standardOutput.write(Data("listening on \(url.absoluteString)\n".utf8))
-        try await withThrowingTaskGroup(of: Void.self) { group in
-            group.addTask { [grace = configuration.shutdownGrace, logger] in
-                await signals.exitOnSecondSignal(grace: grace, logger: logger)
-            }
-            try await server.waitUntilStopped()
-            group.cancelAll()
-        }
+        try await server.waitUntilStopped()
+        withExtendedLifetime(signals) {}
     }
 }
 

@@ -5,6 +5,7 @@ Timeouts in these configurations are short so that the suite stays fast; the bou
 generous on purpose: they show which clock ran, never exact times."""
 
 import json
+import os
 import resource
 import select
 import signal
@@ -16,6 +17,7 @@ import openai
 import pytest
 
 from conftest import Server
+from test_plugins import TEST_PLUGINS, compile_plugin
 
 CONFIG = """
 settings:
@@ -27,10 +29,10 @@ fixtures: []
 """
 
 
-def start(tmp_path, text, **options):
+def start(tmp_path, text, extra=(), **options):
     config = tmp_path / "connections.yaml"
     config.write_text(text)
-    return Server(["--config", str(config)], **options)
+    return Server(["--config", str(config), *extra], **options)
 
 
 @pytest.fixture(scope="module")
@@ -380,6 +382,46 @@ def test_a_second_signal_exits_at_once(tmp_path, sig, status):
     assert server.process.wait(timeout=5) == status
     assert time.monotonic() - started < 2
     sock.close()
+
+
+def hold_every_pool_thread(tmp_path, grace):
+    """A server whose cooperative pool is held whole by plugin calls that do not return."""
+    library = compile_plugin(TEST_PLUGINS / "stuck_decode.c", tmp_path)
+    server = start(tmp_path, f"settings:\n  shutdown_grace_seconds: {grace}\n", extra=["--plugin", str(library)])
+    body = b"{}"
+    held = [connect(server, b"POST /stuck HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
+                    + f"Content-Length: {len(body)}\r\n\r\n".encode() + body) for _ in range((os.cpu_count() or 1) + 1)]
+    time.sleep(1)
+    # Held indeed: a plain request gets no answer.
+    probe = connect(server, b"GET /v1/models HTTP/1.1\r\nHost: x\r\n\r\n")
+    probe.settimeout(1)
+    with pytest.raises(TimeoutError):
+        probe.recv(1)
+    return server, held + [probe]
+
+
+def test_a_server_whose_threads_are_all_held_still_exits_0_after_the_grace(tmp_path):
+    server, held = hold_every_pool_thread(tmp_path, grace=1)
+    server.process.send_signal(signal.SIGTERM)
+    started = time.monotonic()
+    assert server.process.wait(timeout=20) == 0
+    # The grace, then the margin the server has to close what remains by itself.
+    assert 5 <= time.monotonic() - started < 15
+    assert "had not stopped 5.0 seconds after its 1.0 seconds grace" in server.process.stderr.read()
+    for sock in held:
+        sock.close()
+
+
+def test_a_second_signal_exits_at_once_even_when_every_thread_is_held(tmp_path):
+    server, held = hold_every_pool_thread(tmp_path, grace=30)
+    server.process.send_signal(signal.SIGTERM)
+    time.sleep(0.3)
+    server.process.send_signal(signal.SIGTERM)
+    started = time.monotonic()
+    assert server.process.wait(timeout=5) == 143
+    assert time.monotonic() - started < 2
+    for sock in held:
+        sock.close()
 
 
 def test_idle_and_stalled_connections_do_not_hold_up_shutdown(tmp_path):
