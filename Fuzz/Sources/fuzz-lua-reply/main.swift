@@ -7,7 +7,10 @@ import LyrebirdPluginAPI
 /// completions or the Anthropic shape. Scripts may fail in any way (a 500 naming the script is
 /// their right), but every response must be well formed and the host must survive.
 let limits = "lua_instruction_limit: 200000, lua_time_limit_ms: 200, lua_memory_limit_bytes: 4194304"
-let host = FuzzHosts.make(yaml: "settings: {script_threads: 1, \(limits)}")
+/// Streamed replies are cut in pieces of 64 characters rather than the default 16: a script may
+/// return megabytes, and the checks read every event back, which at 16 characters a piece takes
+/// longer than libFuzzer's timeout in the debug build for a reply that is merely large.
+let host = FuzzHosts.make(yaml: "settings: {script_threads: 1, stream_chunk_characters: 64, \(limits)}")
 
 /// The four ways the reply leaves: both providers, streamed and whole.
 let requests: [(path: String, body: String)] = [false, true].flatMap { stream in
