@@ -402,24 +402,35 @@ def hold_every_pool_thread(tmp_path, grace):
 
 def test_a_server_whose_threads_are_all_held_still_exits_0_after_the_grace(tmp_path):
     server, held = hold_every_pool_thread(tmp_path, grace=1)
-    server.process.send_signal(signal.SIGTERM)
-    started = time.monotonic()
-    assert server.process.wait(timeout=20) == 0
-    # The grace, then the margin the server has to close what remains by itself.
-    assert 5 <= time.monotonic() - started < 15
-    assert "had not stopped 5.0 seconds after its 1.0 seconds grace" in server.process.stderr.read()
-    for sock in held:
-        sock.close()
+    try:
+        server.process.send_signal(signal.SIGTERM)
+        started = time.monotonic()
+        assert server.process.wait(timeout=20) == 0
+        # The grace, then the margin the server has to close what remains by itself.
+        assert 5 <= time.monotonic() - started < 15
+        assert "had not stopped 5.0 seconds after its 1.0 seconds grace" in server.process.stderr.read()
+    finally:
+        release(server, held)
 
 
 def test_a_second_signal_exits_at_once_even_when_every_thread_is_held(tmp_path):
     server, held = hold_every_pool_thread(tmp_path, grace=30)
-    server.process.send_signal(signal.SIGTERM)
-    time.sleep(0.3)
-    server.process.send_signal(signal.SIGTERM)
-    started = time.monotonic()
-    assert server.process.wait(timeout=5) == 143
-    assert time.monotonic() - started < 2
+    try:
+        server.process.send_signal(signal.SIGTERM)
+        time.sleep(0.3)
+        server.process.send_signal(signal.SIGTERM)
+        started = time.monotonic()
+        assert server.process.wait(timeout=5) == 143
+        assert time.monotonic() - started < 2
+    finally:
+        release(server, held)
+
+
+def release(server, held):
+    """Ends a held server whatever the test found (a failed stop leaves it sleeping otherwise)."""
+    if server.process.poll() is None:
+        server.process.kill()
+        server.process.wait()
     for sock in held:
         sock.close()
 
