@@ -84,3 +84,22 @@ def test_server_survives_a_barrage_of_garbage(chat_server, openai_client):
     assert openai_client.chat.completions.create(
         model="gpt-4o", messages=[{"role": "user", "content": "hello"}]
     ).choices[0].message.content.startswith("Hi there")
+
+
+def test_the_journal_keeps_a_bounded_part_of_an_echoed_value():
+    # Error messages echo the value at fault; the journal used to keep each whole, so a few
+    # hundred 4 MB requests held gigabytes.
+    server = Server([])
+    try:
+        role = "é" * 1_500_000
+        body = '{"model": "m", "messages": [{"role": "' + role + '", "content": "hi"}]}'
+        for _ in range(10):
+            error = assert_openai_error(post(server, body.encode()), 400, param="messages[0].role")
+            assert role in error["message"], "the reply itself echoes the value whole"
+        entries = httpx.get(server.url + "/journal").json()["data"]
+        assert len(entries) == 10
+        for entry in entries:
+            assert entry["error"].startswith("Invalid value: 'éé")
+            assert entry["error"].endswith(" more characters)") and len(entry["error"]) < 1100
+    finally:
+        server.stop()

@@ -64,8 +64,10 @@ public final class Journal: Sendable {
         self.capacity = max(1, capacity)
     }
 
-    /// Adds an entry, dropping the oldest when full. Thread-safe.
+    /// Adds an entry, its texts bounded (see `JournalEntry.longestText`), dropping the oldest
+    /// when full. Thread-safe.
     public func record(_ entry: JournalEntry) {
+        let entry = entry.bounded()
         ring.withLock { ring in
             if ring.entries.count < capacity {
                 ring.entries.append(entry)

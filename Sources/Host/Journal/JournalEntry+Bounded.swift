@@ -1,0 +1,32 @@
+extension JournalEntry {
+    /// The longest text an entry keeps in one field, in Unicode scalars; the rest is dropped
+    /// and counted. Error messages echo request values, and a 4 MB `role` kept in each of the
+    /// journal's entries would hold gigabytes.
+    public static let longestText = 1_000
+    /// The most warnings an entry keeps.
+    public static let mostWarnings = 20
+
+    /// This entry with every text cut to `longestText` scalars and at most `mostWarnings`
+    /// warnings, so that the journal's memory is bounded by its capacity.
+    func bounded() -> JournalEntry {
+        var entry = self
+        entry.path = Self.bounded(path)
+        entry.model = model.map(Self.bounded)
+        entry.source = source.map(Self.bounded)
+        entry.error = error.map(Self.bounded)
+        if warnings.count > Self.mostWarnings {
+            entry.warnings = Array(warnings.prefix(Self.mostWarnings)) + ["(\(warnings.count - Self.mostWarnings) more warnings)"]
+        }
+        entry.warnings = entry.warnings.map(Self.bounded)
+        return entry
+    }
+
+    private static func bounded(_ text: String) -> String {
+        let scalars = text.unicodeScalars
+        guard let end = scalars.index(scalars.startIndex, offsetBy: longestText, limitedBy: scalars.endIndex),
+            end < scalars.endIndex
+        else { return text }
+        let dropped = scalars[end...].count
+        return String(scalars[..<end]) + "… (\(dropped) more characters)"
+    }
+}
