@@ -284,3 +284,17 @@ def test_chat_top_logprobs_without_logprobs_is_refused(client):
     with pytest.raises(openai.BadRequestError) as caught:
         client.chat.completions.create(model="gpt-4o", messages=[{"role": "user", "content": "hello"}], top_logprobs=2)
     assert caught.value.param == "top_logprobs"
+
+
+def test_a_long_stop_sequence_costs_time_linear_in_the_text(client):
+    # Half the reply as a stop sequence it never completes: the search used to compare the held
+    # text again at every piece, and 320,000 characters with four such sequences took 36 s.
+    text = "a" * 200_000
+    stops = ["a" * 100_000 + "c", "a" * 100_000 + "d"]
+    streamed = client.with_options(timeout=60).completions.create(
+        model="gpt-3.5-turbo-instruct", prompt="x", stop=stops, stream=True, extra_body={"mock_response": text})
+    assert "".join(chunk.choices[0].text for chunk in streamed if chunk.choices) == text
+    whole = client.with_options(timeout=60).completions.create(
+        model="gpt-3.5-turbo-instruct", prompt="x", stop=stops + ["a" * 150_000], n=4, extra_body={"mock_response": text})
+    assert [choice.text for choice in whole.choices] == [""] * 4
+    assert {choice.finish_reason for choice in whole.choices} == {"stop"}

@@ -1,26 +1,29 @@
 import LyrebirdPluginAPI
 
 /// Where a completion's text ends when the request limits it, as the real model ends it: just
-/// before the first of the `stop` sequences (which is not sent), or after `max_tokens` tokens,
-/// whichever comes first.
+/// before the first `stop` sequence the text completes (which is not sent), or after
+/// `max_tokens` tokens, whichever comes first.
 ///
 /// It takes the text piece by piece, as a stream delivers it. The end of a piece that could
 /// begin a stop sequence is held back until the next piece shows whether it does; the end of
 /// the reply sends what is still held. Tokens are counted as `TokenLogprobs` cuts them, which
 /// is the host's counting rule.
 struct CompletionTextLimit {
-    /// The stop sequences as UTF-8, none of them empty.
-    private let stops: [[UInt8]]
+    /// The stop sequences, none of them empty, each with how much of it the text ends with.
+    private var stops: [StopSequenceMatcher]
     private let maxTokens: Int?
-    /// The end of the text so far that may begin a stop sequence.
-    private var held: [UInt8] = []
+    /// The end of the text so far that may begin a stop sequence is held back; it is the
+    /// beginning of this stop sequence (the one the text ends with the most of), so it need
+    /// not be copied from piece to piece.
+    private var heldStop = 0
+    private var heldLength = 0
     /// Tokens let through so far.
     private(set) var tokens = 0
     /// Why the text was cut, once it was; nothing more passes then.
     private(set) var cut: FinishReason?
 
     init(stops: [String], maxTokens: Int?) {
-        self.stops = stops.filter { !$0.isEmpty }.map { Array($0.utf8) }
+        self.stops = stops.filter { !$0.isEmpty }.map { StopSequenceMatcher(Array($0.utf8)) }
         self.maxTokens = maxTokens
     }
 
@@ -31,25 +34,50 @@ struct CompletionTextLimit {
     mutating func admit(_ text: String) -> String {
         guard cut == nil else { return "" }
         guard isActive else { return text }
-        var pending = held + Array(text.utf8)
-        held = []
-        if let stop = firstStop(in: pending) {
-            pending.removeSubrange(stop...)
+        let piece = Array(text.utf8)
+        var nextHeld = (stop: heldStop, length: 0)
+        let end: Int
+        if let stopStart = firstStopStart(in: piece) {
+            end = stopStart
             cut = .stop
         } else {
-            let keep = heldBackLength(of: pending)
-            held = Array(pending.suffix(keep))
-            pending.removeLast(keep)
+            if let longest = stops.indices.max(by: { stops[$0].matched < stops[$1].matched }) {
+                nextHeld = (longest, stops[longest].matched)
+            }
+            end = heldLength + piece.count - nextHeld.length
         }
-        // Both cuts fall on the start of a scalar: a stop sequence is valid UTF-8.
-        return counted(String(decoding: pending, as: UTF8.self))
+        let sent = sendable(end, of: piece)
+        (heldStop, heldLength) = nextHeld
+        return counted(sent)
+    }
+
+    /// Feeds `piece` to the stop sequences up to the first byte that ends one; the offset where
+    /// that sequence begins, counted from the start of the held text.
+    private mutating func firstStopStart(in piece: [UInt8]) -> Int? {
+        for (index, byte) in piece.enumerated() {
+            var start: Int?
+            for stop in stops.indices where stops[stop].advance(byte) {
+                // Of sequences ending at the same byte, the longest began first.
+                start = min(start ?? .max, heldLength + index + 1 - stops[stop].bytes.count)
+            }
+            if let start { return start }
+        }
+        return nil
     }
 
     /// What is still held back once the reply is complete: it began no stop sequence after all.
     mutating func flush() -> String {
-        guard cut == nil, !held.isEmpty else { return "" }
-        defer { held = [] }
-        return counted(String(decoding: held, as: UTF8.self))
+        guard cut == nil, heldLength > 0 else { return "" }
+        defer { heldLength = 0 }
+        return counted(String(decoding: stops[heldStop].bytes[..<heldLength], as: UTF8.self))
+    }
+
+    /// The first `count` bytes of the held text followed by `piece`. Both cuts fall on the
+    /// start of a scalar: a stop sequence is valid UTF-8.
+    private func sendable(_ count: Int, of piece: [UInt8]) -> String {
+        let held = stops.isEmpty ? [] : stops[heldStop].bytes[..<heldLength]
+        if count <= held.count { return String(decoding: held.prefix(count), as: UTF8.self) }
+        return String(decoding: held + piece[..<(count - held.count)], as: UTF8.self)
     }
 
     /// `text` up to the token limit, counting what passes; reaching the limit cuts the text
@@ -64,35 +92,5 @@ struct CompletionTextLimit {
         tokens = maxTokens
         cut = .length
         return pieces.prefix(room).joined()
-    }
-
-    /// The byte offset of the earliest stop sequence in `bytes`.
-    private func firstStop(in bytes: [UInt8]) -> Int? {
-        var earliest: Int?
-        for stop in stops where stop.count <= bytes.count {
-            let last = min(bytes.count - stop.count, (earliest ?? bytes.count) - 1)
-            guard last >= 0 else { continue }
-            for start in 0...last where bytes[start] == stop[0] && bytes[start..<(start + stop.count)].elementsEqual(stop) {
-                earliest = start
-                break
-            }
-        }
-        return earliest
-    }
-
-    /// The length of the longest end of `bytes` that is the beginning of a stop sequence.
-    private func heldBackLength(of bytes: [UInt8]) -> Int {
-        var longest = 0
-        for stop in stops {
-            var length = min(stop.count - 1, bytes.count)
-            while length > longest {
-                if bytes[(bytes.count - length)...].elementsEqual(stop[..<length]) {
-                    longest = length
-                    break
-                }
-                length -= 1
-            }
-        }
-        return longest
     }
 }
