@@ -127,6 +127,29 @@ def test_bad_embedding_requests_name_the_parameter(client, kwargs, param):
     assert caught.value.param == param
 
 
+def test_embedding_inputs_have_the_real_apis_token_limits(client, server):
+    # 8,192 tokens an input and 300,000 a request, as the real API has them; they also bound the
+    # time vectors take (4 MB of text used to keep a core busy for 38 s).
+    at_limit = " ".join(["word"] * 8192)
+    assert len(client.embeddings.create(model="text-embedding-3-small", input=at_limit).data) == 1
+    with pytest.raises(openai.BadRequestError) as caught:
+        client.embeddings.create(model="text-embedding-3-small", input=[at_limit, at_limit + " more"])
+    assert caught.value.body["message"].startswith("This model's maximum context length is 8192 tokens, however you requested 8193 tokens")
+    with pytest.raises(openai.BadRequestError) as caught:
+        client.embeddings.create(model="text-embedding-3-small", input=[" ".join(["word"] * 200)] * 2048)
+    assert caught.value.code == "max_tokens_per_request"
+    assert caught.value.body["message"] == "Requested 409600 tokens, max 300000 tokens per request"
+    assert httpx.get(server.url + "/health").json()["status"] == "healthy"
+
+
+def test_repeated_words_embed_as_one_direction_weighted(client):
+    once = client.embeddings.create(model="text-embedding-3-small", input="cat mat", encoding_format="float").data[0].embedding
+    twice = client.embeddings.create(model="text-embedding-3-small", input="mat cat", encoding_format="float").data[0].embedding
+    assert once == twice, "the order of words does not matter"
+    heavy = client.embeddings.create(model="text-embedding-3-small", input="cat cat cat mat").data[0].embedding
+    assert cosine(heavy, once) < 0.999 and cosine(heavy, once) > 0.5
+
+
 # Legacy completions
 
 

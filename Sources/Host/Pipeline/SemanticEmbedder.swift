@@ -11,16 +11,19 @@ enum SemanticEmbedder {
     static func vector(for text: String, dimensions: Int) -> [Double] {
         let dimensions = max(1, dimensions)
         var sum = [Double](repeating: 0, count: dimensions)
-        var words = 0
-        for word in self.words(in: text) {
-            words += 1
+        // Each distinct word's direction is drawn once, weighted by how often the word occurs:
+        // drawing costs `dimensions` steps a word.
+        var counts: [Substring: Int] = [:]
+        for word in self.words(in: text) { counts[word, default: 0] += 1 }
+        for (word, count) in counts.sorted(by: { $0.key < $1.key }) {
             var random = SeededRandom(seed: SeededRandom.hash(String(word)))
+            let weight = Double(count)
             for index in 0..<dimensions {
                 // Uniform in [-1, 1): random directions are nearly orthogonal in many dimensions.
-                sum[index] += Double(Int64(bitPattern: random.next())) / Double(Int64.max)
+                sum[index] += weight * Double(Int64(bitPattern: random.next())) / Double(Int64.max)
             }
         }
-        if words == 0 {
+        if counts.isEmpty {
             // Text without words (empty, or only punctuation) still gets a stable unit vector.
             sum[0] = 1
         }
