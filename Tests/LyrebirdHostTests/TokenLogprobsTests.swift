@@ -46,4 +46,13 @@ import Testing
         #expect(streamed.map(\.text) == whole.map(\.text))
         #expect(streamed.map(\.logprob) == whole.map(\.logprob))
     }
+
+    @Test func alternativesCopyAtMostFourCharactersOfTrailingWhitespace() throws {
+        let spaced = "word" + String(repeating: " ", count: 100_000)
+        let token = try #require(TokenLogprobs.tokens(of: spaced[...], from: 0, top: 20).first)
+        #expect(token.top[0].token == spaced)
+        #expect(token.top.dropFirst().allSatisfy { $0.token.hasSuffix("    ") && $0.token.count <= 4 + 4 })
+        let short = try #require(TokenLogprobs.tokens(of: "word \n"[...], from: 0, top: 3).first)
+        #expect(short.top.dropFirst().allSatisfy { $0.token.hasSuffix(" \n") })
+    }
 }

@@ -91,10 +91,13 @@ enum TokenLogprobs {
         let probability = exp(logprob)
         let spare = min(probability, 1 - probability)
         // Alternatives end in the token's own trailing whitespace, so they read as words in
-        // the same place.
+        // the same place; at most a few characters of it, or a token ending in a megabyte of
+        // spaces would be copied into every alternative.
         var suffixStart = text.endIndex
-        while suffixStart > text.startIndex, text[text.index(before: suffixStart)].isWhitespace {
+        var suffixLength = 0
+        while suffixStart > text.startIndex, suffixLength < longestSuffix, text[text.index(before: suffixStart)].isWhitespace {
             suffixStart = text.index(before: suffixStart)
+            suffixLength += 1
         }
         let suffix = text[suffixStart...]
         var pick = Int(next(&state) % UInt64(vocabulary.count))
@@ -119,6 +122,8 @@ enum TokenLogprobs {
         "'", "\n",
     ]
     private static let vocabularyStride = 7
+    /// The most trailing whitespace characters an alternative copies from its token.
+    private static let longestSuffix = 4
 
     /// Six decimals: what a log probability needs, and short on the wire.
     private static func rounded(_ value: Double) -> Double {
