@@ -1,6 +1,7 @@
 """Embeddings, legacy completions, models and logprobs through the official `openai` package."""
 
 import base64
+import json
 import math
 import struct
 
@@ -321,3 +322,60 @@ def test_a_long_stop_sequence_costs_time_linear_in_the_text(client):
         model="gpt-3.5-turbo-instruct", prompt="x", stop=stops + ["a" * 150_000], n=4, extra_body={"mock_response": text})
     assert [choice.text for choice in whole.choices] == [""] * 4
     assert {choice.finish_reason for choice in whole.choices} == {"stop"}
+
+
+# Log probabilities past their limit
+
+LONG_REPLY = "," * 8000  # 8,000 tokens
+TOO_MANY_LOGPROBS = "more than 500000 log probabilities"
+
+
+def streamed_error(server, path, body):
+    """The last event of a stream that ran past its log probabilities, read raw: the SDKs would
+    parse the 30 MB before it slowly."""
+    with httpx.stream("POST", server.base_url + path, json={**body, "stream": True}, timeout=60) as response:
+        assert response.status_code == 200
+        text = response.read().decode()
+    assert "[DONE]" not in text
+    return json.loads(text.strip().split("\n")[-1].removeprefix("data: "))
+
+
+def test_chat_logprobs_past_the_limit_are_refused(client, server):
+    # 128 choices × 8,000 tokens × 21 used to build 2 GB of response from 8 KB of reply text.
+    body = {"model": "gpt-4o", "messages": [{"role": "user", "content": "x"}], "n": 128, "logprobs": True, "top_logprobs": 20,
+            "mock_response": LONG_REPLY}
+    with pytest.raises(openai.BadRequestError) as caught:
+        client.chat.completions.create(**{key: value for key, value in body.items() if key != "mock_response"},
+                                       extra_body={"mock_response": LONG_REPLY})
+    assert caught.value.code == "logprobs_too_large" and caught.value.param == "top_logprobs"
+    entry = httpx.get(server.url + "/journal").json()["data"][-1]
+    assert entry["status"] == 400 and TOO_MANY_LOGPROBS in entry["error"]
+    assert TOO_MANY_LOGPROBS in streamed_error(server, "/chat/completions", body)["error"]["message"]
+    # Within the limit the same reply carries its log probabilities.
+    fine = client.chat.completions.create(model="gpt-4o", messages=[{"role": "user", "content": "x"}], n=2, logprobs=True,
+                                          top_logprobs=1, extra_body={"mock_response": LONG_REPLY})
+    assert len(fine.choices[1].logprobs.content) == 8000
+
+
+def test_completion_logprobs_past_the_limit_are_refused(client, server):
+    body = {"model": "gpt-3.5-turbo-instruct", "prompt": "x", "n": 64, "logprobs": 5, "mock_response": LONG_REPLY}
+    with pytest.raises(openai.BadRequestError) as caught:
+        client.completions.create(model="gpt-3.5-turbo-instruct", prompt="x", n=64, logprobs=5,
+                                  extra_body={"mock_response": LONG_REPLY})
+    assert caught.value.code == "logprobs_too_large"
+    assert TOO_MANY_LOGPROBS in streamed_error(server, "/completions", body)["error"]["message"]
+    # max_tokens cuts the text first: what is sent is well within the limit.
+    short = client.completions.create(model="gpt-3.5-turbo-instruct", prompt="x", n=64, logprobs=5, max_tokens=10,
+                                      extra_body={"mock_response": LONG_REPLY})
+    assert all(len(choice.logprobs.tokens) == 10 for choice in short.choices)
+
+
+def test_responses_logprobs_past_the_limit_are_refused(client, server):
+    body = {"model": "gpt-4o", "input": "x", "top_logprobs": 20, "include": ["message.output_text.logprobs"],
+            "mock_response": "," * 30_000}
+    with pytest.raises(openai.BadRequestError) as caught:
+        client.responses.create(model="gpt-4o", input="x", top_logprobs=20, include=["message.output_text.logprobs"],
+                                extra_body={"mock_response": "," * 30_000})
+    assert caught.value.code == "logprobs_too_large"
+    event = streamed_error(server, "/responses", body)
+    assert TOO_MANY_LOGPROBS in json.dumps(event)

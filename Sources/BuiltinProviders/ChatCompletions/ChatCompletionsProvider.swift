@@ -20,6 +20,13 @@ public struct ChatCompletionsProvider: Provider {
     }
 
     public func encode(_ reply: CompletedReply, for request: CanonicalRequest, context: ReplyContext) -> WireResponse {
+        let logprobs = ChatCompletionsRequestDecoder.requestedLogprobs(request)
+        if let top = logprobs {
+            var volume = LogprobsVolume()
+            guard reply.choices.allSatisfy({ volume.admit($0.text[...], top: top) }) else {
+                return OpenAIErrorEncoding.response(for: LogprobsVolume.exceeded)
+            }
+        }
         var writer = JSONWriter(reservingCapacity: 512)
         writer.object { writer in
             writer.member("id", "chatcmpl-" + context.idSuffix)
@@ -29,7 +36,6 @@ public struct ChatCompletionsProvider: Provider {
             writer.member(
                 "choices",
                 array: { writer in
-                    let logprobs = ChatCompletionsRequestDecoder.requestedLogprobs(request)
                     for choice in reply.choices { Self.writeChoice(choice, logprobs: logprobs, into: &writer) }
                 })
             writer.key("usage")

@@ -23,6 +23,7 @@ struct ChatCompletionsStreamEncoder: StreamEncoder {
     /// Tokens sent so far per choice, when log probabilities are sent.
     private var tokensSent: [Int: Int] = [:]
     private var failed = false
+    private var volume = LogprobsVolume()
 
     init(context: ReplyContext, includeUsage: Bool, logprobs: Int?) {
         self.includeUsage = includeUsage
@@ -47,8 +48,14 @@ struct ChatCompletionsStreamEncoder: StreamEncoder {
     }
 
     mutating func encode(_ event: ReplyEvent, choice: Int, into bytes: inout [UInt8]) {
+        // Nothing follows an error: a stream that ran past its log probabilities ends there.
+        guard !failed else { return }
         switch event {
         case .text(let text):
+            if let top = logprobs, !volume.admit(text[...], top: top) {
+                encode(.error(LogprobsVolume.exceeded), choice: choice, into: &bytes)
+                return
+            }
             let textLogprobs = logprobs.map { top in logprobsMember(text, choice: choice, top: top) }
             chunk(choice: choice, logprobs: textLogprobs, into: &bytes) { bytes in
                 bytes += Self.contentKey

@@ -32,22 +32,27 @@ struct CompletionChoiceState {
     }
 
     /// The piece to send for the next text of the reply, if there is anything to send.
-    mutating func text(_ text: String) -> CompletionPiece? {
+    ///
+    /// - Throws: `LogprobsVolume.exceeded` when its log probabilities would take `volume`,
+    ///   which all choices share, past its limit.
+    mutating func text(_ text: String, volume: inout LogprobsVolume) throws(ReplyError) -> CompletionPiece? {
         guard !finished else { return nil }
         let passed = limit.admit(text)
-        return piece(passed, finishReason: limit.cut)
+        return try piece(passed, finishReason: limit.cut, volume: &volume)
     }
 
     /// The piece that ends the choice: what the limit still held, and the finish reason (the
     /// reply's own, unless the limit cut the text first). `nil` once the choice has ended.
-    mutating func finish(_ reason: FinishReason) -> CompletionPiece? {
+    mutating func finish(_ reason: FinishReason, volume: inout LogprobsVolume) throws(ReplyError) -> CompletionPiece? {
         guard !finished else { return nil }
         let rest = limit.flush()
         // Legacy completions have no tool calls: a reply that made some simply stops.
-        return piece(rest, finishReason: limit.cut ?? (reason == .toolCalls ? .stop : reason))
+        return try piece(rest, finishReason: limit.cut ?? (reason == .toolCalls ? .stop : reason), volume: &volume)
     }
 
-    private mutating func piece(_ text: String, finishReason: FinishReason?) -> CompletionPiece? {
+    private mutating func piece(_ text: String, finishReason: FinishReason?, volume: inout LogprobsVolume) throws(ReplyError)
+        -> CompletionPiece?
+    {
         if finishReason != nil { finished = true }
         let echo = pendingEcho ?? ""
         pendingEcho = nil
@@ -57,15 +62,18 @@ struct CompletionChoiceState {
             var scored = CompletionPiece.Logprobs(tokens: [], offsets: [], firstUnscored: false)
             if !echo.isEmpty {
                 scored.firstUnscored = true
-                append(echo, top: top, to: &scored)
+                try append(echo, top: top, to: &scored, volume: &volume)
             }
-            append(text, top: top, to: &scored)
+            try append(text, top: top, to: &scored, volume: &volume)
             piece.logprobs = scored
         }
         return piece
     }
 
-    private mutating func append(_ text: String, top: Int, to logprobs: inout CompletionPiece.Logprobs) {
+    private mutating func append(
+        _ text: String, top: Int, to logprobs: inout CompletionPiece.Logprobs, volume: inout LogprobsVolume
+    ) throws(ReplyError) {
+        guard volume.admit(text[...], top: top) else { throw LogprobsVolume.exceeded }
         let tokens = TokenLogprobs.tokens(of: text[...], from: tokensSent, top: top)
         tokensSent += tokens.count
         for token in tokens {

@@ -18,19 +18,26 @@ public struct CompletionsProvider: Provider {
         var usage = reply.usage
         var states: [CompletionChoiceState] = []
         states.reserveCapacity(reply.choices.count)
+        var pieces: [CompletionPiece?] = []
+        var volume = LogprobsVolume()
+        do {
+            for choice in reply.choices {
+                var state = CompletionChoiceState(options: options, choice: choice.index)
+                let text = try state.text(choice.text, volume: &volume)
+                let end = try state.finish(choice.finishReason, volume: &volume)
+                pieces.append(text.map { $0.followed(by: end) } ?? end)
+                states.append(state)
+            }
+        } catch {
+            return OpenAIErrorEncoding.response(for: error)
+        }
         var writer = JSONWriter(reservingCapacity: 512)
         writer.object { writer in
             Self.writeHead(context, into: &writer)
             writer.member(
                 "choices",
                 array: { writer in
-                    for choice in reply.choices {
-                        var state = CompletionChoiceState(options: options, choice: choice.index)
-                        let text = state.text(choice.text)
-                        let end = state.finish(choice.finishReason)
-                        (text.map { $0.followed(by: end) } ?? end)?.write(index: choice.index, into: &writer)
-                        states.append(state)
-                    }
+                    for (choice, piece) in zip(reply.choices, pieces) { piece?.write(index: choice.index, into: &writer) }
                 })
             // The host counted the reply the responder gave; the text sent is shorter.
             if let tokens = CompletionChoiceState.completionTokens(of: states) { usage.completionTokens = tokens }

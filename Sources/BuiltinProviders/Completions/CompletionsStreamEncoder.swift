@@ -13,6 +13,7 @@ struct CompletionsStreamEncoder: StreamEncoder {
     private let includeUsage: Bool
     private var choices: [CompletionChoiceState]
     private var failed = false
+    private var volume = LogprobsVolume()
 
     init(context: ReplyContext, options: CompletionOptions, choiceCount: Int, includeUsage: Bool) {
         self.includeUsage = includeUsage
@@ -31,13 +32,23 @@ struct CompletionsStreamEncoder: StreamEncoder {
     }
 
     mutating func encode(_ event: ReplyEvent, choice: Int, into bytes: inout [UInt8]) {
+        // Nothing follows an error: a stream that ran past its log probabilities ends there.
+        guard !failed else { return }
         switch event {
         case .text(let text):
-            guard choices.indices.contains(choice), let piece = choices[choice].text(text) else { return }
-            write(piece, choice: choice, into: &bytes)
+            guard choices.indices.contains(choice) else { return }
+            do {
+                if let piece = try choices[choice].text(text, volume: &volume) { write(piece, choice: choice, into: &bytes) }
+            } catch {
+                encode(.error(error), choice: choice, into: &bytes)
+            }
         case .finish(let reason):
-            guard choices.indices.contains(choice), let piece = choices[choice].finish(reason) else { return }
-            write(piece, choice: choice, into: &bytes)
+            guard choices.indices.contains(choice) else { return }
+            do {
+                if let piece = try choices[choice].finish(reason, volume: &volume) { write(piece, choice: choice, into: &bytes) }
+            } catch {
+                encode(.error(error), choice: choice, into: &bytes)
+            }
         case .usage(var usage):
             guard includeUsage else { return }
             // The host counted the reply the responder gave; the text sent is shorter.

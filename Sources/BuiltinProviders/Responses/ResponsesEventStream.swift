@@ -68,6 +68,7 @@ struct ResponsesEventStream: Sendable {
     private var callOutputIndexes: [Int: Int] = [:]
     private var finishReason: FinishReason?
     private var usage: Usage?
+    private var volume = LogprobsVolume()
     /// Whether a terminal event (`response.completed`, `response.failed`, `error`...) has gone out.
     private(set) var isOver = false
 
@@ -88,6 +89,10 @@ struct ResponsesEventStream: Sendable {
         guard !isOver else { return }
         switch event {
         case .text(let text):
+            if let top = envelope.logprobs, !volume.admit(text[...], top: top) {
+                fail(LogprobsVolume.exceeded, emit)
+                return
+            }
             if open?.kind.isMessage != true { openMessage(emit) }
             open!.text += text
             emitDelta("response.output_text.delta", open!.deltaMembers, text, extra: deltaLogprobs(text), emit)

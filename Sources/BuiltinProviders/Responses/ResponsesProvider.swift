@@ -40,6 +40,10 @@ public struct ResponsesProvider: Provider {
     public func encode(_ reply: CompletedReply, for request: CanonicalRequest, context: ReplyContext) -> WireResponse {
         let envelope = ResponseEnvelope(request: request, context: context)
         let choice = reply.choices.first ?? CompletedReply.Choice(index: 0)
+        var volume = LogprobsVolume()
+        if let top = envelope.logprobs, !volume.admit(choice.text[...], top: top) {
+            return OpenAIErrorEncoding.response(for: LogprobsVolume.exceeded)
+        }
         let output = ResponseItem.output(of: choice)
         let body = envelope.bytes(ResponseEnvelope.finished(choice.finishReason, usage: reply.usage), output: output)
         if envelope.store { store.keep(body, id: envelope.id, output: output, for: request) }

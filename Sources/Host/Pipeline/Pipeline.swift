@@ -249,9 +249,19 @@ struct Pipeline: Sendable {
             copy.index = index
             return copy
         }
-        run.record(status: 200)
         let completed = CompletedReply(choices: choices, usage: usage, embeddings: Self.embeddings(embeddings, for: request))
-        return provider.encode(completed, for: request, context: run.context)
+        let response = provider.encode(completed, for: request, context: run.context)
+        // An encoder may still refuse the reply: OpenAI's, when its log probabilities would
+        // pass their limit.
+        run.record(status: response.status, error: response.status >= 400 ? Self.errorMessage(in: response) : nil)
+        return response
+    }
+
+    /// The message of an error response, read from the error shapes providers use
+    /// (`{"error": {"message": ...}}` or `{"error": "..."}`).
+    private static func errorMessage(in response: WireResponse) -> String {
+        let error = (try? JSONValue.parse(response.body))?["error"]
+        return error?["message"]?.stringValue ?? error?.stringValue ?? "answered \(response.status)"
     }
 
     /// The first event of a streamed reply, with the time it may leave; an error in its place
