@@ -37,6 +37,50 @@ import Testing
         #expect(abs(FuzzySimilarity.ratio("kitten", "sitting") - (1 - 3.0 / 7)) < 1e-9)
     }
 
+    /// Levenshtein distance over whole texts, the definition fuzzy matching must agree with.
+    private func referenceRatio(_ lhs: String, _ rhs: String) -> Double {
+        func normalized(_ text: String) -> [Character] {
+            Array(text.lowercased().split(whereSeparator: \.isWhitespace).joined(separator: " "))
+        }
+        let left = normalized(lhs)
+        let right = normalized(rhs)
+        guard max(left.count, right.count) > 0 else { return 1 }
+        var previous = Array(0...right.count)
+        for i in left.indices {
+            var current = [i + 1]
+            for j in right.indices {
+                current.append(min(previous[j + 1] + 1, current[j] + 1, previous[j] + (left[i] == right[j] ? 0 : 1)))
+            }
+            previous = current
+        }
+        return 1 - Double(previous[right.count]) / Double(max(left.count, right.count))
+    }
+
+    @Test func fuzzyMatchingAgreesWithTheFullDistanceAtEveryThreshold() {
+        var texts = [""]
+        for _ in 0..<4 { texts += texts.flatMap { text in ["a", "B", " "].map { text + $0 } } }
+        texts = Array(Set(texts)).sorted()
+        let thresholds = [0, 0.2, 0.5, 0.6, 0.75, 0.8, 1]
+        for value in texts where value.count <= 3 {
+            for text in texts {
+                let ratio = referenceRatio(text, value)
+                #expect(FuzzySimilarity.ratio(text, value) == ratio)
+                for threshold in thresholds {
+                    #expect(TextMatcher(.fuzzy(value, threshold: threshold)).matches(text) == (ratio >= threshold))
+                }
+            }
+        }
+        // Through a store, which normalises the request text once for every fixture.
+        let store = FixtureStore(
+            thresholds.map { threshold in
+                Fixture(
+                    name: "\(threshold)", match: .user(TextMatcher(.fuzzy("good morning", threshold: threshold))),
+                    reply: .message(StaticReply(content: "")))
+            }.reversed())
+        #expect(store.firstMatch(for: request(user: "Good   mornin"))?.id == "0.8")
+        #expect(store.firstMatch(for: request(user: String(repeating: "good morning ", count: 1_000)))?.id == "0.0")
+    }
+
     @Test func conditionsSeeOnlyTheLastUserMessageAndSystemText() {
         let condition = MatchCondition.all([
             .user(TextMatcher(.contains("bye"))),
@@ -80,6 +124,29 @@ import Testing
         let misses = store.nearMisses(for: request(user: "hello wrld"))
         #expect(misses.first?.fixture.id == "close")
         #expect(misses.first?.reasons == ["user \"hello wrld\" does not satisfy: contains \"hello world\""])
+    }
+
+    @Test func nearMissesOfALongRequestAreRankedByItsStart() {
+        let store = FixtureStore([
+            Fixture(
+                name: "bs", match: .user(TextMatcher(.equals(String(repeating: "b", count: 2_000)))),
+                reply: .message(StaticReply(content: ""))),
+            Fixture(
+                name: "as", match: .user(TextMatcher(.contains(String(repeating: "a", count: 1_000) + "c"))),
+                reply: .message(StaticReply(content: ""))),
+            Fixture(
+                name: "fuzzy", match: .all([.user(TextMatcher(.fuzzy("b", threshold: 0.9))), .not(.user(TextMatcher(.contains("x"))))]),
+                reply: .message(StaticReply(content: ""))),
+        ])
+        let text = String(repeating: "a", count: 1_000) + String(repeating: "b", count: 1_000)
+        let misses = store.nearMisses(for: request(user: text))
+        // Only the first 1,000 characters of each side count toward closeness: there "as" has its
+        // value exactly, and "fuzzy" passes half its conditions.
+        #expect(misses.map(\.fixture.id) == ["as", "fuzzy", "bs"])
+        let shown = String(repeating: "a", count: 57) + "..."
+        #expect(
+            misses[0].reasons == ["user \(shown.debugDescription) does not satisfy: contains \"\(String(repeating: "a", count: 1_000))c\""])
+        #expect(misses[1].reasons == ["user \(shown.debugDescription) does not satisfy: is at least 90% similar to \"b\""])
     }
 
     @Test func containsFindsOverlappingNeedlesAmongMany() {

@@ -37,7 +37,20 @@ public struct TextMatcher: Sendable {
             NeedleIndex([needle]).search(Array(text.lowercased().utf8)) { _ in found = true }
             return found
         case .regex(let pattern), .glob(let pattern): return pattern.matches(text)
-        case .fuzzy(let value, let threshold): return FuzzySimilarity.ratio(text, value) >= threshold
+        case .fuzzy(let value, let threshold):
+            return FuzzySimilarity.isSimilar(FuzzySimilarity.normalized(text), FuzzySimilarity.normalized(value), threshold: threshold)
+        }
+    }
+
+    /// Whether the text of `field` in `subject` passes, using what the subject has already
+    /// worked out about the text for other fixtures.
+    func matches(_ subject: MatchSubject, in field: MatchField) -> Bool {
+        switch kind {
+        case .equals(let value): return subject.text(field) == value
+        case .contains(let value): return subject.contains(Array(value.lowercased().utf8), in: field) ?? matches(subject.text(field))
+        case .regex(let pattern), .glob(let pattern): return pattern.matches(subject.text(field))
+        case .fuzzy(let value, let threshold):
+            return FuzzySimilarity.isSimilar(subject.normalizedText(field), FuzzySimilarity.normalized(value), threshold: threshold)
         }
     }
 
@@ -53,12 +66,17 @@ public struct TextMatcher: Sendable {
         }
     }
 
-    /// How close `text` comes to passing, from 0 to 1, for ranking near misses.
+    /// How close `text` comes to passing, from 0 to 1, for ranking near misses. Only the first
+    /// `FuzzySimilarity.rankingLimit` characters of the text and the value are compared.
     public func closeness(_ text: String) -> Double {
-        if matches(text) { return 1 }
+        matches(text) ? 1 : closeness(failing: FuzzySimilarity.normalized(text))
+    }
+
+    /// How close a text that fails comes to passing, given the text normalised.
+    func closeness(failing normalizedText: [Character]) -> Double {
         switch kind {
         case .equals(let value), .contains(let value), .fuzzy(let value, _):
-            return FuzzySimilarity.ratio(text, value)
+            return FuzzySimilarity.rankingRatio(normalizedText, FuzzySimilarity.normalized(value))
         case .regex, .glob:
             return 0
         }
