@@ -18,16 +18,64 @@ import Testing
         #expect(TextMatcher(.contains("HELLO")).matches("well, hello there"))
         #expect(TextMatcher(.regex(try CompiledPattern(regex: "weather in (\\w+)"))).matches("what is the weather in Paris"))
         #expect(!TextMatcher(.regex(try CompiledPattern(regex: "^weather"))).matches("the weather"))
-        #expect(TextMatcher(.glob(try CompiledPattern(glob: "gpt-4o*"))).matches("gpt-4o-mini"))
-        #expect(!TextMatcher(.glob(try CompiledPattern(glob: "gpt-4o*"))).matches("my-gpt-4o"))
-        #expect(TextMatcher(.glob(try CompiledPattern(glob: "a?c.d"))).matches("abc.d"))
-        #expect(!TextMatcher(.glob(try CompiledPattern(glob: "a?c.d"))).matches("abcxd"))
+        #expect(TextMatcher(.glob(CompiledPattern(glob: "gpt-4o*"))).matches("gpt-4o-mini"))
+        #expect(!TextMatcher(.glob(CompiledPattern(glob: "gpt-4o*"))).matches("my-gpt-4o"))
+        #expect(TextMatcher(.glob(CompiledPattern(glob: "a?c.d"))).matches("abc.d"))
+        #expect(!TextMatcher(.glob(CompiledPattern(glob: "a?c.d"))).matches("abcxd"))
         #expect(TextMatcher(.fuzzy("good morning", threshold: 0.8)).matches("Good mornin"))
         #expect(!TextMatcher(.fuzzy("good morning", threshold: 0.8)).matches("good night"))
     }
 
     @Test func invalidRegexIsRejectedAtCompileTime() {
         #expect(throws: (any Error).self) { try CompiledPattern(regex: "(unclosed") }
+    }
+
+    /// Whether `glob` matches all of `text`, by trying every split: the definition the linear
+    /// matcher must agree with.
+    private func referenceGlob(_ glob: Substring, _ text: Substring) -> Bool {
+        guard let first = glob.first else { return text.isEmpty }
+        switch first {
+        case "*": return text.indices.contains { referenceGlob(glob.dropFirst(), text[$0...]) } || referenceGlob(glob.dropFirst(), "")
+        case "?": return !text.isEmpty && referenceGlob(glob.dropFirst(), text.dropFirst())
+        default: return text.first?.lowercased() == first.lowercased() && referenceGlob(glob.dropFirst(), text.dropFirst())
+        }
+    }
+
+    @Test func globsAgreeWithTryingEverySplit() {
+        var texts = [""]
+        for _ in 0..<4 { texts += texts.flatMap { text in ["a", "B"].map { text + $0 } } }
+        var globs = [""]
+        for _ in 0..<4 { globs += globs.flatMap { glob in ["a", "b", "*", "?"].map { glob + $0 } } }
+        for glob in Set(globs) {
+            let pattern = CompiledPattern(glob: glob)
+            for text in Set(texts) {
+                #expect(pattern.matches(text) == referenceGlob(glob[...], text[...]), "glob \(glob) text \(text)")
+            }
+        }
+        // Each `*` could start at any of many places; a backtracking engine tried them all.
+        let hostile = String(repeating: "error ", count: 20_000)
+        #expect(!CompiledPattern(glob: "*error*retry*").matches(hostile))
+        #expect(CompiledPattern(glob: "*ERROR*retry*").matches(hostile + "Retry now"))
+        #expect(CompiledPattern(glob: "caf?").matches("CAFÉ"))
+    }
+
+    @Test func regexesRunWithoutBacktrackingAndIgnoreCaseWhenAsked() throws {
+        #expect(try CompiledPattern(regex: "(?i)pirate").matches("Talk like a PIRATE"))
+        #expect(try !CompiledPattern(regex: "pirate").matches("Talk like a PIRATE"))
+        #expect(try CompiledPattern(regex: "(?i)^[A-C]+x$").matches("abCX"))
+        #expect(try CompiledPattern(regex: "(?i)(name|remember)").matches("What is my NAME?"))
+        #expect(try CompiledPattern(regex: "\\d{3}-\\d{4}").matches("call 555-1234 now"))
+        // Nested repeats that a backtracking engine tries in exponentially many ways.
+        let hostile = String(repeating: "a", count: 20_000)
+        #expect(try !CompiledPattern(regex: "(a+)+b").matches(hostile))
+        #expect(try CompiledPattern(regex: "(a+)+b").matches(hostile + "b"))
+        #expect(try !CompiledPattern(regex: ".*error.*retry").matches(String(repeating: "error ", count: 20_000)))
+    }
+
+    @Test func regexFeaturesThatNeedBacktrackingAreRefused() {
+        for pattern in ["(a)\\1", "(?=a)", "(?<!a)b", "\\bword\\b", "a(?i)b", "\\p{L}", "(unclosed"] {
+            #expect(throws: (any Error).self, "\(pattern)") { try CompiledPattern(regex: pattern) }
+        }
     }
 
     @Test func fuzzySimilarityBounds() {

@@ -1,4 +1,3 @@
-import Foundation
 import LyrebirdPluginAPI
 
 /// A test on one piece of request text (the model id, the last user message, the system text).
@@ -11,7 +10,7 @@ public struct TextMatcher: Sendable {
         case equals(String)
         /// The text contains the value, ignoring case.
         case contains(String)
-        /// The regular expression finds a match somewhere in the text.
+        /// The regular expression finds a match somewhere in the text (see `CompiledPattern`).
         case regex(CompiledPattern)
         /// The whole text matches a shell-style pattern (`*` any run, `?` one character).
         case glob(CompiledPattern)
@@ -80,41 +79,5 @@ public struct TextMatcher: Sendable {
         case .regex, .glob:
             return 0
         }
-    }
-}
-
-/// A compiled regular expression. `NSRegularExpression` is immutable and safe to share
-/// between threads once built.
-public final class CompiledPattern: @unchecked Sendable {
-    /// The pattern as the fixture wrote it.
-    public let source: String
-    private let expression: NSRegularExpression
-
-    /// Compiles a regular expression (ICU syntax).
-    public init(regex source: String) throws {
-        self.source = source
-        self.expression = try NSRegularExpression(pattern: source)
-    }
-
-    /// Compiles a glob: `*` matches any run, `?` one character, everything else itself.
-    /// The glob must match the whole text; case is ignored.
-    public init(glob source: String) throws {
-        self.source = source
-        var pattern = "^"
-        for character in source {
-            switch character {
-            case "*": pattern += ".*"
-            case "?": pattern += "."
-            default: pattern += NSRegularExpression.escapedPattern(for: String(character))
-            }
-        }
-        pattern += "$"
-        self.expression = try NSRegularExpression(pattern: pattern, options: [.caseInsensitive, .dotMatchesLineSeparators])
-    }
-
-    /// Whether the pattern finds a match in `text`.
-    public func matches(_ text: String) -> Bool {
-        let range = NSRange(text.startIndex..<text.endIndex, in: text)
-        return expression.firstMatch(in: text, options: [], range: range) != nil
     }
 }
