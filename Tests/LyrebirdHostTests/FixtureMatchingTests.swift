@@ -219,6 +219,23 @@ import Testing
         #expect(store.firstMatch(for: request(user: "a filler phrase 13")) == nil)
     }
 
+    @Test func nestedContainsNeedlesAreEachFoundWhereverTheyOccur() {
+        let needles = ["a", "aa", "aaa", "aaaa", "ab", "b", "bab", "ca", "abab"]
+        var texts = [""]
+        for _ in 0..<4 { texts += texts.flatMap { text in ["a", "b", "C"].map { text + $0 } } }
+        for target in needles {
+            // The target first, every needle in the same index behind it.
+            let store = FixtureStore(
+                [Fixture(name: "target", match: .user(TextMatcher(.contains(target))), reply: .message(StaticReply(content: "")))]
+                    + needles.map { Fixture(name: $0, match: .user(TextMatcher(.contains($0))), reply: .message(StaticReply(content: ""))) }
+            )
+            for text in Set(texts) {
+                let found = store.firstMatch(for: request(user: text))?.id == "target"
+                #expect(found == text.lowercased().contains(target), "\(target) in \(text)")
+            }
+        }
+    }
+
     @Test func containsIgnoresCaseBeyondASCIIAndEqualsDoesNot() {
         let store = FixtureStore([
             Fixture(name: "exact", match: .user(TextMatcher(.equals("Crème Brûlée"))), reply: .message(StaticReply(content: "1"))),

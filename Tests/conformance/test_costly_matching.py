@@ -69,3 +69,16 @@ def test_a_regex_that_needs_backtracking_is_refused_with_its_fixtures_name(serve
     assert rejected.status_code == 400
     message = rejected.json()["error"]["message"]
     assert "echo" in message and "invalid regular expression" in message and "back-references" in message
+
+
+def test_nested_contains_needles_cost_one_pass(tmp_path):
+    # Each of "a", "aa", ... ends at every character of a run of "a"s.
+    fixtures = [{"match": {"user": {"contains": "a" * i}}, "reply": {"content": str(i)}} for i in range(300, 0, -1)]
+    config = tmp_path / "nested.json"
+    config.write_text(json.dumps({"fixtures": fixtures}))
+    server = Server(["--config", str(config)])
+    try:
+        assert chat(server, "a" * 1_000_000).json()["choices"][0]["message"]["content"] == "300"
+        assert chat(server, "a" * 1_000_000 + "b" + "a" * 7).json()["choices"][0]["message"]["content"] == "300"
+    finally:
+        server.stop()
