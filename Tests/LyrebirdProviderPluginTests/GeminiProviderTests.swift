@@ -116,6 +116,26 @@ import Testing
         #expect(!request.stream && request.includeUsage)
     }
 
+    @Test func functionResponsesAnswerTheOldestUnansweredCallByIDOrElseByName() throws {
+        let body = """
+            {"contents": [
+               {"role": "model", "parts": [{"functionCall": {"name": "f"}}, {"functionCall": {"id": "a", "name": "f"}},
+                                           {"functionCall": {"id": "a", "name": "g"}}, {"functionCall": {"name": "f"}}]},
+               {"role": "user", "parts": [{"functionResponse": {"name": "f", "id": "a"}}, {"functionResponse": {"name": "f"}},
+                                          {"functionResponse": {"name": "f"}}, {"functionResponse": {"name": "g", "id": "a"}},
+                                          {"functionResponse": {"name": "f"}}, {"functionResponse": {"name": "f", "id": "nope"}}]}
+             ]}
+            """
+        let provider = GeminiProvider()
+        let wire = WireRequest(
+            method: .post, path: "/v1beta/models/gemini-2.5-pro:generateContent", body: Array(body.utf8),
+            pathParameters: ["model": "gemini-2.5-pro"])
+        let request = try provider.decode(wire, route: provider.routes[0])
+        // The second name-only answer passes over the call already answered by its id; an
+        // answer with an unknown id keeps it, one with no id and no call left has none.
+        #expect(request.messages.filter { $0.role == .tool }.map(\.toolCallID) == ["a", "call_0_0", "call_0_3", "a", nil, "nope"])
+    }
+
     @Test func streamedTextIsServerSentEventsEndingWithFinishReasonsAndUsage() async throws {
         let body = #"{"contents": [{"parts": [{"text": "hello"}]}], "generationConfig": {"candidateCount": 2}}"#
         let response = try await host().send(.post, "/v1beta/models/gemini-2.0-flash:streamGenerateContent?alt=sse", body)

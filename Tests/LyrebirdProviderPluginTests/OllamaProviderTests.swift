@@ -104,6 +104,28 @@ import Testing
         #expect(request.stream && request.includeUsage && request.choiceCount == 1)
     }
 
+    @Test func toolMessagesAnswerByIDThenNameThenTheOldestUnansweredCall() throws {
+        let body = """
+            {"model": "llama3.2",
+             "messages": [
+               {"role": "assistant", "content": "", "tool_calls": [
+                 {"function": {"name": "f"}}, {"id": "a", "function": {"name": "f"}},
+                 {"function": {"name": "g"}}, {"id": "a", "function": {"name": "g"}}]},
+               {"role": "tool", "content": "", "tool_call_id": "a"},
+               {"role": "tool", "content": "", "tool_name": "f"},
+               {"role": "tool", "content": ""},
+               {"role": "tool", "content": "", "tool_name": "g"},
+               {"role": "tool", "content": ""},
+               {"role": "tool", "content": "", "tool_call_id": "zz"},
+               {"role": "tool", "content": "", "tool_name": "f"}
+             ]}
+            """
+        let provider = OllamaProvider()
+        let request = try provider.decode(WireRequest(method: .post, path: "/api/chat", body: Array(body.utf8)), route: provider.routes[0])
+        // Each answer passes over calls already answered another way; an unknown id is kept.
+        #expect(request.messages.filter { $0.role == .tool }.map(\.toolCallID) == ["a", "call_0_0", "call_0_2", "a", nil, "zz", nil])
+    }
+
     @Test func theModelListNeedsNoFixtures() async throws {
         let yaml = """
             settings: {models: [my-model]}

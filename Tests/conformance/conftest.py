@@ -80,3 +80,24 @@ def openai_client(chat_server):
     import openai
 
     return openai.OpenAI(base_url=chat_server.base_url, api_key="sk-test", max_retries=0)
+
+
+def send_beside_health(server, path, body, timeout=30.0):
+    """Posts a costly `body` to `path` on a thread and, while it runs, checks that `/health`
+    still answers; returns the costly request's response. The generous `timeout` is only
+    the point where the request counts as stuck, not a performance bound."""
+    import threading
+
+    import httpx
+
+    result = {}
+
+    def send():
+        result["response"] = httpx.post(server.url + path, json=body, timeout=timeout)
+
+    sender = threading.Thread(target=send)
+    sender.start()
+    while sender.is_alive():
+        assert httpx.get(server.url + "/health", timeout=timeout).status_code == 200
+        sender.join(0.2)
+    return result["response"]

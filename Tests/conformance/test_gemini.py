@@ -9,6 +9,7 @@ from google import genai
 from google.genai import errors, types
 from pydantic import BaseModel
 
+from conftest import send_beside_health
 from provider_plugins import start, start_strict
 
 HELLO = "Hi there! How can I help you today?"
@@ -143,6 +144,21 @@ def test_a_streamed_chat_calls_the_function_and_streams_the_answer(client):
 
 
 # Counting tokens and listing models
+
+
+def test_many_function_responses_are_paired_in_linear_time(server):
+    # Every response names an id no call has, so each one looks through all the calls.
+    calls = 30_000
+    body = {
+        "contents": [
+            {"role": "model", "parts": [{"functionCall": {"name": "f"}}] * calls},
+            {"role": "user", "parts": [{"functionResponse": {"name": "f", "id": "nope", "response": {}}}] * calls},
+            {"role": "user", "parts": [{"text": "hello"}]},
+        ]
+    }
+    response = send_beside_health(server, f"/v1beta/models/{MODEL}:generateContent", body)
+    assert response.status_code == 200
+    assert response.json()["candidates"][0]["content"]["parts"][0]["text"] == HELLO
 
 
 def test_count_tokens_agrees_with_the_usage_of_the_same_contents(client):

@@ -12,6 +12,7 @@ from google import genai
 from google.genai import types
 from pydantic import BaseModel
 
+from conftest import send_beside_health
 from provider_plugins import start, start_strict
 
 HELLO = "Hi there! How can I help you today?"
@@ -118,6 +119,17 @@ def test_a_tool_loop(client):
     ]
     second = client.chat(model="qwen2.5", messages=messages, tools=[get_forecast])
     assert second.message.content == "Take an umbrella."
+
+
+def test_many_tool_messages_are_paired_in_linear_time(server):
+    # Every tool message names an id no call has, so each one looks through all the calls.
+    calls = 30_000
+    assistant = {"role": "assistant", "content": "", "tool_calls": [{"function": {"name": "f"}}] * calls}
+    tools = [{"role": "tool", "content": "", "tool_call_id": "n"}] * calls
+    body = {"model": "llama3", "stream": False, "messages": [assistant, *tools, {"role": "user", "content": "hello"}]}
+    response = send_beside_health(server, "/api/chat", body)
+    assert response.status_code == 200
+    assert response.json()["message"]["content"] == HELLO
 
 
 def test_streamed_tool_calls_arrive_whole(client):

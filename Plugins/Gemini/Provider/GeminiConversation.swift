@@ -12,7 +12,7 @@ import LyrebirdPluginAPI
 struct GeminiConversation {
     private(set) var messages: [Message] = []
     /// Calls not yet answered, oldest first.
-    private var pendingCalls: [(id: String, name: String)] = []
+    private var pendingCalls = GeminiPendingCalls()
 
     init(system: GeminiObject?, contents: [GeminiObject]) throws(ReplyError) {
         if let system {
@@ -75,7 +75,7 @@ struct GeminiConversation {
         guard let name = try call.string("name") else { throw call.invalid(call.path(of: "name"), "Name cannot be empty.") }
         let arguments = try call.object("args")?.members ?? [:]
         let id = try call.string("id") ?? fallbackID
-        pendingCalls.append((id, name))
+        pendingCalls.append(id: id, name: name)
         return ToolCall(id: id, name: name, arguments: JSONValue.object(arguments).serialized)
     }
 
@@ -84,8 +84,7 @@ struct GeminiConversation {
             throw response.invalid(response.path(of: "name"), "Name cannot be empty.")
         }
         let id = try response.string("id")
-        let answered = pendingCalls.firstIndex { call in id.map { call.id == $0 } ?? (call.name == name) }
-        let callID = answered.map { pendingCalls.remove(at: $0).id } ?? id
+        let callID = id.map { pendingCalls.answer(id: $0) ?? $0 } ?? pendingCalls.answer(name: name)
         let result = try response.object("response")?.members ?? [:]
         return Message(role: .tool, content: [.text(Self.resultText(result))], name: name, toolCallID: callID)
     }

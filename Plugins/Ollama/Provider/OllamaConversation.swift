@@ -10,7 +10,7 @@ import LyrebirdPluginAPI
 struct OllamaConversation {
     private(set) var messages: [Message] = []
     /// Calls not yet answered, oldest first.
-    private var pendingCalls: [(id: String, name: String)] = []
+    private var pendingCalls = OllamaPendingCalls()
 
     init(_ items: [OllamaObject]) throws(ReplyError) {
         for (index, item) in items.enumerated() {
@@ -51,21 +51,15 @@ struct OllamaConversation {
         case .some(let value): throw function.wrongType("arguments", value, "api.ToolCallFunctionArguments")
         }
         let id = try call.string("id") ?? fallbackID
-        pendingCalls.append((id, name))
+        pendingCalls.append(id: id, name: name)
         return ToolCall(id: id, name: name, arguments: arguments)
     }
 
     /// The id of the call a tool message answers, which is then answered.
     private mutating func answer(id: String?, name: String?) -> String? {
-        let position: Int?
-        if let id {
-            position = pendingCalls.firstIndex { $0.id == id }
-        } else if let name {
-            position = pendingCalls.firstIndex { $0.name == name }
-        } else {
-            position = pendingCalls.indices.first
-        }
-        return position.map { pendingCalls.remove(at: $0).id } ?? id
+        if let id { return pendingCalls.answer(id: id) ?? id }
+        if let name { return pendingCalls.answer(name: name) }
+        return pendingCalls.answerOldest()
     }
 
     /// Ollama's images are bare base64; the canonical model wants a URL, so they become `data:`

@@ -265,7 +265,7 @@ struct ConfigDecoder {
         if node.scalar != nil {
             guard let text = string(node, path: path) else { return nil }
             if plainIsModelID {
-                return text.contains("*") ? compileGlob(text, node: node, path: path) : TextMatcher(.equals(text))
+                return text.contains("*") ? TextMatcher(.glob(CompiledPattern(glob: text))) : TextMatcher(.equals(text))
             }
             return TextMatcher(.contains(text))
         }
@@ -293,12 +293,12 @@ struct ConfigDecoder {
                     do {
                         matcher = TextMatcher(.regex(try CompiledPattern(regex: text)))
                     } catch {
-                        report(value, key: keyPath, "invalid regular expression \(text.debugDescription)")
+                        report(value, key: keyPath, "invalid regular expression \(text.debugDescription): \(error)")
                     }
                 }
             case "glob":
                 operatorCount += 1
-                if let text = string(value, path: keyPath) { matcher = compileGlob(text, node: value, path: keyPath) }
+                if let text = string(value, path: keyPath) { matcher = TextMatcher(.glob(CompiledPattern(glob: text))) }
             case "fuzzy":
                 operatorCount += 1
                 if let text = string(value, path: keyPath) { matcher = TextMatcher(.fuzzy(text, threshold: 0.8)) }
@@ -321,15 +321,6 @@ struct ConfigDecoder {
             matcher = TextMatcher(.fuzzy(value, threshold: threshold))
         }
         return matcher
-    }
-
-    private mutating func compileGlob(_ text: String, node: Node, path: String) -> TextMatcher? {
-        do {
-            return TextMatcher(.glob(try CompiledPattern(glob: text)))
-        } catch {
-            report(node, key: path, "invalid glob \(text.debugDescription)")
-            return nil
-        }
     }
 
     // MARK: Replies

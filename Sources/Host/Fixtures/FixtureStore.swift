@@ -141,10 +141,14 @@ public final class FixtureStore: Sendable {
     var snapshot: Snapshot { state.withLock { $0.snapshot } }
 
     /// The fixtures that came closest to matching, closest first, each with the reasons it failed.
+    /// Each field of the request is read, searched and normalised once for all fixtures; only
+    /// the first `FuzzySimilarity.rankingLimit` characters of a text count toward closeness.
     public func nearMisses(for request: CanonicalRequest, limit: Int = 3) -> [(fixture: Fixture, reasons: [String])] {
-        let ranked = all.map { fixture -> (Fixture, [String], Double) in
-            let miss = fixture.match.explainMiss(request)
-            return (fixture, miss.reasons, miss.closeness)
+        let snapshot = self.snapshot
+        let subject = MatchSubject(request, indexes: snapshot.indexes, cancellation: nil)
+        let ranked = snapshot.entries.map { entry -> (Fixture, [String], Double) in
+            let miss = entry.fixture.match.explainMiss(subject)
+            return (entry.fixture, miss.reasons, miss.closeness)
         }
         return ranked.enumerated()
             .sorted { ($0.element.2, -$0.offset) > ($1.element.2, -$1.offset) }

@@ -23,5 +23,7 @@ enum MatchField: Int, CaseIterable, Sendable {
 /// in one table.
 struct FieldIndex: Sendable {
     var needles = NeedleIndex([])
+    /// Each needle's id in `needles`, for questions asked by value.
+    var needleIDs: [[UInt8]: Int] = [:]
     var exactValues: [String: Int] = [:]
 }

@@ -16,6 +16,7 @@ final class MatchSubject {
     private let wordOffsets: [Int]
     @exclusivity(unchecked) private var exactValueIDs: [Int?] = [nil, nil, nil]
     @exclusivity(unchecked) private var texts: [String?] = [nil, nil, nil]
+    @exclusivity(unchecked) private var normalizedTexts: [[Character]?] = [nil, nil, nil]
     @exclusivity(unchecked) private var examined: UInt8 = 0
 
     init(_ request: CanonicalRequest, indexes: [FieldIndex], cancellation: ScriptCancellation?) {
@@ -42,6 +43,15 @@ final class MatchSubject {
         return texts[field.rawValue]!
     }
 
+    /// The field's text as fuzzy matching compares it (see `FuzzySimilarity`), normalised once
+    /// for every fixture.
+    func normalizedText(_ field: MatchField) -> [Character] {
+        if let text = normalizedTexts[field.rawValue] { return text }
+        let text = FuzzySimilarity.normalized(self.text(field))
+        normalizedTexts[field.rawValue] = text
+        return text
+    }
+
     func exactValueID(_ field: MatchField) -> Int? {
         examine(field)
         return exactValueIDs[field.rawValue]
@@ -50,6 +60,12 @@ final class MatchSubject {
     func contains(_ needle: Int, in field: MatchField) -> Bool {
         examine(field)
         return needleBits[wordOffsets[field.rawValue] + needle >> 6] & (1 << UInt64(needle & 63)) != 0
+    }
+
+    /// Whether the field's text contains `needle` (lower-cased bytes), or `nil` when the indexes
+    /// do not hold that needle.
+    func contains(_ needle: [UInt8], in field: MatchField) -> Bool? {
+        indexes[field.rawValue].needleIDs[needle].map { contains($0, in: field) }
     }
 
     @inline(__always)

@@ -7,6 +7,8 @@ final class MatchTest: Sendable {
         case equals(MatchField, id: Int)
         /// Holds when the field's text contains the needle with this id.
         case contains(MatchField, needle: Int)
+        /// Holds when the field's text is similar enough to the value, normalised when loaded.
+        case fuzzy(MatchField, value: [Character], threshold: Double)
         case other(MatchField, TextMatcher)
         case not(MatchTest)
         case lua(LuaPredicate)
@@ -49,6 +51,8 @@ final class MatchTest: Sendable {
             let needle = Array(value.lowercased().utf8)
             // Every text contains the empty string: nothing to check.
             if !needle.isEmpty { checks.append(.contains(field, needle: builder.needleID(needle, in: field))) }
+        case .fuzzy(let value, let threshold):
+            checks.append(.fuzzy(field, value: FuzzySimilarity.normalized(value), threshold: threshold))
         default:
             checks.append(.other(field, matcher))
         }
@@ -60,6 +64,8 @@ final class MatchTest: Sendable {
             switch check {
             case .equals(let field, let id): if subject.exactValueID(field) != id { return false }
             case .contains(let field, let needle): if !subject.contains(needle, in: field) { return false }
+            case .fuzzy(let field, let value, let threshold):
+                if !FuzzySimilarity.isSimilar(subject.normalizedText(field), value, threshold: threshold) { return false }
             case .other(let field, let matcher): if !matcher.matches(subject.text(field)) { return false }
             case .not(let test): if test.passes(subject) { return false }
             case .lua(let predicate): if !predicate.matches(subject.request, cancellation: subject.cancellation) { return false }
@@ -92,7 +98,9 @@ struct MatchIndexBuilder {
 
     func build() -> [FieldIndex] {
         MatchField.allCases.map { field in
-            FieldIndex(needles: NeedleIndex(needles[field.rawValue]), exactValues: exactValues[field.rawValue])
+            FieldIndex(
+                needles: NeedleIndex(needles[field.rawValue]), needleIDs: needleIDs[field.rawValue],
+                exactValues: exactValues[field.rawValue])
         }
     }
 }

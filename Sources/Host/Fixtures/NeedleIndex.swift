@@ -7,10 +7,15 @@ struct NeedleIndex: Sendable {
     private let columnCount: Int
     /// The automaton: `transitions[state * columnCount + column]` is the next state.
     private let transitions: [Int32]
-    /// The needles that end at each state (its own and those of its suffixes):
+    /// The needles that end at each state, not counting those of its suffixes:
     /// `outputs[outputStarts[state] ..< outputStarts[state + 1]]`.
     private let outputStarts: [Int32]
     private let outputs: [Int32]
+    /// For each state, the nearest state with needles of its own among the state and its
+    /// suffixes (the failure chain), or -1.
+    private let reporters: [Int32]
+    /// For each state, `reporters` of the state's failure state: where the chain goes on.
+    private let nextReporters: [Int32]
     /// How many needles there are; their ids are `0..<needleCount`.
     let needleCount: Int
 
@@ -71,14 +76,19 @@ struct NeedleIndex: Sendable {
             }
         }
 
-        // A state's outputs are its own plus its failure state's, which breadth-first order has
-        // already completed.
-        var complete = ends
-        for state in order { complete[state] += complete[Int(failure[state])] }
+        // Copying each state's suffixes' needles into its own list would cost the square of
+        // the needles when they nest (`a`, `aa`, `aaa`, ...); a link to the nearest suffix with
+        // needles costs one entry, and breadth-first order has set the failure state's already.
+        var reporters = [Int32](repeating: -1, count: stateCount)
+        var nextReporters = [Int32](repeating: -1, count: stateCount)
+        for state in order {
+            nextReporters[state] = reporters[Int(failure[state])]
+            reporters[state] = ends[state].isEmpty ? nextReporters[state] : Int32(state)
+        }
         var outputStarts: [Int32] = [0]
         var outputs: [Int32] = []
         for state in 0..<stateCount {
-            outputs += complete[state]
+            outputs += ends[state]
             outputStarts.append(Int32(outputs.count))
         }
 
@@ -87,19 +97,29 @@ struct NeedleIndex: Sendable {
         self.transitions = transitions
         self.outputStarts = outputStarts
         self.outputs = outputs
+        self.reporters = reporters
+        self.nextReporters = nextReporters
     }
 
-    /// Calls `found` with the id of every needle that occurs in `text` (once per occurrence).
+    /// Calls `found` once with the id of every needle that occurs in `text`.
+    ///
+    /// Each state's chain of suffixes with needles is walked only up to the first state already
+    /// reported, whose own chain was reported with it: every byte costs a constant, and every
+    /// needle one call, however the needles nest.
     func search(_ text: [UInt8], _ found: (Int) -> Void) {
         guard needleCount > 0 else { return }
+        var reported = [Bool](repeating: false, count: reporters.count)
         columns.withUnsafeBufferPointer { columns in
             transitions.withUnsafeBufferPointer { transitions in
                 var state = 0
                 for byte in text {
                     state = Int(transitions[state * columnCount + Int(columns[Int(byte)])])
-                    let start = Int(outputStarts[state])
-                    let end = Int(outputStarts[state + 1])
-                    for index in start..<end { found(Int(outputs[index])) }
+                    var reporter = Int(reporters[state])
+                    while reporter >= 0 && !reported[reporter] {
+                        reported[reporter] = true
+                        for index in Int(outputStarts[reporter])..<Int(outputStarts[reporter + 1]) { found(Int(outputs[index])) }
+                        reporter = Int(nextReporters[reporter])
+                    }
                 }
             }
         }

@@ -1,4 +1,3 @@
-import Foundation
 import LyrebirdPluginAPI
 
 /// A test on one piece of request text (the model id, the last user message, the system text).
@@ -11,7 +10,7 @@ public struct TextMatcher: Sendable {
         case equals(String)
         /// The text contains the value, ignoring case.
         case contains(String)
-        /// The regular expression finds a match somewhere in the text.
+        /// The regular expression finds a match somewhere in the text (see `CompiledPattern`).
         case regex(CompiledPattern)
         /// The whole text matches a shell-style pattern (`*` any run, `?` one character).
         case glob(CompiledPattern)
@@ -37,7 +36,20 @@ public struct TextMatcher: Sendable {
             NeedleIndex([needle]).search(Array(text.lowercased().utf8)) { _ in found = true }
             return found
         case .regex(let pattern), .glob(let pattern): return pattern.matches(text)
-        case .fuzzy(let value, let threshold): return FuzzySimilarity.ratio(text, value) >= threshold
+        case .fuzzy(let value, let threshold):
+            return FuzzySimilarity.isSimilar(FuzzySimilarity.normalized(text), FuzzySimilarity.normalized(value), threshold: threshold)
+        }
+    }
+
+    /// Whether the text of `field` in `subject` passes, using what the subject has already
+    /// worked out about the text for other fixtures.
+    func matches(_ subject: MatchSubject, in field: MatchField) -> Bool {
+        switch kind {
+        case .equals(let value): return subject.text(field) == value
+        case .contains(let value): return subject.contains(Array(value.lowercased().utf8), in: field) ?? matches(subject.text(field))
+        case .regex(let pattern), .glob(let pattern): return pattern.matches(subject.text(field))
+        case .fuzzy(let value, let threshold):
+            return FuzzySimilarity.isSimilar(subject.normalizedText(field), FuzzySimilarity.normalized(value), threshold: threshold)
         }
     }
 
@@ -53,50 +65,19 @@ public struct TextMatcher: Sendable {
         }
     }
 
-    /// How close `text` comes to passing, from 0 to 1, for ranking near misses.
+    /// How close `text` comes to passing, from 0 to 1, for ranking near misses. Only the first
+    /// `FuzzySimilarity.rankingLimit` characters of the text and the value are compared.
     public func closeness(_ text: String) -> Double {
-        if matches(text) { return 1 }
+        matches(text) ? 1 : closeness(failing: FuzzySimilarity.normalized(text))
+    }
+
+    /// How close a text that fails comes to passing, given the text normalised.
+    func closeness(failing normalizedText: [Character]) -> Double {
         switch kind {
         case .equals(let value), .contains(let value), .fuzzy(let value, _):
-            return FuzzySimilarity.ratio(text, value)
+            return FuzzySimilarity.rankingRatio(normalizedText, FuzzySimilarity.normalized(value))
         case .regex, .glob:
             return 0
         }
-    }
-}
-
-/// A compiled regular expression. `NSRegularExpression` is immutable and safe to share
-/// between threads once built.
-public final class CompiledPattern: @unchecked Sendable {
-    /// The pattern as the fixture wrote it.
-    public let source: String
-    private let expression: NSRegularExpression
-
-    /// Compiles a regular expression (ICU syntax).
-    public init(regex source: String) throws {
-        self.source = source
-        self.expression = try NSRegularExpression(pattern: source)
-    }
-
-    /// Compiles a glob: `*` matches any run, `?` one character, everything else itself.
-    /// The glob must match the whole text; case is ignored.
-    public init(glob source: String) throws {
-        self.source = source
-        var pattern = "^"
-        for character in source {
-            switch character {
-            case "*": pattern += ".*"
-            case "?": pattern += "."
-            default: pattern += NSRegularExpression.escapedPattern(for: String(character))
-            }
-        }
-        pattern += "$"
-        self.expression = try NSRegularExpression(pattern: pattern, options: [.caseInsensitive, .dotMatchesLineSeparators])
-    }
-
-    /// Whether the pattern finds a match in `text`.
-    public func matches(_ text: String) -> Bool {
-        let range = NSRange(text.startIndex..<text.endIndex, in: text)
-        return expression.firstMatch(in: text, options: [], range: range) != nil
     }
 }

@@ -17,20 +17,27 @@ struct PatternProgram: Sendable {
     }
 
     private var instructions: [Instruction] = []
+    /// Whether letters match in either case: literals are lower-cased when compiled and the
+    /// text when matched, and a class takes a character in either case.
+    private let ignoringCase: Bool
 
-    init(_ node: PatternNode) throws(PatternError) {
+    init(_ node: PatternNode, ignoringCase: Bool = false) throws(PatternError) {
+        self.ignoringCase = ignoringCase
         try emit(node)
         instructions.append(.match)
     }
 
     /// Whether the pattern matches anywhere in `text` (JSON Schema patterns are not anchored).
     func matches(_ text: [Unicode.Scalar]) -> Bool {
+        let text = ignoringCase ? text.map(\.lowercased) : text
         var current: [Int] = []
         var next: [Int] = []
         var marks = [Int](repeating: -1, count: instructions.count)
+        // One work list for every closure: allocating one per character would dominate.
+        var pending: [Int] = []
         for position in 0...text.count {
             // A match may begin at any position.
-            if addClosure(0, at: position, length: text.count, into: &current, marks: &marks) { return true }
+            if addClosure(0, at: position, length: text.count, into: &current, marks: &marks, pending: &pending) { return true }
             guard position < text.count else { break }
             next.removeAll(keepingCapacity: true)
             let scalar = text[position]
@@ -38,10 +45,13 @@ struct PatternProgram: Sendable {
                 let advances: Bool
                 switch instructions[counter] {
                 case .scalar(let expected): advances = expected == scalar
-                case .characterClass(let characters): advances = characters.contains(scalar)
+                case .characterClass(let characters):
+                    advances = characters.contains(scalar) || (ignoringCase && characters.contains(scalar.uppercased))
                 default: advances = false
                 }
-                if advances, addClosure(counter + 1, at: position + 1, length: text.count, into: &next, marks: &marks) { return true }
+                if advances, addClosure(counter + 1, at: position + 1, length: text.count, into: &next, marks: &marks, pending: &pending) {
+                    return true
+                }
             }
             swap(&current, &next)
         }
@@ -50,8 +60,11 @@ struct PatternProgram: Sendable {
 
     /// Adds the states reachable from `counter` without reading a character; true when one of
     /// them is the match.
-    private func addClosure(_ counter: Int, at position: Int, length: Int, into list: inout [Int], marks: inout [Int]) -> Bool {
-        var pending = [counter]
+    private func addClosure(
+        _ counter: Int, at position: Int, length: Int, into list: inout [Int], marks: inout [Int], pending: inout [Int]
+    ) -> Bool {
+        pending.removeAll(keepingCapacity: true)
+        pending.append(counter)
         while let counter = pending.popLast() {
             guard marks[counter] != position else { continue }
             marks[counter] = position
@@ -72,7 +85,7 @@ struct PatternProgram: Sendable {
             throw PatternError("the pattern is too large (over \(Self.maximumInstructions) steps once its repeats are written out)")
         }
         switch node {
-        case .literal(let scalar): instructions.append(.scalar(scalar))
+        case .literal(let scalar): instructions.append(.scalar(ignoringCase ? scalar.lowercased : scalar))
         case .characterClass(let characters): instructions.append(.characterClass(characters))
         case .start: instructions.append(.start)
         case .end: instructions.append(.end)

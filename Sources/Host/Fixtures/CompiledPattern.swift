@@ -1,0 +1,43 @@
+/// A fixture's regular expression or glob, compiled when the fixture is loaded. Matching costs
+/// at most the text's length times the pattern's size, whatever the text: no pattern backtracks.
+///
+/// A regular expression is read by `PatternParser` (the syntax ECMA-262 and Python share, as in
+/// JSON Schema patterns) and run by `PatternProgram`, Thompson's construction. A leading `(?i)`
+/// ignores case. Anything a backtracking engine would be needed for, such as back-references or
+/// look-around, is refused when the fixture is loaded.
+public final class CompiledPattern: Sendable {
+    /// The pattern as the fixture wrote it.
+    public let source: String
+    private let engine: Engine
+
+    private enum Engine: Sendable {
+        case program(PatternProgram)
+        case glob(GlobPattern)
+    }
+
+    /// The inline flag that makes a whole regular expression ignore case.
+    private static let ignoreCaseFlag = "(?i)"
+
+    /// Compiles a regular expression; throws an error saying why a pattern cannot be used.
+    public init(regex source: String) throws {
+        self.source = source
+        let ignoringCase = source.hasPrefix(Self.ignoreCaseFlag)
+        let body = ignoringCase ? String(source.dropFirst(Self.ignoreCaseFlag.count)) : source
+        engine = .program(try PatternProgram(PatternParser.parse(body), ignoringCase: ignoringCase))
+    }
+
+    /// Compiles a glob: `*` matches any run, `?` one character, everything else itself.
+    /// The glob must match the whole text; case is ignored.
+    public init(glob source: String) {
+        self.source = source
+        engine = .glob(GlobPattern(source))
+    }
+
+    /// Whether the pattern finds a match in `text`.
+    public func matches(_ text: String) -> Bool {
+        switch engine {
+        case .program(let program): return program.matches(Array(text.unicodeScalars))
+        case .glob(let glob): return glob.matches(text)
+        }
+    }
+}
