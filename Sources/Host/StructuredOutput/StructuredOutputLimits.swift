@@ -19,8 +19,8 @@ struct StructuredOutputLimits: Sendable {
     /// range a character class tests), each instruction of a compiled pattern, each value read to
     /// hash or compare it for `enum`, `const` and `uniqueItems`, each `patternProperties` test.
     /// A step costs one visit however large the value, so this bounds what one visit can cost.
-    /// Checking a 10,000-character string against `^[a-z0-9._-]+@[a-z0-9.-]+$` takes about
-    /// 40,000; ten million take well under a second on one core.
+    /// Checking `^\d{5}$` against a zip code takes 30, a 10,000-character string against
+    /// `^[a-z0-9._-]+@[a-z0-9.-]+$` about 120,000.
     var maximumOperations = 10_000_000
     /// Values one generated document may hold.
     var maximumValues = 10_000
