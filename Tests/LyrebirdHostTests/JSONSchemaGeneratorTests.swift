@@ -258,4 +258,10 @@ import Testing
         #expect(error.map(isLimit) == true)
         #expect(error?.description.contains("1000000 operations") == true)
     }
+
+    @Test func requiredNamesAreCountedOnce() throws {
+        let names = Array(repeating: #""a""#, count: 20_000).joined(separator: ", ")
+        let document = try generate(#"{"type": "object", "required": [\#(names)], "properties": {"a": {"type": "integer"}}}"#)
+        #expect(document.objectValue?.count == 1)
+    }
 }

@@ -182,4 +182,15 @@ import Testing
         let text = "\"" + String(repeating: "a", count: 40_000) + "\""
         #expect(try isLimit(#"{"type": "string", "pattern": "(?:a{1000}){19}b"}"#, text, operations: 1_000_000))
     }
+
+    @Test func longKeywordListsAreChargedAtEveryVisit() throws {
+        let names = (0..<20_000).map { #""n\#($0)""# }.joined(separator: ", ")
+        let schema = #"{"items": {"anyOf": [{"required": [\#(names)]}, {}]}}"#
+        let objects = "[" + Array(repeating: "{}", count: 100).joined(separator: ", ") + "]"
+        // Each object reads the 20,000 names again: 2,000,000 in all.
+        #expect(try isLimit(schema, objects, operations: 1_000_000))
+        #expect(try !isLimit(schema, objects, operations: 3_000_000))
+        // Only the problems reported are made.
+        #expect(try problems("{}", #"{"required": [\#(names)]}"#).count == 5)
+    }
 }

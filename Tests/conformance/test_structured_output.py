@@ -331,6 +331,12 @@ HOSTILE_REPLIES = {
         {f"a{i}": 1 for i in range(10_000)},
         "operations",
     ),
+    # 20,000 required names read again for each of 1,000 objects.
+    "required": (
+        {"type": "array", "items": {"anyOf": [{"required": [f"n{i}" for i in range(20_000)]}, {}]}},
+        [{}] * 1_000,
+        "operations",
+    ),
     # 20,000 items looked up among 50,000 values: hashed, so checked in full.
     "enum": ({"type": "array", "items": {"enum": list(range(50_000))}}, [49_999] * 20_000, None),
     # 310 items of 1,000 values each, compared by hash rather than pair by pair.

@@ -140,7 +140,11 @@ extension JSONSchemaGenerator {
         let patterns = try keywords.schemaMap("patternProperties") ?? [:]
         let additional = try keywords.schema("additionalProperties")
         var required: [String] = []
-        for name in try keywords.strings("required") ?? [] where !required.contains(name) { required.append(name) }
+        var seen: Set<String> = []
+        let listed = try keywords.strings("required") ?? []
+        // Lists are read whole for every object made, so their length is charged.
+        try validator.budget.spend(operations: listed.count + properties.count)
+        for name in listed where seen.insert(name).inserted { required.append(name) }
         let minimum = try keywords.count("minProperties") ?? 0
         let maximum = try keywords.count("maxProperties") ?? .max
         guard minimum <= limits.maximumItems else {

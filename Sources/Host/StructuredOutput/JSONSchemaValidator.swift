@@ -220,8 +220,13 @@ struct JSONSchemaValidator {
         _ members: [String: JSONValue], _ keywords: SchemaKeywords, at pointer: String, nesting: Int, limit: Int,
         into found: inout [SchemaViolation]
     ) throws(StructuredOutputError) {
-        for name in try keywords.strings("required") ?? [] where members[name] == nil {
+        // Lists are read whole at every visit, so their length is charged; the problems past the
+        // limit would not be reported.
+        let required = try keywords.strings("required") ?? []
+        try budget.spend(operations: required.count)
+        for name in required where members[name] == nil {
             found.append(SchemaViolation(pointer: pointer, message: "the required property \(name.debugDescription) is missing"))
+            if found.count >= limit { break }
         }
         if let minimum = try keywords.count("minProperties"), members.count < minimum {
             found.append(SchemaViolation(pointer: pointer, message: "has \(members.count) properties, fewer than minProperties \(minimum)"))
@@ -230,6 +235,7 @@ struct JSONSchemaValidator {
             found.append(SchemaViolation(pointer: pointer, message: "has \(members.count) properties, more than maxProperties \(maximum)"))
         }
         let properties = try keywords.schemaMap("properties") ?? [:]
+        try budget.spend(operations: properties.count)
         // Patterns in the map's own order: only those a name matches are sorted, so an object
         // does not cost a sort of every pattern. Each test is charged to the budget.
         var patternProperties: [(source: String, pattern: SchemaPattern, schema: JSONValue)] = []
@@ -281,11 +287,14 @@ struct JSONSchemaValidator {
         _ value: JSONValue, _ keywords: SchemaKeywords, at pointer: String, nesting: Int, referencesHere: [String], limit: Int,
         into found: inout [SchemaViolation]
     ) throws(StructuredOutputError) {
-        for schema in try keywords.schemas("allOf") ?? [] {
+        let all = try keywords.schemas("allOf") ?? []
+        try budget.spend(operations: all.count)
+        for schema in all {
             try check(value, against: schema, at: pointer, nesting: nesting + 1, referencesHere: referencesHere, limit: limit, into: &found)
         }
         for name in ["anyOf", "oneOf"] {
             guard let alternatives = try keywords.schemas(name), found.count < limit else { continue }
+            try budget.spend(operations: alternatives.count)
             var matches = 0
             var firstProblem: SchemaViolation?
             for alternative in alternatives where matches < 2 {

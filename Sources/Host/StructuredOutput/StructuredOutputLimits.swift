@@ -17,7 +17,8 @@ struct StructuredOutputLimits: Sendable {
     /// Operations the generator and the validator may spend inside schema visits for one
     /// document together: each pattern state followed or advanced over a character (and each
     /// range a character class tests), each instruction of a compiled pattern, each value read to
-    /// hash or compare it for `enum`, `const` and `uniqueItems`, each `patternProperties` test.
+    /// hash or compare it for `enum`, `const` and `uniqueItems`, each `patternProperties` test,
+    /// each entry of a `required`, `properties` or combinator list read at a visit.
     /// A step costs one visit however large the value, so this bounds what one visit can cost.
     /// Checking `^\d{5}$` against a zip code takes 30, a 10,000-character string against
     /// `^[a-z0-9._-]+@[a-z0-9.-]+$` about 120,000.
