@@ -116,7 +116,7 @@ import Testing
             for seed in UInt64(0)..<10 {
                 let escaped = pattern.replacingOccurrences(of: "\\", with: "\\\\")
                 let document = try generate(#"{"type": "string", "pattern": "\#(escaped)", "minLength": 5}"#, seed: seed)
-                #expect(try SchemaPattern(pattern).matches(document.stringValue ?? ""))
+                #expect(try SchemaPattern(pattern).matches(document.stringValue ?? "", budget: WorkBudget(steps: 0)))
             }
         }
         // A pattern outside the subset gives an ordinary string, and the problem is reported.
@@ -234,5 +234,34 @@ import Testing
         for index in 0..<500 { chained += ##""d\##(index)": {"$ref": "#/$defs/d\##(index + 1)"}, "## }
         let long = try failure(##"{"$defs": {\##(chained)"d500": {"type": "integer"}}, "$ref": "#/$defs/d0"}"##)
         #expect(long.map(isLimit) == true)
+    }
+
+    @Test func aLongEnumIsHashedOnceNotScannedForEveryItem() throws {
+        let values = (0..<20_000).map(String.init).joined(separator: ", ")
+        var limits = StructuredOutputLimits()
+        // A scan of the list for each of the 200 items would take 4,000,000 comparisons, and
+        // intersecting the two lists below pair by pair 400,000,000.
+        limits.maximumOperations = 200_000
+        let schema = #"{"type": "array", "minItems": 200, "maxItems": 200, "items": {"enum": [\#(values)]}}"#
+        let document = try generate(schema, limits: limits)
+        #expect(document.arrayValue?.count == 200)
+        // So is the intersection of two long enums merged from allOf.
+        let merged = try generate(#"{"allOf": [{"enum": [\#(values)]}, {"enum": [\#(values), -1]}]}"#, limits: limits)
+        #expect((0..<20_000).contains(merged.intValue ?? -1))
+    }
+
+    @Test func patternSamplesAreChargedToTheDocument() throws {
+        var limits = StructuredOutputLimits()
+        limits.maximumOperations = 1_000_000
+        // Each try writes up to 10,000 characters that keep thousands of the ~19,000 states live.
+        let error = try failure(#"{"type": "string", "pattern": "(?:a{1000}){19}b", "minLength": 9000}"#, limits: limits)
+        #expect(error.map(isLimit) == true)
+        #expect(error?.description.contains("1000000 operations") == true)
+    }
+
+    @Test func requiredNamesAreCountedOnce() throws {
+        let names = Array(repeating: #""a""#, count: 20_000).joined(separator: ", ")
+        let document = try generate(#"{"type": "object", "required": [\#(names)], "properties": {"a": {"type": "integer"}}}"#)
+        #expect(document.objectValue?.count == 1)
     }
 }

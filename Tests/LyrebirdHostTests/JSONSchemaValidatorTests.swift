@@ -9,6 +9,18 @@ import Testing
         return try validator.problems(of: try JSONValue.parse(document)).map(\.description)
     }
 
+    private func isLimit(_ schema: String, _ document: String, operations: Int) throws -> Bool {
+        var limits = StructuredOutputLimits()
+        limits.maximumOperations = operations
+        do {
+            _ = try problems(document, schema, limits: limits)
+            return false
+        } catch {
+            if case .limitExceeded = error as? StructuredOutputError { return true }
+            throw error
+        }
+    }
+
     private let person = ##"""
         {"type": "object", "required": ["name", "address", "tags"], "additionalProperties": false,
          "properties": {"name": {"type": "string"}, "tags": {"type": "array", "items": {"type": "string"}, "maxItems": 2},
@@ -124,5 +136,61 @@ import Testing
         #expect(throws: StructuredOutputError.self) { try problems("1", #"{"type": "integer", "multipleOf": 0}"#) }
         #expect(throws: StructuredOutputError.self) { try problems("1", #"{"type": "decimal"}"#) }
         #expect(try problems("1", #"{"unknownKeyword": {"type": "string"}}"#) == [])
+    }
+
+    @Test func enumsAreHashedWithSchemaEquality() throws {
+        let schema = #"{"items": {"enum": [1, "a", {"x": [1, {"y": null}]}, [true], 9007199254740993]}}"#
+        #expect(try problems(#"[1.0, "a", {"x": [1.0, {"y": null}]}, [true], 9007199254740993]"#, schema) == [])
+        // 2^53 is not the integer 2^53 + 1, though both are the same Double.
+        #expect(try problems("[9007199254740992]", schema).count == 1)
+        #expect(try problems(#"[{"x": [1]}, [true, true], "A"]"#, schema).count == 3)
+        // A long enum is hashed once: 20,000 items against 50,000 values stay far within budget.
+        let values = (0..<50_000).map(String.init).joined(separator: ", ")
+        let items = Array(repeating: "49999", count: 20_000).joined(separator: ", ")
+        #expect(try !isLimit(#"{"items": {"enum": [\#(values)]}}"#, "[\(items)]", operations: 200_000))
+        #expect(
+            try problems("[\(items), 50000]", #"{"items": {"enum": [\#(values)]}}"#) == [
+                "/20000: 50000 is not one of the enum values [0, 1, 2, 3, 4, ...]"
+            ])
+    }
+
+    @Test func uniqueItemsCostTheItemsNotTheirPairs() throws {
+        let distinct = (0..<5_000).map { #"[0, 0, 0, \#($0)]"# }.joined(separator: ", ")
+        // 12.5 million pairs; hashing reads each item once.
+        #expect(try !isLimit(#"{"uniqueItems": true}"#, "[\(distinct)]", operations: 100_000))
+        #expect(try problems("[1, 2, 2.0, 1]", #"{"uniqueItems": true}"#) == ["(root): items 1 and 2 are equal (uniqueItems)"])
+        // Large items cost their size.
+        let large = (0..<100).map { "[" + String(repeating: "0, ", count: 1_000) + "\($0)]" }.joined(separator: ", ")
+        #expect(try isLimit(#"{"uniqueItems": true}"#, "[\(large)]", operations: 50_000))
+    }
+
+    @Test func patternPropertiesAndConstsAreCharged() throws {
+        let patterns = (0..<1_000).map { #""^z\#($0)$": {"type": "string"}"# }.joined(separator: ", ")
+        let members = (0..<1_000).map { #""a\#($0)": 1"# }.joined(separator: ", ")
+        let schema = #"{"patternProperties": {\#(patterns)}}"#
+        // A million tests of a name against a pattern, each at least a few operations.
+        #expect(try isLimit(schema, "{\(members)}", operations: 1_000_000))
+        #expect(try problems(#"{"z7": 1, "a": 1}"#, schema) == ["/z7: expected string, found integer"])
+        let long = "[" + String(repeating: "0, ", count: 10_000) + "0]"
+        // oneOf compares with both consts, each comparison costing the 10,002 values read.
+        let twice = #"{"oneOf": [{"const": \#(long)}, {"const": \#(long)}]}"#
+        #expect(try isLimit(twice, long, operations: 15_000))
+        #expect(try !isLimit(twice, long, operations: 30_000))
+    }
+
+    @Test func aLongTextAgainstALargePatternIsRefusedNotRun() throws {
+        let text = "\"" + String(repeating: "a", count: 40_000) + "\""
+        #expect(try isLimit(#"{"type": "string", "pattern": "(?:a{1000}){19}b"}"#, text, operations: 1_000_000))
+    }
+
+    @Test func longKeywordListsAreChargedAtEveryVisit() throws {
+        let names = (0..<20_000).map { #""n\#($0)""# }.joined(separator: ", ")
+        let schema = #"{"items": {"anyOf": [{"required": [\#(names)]}, {}]}}"#
+        let objects = "[" + Array(repeating: "{}", count: 100).joined(separator: ", ") + "]"
+        // Each object reads the 20,000 names again: 2,000,000 in all.
+        #expect(try isLimit(schema, objects, operations: 1_000_000))
+        #expect(try !isLimit(schema, objects, operations: 3_000_000))
+        // Only the problems reported are made.
+        #expect(try problems("{}", #"{"required": [\#(names)]}"#).count == 5)
     }
 }

@@ -5,6 +5,7 @@ import datetime
 import enum
 import json
 import re
+import threading
 import uuid
 from typing import List, Literal, Optional, Union
 
@@ -281,8 +282,10 @@ def test_json_object(client, server):
         ({"type": "object", "required": ["self"], "properties": {"self": {"$ref": "#"}}}, "invalid_json_schema"),
         ({"$defs": {"l%d" % i: {"anyOf": [{"$ref": "#/$defs/l%d" % (i - 1)}] * 2} for i in range(1, 40)}
           | {"l0": {"const": 1, "type": "string"}}, "$ref": "#/$defs/l39"}, "schema_too_complex"),
+        # Samples of 10,000 characters that keep thousands of the pattern's ~19,000 states live.
+        ({"type": "string", "pattern": "(?:a{1000}){19}b", "minLength": 9000}, "schema_too_complex"),
     ],
-    ids=["too-many-items", "missing-ref", "no-finite-document", "exponential"],
+    ids=["too-many-items", "missing-ref", "no-finite-document", "exponential", "pattern-samples"],
 )
 def test_schemas_that_cannot_be_served_get_a_400(client, server, schema, code):
     with pytest.raises(openai.BadRequestError) as raised:
@@ -315,3 +318,69 @@ def test_repeats_of_what_may_be_empty_get_a_matching_document(client, server, pa
     value = json.loads(content)["v"]
     assert re.fullmatch(pattern.strip("^$"), value) and 9000 <= len(value) <= longest
     assert httpx.get(server.url + "/health").json()["status"] == "healthy"
+
+
+# Fixed replies whose check used to cost the text's length times the schema's size: seconds to
+# minutes of a core from a few hundred kilobytes.
+HOSTILE_REPLIES = {
+    # ~19,000 pattern states against 40,000 characters.
+    "pattern": ({"type": "string", "pattern": "(?:a{1000}){19}b"}, "a" * 40_000, "operations"),
+    # 4,000 patterns against each of 10,000 member names.
+    "pattern-properties": (
+        {"type": "object", "patternProperties": {f"^z{i}$": {"type": "string"} for i in range(4_000)}},
+        {f"a{i}": 1 for i in range(10_000)},
+        "operations",
+    ),
+    # 20,000 required names read again for each of 1,000 objects.
+    "required": (
+        {"type": "array", "items": {"anyOf": [{"required": [f"n{i}" for i in range(20_000)]}, {}]}},
+        [{}] * 1_000,
+        "operations",
+    ),
+    # 20,000 items looked up among 50,000 values: hashed, so checked in full.
+    "enum": ({"type": "array", "items": {"enum": list(range(50_000))}}, [49_999] * 20_000, None),
+    # 310 items of 1,000 values each, compared by hash rather than pair by pair.
+    "unique-items": ({"type": "array", "uniqueItems": True}, [[0] * 1_000 + [i] for i in range(310)], None),
+}
+
+
+@pytest.mark.parametrize("name", sorted(HOSTILE_REPLIES))
+def test_hostile_fixed_replies_are_sent_and_their_check_is_bounded(client, server, name):
+    schema, document, limit = HOSTILE_REPLIES[name]
+    text = json.dumps(document)
+    replies = []
+
+    def send():
+        replies.append(
+            ask(client.with_options(timeout=60), f"hostile {name}", json_schema_format(name, schema), extra_body={"mock_response": text})
+        )
+
+    sender = threading.Thread(target=send)
+    sender.start()
+    health = []
+    while sender.is_alive():
+        health.append(httpx.get(server.url + "/health", timeout=10).json()["status"])
+        sender.join(0.05)
+    assert replies and replies[0].choices[0].message.content == text
+    assert set(health) <= {"healthy"}
+    assert httpx.get(server.url + "/health").json()["status"] == "healthy"
+    warnings = last_journal_entry(server)["warnings"]
+    if limit is None:
+        assert warnings == []
+    else:
+        assert len(warnings) == 1
+        assert warnings[0].startswith(f'the reply text could not be checked against the schema "{name}": ')
+        assert "more than 10000000 operations" in warnings[0]
+
+
+def test_long_enums_are_generated_from(client):
+    values = list(range(100_000))
+    schema = {
+        "type": "object",
+        "required": ["rows"],
+        "additionalProperties": False,
+        "properties": {"rows": {"type": "array", "minItems": 500, "maxItems": 500, "items": {"enum": values}}},
+    }
+    content = ask(client.with_options(timeout=60), "long enum", json_schema_format("long-enum", schema)).choices[0].message.content
+    rows = json.loads(content)["rows"]
+    assert len(rows) == 500 and all(0 <= row < 100_000 for row in rows)

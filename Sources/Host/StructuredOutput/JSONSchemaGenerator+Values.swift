@@ -53,15 +53,20 @@ extension JSONSchemaGenerator {
         guard minimum <= maximum ?? .max else { throw .unsatisfiable(at: pointer, "minLength is greater than maxLength") }
         let format = try keywords.string("format").flatMap(StringFormat.init(rawValue:))
         // A pattern outside the supported subset is left to the final check to report.
-        let pattern = try keywords.string("pattern").flatMap { try? validator.pattern($0).get() }
-        func fits(_ text: String) -> Bool {
+        var pattern: SchemaPattern?
+        if let source = try keywords.string("pattern"), case .success(let parsed) = try validator.pattern(source) { pattern = parsed }
+        let budget = validator.budget
+        func fits(_ text: String) throws(StructuredOutputError) -> Bool {
             let length = text.unicodeScalars.count
-            return length >= minimum && length <= maximum ?? .max && format?.accepts(text) != false && pattern?.matches(text) != false
+            guard length >= minimum && length <= maximum ?? .max && format?.accepts(text) != false else { return false }
+            return try pattern?.matches(text, budget: budget) != false
         }
-        if let example = format?.example(&random, hint: hint), fits(example) { return example }
+        if let example = format?.example(&random, hint: hint), try fits(example) { return example }
         let text = (hint ?? PropertyHint("")).text(&random)
-        if fits(text) { return text }
-        if let sample = pattern?.sample(&random, minimumLength: minimum, maximumLength: maximum), fits(sample) { return sample }
+        if try fits(text) { return text }
+        if let sample = try pattern?.sample(&random, minimumLength: minimum, maximumLength: maximum, budget: budget), try fits(sample) {
+            return sample
+        }
         return fitted(text, minimum: minimum, maximum: maximum)
     }
 
@@ -135,7 +140,11 @@ extension JSONSchemaGenerator {
         let patterns = try keywords.schemaMap("patternProperties") ?? [:]
         let additional = try keywords.schema("additionalProperties")
         var required: [String] = []
-        for name in try keywords.strings("required") ?? [] where !required.contains(name) { required.append(name) }
+        var seen: Set<String> = []
+        let listed = try keywords.strings("required") ?? []
+        // Lists are read whole for every object made, so their length is charged.
+        try validator.budget.spend(operations: listed.count + properties.count)
+        for name in listed where seen.insert(name).inserted { required.append(name) }
         let minimum = try keywords.count("minProperties") ?? 0
         let maximum = try keywords.count("maxProperties") ?? .max
         guard minimum <= limits.maximumItems else {
@@ -147,7 +156,9 @@ extension JSONSchemaGenerator {
         }
         var members: [String: JSONValue] = [:]
         for name in required {
-            let schema = properties[name] ?? patternSchema(for: name, in: patterns) ?? (additional ?? .bool(true))
+            var named = properties[name]
+            if named == nil { named = try patternSchema(for: name, in: patterns) }
+            let schema = named ?? additional ?? .bool(true)
             guard schema != .bool(false) else {
                 throw .unsatisfiable(at: pointer, "the required property \(name.debugDescription) is not allowed by additionalProperties")
             }
@@ -174,9 +185,11 @@ extension JSONSchemaGenerator {
     }
 
     /// The schema of the first of `patterns` (by pattern text) whose pattern accepts `name`.
-    private mutating func patternSchema(for name: String, in patterns: [String: JSONValue]) -> JSONValue? {
+    private mutating func patternSchema(for name: String, in patterns: [String: JSONValue]) throws(StructuredOutputError) -> JSONValue? {
         for source in patterns.keys.sorted() {
-            if case .success(let pattern) = validator.pattern(source), pattern.matches(name) { return patterns[source] }
+            if case .success(let pattern) = try validator.pattern(source), try pattern.matches(name, budget: validator.budget) {
+                return patterns[source]
+            }
         }
         return nil
     }
@@ -187,8 +200,9 @@ extension JSONSchemaGenerator {
     {
         // A pattern may allow few names: after a few tries the numbered names take over.
         for source in patterns.keys.sorted() where number <= 4 * limits.maximumItems {
-            if case .success(let pattern) = validator.pattern(source),
-                let name = pattern.sample(&random, minimumLength: 1, maximumLength: nil), let schema = patterns[source]
+            if case .success(let pattern) = try validator.pattern(source),
+                let name = try pattern.sample(&random, minimumLength: 1, maximumLength: nil, budget: validator.budget),
+                let schema = patterns[source]
             {
                 return (name, schema)
             }

@@ -138,7 +138,9 @@ struct JSONSchemaGenerator {
                 defer { close(to: opened) }
                 let candidate = try attempt(failure: &failure) { generator throws(StructuredOutputError) in
                     let branch = try generator.flatten(alternatives[index], at: pointer, chain: [], level: 0)
-                    return try generator.value(for: try rest.merged(with: branch, at: pointer), hint: hint, depth: depth, at: pointer)
+                    return try generator.value(
+                        for: try rest.merged(with: branch, at: pointer, budget: generator.validator.budget), hint: hint, depth: depth,
+                        at: pointer)
                 }
                 guard let candidate else { break }
                 if try validator.accepts(candidate, keywords.schema, at: pointer) { return candidate }
@@ -193,10 +195,11 @@ struct JSONSchemaGenerator {
             }
             open(reference)
             let target = try flatten(try validator.document.resolve(reference), at: pointer, chain: chain + [reference], level: level + 1)
-            keywords = try keywords.merged(with: target, at: pointer)
+            keywords = try keywords.merged(with: target, at: pointer, budget: validator.budget)
         }
         for member in members {
-            keywords = try keywords.merged(with: try flatten(member, at: pointer, chain: chain, level: level + 1), at: pointer)
+            keywords = try keywords.merged(
+                with: try flatten(member, at: pointer, chain: chain, level: level + 1), at: pointer, budget: validator.budget)
         }
         return keywords
     }

@@ -18,11 +18,19 @@ struct JSONSchemaValidator {
     let budget: WorkBudget
     /// Patterns parsed so far: each is parsed once per document.
     private var patterns: [String: Result<SchemaPattern, PatternError>] = [:]
+    /// The `enum` lists hashed so far, by the address of their storage, so that a list is hashed
+    /// once per document however many values are checked against it. Each entry holds its list,
+    /// so no other list can take that address while the entry stays.
+    private var enumSets: [Int: (set: SchemaValueSet, list: [JSONValue])] = [:]
+
+    /// The most `enum` lists kept hashed: lists merged from `allOf` are new for every value the
+    /// generator makes, and must not pile up.
+    static let maximumEnumSets = 64
 
     init(schema: JSONValue, limits: StructuredOutputLimits = .standard, budget: WorkBudget? = nil) {
         document = SchemaDocument(root: schema)
         self.limits = limits
-        self.budget = budget ?? WorkBudget(steps: limits.maximumSteps)
+        self.budget = budget ?? WorkBudget(steps: limits.maximumSteps, operations: limits.maximumOperations)
     }
 
     /// The first problems of `instance` against the whole schema, at most
@@ -43,11 +51,26 @@ struct JSONSchemaValidator {
     }
 
     /// The parsed pattern `source`, or why it cannot be used.
-    mutating func pattern(_ source: String) -> Result<SchemaPattern, PatternError> {
+    ///
+    /// - Throws: `.limitExceeded` when compiling it takes more operations than the budget has
+    ///   left: a schema may list many patterns of 20,000 instructions each.
+    mutating func pattern(_ source: String) throws(StructuredOutputError) -> Result<SchemaPattern, PatternError> {
         if let known = patterns[source] { return known }
         let parsed = Result { () throws(PatternError) in try SchemaPattern(source) }
         patterns[source] = parsed
+        try budget.spend(operations: 1 + source.utf8.count / 64 + ((try? parsed.get())?.size ?? 0))
         return parsed
+    }
+
+    /// Whether `values`, an `enum`, holds a value equal to `value`.
+    private mutating func isListed(_ value: JSONValue, in values: [JSONValue]) throws(StructuredOutputError) -> Bool {
+        guard let address = values.withUnsafeBufferPointer({ $0.baseAddress }) else { return false }
+        let key = Int(bitPattern: address)
+        if let known = enumSets[key] { return try known.set.contains(value, budget: budget) }
+        let set = try SchemaValueSet(values, budget: budget)
+        if enumSets.count >= Self.maximumEnumSets { enumSets.removeAll() }
+        enumSets[key] = (set, values)
+        return try set.contains(value, budget: budget)
     }
 
     /// The first problem of `instance` against `schema` (none or one), for combinators.
@@ -95,11 +118,11 @@ struct JSONSchemaValidator {
             found.append(SchemaViolation(pointer: pointer, message: "expected \(names), found \(value.typeName)"))
             return
         }
-        if let values = try keywords.values("enum"), !values.contains(where: { $0.isSchemaEqual(to: value) }) {
+        if let values = try keywords.values("enum"), try !isListed(value, in: values) {
             let listed = values.prefix(5).map(\.serialized).joined(separator: ", ") + (values.count > 5 ? ", ..." : "")
             found.append(SchemaViolation(pointer: pointer, message: "\(Self.preview(value)) is not one of the enum values [\(listed)]"))
         }
-        if let constant = keywords["const"], !constant.isSchemaEqual(to: value) {
+        if let constant = keywords["const"], try spendComparison(constant), !constant.isSchemaEqual(to: value) {
             found.append(
                 SchemaViolation(pointer: pointer, message: "expected the const \(Self.preview(constant)), found \(Self.preview(value))"))
         }
@@ -126,8 +149,8 @@ struct JSONSchemaValidator {
             found.append(SchemaViolation(pointer: pointer, message: "has \(length) characters, more than maxLength \(maximum)"))
         }
         if let source = try keywords.string("pattern") {
-            switch pattern(source) {
-            case .success(let pattern) where !pattern.matches(text):
+            switch try pattern(source) {
+            case .success(let pattern) where try !pattern.matches(text, budget: budget):
                 found.append(SchemaViolation(pointer: pointer, message: "does not match the pattern \(source.debugDescription)"))
             case .failure(let error):
                 found.append(
@@ -181,13 +204,13 @@ struct JSONSchemaValidator {
                 limit: limit, into: &found)
         }
         if try keywords.bool("uniqueItems") == true {
-            search: for first in elements.indices {
-                for second in elements.indices where second > first {
-                    try budget.spend()
-                    if elements[first].isSchemaEqual(to: elements[second]) {
-                        found.append(SchemaViolation(pointer: pointer, message: "items \(first) and \(second) are equal (uniqueItems)"))
-                        break search
-                    }
+            // One pass, each item looked for among those before it: the first repeated item is
+            // reported with the first item it repeats.
+            var earlier = SchemaValueSet()
+            for (index, element) in elements.enumerated() {
+                if let first = try earlier.insert(element, budget: budget) {
+                    found.append(SchemaViolation(pointer: pointer, message: "items \(first) and \(index) are equal (uniqueItems)"))
+                    break
                 }
             }
         }
@@ -197,8 +220,13 @@ struct JSONSchemaValidator {
         _ members: [String: JSONValue], _ keywords: SchemaKeywords, at pointer: String, nesting: Int, limit: Int,
         into found: inout [SchemaViolation]
     ) throws(StructuredOutputError) {
-        for name in try keywords.strings("required") ?? [] where members[name] == nil {
+        // Lists are read whole at every visit, so their length is charged; the problems past the
+        // limit would not be reported.
+        let required = try keywords.strings("required") ?? []
+        try budget.spend(operations: required.count)
+        for name in required where members[name] == nil {
             found.append(SchemaViolation(pointer: pointer, message: "the required property \(name.debugDescription) is missing"))
+            if found.count >= limit { break }
         }
         if let minimum = try keywords.count("minProperties"), members.count < minimum {
             found.append(SchemaViolation(pointer: pointer, message: "has \(members.count) properties, fewer than minProperties \(minimum)"))
@@ -207,15 +235,23 @@ struct JSONSchemaValidator {
             found.append(SchemaViolation(pointer: pointer, message: "has \(members.count) properties, more than maxProperties \(maximum)"))
         }
         let properties = try keywords.schemaMap("properties") ?? [:]
-        var patternProperties: [(pattern: SchemaPattern, schema: JSONValue)] = []
-        for (source, schema) in (try keywords.schemaMap("patternProperties") ?? [:]).sorted(by: { $0.key < $1.key }) {
-            switch pattern(source) {
-            case .success(let pattern): patternProperties.append((pattern, schema))
-            case .failure(let error):
-                found.append(
-                    SchemaViolation(
-                        pointer: pointer, message: "cannot be checked against patternProperties \(source.debugDescription): \(error)"))
+        try budget.spend(operations: properties.count)
+        // Patterns in the map's own order: only those a name matches are sorted, so an object
+        // does not cost a sort of every pattern. Each test is charged to the budget.
+        var patternProperties: [(source: String, pattern: SchemaPattern, schema: JSONValue)] = []
+        var unusable: [(source: String, error: PatternError)] = []
+        let patternMap = try keywords.schemaMap("patternProperties") ?? [:]
+        try budget.spend(operations: patternMap.count)
+        for (source, schema) in patternMap {
+            switch try pattern(source) {
+            case .success(let pattern): patternProperties.append((source, pattern, schema))
+            case .failure(let error): unusable.append((source, error))
             }
+        }
+        for (source, error) in unusable.sorted(by: { $0.source < $1.source }) {
+            found.append(
+                SchemaViolation(
+                    pointer: pointer, message: "cannot be checked against patternProperties \(source.debugDescription): \(error)"))
         }
         let additional = try keywords.schema("additionalProperties")
         let names = try keywords.schema("propertyNames")
@@ -223,7 +259,14 @@ struct JSONSchemaValidator {
             let location = JSONPointer.appending(name, to: pointer)
             var schemas: [JSONValue] = []
             if let schema = properties[name] { schemas.append(schema) }
-            schemas += patternProperties.filter { $0.pattern.matches(name) }.map(\.schema)
+            if !patternProperties.isEmpty {
+                let scalars = Array(name.unicodeScalars)
+                var matched: [(source: String, schema: JSONValue)] = []
+                for entry in patternProperties where try entry.pattern.matches(scalars, budget: budget) {
+                    matched.append((entry.source, entry.schema))
+                }
+                schemas += matched.sorted { $0.source < $1.source }.map(\.schema)
+            }
             if schemas.isEmpty, let additional {
                 if additional == .bool(false) {
                     found.append(SchemaViolation(pointer: location, message: "is not allowed (additionalProperties is false)"))
@@ -244,11 +287,14 @@ struct JSONSchemaValidator {
         _ value: JSONValue, _ keywords: SchemaKeywords, at pointer: String, nesting: Int, referencesHere: [String], limit: Int,
         into found: inout [SchemaViolation]
     ) throws(StructuredOutputError) {
-        for schema in try keywords.schemas("allOf") ?? [] {
+        let all = try keywords.schemas("allOf") ?? []
+        try budget.spend(operations: all.count)
+        for schema in all {
             try check(value, against: schema, at: pointer, nesting: nesting + 1, referencesHere: referencesHere, limit: limit, into: &found)
         }
         for name in ["anyOf", "oneOf"] {
             guard let alternatives = try keywords.schemas(name), found.count < limit else { continue }
+            try budget.spend(operations: alternatives.count)
             var matches = 0
             var firstProblem: SchemaViolation?
             for alternative in alternatives where matches < 2 {
@@ -283,6 +329,12 @@ struct JSONSchemaValidator {
                     value, against: branch, at: pointer, nesting: nesting + 1, referencesHere: referencesHere, limit: limit, into: &found)
             }
         }
+    }
+
+    /// Charges comparing with `constant` to the budget; always true, to sit in a condition.
+    private func spendComparison(_ constant: JSONValue) throws(StructuredOutputError) -> Bool {
+        try budget.spend(operations: constant.schemaCost)
+        return true
     }
 
     /// A value as a message quotes it, cut short when long.

@@ -11,6 +11,7 @@ struct PatternWriter {
     let limit: Int
     private var scalars: [Unicode.Scalar] = []
     private var visitsLeft: Int
+    private let allowedVisits: Int
 
     init(spare: Int, limit: Int) {
         self.spare = spare
@@ -18,8 +19,12 @@ struct PatternWriter {
         // A string of `limit` scalars takes a few visits each (the scalar, its sequence, its
         // repeat, and the empty choices between them), and the pattern itself is visited once
         // whole however little it writes. A million visits take a few milliseconds.
-        visitsLeft = 64 * limit + PatternProgram.maximumInstructions
+        allowedVisits = 64 * limit + PatternProgram.maximumInstructions
+        visitsLeft = allowedVisits
     }
+
+    /// The node visits made so far: what the writing cost, for `WorkBudget`.
+    var visits: Int { allowedVisits - visitsLeft }
 
     /// What has been written.
     var text: String { String(String.UnicodeScalarView(scalars)) }

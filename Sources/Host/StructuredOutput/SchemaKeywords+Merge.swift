@@ -30,22 +30,23 @@ extension SchemaKeywords {
     /// and the check of the finished document reports what it missed.
     ///
     /// - Throws: `.unsatisfiable` when the two cannot both hold (no common type, no common
-    ///   `enum` value, two different `const` values).
-    func merged(with other: SchemaKeywords, at pointer: String) throws(StructuredOutputError) -> SchemaKeywords {
+    ///   `enum` value, two different `const` values); `.limitExceeded` when intersecting `enum`s
+    ///   or joining `required` lists costs more than `budget` has left.
+    func merged(with other: SchemaKeywords, at pointer: String, budget: WorkBudget) throws(StructuredOutputError) -> SchemaKeywords {
         var result = self
         for (name, value) in other.members {
             guard let existing = result[name] else {
                 result[name] = value
                 continue
             }
-            result[name] = try Self.merge(name, existing, value, at: pointer)
+            result[name] = try Self.merge(name, existing, value, at: pointer, budget: budget)
         }
         return result
     }
 
-    private static func merge(_ name: String, _ first: JSONValue, _ second: JSONValue, at pointer: String) throws(StructuredOutputError)
-        -> JSONValue
-    {
+    private static func merge(
+        _ name: String, _ first: JSONValue, _ second: JSONValue, at pointer: String, budget: WorkBudget
+    ) throws(StructuredOutputError) -> JSONValue {
         switch name {
         case "type":
             let types = try intersection(SchemaKeywords(["type": first]).types() ?? [], SchemaKeywords(["type": second]).types() ?? [])
@@ -66,10 +67,15 @@ extension SchemaKeywords {
             return .array(common + (left.count > right.count ? left.dropFirst(right.count) : right.dropFirst(left.count)))
         case "required":
             guard case .array(let left) = first, case .array(let right) = second else { return first }
-            return .array(left + right.filter { !left.contains($0) })
+            // Hashed, so that two long lists cost their lengths, not their product.
+            try budget.spend(operations: left.count + right.count)
+            let known = Set(left)
+            return .array(left + right.filter { !known.contains($0) })
         case "enum":
             guard case .array(let left) = first, case .array(let right) = second else { return first }
-            let common = left.filter { value in right.contains { $0.isSchemaEqual(to: value) } }
+            let others = try SchemaValueSet(right, budget: budget)
+            var common: [JSONValue] = []
+            for value in left where try others.contains(value, budget: budget) { common.append(value) }
             guard !common.isEmpty else { throw .unsatisfiable(at: pointer, "the enums of allOf have no value in common") }
             return .array(common)
         case "const":

@@ -1,5 +1,5 @@
-/// A JSON Schema `pattern`, parsed once: it checks strings in linear time and writes strings
-/// that match it.
+/// A JSON Schema `pattern`, parsed once: it checks strings in time linear in their length, charged
+/// to a `WorkBudget`, and writes strings that match it.
 struct SchemaPattern: Sendable {
     /// The longest pattern read, in characters.
     static let maximumLength = 1_000
@@ -20,14 +20,28 @@ struct SchemaPattern: Sendable {
         program = try PatternProgram(node)
     }
 
+    /// How many instructions the compiled pattern has: compiling it costs that many
+    /// `WorkBudget` operations.
+    var size: Int { program.size }
+
     /// Whether the pattern matches somewhere in `text`.
-    func matches(_ text: String) -> Bool {
-        program.matches(Array(text.unicodeScalars))
+    ///
+    /// - Throws: `.limitExceeded` when the check would take more operations than `budget` has.
+    func matches(_ text: String, budget: WorkBudget) throws(StructuredOutputError) -> Bool {
+        try program.matches(Array(text.unicodeScalars), budget: budget)
+    }
+
+    /// Whether the pattern matches somewhere in `scalars`, for a text checked against many
+    /// patterns.
+    func matches(_ scalars: [Unicode.Scalar], budget: WorkBudget) throws(StructuredOutputError) -> Bool {
+        try program.matches(scalars, budget: budget)
     }
 
     /// A string that matches the pattern and has `minimumLength` to `maximumLength` characters,
-    /// or `nil` when a few tries found none.
-    func sample(_ random: inout SeededRandom, minimumLength: Int, maximumLength: Int?) -> String? {
+    /// or `nil` when a few tries found none. Checking the tries is charged to `budget`.
+    func sample(_ random: inout SeededRandom, minimumLength: Int, maximumLength: Int?, budget: WorkBudget) throws(StructuredOutputError)
+        -> String?
+    {
         // Later tries allow more repeats, then padding, to reach `minimumLength`; one try writes
         // only the fewest repeats, to stay under `maximumLength`.
         let spares = [3, 3, 0, minimumLength, minimumLength, minimumLength]
@@ -35,9 +49,12 @@ struct SchemaPattern: Sendable {
         for spare in spares {
             var writer = PatternWriter(spare: spare, limit: limit)
             writer.write(node, random: &random)
+            // Bounded for one try, but a document may hold many strings.
+            try budget.spend(operations: writer.visits)
             for candidate in padded(writer.text, to: minimumLength) {
                 let length = candidate.unicodeScalars.count
-                if length >= minimumLength && length <= (maximumLength ?? .max) && matches(candidate) { return candidate }
+                guard length >= minimumLength && length <= (maximumLength ?? .max) else { continue }
+                if try matches(candidate, budget: budget) { return candidate }
             }
         }
         return nil

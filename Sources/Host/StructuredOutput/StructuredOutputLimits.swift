@@ -14,6 +14,15 @@ struct StructuredOutputLimits: Sendable {
     /// Schema visits the generator and the validator may make for one document together. A
     /// Pydantic model of a dozen fields, nested models and a recursive one takes a few hundred.
     var maximumSteps = 50_000
+    /// Operations the generator and the validator may spend inside schema visits for one
+    /// document together: each pattern state followed or advanced over a character (and each
+    /// range a character class tests), each instruction of a compiled pattern, each value read to
+    /// hash or compare it for `enum`, `const` and `uniqueItems`, each `patternProperties` test,
+    /// each entry of a `required`, `properties` or combinator list read at a visit.
+    /// A step costs one visit however large the value, so this bounds what one visit can cost.
+    /// Checking `^\d{5}$` against a zip code takes 30, a 10,000-character string against
+    /// `^[a-z0-9._-]+@[a-z0-9.-]+$` about 120,000.
+    var maximumOperations = 10_000_000
     /// Values one generated document may hold.
     var maximumValues = 10_000
     /// The longest string a schema may require (`minLength`).
