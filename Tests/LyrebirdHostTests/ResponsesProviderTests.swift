@@ -128,6 +128,21 @@ private struct Scripted: Responder {
         #expect(await status(ids[5]) == 200, "a response too large to keep pushes nothing out")
     }
 
+    @Test func manySmallItemsCountWhatTheyTakeInMemory() async throws {
+        // A thousand one-letter messages take some 400 KB in memory, not their 17 KB of JSON:
+        // a bound of 200,000 bytes cannot keep them, while one message of 2,000 bytes fits.
+        let host = try host(ResponsesProvider(storedResponseBytes: 200_000), "fixtures: [{reply: {content: ok}}]")
+        let items = Array(repeating: #"{"role": "user", "content": "a"}"#, count: 1_000).joined(separator: ",")
+        let many = try #require(try await create(host, #"{"model": "m", "input": [\#(items)]}"#)["id"]?.stringValue)
+        let one = try #require(
+            try await create(host, #"{"model": "m", "input": "\#(String(repeating: "w ", count: 1_000))"}"#)["id"]?.stringValue)
+        func status(_ id: String) async -> Int {
+            await host.respond(to: WireRequest(method: .get, path: "/v1/responses/\(id)")).status
+        }
+        #expect(await status(many) == 404)
+        #expect(await status(one) == 200)
+    }
+
     @Test func interleavedToolCallFragmentsKeepEveryArgument() async throws {
         let responder = Scripted(
             name: "interleaved",
