@@ -12,7 +12,7 @@ import LyrebirdPluginAPI
 struct GeminiConversation {
     private(set) var messages: [Message] = []
     /// Calls not yet answered, oldest first.
-    private var pendingCalls = GeminiPendingCalls()
+    private var pendingCalls = PendingToolCalls()
 
     init(system: GeminiObject?, contents: [GeminiObject]) throws(ReplyError) {
         if let system {

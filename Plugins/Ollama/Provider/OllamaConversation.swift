@@ -10,7 +10,7 @@ import LyrebirdPluginAPI
 struct OllamaConversation {
     private(set) var messages: [Message] = []
     /// Calls not yet answered, oldest first.
-    private var pendingCalls = OllamaPendingCalls()
+    private var pendingCalls = PendingToolCalls()
 
     init(_ items: [OllamaObject]) throws(ReplyError) {
         for (index, item) in items.enumerated() {
