@@ -29,6 +29,7 @@ import Testing
     }
 
     @Test func aTextIsTheSumOfItsWordsWhateverTheirOrder() {
-        #expect(SemanticEmbedder.vector(for: "cat mat cat", dimensions: 512) == SemanticEmbedder.vector(for: "Mat, cat; CAT!", dimensions: 512))
+        #expect(
+            SemanticEmbedder.vector(for: "cat mat cat", dimensions: 512) == SemanticEmbedder.vector(for: "Mat, cat; CAT!", dimensions: 512))
     }
 }
