@@ -11,9 +11,11 @@ struct LogprobsVolume {
     private var entries = 0
 
     /// Counts the log probabilities of `text` with `top` alternatives a token; `false` once the
-    /// response would carry more than `maximumEntries`. Cheap: it only cuts the text into tokens.
+    /// response would carry more than `maximumEntries`. Cheap: it only finds where tokens start.
     mutating func admit(_ text: Substring, top: Int) -> Bool {
-        entries += TokenLogprobs.split(text).count * (top + 1)
+        // As many entries as `TokenLogprobs.split` gives tokens: whitespace alone is one.
+        let tokens = max(TokenLogprobs.count(text), text.isEmpty ? 0 : 1)
+        entries += tokens * (top + 1)
         return entries <= Self.maximumEntries
     }
 

@@ -47,6 +47,28 @@ enum TokenLogprobs {
     /// text of whitespace alone is one token.
     static func split(_ text: Substring) -> [Substring] {
         let scalars = text.unicodeScalars
+        var starts = tokenStarts(scalars)
+        guard !starts.isEmpty else { return text.isEmpty ? [] : [text] }
+        starts[0] = scalars.startIndex
+        // Sliced by scalar view: a String range would round a scalar boundary inside a
+        // character (a combining mark) down to the character's start.
+        var tokens: [Substring] = []
+        tokens.reserveCapacity(starts.count)
+        for (offset, start) in starts.enumerated() {
+            let end = offset + 1 < starts.count ? starts[offset + 1] : scalars.endIndex
+            tokens.append(Substring(scalars[start..<end]))
+        }
+        return tokens
+    }
+
+    /// How many tokens `text` costs by the host's counting rule (`TokenCounter`): those `split`
+    /// cuts it into, except that whitespace alone costs none. Nothing is copied.
+    static func count(_ text: Substring) -> Int {
+        tokenStarts(text.unicodeScalars).count
+    }
+
+    /// Where each token of `scalars` starts, whitespace before the first left out.
+    private static func tokenStarts(_ scalars: Substring.UnicodeScalarView) -> [String.Index] {
         var starts: [String.Index] = []
         var wordLength = 0
         var index = scalars.startIndex
@@ -63,17 +85,7 @@ enum TokenLogprobs {
             }
             scalars.formIndex(after: &index)
         }
-        guard !starts.isEmpty else { return text.isEmpty ? [] : [text] }
-        starts[0] = scalars.startIndex
-        // Sliced by scalar view: a String range would round a scalar boundary inside a
-        // character (a combining mark) down to the character's start.
-        var tokens: [Substring] = []
-        tokens.reserveCapacity(starts.count)
-        for (offset, start) in starts.enumerated() {
-            let end = offset + 1 < starts.count ? starts[offset + 1] : scalars.endIndex
-            tokens.append(Substring(scalars[start..<end]))
-        }
-        return tokens
+        return starts
     }
 
     // MARK: Values

@@ -196,7 +196,6 @@ struct Pipeline: Sendable {
         let request: CanonicalRequest
         do {
             request = try provider.decode(wire, route: route)
-            try EmbeddingInputLimits.check(request)
         } catch {
             run.record(status: error.status, error: error.message)
             throw error
