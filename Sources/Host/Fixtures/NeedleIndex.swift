@@ -7,15 +7,15 @@ struct NeedleIndex: Sendable {
     private let columnCount: Int
     /// The automaton: `transitions[state * columnCount + column]` is the next state.
     private let transitions: [Int32]
-    /// The needles that end at each state, not counting those of its suffixes:
-    /// `outputs[outputStarts[state] ..< outputStarts[state + 1]]`.
+    /// For each state, the nearest among it and its suffixes (the failure chain) that has
+    /// needles of its own, as a reporter: those states numbered in order, or -1 for none.
+    private let reporters: [Int32]
+    /// For each reporter, the next reporter along its failure chain, or -1.
+    private let nextReporters: [Int32]
+    /// The needles that end at each reporter, not counting those of its suffixes:
+    /// `outputs[outputStarts[reporter] ..< outputStarts[reporter + 1]]`.
     private let outputStarts: [Int32]
     private let outputs: [Int32]
-    /// For each state, the nearest state with needles of its own among the state and its
-    /// suffixes (the failure chain), or -1.
-    private let reporters: [Int32]
-    /// For each state, `reporters` of the state's failure state: where the chain goes on.
-    private let nextReporters: [Int32]
     /// How many needles there are; their ids are `0..<needleCount`.
     let needleCount: Int
 
@@ -79,17 +79,23 @@ struct NeedleIndex: Sendable {
         // Copying each state's suffixes' needles into its own list would cost the square of
         // the needles when they nest (`a`, `aa`, `aaa`, ...); a link to the nearest suffix with
         // needles costs one entry, and breadth-first order has set the failure state's already.
-        var reporters = [Int32](repeating: -1, count: stateCount)
-        var nextReporters = [Int32](repeating: -1, count: stateCount)
-        for state in order {
-            nextReporters[state] = reporters[Int(failure[state])]
-            reporters[state] = ends[state].isEmpty ? nextReporters[state] : Int32(state)
-        }
+        // Reporters are numbered apart from states so that a search's record of those it has
+        // reported costs the needles' number, not the automaton's size.
+        var reporterNumbers = [Int32](repeating: -1, count: stateCount)
         var outputStarts: [Int32] = [0]
         var outputs: [Int32] = []
-        for state in 0..<stateCount {
+        for state in 0..<stateCount where !ends[state].isEmpty {
+            reporterNumbers[state] = Int32(outputStarts.count - 1)
             outputs += ends[state]
             outputStarts.append(Int32(outputs.count))
+        }
+        var reporters = [Int32](repeating: -1, count: stateCount)
+        var nextReporters = [Int32](repeating: -1, count: outputStarts.count - 1)
+        for state in order {
+            let inherited = reporters[Int(failure[state])]
+            let number = reporterNumbers[state]
+            if number >= 0 { nextReporters[Int(number)] = inherited }
+            reporters[state] = number >= 0 ? number : inherited
         }
 
         self.columns = columns
@@ -108,7 +114,7 @@ struct NeedleIndex: Sendable {
     /// needle one call, however the needles nest.
     func search(_ text: [UInt8], _ found: (Int) -> Void) {
         guard needleCount > 0 else { return }
-        var reported = [Bool](repeating: false, count: reporters.count)
+        var reported = [Bool](repeating: false, count: nextReporters.count)
         columns.withUnsafeBufferPointer { columns in
             transitions.withUnsafeBufferPointer { transitions in
                 var state = 0
