@@ -29,8 +29,11 @@ final class ShutdownSignals {
             Foundation.signal(signal.rawValue, SIG_IGN)
             let source = DispatchSource.makeSignalSource(signal: signal.rawValue, queue: queue)
             source.setEventHandler {
-                if received.withLock({ $0 }) { exit(128 + signal.rawValue) }
-                received.withLock { $0 = true }
+                let isSecond = received.withLock { received in
+                    defer { received = true }
+                    return received
+                }
+                if isSecond { exit(128 + signal.rawValue) }
                 logger.notice("\(signal): finishing the requests in flight for up to \(grace); signal again to exit at once")
                 queue.asyncAfter(deadline: .now() + Self.interval(deadline)) {
                     logger.warning(

@@ -36,19 +36,9 @@ struct CompletionsStreamEncoder: StreamEncoder {
         guard !failed else { return }
         switch event {
         case .text(let text):
-            guard choices.indices.contains(choice) else { return }
-            do {
-                if let piece = try choices[choice].text(text, volume: &volume) { write(piece, choice: choice, into: &bytes) }
-            } catch {
-                encode(.error(error), choice: choice, into: &bytes)
-            }
+            advance(choice, into: &bytes) { state, volume throws(ReplyError) in try state.text(text, volume: &volume) }
         case .finish(let reason):
-            guard choices.indices.contains(choice) else { return }
-            do {
-                if let piece = try choices[choice].finish(reason, volume: &volume) { write(piece, choice: choice, into: &bytes) }
-            } catch {
-                encode(.error(error), choice: choice, into: &bytes)
-            }
+            advance(choice, into: &bytes) { state, volume throws(ReplyError) in try state.finish(reason, volume: &volume) }
         case .usage(var usage):
             guard includeUsage else { return }
             // The host counted the reply the responder gave; the text sent is shorter.
@@ -70,6 +60,20 @@ struct CompletionsStreamEncoder: StreamEncoder {
 
     mutating func finish() -> [UInt8] {
         failed ? [] : ServerSentEvents.done
+    }
+
+    /// Writes the piece `step` gives for the choice's state, if any; the error it throws in its
+    /// place ends the stream.
+    private mutating func advance(
+        _ choice: Int, into bytes: inout [UInt8],
+        _ step: (inout CompletionChoiceState, inout LogprobsVolume) throws(ReplyError) -> CompletionPiece?
+    ) {
+        guard choices.indices.contains(choice) else { return }
+        do {
+            if let piece = try step(&choices[choice], &volume) { write(piece, choice: choice, into: &bytes) }
+        } catch {
+            encode(.error(error), choice: choice, into: &bytes)
+        }
     }
 
     /// The piece's text in one chunk and, when it ends the choice, the finish in a chunk of its

@@ -36,8 +36,8 @@ final class WorkBudget {
         guard count <= operationLimit - operations else {
             operations = operationLimit
             throw .limitExceeded(
-                "the schema needs more than \(operationLimit) operations (pattern checks and enum, const, uniqueItems"
-                    + " and patternProperties comparisons) to generate or check a document")
+                "the schema needs more than \(operationLimit) operations (pattern checks, enum, const, uniqueItems"
+                    + " and patternProperties comparisons, and keyword lists read) to generate or check a document")
         }
         operations += count
     }
