@@ -47,7 +47,8 @@ enum TokenLogprobs {
     /// text of whitespace alone is one token.
     static func split(_ text: Substring) -> [Substring] {
         let scalars = text.unicodeScalars
-        var starts = tokenStarts(scalars)
+        var starts: [String.Index] = []
+        forEachTokenStart(in: scalars) { starts.append($0) }
         guard !starts.isEmpty else { return text.isEmpty ? [] : [text] }
         starts[0] = scalars.startIndex
         // Sliced by scalar view: a String range would round a scalar boundary inside a
@@ -62,30 +63,31 @@ enum TokenLogprobs {
     }
 
     /// How many tokens `text` costs by the host's counting rule (`TokenCounter`): those `split`
-    /// cuts it into, except that whitespace alone costs none. Nothing is copied.
+    /// cuts it into, except that whitespace alone costs none. Nothing is copied or collected.
     static func count(_ text: Substring) -> Int {
-        tokenStarts(text.unicodeScalars).count
+        var tokens = 0
+        forEachTokenStart(in: text.unicodeScalars) { _ in tokens += 1 }
+        return tokens
     }
 
-    /// Where each token of `scalars` starts, whitespace before the first left out.
-    private static func tokenStarts(_ scalars: Substring.UnicodeScalarView) -> [String.Index] {
-        var starts: [String.Index] = []
+    /// Calls `body` with where each token of `scalars` starts, whitespace before the first left
+    /// out.
+    private static func forEachTokenStart(in scalars: Substring.UnicodeScalarView, _ body: (String.Index) -> Void) {
         var wordLength = 0
         var index = scalars.startIndex
         while index < scalars.endIndex {
             switch kind(of: scalars[index]) {
             case .word:
-                if wordLength % 4 == 0 { starts.append(index) }
+                if wordLength % 4 == 0 { body(index) }
                 wordLength += 1
             case .space:
                 wordLength = 0
             case .other:
-                starts.append(index)
+                body(index)
                 wordLength = 0
             }
             scalars.formIndex(after: &index)
         }
-        return starts
     }
 
     // MARK: Values
