@@ -77,6 +77,20 @@ void lyrebird_lua_close(lua_State *L) {
 
 size_t lyrebird_lua_memory_limit(lua_State *L) { return lyrebird_lua_books_of(L)->memory_limit; }
 int lyrebird_lua_memory_refused(lua_State *L) { return lyrebird_lua_books_of(L)->memory_refused; }
+
+/// Room `lyrebird_lua_hold_memory` leaves free, so that the error saying the reply is too large
+/// can still be made.
+#define HELD_MEMORY_RESERVE 4096
+
+int lyrebird_lua_hold_memory(lua_State *L, size_t bytes) {
+    lyrebird_lua_books *books = lyrebird_lua_books_of(L);
+    size_t free_bytes = books->memory_limit - books->memory_used;
+    if (free_bytes < HELD_MEMORY_RESERVE || bytes > free_bytes - HELD_MEMORY_RESERVE) return 0;
+    books->memory_used += bytes;
+    return 1;
+}
+
+void lyrebird_lua_release_memory(lua_State *L, size_t bytes) { lyrebird_lua_books_of(L)->memory_used -= bytes; }
 int lyrebird_lua_failed_building_request(lua_State *L) { return lyrebird_lua_books_of(L)->building_request; }
 
 // MARK: The budget

@@ -64,6 +64,6 @@ import Testing
             """
         let (status, json) = try await embed(script, settings: "{lua_memory_limit_bytes: 65536}")
         #expect(status == 500)
-        #expect(json["error"]?["message"]?.stringValue?.contains("larger than lua_memory_limit_bytes (65536 bytes)") == true)
+        #expect(json["error"]?["message"]?.stringValue?.contains("together pass lua_memory_limit_bytes (65536 bytes)") == true)
     }
 }

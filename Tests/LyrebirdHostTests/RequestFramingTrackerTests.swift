@@ -8,8 +8,9 @@ import Testing
         RequestFramingTracker(maxBodyBytes: limit)
     }
 
+    /// Whether the tracker accepts `text`.
     private func consume(_ tracker: inout RequestFramingTracker, _ text: String) -> Bool {
-        tracker.consume(ByteBuffer(string: text))
+        tracker.consume(ByteBuffer(string: text)) == nil
     }
 
     @Test func followsHeadsAndFixedBodiesAcrossReads() {
@@ -50,7 +51,7 @@ import Testing
         tracker.expect(.chunked)
         #expect(consume(&tracker, "POST / HTTP/1.1\r\n\r\n6"))
         // 0x65 = 101: refused on its second digit, before the line ends.
-        #expect(!consume(&tracker, "5"))
+        #expect(tracker.consume(ByteBuffer(string: "5")) == .bodyTooLarge)
 
         var sizes = self.tracker(limit: 100)
         sizes.expect(.chunked)
@@ -72,5 +73,29 @@ import Testing
         #expect(consume(&malformed, "POST / HTTP/1.1\r\n\r\nzz\r\n"))
         #expect(malformed.position == .unknown)
         #expect(consume(&malformed, "FFFFFFFF\r\n"))
+    }
+
+    @Test func aRequestLineWithoutAVersionIsHTTP09() {
+        var tracker = tracker()
+        #expect(consume(&tracker, "GET /hea"))
+        #expect(tracker.consume(ByteBuffer(string: "lth\r\n")) == .versionMissing)
+
+        var versioned = self.tracker()
+        versioned.expect(.none)
+        #expect(consume(&versioned, "GET /health HTTP/1.0\r\n\r\n"))
+        #expect(versioned.position == .betweenRequests)
+        // Stranger request lines are the decoder's to judge.
+        var odd = self.tracker()
+        #expect(consume(&odd, "GET /a b\r\n"))
+    }
+
+    @Test func aRequestLineEndedByABareLineFeedIsRefused() {
+        var tracker = tracker()
+        #expect(tracker.consume(ByteBuffer(string: "GET / HTTP/1.1\nHost: x\n\n")) == .bareLineFeed)
+        // Byte by byte, the verdict is the same.
+        var slow = self.tracker()
+        var verdicts: [RequestFramingTracker.Refusal?] = []
+        for byte in "\r\nGET / HTTP/1.1\n".utf8 { verdicts.append(slow.consume(ByteBuffer(bytes: [byte]))) }
+        #expect(verdicts.compactMap { $0 } == [.bareLineFeed])
     }
 }

@@ -42,9 +42,9 @@ def server(tmp_path_factory):
     server.stop()
 
 
-def connect(server, data=b""):
+def connect(server, data=b"", source="127.0.0.1"):
     host, port = server.url.removeprefix("http://").split(":")
-    sock = socket.create_connection((host, int(port)), timeout=10)
+    sock = socket.create_connection((host, int(port)), timeout=10, source_address=(source, 0))
     if data:
         sock.sendall(data)
     return sock
@@ -255,7 +255,7 @@ def test_chunked_bodies_within_the_limit_are_served(server):
 
 
 def test_idle_connections_beyond_the_limit_do_not_lock_out_a_client(tmp_path):
-    server = start(tmp_path, "settings:\n  max_connections: 20\n  header_timeout_seconds: 10\n")
+    server = start(tmp_path, "settings:\n  max_connections: 20\n  max_connections_per_address: 100\n  header_timeout_seconds: 10\n")
     try:
         idle = []
         for _ in range(40):
@@ -275,11 +275,12 @@ def test_idle_connections_beyond_the_limit_do_not_lock_out_a_client(tmp_path):
     finally:
         assert server.stop() == 0
     log = server.process.stderr.read()
-    assert log.count("connection limit reached (max_connections 20)") == 1
+    assert log.count("connections closed by the host") == 1
+    assert "1 idle connection closed to make room (max_connections reached)" in log
 
 
 def test_when_no_connection_is_idle_a_new_one_is_closed_at_once(tmp_path):
-    server = start(tmp_path, "settings:\n  max_connections: 20\n  header_timeout_seconds: 10\n")
+    server = start(tmp_path, "settings:\n  max_connections: 20\n  max_connections_per_address: 100\n  header_timeout_seconds: 10\n")
     try:
         busy = [connect(server, b"GET /health HTTP/1.1\r\n") for _ in range(20)]
         time.sleep(0.3)
@@ -295,8 +296,8 @@ def test_when_no_connection_is_idle_a_new_one_is_closed_at_once(tmp_path):
     finally:
         assert server.stop() == 0
     log = server.process.stderr.read()
-    assert log.count("connection limit reached") == 1
-    assert "refused 1 new connection (none was idle)" in log
+    assert log.count("connections closed by the host") == 1
+    assert "1 new connection refused (max_connections reached, none could be closed)" in log
 
 
 def test_the_default_limit_keeps_a_quarter_of_the_descriptor_limit(tmp_path):
@@ -309,7 +310,8 @@ def test_the_default_limit_keeps_a_quarter_of_the_descriptor_limit(tmp_path):
         preexec_fn=lambda: resource.setrlimit(resource.RLIMIT_NOFILE, (256, hard)),
     )
     try:
-        idle = [connect(server) for _ in range(300)]
+        # From ten addresses, none of them past its own limit (48, a quarter of 192).
+        idle = [connect(server, source=f"127.0.3.{n % 10 + 1}") for n in range(300)]
         time.sleep(1)
         closed = [sock for sock in idle if closed_without_reply(sock)]
         assert len(closed) == 300 - 192
@@ -317,7 +319,7 @@ def test_the_default_limit_keeps_a_quarter_of_the_descriptor_limit(tmp_path):
         assert client.chat.completions.create(model="m", messages=[{"role": "user", "content": "hi"}]).choices
     finally:
         assert server.stop() == 0
-    assert "connection limit reached (max_connections 192)" in server.process.stderr.read()
+    assert "closed to make room (max_connections reached)" in server.process.stderr.read()
 
 
 # Shutdown.

@@ -43,6 +43,14 @@ int lyrebird_lua_stop_reason(lua_State *L);
 /// The state's memory cap in bytes.
 size_t lyrebird_lua_memory_limit(lua_State *L);
 
+/// Counts `bytes` the host holds for the running call (the steps of a reply it builds) against
+/// the state's memory cap, as if the state had allocated them; 0, counting nothing, when they do
+/// not fit.
+int lyrebird_lua_hold_memory(lua_State *L, size_t bytes);
+
+/// Gives back `bytes` counted by `lyrebird_lua_hold_memory`.
+void lyrebird_lua_release_memory(lua_State *L, size_t bytes);
+
 /// Whether an allocation was refused since `lyrebird_lua_begin`.
 int lyrebird_lua_memory_refused(lua_State *L);
 

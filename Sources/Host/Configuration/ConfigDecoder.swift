@@ -12,6 +12,12 @@ struct ConfigDecoder {
     var lua = LuaEnvironment()
     /// Which files `lua: FILE` may name.
     var scriptFiles = ScriptFileAccess.any
+    /// What the document may cost once its aliases are expanded.
+    var budget = YAMLBudget()
+    /// The document's size as `budget` measured it, once composed.
+    private(set) var measuredSize = 0
+    /// The bound the document passed, if it passed one.
+    private(set) var exceededBound: YAMLBudget.Exceeded.Bound?
 
     init(file: String) {
         self.file = file
@@ -65,8 +71,9 @@ struct ConfigDecoder {
 
     private mutating func compose(_ text: String) -> Node? {
         do throws(YAMLBudget.Exceeded) {
-            try YAMLBudget().check(text)
+            measuredSize = try budget.check(text)
         } catch {
+            exceededBound = error.bound
             problems.append(ConfigProblem(file: file, line: error.line, column: error.column, key: "", message: error.message))
             return nil
         }
@@ -95,6 +102,16 @@ struct ConfigDecoder {
     }
 
     // MARK: Settings
+
+    /// Every key `settings` may hold, in the order the documentation lists them.
+    static let settingsKeys = [
+        "host", "port", "strict", "max_body_bytes", "default_reply", "stream_chunk_characters", "lua_instruction_limit",
+        "lua_memory_limit_bytes", "lua_time_limit_ms", "script_threads", "script_queue_timeout_ms", "websocket_idle_timeout_ms",
+        "websocket_max_queued", "admin_origins", "admin_hosts", "scripts_dir", "models", "cors_origins", "header_timeout_seconds",
+        "body_timeout_seconds", "keep_alive_timeout_seconds", "max_connections", "shutdown_grace_seconds",
+        "max_connections_per_address", "max_buffered_bytes", "max_fixture_bytes", "max_runtime_fixtures",
+        "max_runtime_fixture_bytes",
+    ]
 
     private mutating func decodeSettings(_ node: Node, into configuration: inout HostConfiguration) {
         guard let mapping = node.mapping else {
@@ -153,11 +170,20 @@ struct ConfigDecoder {
                 if let limit = integer(value, path: path, range: 1...1_000_000) { configuration.maxConnections = limit }
             case "shutdown_grace_seconds":
                 if let seconds = number(value, path: path, range: 0...3600) { configuration.shutdownGrace = .seconds(seconds) }
+            case "max_connections_per_address":
+                if let limit = integer(value, path: path, range: 1...1_000_000) { configuration.maxConnectionsPerAddress = limit }
+            case "max_buffered_bytes":
+                if let limit = integer(value, path: path, range: 65536...Int.max) { configuration.maxBufferedBytes = limit }
+            case "max_fixture_bytes":
+                if let limit = integer(value, path: path, range: 1024...Int(Int32.max)) {
+                    configuration.fixtureLimits.maxFixtureBytes = limit
+                }
+            case "max_runtime_fixtures":
+                if let limit = integer(value, path: path, range: 0...10_000_000) { configuration.fixtureLimits.maxRuntimeFixtures = limit }
+            case "max_runtime_fixture_bytes":
+                if let limit = integer(value, path: path, range: 0...Int.max) { configuration.fixtureLimits.maxRuntimeFixtureBytes = limit }
             default:
-                report(
-                    keyNode, key: path,
-                    "unknown key (expected host, port, strict, max_body_bytes, default_reply, stream_chunk_characters, lua_instruction_limit, lua_memory_limit_bytes, lua_time_limit_ms, script_threads, script_queue_timeout_ms, websocket_idle_timeout_ms, websocket_max_queued, admin_origins, admin_hosts, scripts_dir, models, cors_origins, header_timeout_seconds, body_timeout_seconds, keep_alive_timeout_seconds, max_connections, shutdown_grace_seconds)"
-                )
+                report(keyNode, key: path, "unknown key (expected \(Self.settingsKeys.joined(separator: ", ")))")
             }
         }
     }

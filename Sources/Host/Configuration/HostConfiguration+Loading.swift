@@ -54,11 +54,33 @@ extension Fixture {
     /// Reads one fixture sent to a host (the `POST /fixtures` body): its scripts are compiled
     /// with the host's Lua settings and may name only the files `scriptFiles` allows.
     init(yaml text: String, lua: LuaEnvironment, scriptFiles: ScriptFileAccess) throws(ConfigurationError) {
+        switch Self.decodePosted(text, lua: lua, scriptFiles: scriptFiles, maximumSize: nil) {
+        case .success(let decoded): self = decoded.fixture
+        case .failure(.invalid(let error)): throw error
+        case .failure(.tooLarge): preconditionFailure("no size bound was given")
+        }
+    }
+
+    /// Why a fixture sent over HTTP was not decoded.
+    enum PostedFixtureError: Error {
+        /// It takes more than the bound once its aliases are expanded.
+        case tooLarge(limit: Int)
+        /// It is not a valid fixture.
+        case invalid(ConfigurationError)
+    }
+
+    /// Decodes one fixture sent over HTTP, with its size (text bytes and `YAMLBudget.nodeBytes`
+    /// a value, aliases expanded), refusing one larger than `maximumSize` before it is built.
+    static func decodePosted(
+        _ text: String, lua: LuaEnvironment, scriptFiles: ScriptFileAccess, maximumSize: Int?
+    ) -> Result<(fixture: Fixture, size: Int), PostedFixtureError> {
         var decoder = ConfigDecoder(file: "<request>")
         decoder.lua = lua
         decoder.scriptFiles = scriptFiles
+        decoder.budget.maximumSize = maximumSize
         let fixture = decoder.decodeSingleFixture(text)
-        guard decoder.problems.isEmpty, let fixture else { throw ConfigurationError(problems: decoder.problems) }
-        self = fixture
+        if case .size(let limit) = decoder.exceededBound { return .failure(.tooLarge(limit: limit)) }
+        guard decoder.problems.isEmpty, let fixture else { return .failure(.invalid(ConfigurationError(problems: decoder.problems))) }
+        return .success((fixture, decoder.measuredSize))
     }
 }

@@ -31,9 +31,21 @@ public struct HostConfiguration: Sendable {
     /// `nil` derives it from the process's descriptor limit when the host starts
     /// (`HostConfiguration.maxConnections(descriptorLimit:)`).
     public var maxConnections: Int?
+    /// The most connections open at once from one client address, loopback included
+    /// (`settings.max_connections_per_address`); a connection beyond it first closes one of the
+    /// address's own that serves nobody. `nil` is a quarter of the connection limit
+    /// (`HostConfiguration.maxConnectionsPerAddress(maxConnections:)`).
+    public var maxConnectionsPerAddress: Int?
+    /// The most request bytes the host holds at once across all connections
+    /// (`settings.max_buffered_bytes`): bodies being read or answered, and WebSocket messages
+    /// still arriving. Past it a new body gets a 503 and a WebSocket closes with 1013. `nil` is
+    /// a quarter of the memory the process may use (`HostConfiguration.defaultMaxBufferedBytes`).
+    public var maxBufferedBytes: Int?
     /// How long requests in flight, streams included, may run on once the host stops (`stop()` or
     /// a shutdown signal); the connections still open then are closed.
     public var shutdownGrace: Duration = .seconds(10)
+    /// What fixtures sent over HTTP may hold, each and together.
+    public var fixtureLimits = FixtureLimits()
     /// What one Lua call may spend.
     public var luaLimits = LuaLimits()
     /// How many threads run scripts (Lua calls and plugin responders); by default one per core.

@@ -17,6 +17,19 @@ enum ConnectionFailure: Error, Equatable {
     case unsupportedTransferEncoding(String)
     /// A chunked body that declares more than the limit.
     case bodyTooLarge(limit: Int)
+    /// A request line without an HTTP version (HTTP/0.9).
+    case versionMissing
+    /// A request line ended by LF alone.
+    case bareLineFeed
+
+    /// The failure the framing tracker found in the bytes.
+    init(_ refusal: RequestFramingTracker.Refusal, maxBodyBytes: Int) {
+        switch refusal {
+        case .bodyTooLarge: self = .bodyTooLarge(limit: maxBodyBytes)
+        case .versionMissing: self = .versionMissing
+        case .bareLineFeed: self = .bareLineFeed
+        }
+    }
 
     /// The reply the client gets, in the OpenAI error shape.
     var reply: ReplyError {
@@ -33,7 +46,7 @@ enum ConnectionFailure: Error, Equatable {
             return ReplyError(
                 status: 431, message: "The request head is larger than the limit.", type: "invalid_request_error",
                 code: "headers_too_large")
-        case .malformed(.invalidVersion), .malformed(.paused):
+        case .malformed(.invalidVersion), .malformed(.paused), .versionMissing:
             // The decoder pauses on the HTTP/2 connection preface (`PRI * HTTP/2.0`).
             return ReplyError(
                 status: 505, message: "Only HTTP/1.0 and HTTP/1.1 are supported.", type: "invalid_request_error",
@@ -46,6 +59,10 @@ enum ConnectionFailure: Error, Equatable {
             return ReplyError(
                 status: 400, message: "The request is not valid HTTP/1.1: \(error.debugDescription).", type: "invalid_request_error",
                 code: "malformed_request")
+        case .bareLineFeed:
+            return ReplyError(
+                status: 400, message: "The request is not valid HTTP/1.1: its request line must end with CR LF.",
+                type: "invalid_request_error", code: "malformed_request")
         case .badHost:
             return ReplyError(
                 status: 400, message: "An HTTP/1.1 request needs exactly one Host header.", type: "invalid_request_error",

@@ -10,8 +10,20 @@ import NIOHTTP1
 ///   Otherwise the client gets a 408.
 /// - A connection idle between requests is closed after the keep-alive timeout.
 /// - What must never reach a responder is answered here: bytes the decoder rejects (400, or 431
-///   and 505), an HTTP/1.1 request without exactly one Host (400), a transfer coding other than
-///   `chunked` (501), a chunk that declares more than the body limit (413, before its data).
+///   and 505), an HTTP/0.9 request line (505, at once), a request line ended by a bare LF (400),
+///   an HTTP/1.1 request without exactly one Host (400), a transfer coding other than `chunked`
+///   (501), a chunk that declares more than the body limit (413, before its data).
+/// - An upgrade to anything but a WebSocket (`Upgrade: h2c`) is taken out of the head, so that
+///   the request is answered over HTTP/1.1 as RFC 9110 §7.8 lets a server do.
+/// - A response that goes out before its request has been read (an early 413) closes the
+///   connection after it, since the rest of the body would have to be read first.
+/// - A client that closes its side while its request is answered has gone: the connection
+///   closes, which cancels the work answering it.
+/// - Once the connection is a WebSocket, the guard checks the client's frames before the
+///   library reads them (`WebSocketFrameTracker`): an unmasked frame closes the connection
+///   (1002), and the bytes of a message still arriving count against `max_buffered_bytes`
+///   (past it, 1013).
+/// - When the limiter reclaims the connection, it closes: a WebSocket with a close frame (1013).
 /// - On shutdown, an idle connection closes at once and a busy one after its response, or when
 ///   the grace ends.
 ///
@@ -44,8 +56,19 @@ final class ConnectionGuard: ChannelDuplexHandler {
 
     private let limits: ConnectionLimits
     private let slot: ConnectionSlot
+    private let report: ConnectionReport
+    private let buffers: BufferBudget
     private let logger: Logger
     private var tracker: RequestFramingTracker
+    private var frames = WebSocketFrameTracker()
+    /// Bytes of the WebSocket message in progress taken from `buffers`.
+    private var reservedMessageBytes = 0
+    /// A read from the tap is under way: a decoder error waits for the tracker's verdict on the
+    /// same bytes, which names the failure better.
+    private var readingFromTap = false
+    private var pendingParserError: HTTPParserError?
+    /// Completed when the first request head passes on, failed if the connection closes first.
+    private var firstRequest: EventLoopPromise<Void>?
     private var context: ChannelHandlerContext?
     private var phase = Phase.open
     /// Requests passed on whose responses have not ended.
@@ -64,22 +87,30 @@ final class ConnectionGuard: ChannelDuplexHandler {
     private var check: (task: Scheduled<Void>, at: NIODeadline)?
     private var graceEnd: Scheduled<Void>?
 
-    init(limits: ConnectionLimits, slot: ConnectionSlot, logger: Logger) {
+    init(
+        limits: ConnectionLimits, slot: ConnectionSlot, report: ConnectionReport, buffers: BufferBudget,
+        firstRequest: EventLoopPromise<Void>, logger: Logger
+    ) {
+        self.firstRequest = firstRequest
         self.limits = limits
         self.slot = slot
+        self.report = report
+        self.buffers = buffers
         self.logger = logger
         self.tracker = RequestFramingTracker(maxBodyBytes: limits.maxBodyBytes)
     }
 
-    /// Bytes are about to reach the decoder. Returns `false` when they must be dropped instead:
-    /// the guard has answered the connection, or the limiter is closing it to make room.
-    func willRead() -> Bool {
-        if phase == .upgraded { return true }
+    /// `buffer` is about to reach the decoder. Returns `false` when it must be dropped instead:
+    /// the guard has answered the connection, the limiter is closing it to make room, or (on a
+    /// WebSocket) the client broke the protocol or the host holds too many bytes.
+    func willRead(_ buffer: ByteBuffer) -> Bool {
+        if phase == .upgraded { return checkFrames(buffer) }
         guard phase == .open else { return false }
         if waiting {
-            guard slot.becomeBusy() else { return false }
+            guard slot.beginHead() else { return false }
             waiting = false
         }
+        readingFromTap = true
         return true
     }
 
@@ -92,6 +123,8 @@ final class ConnectionGuard: ChannelDuplexHandler {
 
     func handlerRemoved(context: ChannelHandlerContext) {
         stopTimers()
+        firstRequest?.fail(ChannelError.ioOnClosedChannel)
+        firstRequest = nil
         self.context = nil
     }
 
@@ -103,6 +136,10 @@ final class ConnectionGuard: ChannelDuplexHandler {
     func channelInactive(context: ChannelHandlerContext) {
         phase = .closed
         stopTimers()
+        firstRequest?.fail(ChannelError.ioOnClosedChannel)
+        firstRequest = nil
+        buffers.release(reservedMessageBytes)
+        reservedMessageBytes = 0
         context.fireChannelInactive()
     }
 
@@ -120,7 +157,13 @@ final class ConnectionGuard: ChannelDuplexHandler {
         }
         guard phase == .open else { return }
         switch unwrapInboundIn(data) {
-        case .head(let head):
+        case .head(var head):
+            guard slot.becomeBusy() else {
+                // The limiter claimed the connection as this head arrived: it is closing.
+                phase = .closed
+                context.close(promise: nil)
+                return
+            }
             let framing: RequestFramingTracker.BodyFraming
             switch Self.examine(head) {
             case .success(let found): framing = found
@@ -133,6 +176,13 @@ final class ConnectionGuard: ChannelDuplexHandler {
             readingRequest = true
             if !head.isKeepAlive { closeAfterResponses = true }
             if framing == .none { disarm() } else { arm(.body, after: limits.bodyTimeout) }
+            let foreignUpgrade = Self.removeForeignUpgrade(from: &head)
+            firstRequest?.succeed()
+            firstRequest = nil
+            if foreignUpgrade {
+                context.fireChannelRead(wrapInboundOut(.head(head)))
+                return
+            }
         case .body:
             break
         case .end:
@@ -146,9 +196,16 @@ final class ConnectionGuard: ChannelDuplexHandler {
 
     /// Bytes the decoder has just read, from the `ConnectionTap` in front of it.
     func received(_ buffer: ByteBuffer) {
+        readingFromTap = false
+        let parserError = pendingParserError
+        pendingParserError = nil
         guard phase == .open else { return }
-        guard tracker.consume(buffer) else {
-            answer(.bodyTooLarge(limit: limits.maxBodyBytes))
+        if let refusal = tracker.consume(buffer) {
+            answer(ConnectionFailure(refusal, maxBodyBytes: limits.maxBodyBytes))
+            return
+        }
+        if let parserError {
+            answer(.malformed(parserError))
             return
         }
         // A later request's head timeout runs from its first byte. While responses are in flight,
@@ -166,7 +223,12 @@ final class ConnectionGuard: ChannelDuplexHandler {
         }
         guard phase == .open else { return }
         if let error = error as? HTTPParserError {
-            answer(.malformed(error))
+            // The tracker may name what is wrong with these bytes better, once it has read them.
+            if readingFromTap {
+                pendingParserError = pendingParserError ?? error
+            } else {
+                answer(.malformed(error))
+            }
         } else {
             context.fireErrorCaught(error)
         }
@@ -176,9 +238,17 @@ final class ConnectionGuard: ChannelDuplexHandler {
         switch event {
         case is ChannelShouldQuiesceEvent:
             beginShutdown()
+        case is ConnectionSlot.Reclaimed:
+            closeToMakeRoom(context: context)
         case ChannelEvent.inputClosed:
             inputClosed = true
-            if phase == .lingering { context.close(promise: nil) }
+            if phase == .lingering {
+                context.close(promise: nil)
+            } else if phase == .open && requestsInFlight > 0 && !readingRequest {
+                // The client has sent its request and closed its side: nobody will read the reply.
+                phase = .closed
+                context.close(promise: nil)
+            }
             context.fireUserInboundEventTriggered(event)
         default:
             context.fireUserInboundEventTriggered(event)
@@ -204,7 +274,20 @@ final class ConnectionGuard: ChannelDuplexHandler {
                 phase = .upgraded
                 stopTimers()
                 context.write(data, promise: promise)
+                if tracker.position != .betweenRequests {
+                    // The client sent more before the 101 (RFC 6455 §4.1 says it must wait):
+                    // those bytes cannot be followed as frames.
+                    phase = .closed
+                    context.close(promise: nil)
+                    return
+                }
+                slot.becomeIdleWebSocket()
                 return
+            }
+            if readingRequest && requestsInFlight == 1 && head.status.code >= 200 {
+                // Answered before its body was read: the body would have to be read before the
+                // next request, so the connection ends with this response instead.
+                closeAfterResponses = true
             }
             responding = true
             // A reply that says it closes the connection (a refused WebSocket upgrade) does.
@@ -239,6 +322,7 @@ final class ConnectionGuard: ChannelDuplexHandler {
     private func idle() {
         if tracker.position == .inHead {
             arm(.header, after: limits.headerTimeout)
+            slot.becomeIdle(headBegun: true)
         } else {
             arm(.keepAlive, after: limits.keepAliveTimeout)
             slot.becomeIdle()
@@ -337,6 +421,57 @@ final class ConnectionGuard: ChannelDuplexHandler {
         }
     }
 
+    /// Closes the connection the limiter claimed to make room for a new one.
+    private func closeToMakeRoom(context: ChannelHandlerContext) {
+        if phase == .upgraded {
+            writeClose(code: 1013, reason: "the server is full", context: context)
+        }
+        phase = .closed
+        context.close(promise: nil)
+    }
+
+    // MARK: WebSocket frames
+
+    /// Follows the frames in `buffer` before the library reads them; `false` when the connection
+    /// closes instead.
+    private func checkFrames(_ buffer: ByteBuffer) -> Bool {
+        guard let context else { return false }
+        let progress = frames.consume(buffer)
+        if progress.violation == .unmasked {
+            logger.debug("closing a WebSocket: the client sent an unmasked frame")
+            writeClose(code: 1002, reason: "client frames must be masked", context: context)
+            phase = .closed
+            context.close(promise: nil)
+            return false
+        }
+        if progress.arrived > 0 {
+            guard buffers.reserve(progress.arrived) else {
+                logger.debug("closing a WebSocket: the host holds max_buffered_bytes (\(buffers.limit)) of requests")
+                writeClose(code: 1013, reason: "the server holds too many request bytes; retry later", context: context)
+                phase = .closed
+                context.close(promise: nil)
+                return false
+            }
+            reservedMessageBytes += progress.arrived
+        }
+        if progress.completed > 0 {
+            buffers.release(progress.completed)
+            reservedMessageBytes -= progress.completed
+        }
+        return true
+    }
+
+    /// Writes a close frame ahead of the WebSocket library, straight to the socket.
+    private func writeClose(code: UInt16, reason: String, context: ChannelHandlerContext) {
+        var frame = ByteBuffer()
+        let payload = Array(reason.utf8.prefix(123))
+        frame.writeInteger(UInt8(0x88))
+        frame.writeInteger(UInt8(2 + payload.count))
+        frame.writeInteger(code)
+        frame.writeBytes(payload)
+        context.writeAndFlush(NIOAny(frame), promise: nil)
+    }
+
     // MARK: Deadlines
 
     /// Sets the deadline that applies now. The scheduled check is moved only when it would come
@@ -369,8 +504,10 @@ final class ConnectionGuard: ChannelDuplexHandler {
         self.deadline = nil
         switch deadline.kind {
         case .header:
+            report.record(.headerTimeout)
             answer(.headerTimeout(limits.headerTimeout))
         case .body:
+            report.record(.bodyTimeout)
             answer(.bodyTimeout(limits.bodyTimeout))
         case .keepAlive, .linger:
             phase = .closed
@@ -421,6 +558,19 @@ final class ConnectionGuard: ChannelDuplexHandler {
                 byte == wanted || (byte >= UInt8(ascii: "A") && byte <= UInt8(ascii: "Z") && byte | 0x20 == wanted)
             }
         }
+    }
+
+    /// Takes an upgrade to anything but a WebSocket out of `head`; returns whether it did.
+    /// NIO's upgrade handler loses a request whose upgrade no upgrader takes, and a server may
+    /// ignore an upgrade it does not offer (RFC 9110 §7.8).
+    static func removeForeignUpgrade(from head: inout HTTPRequestHead) -> Bool {
+        let offered = head.headers[canonicalForm: "upgrade"]
+        guard !offered.isEmpty, !offered.contains(where: { $0.lowercased().hasPrefix("websocket") }) else { return false }
+        head.headers.remove(name: "upgrade")
+        let connection = head.headers[canonicalForm: "connection"].filter { $0.lowercased() != "upgrade" }
+        head.headers.remove(name: "connection")
+        if !connection.isEmpty { head.headers.add(name: "connection", value: connection.joined(separator: ", ")) }
+        return true
     }
 
     /// Why a decoded head is refused before it reaches a responder, if it is, and otherwise how

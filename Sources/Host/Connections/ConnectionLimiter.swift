@@ -1,104 +1,114 @@
-import Logging
 import NIOCore
 import Synchronization
 
-/// Keeps a running host's open connections at or under a limit, as nginx does: a connection
-/// beyond the limit first makes room by closing the connection that has waited idle the longest
-/// for a request (a new one that has sent nothing, or a kept-alive one between requests);
-/// when every open connection has a request under way, the new one is accepted and closed at once.
+/// Keeps a running host's open connections at or under two limits: all of them
+/// (`max_connections`), and those of one client address (`max_connections_per_address`).
+///
+/// A connection beyond a limit first makes room by closing a connection that serves nobody, in
+/// this order: one waiting idle for a request (new, or kept alive between requests), the longest
+/// idle first; one that has sent part of a request head for longer than
+/// `partialHeadGrace`, the one that began the earliest first; a WebSocket with no request
+/// running, the longest idle first. Under the per-address limit only the address's own
+/// connections are closed. When every connection is serving a request, the new one is accepted
+/// and closed at once.
 ///
 /// Either way clients learn promptly. Stopping `accept` instead (Hummingbird's
 /// `MaximumAvailableConnections`) would leave them waiting in the listen queue for as long as the
-/// host is full, and idle connections would lock everyone else out. What the limit closed is
-/// logged at most once a minute, with the counts since the last report.
+/// host is full, and idle connections would lock everyone else out. What the limits closed is
+/// counted in the host's `ConnectionReport`.
 final class ConnectionLimiter: Sendable {
-    private struct State {
-        var open: [ObjectIdentifier: ConnectionSlot] = [:]
-        var reclaimed = 0
-        var refused = 0
-        var lastReport: ContinuousClock.Instant?
+    private enum Admission {
+        case admitted(reclaimed: (slot: ConnectionSlot, activity: ConnectionSlot.Activity)?, perAddress: Bool)
+        case refused(perAddress: Bool)
     }
 
-    /// What `admit` did, and what the caller's log should say.
-    private enum Admission {
-        case admitted(reclaimed: ConnectionSlot?)
-        case refused
+    private struct State {
+        var open: [ObjectIdentifier: ConnectionSlot] = [:]
+        var perAddress: [String: Int] = [:]
     }
 
     /// The most connections open at once.
     let maximum: Int
-    private let logger: Logger
+    /// The most connections open at once from one client address.
+    let maximumPerAddress: Int
+    /// How long a request head may be under way before a full host may close its connection:
+    /// long enough for any client that is sending, short enough that a slow one cannot hold a slot.
+    static let partialHeadGrace = TimeAmount.seconds(2)
+    private let report: ConnectionReport
     private let state = Mutex(State())
 
-    init(maximum: Int, logger: Logger) {
+    init(maximum: Int, maximumPerAddress: Int, report: ConnectionReport) {
         self.maximum = maximum
-        self.logger = logger
+        self.maximumPerAddress = maximumPerAddress
+        self.report = report
     }
 
-    /// Counts `channel` in until it closes, making room if the host is full. Returns `nil` when
-    /// there is no room: the caller closes the channel.
+    /// Counts `channel` in until it closes, making room if a limit is reached. Returns `nil`
+    /// when there is no room: the caller closes the channel.
     func admit(_ channel: any Channel) -> ConnectionSlot? {
         let slot = ConnectionSlot(channel: channel)
-        let now = ContinuousClock.now
-        let (admission, report) = state.withLock { state -> (Admission, String?) in
-            var admission = Admission.refused
-            if state.open.count < maximum {
-                admission = .admitted(reclaimed: nil)
-            } else if let idle = Self.claimLongestIdle(in: &state.open) {
-                state.reclaimed += 1
-                admission = .admitted(reclaimed: idle)
-            } else {
-                state.refused += 1
+        let now = ConnectionSlot.now
+        let outcome = state.withLock { state -> Admission in
+            var reclaimed: (slot: ConnectionSlot, activity: ConnectionSlot.Activity)?
+            var perAddress = false
+            if let address = slot.address, state.perAddress[address, default: 0] >= maximumPerAddress {
+                guard let mine = Self.claimUnserved(in: state.open, address: address, now: now) else { return .refused(perAddress: true) }
+                reclaimed = mine
+                perAddress = true
+            } else if state.open.count >= maximum {
+                guard let any = Self.claimUnserved(in: state.open, address: nil, now: now) else { return .refused(perAddress: false) }
+                reclaimed = any
             }
-            if case .admitted = admission { state.open[ObjectIdentifier(slot)] = slot }
-            guard state.reclaimed + state.refused > 0 else { return (admission, nil) }
-            if let last = state.lastReport, now - last < .seconds(60) { return (admission, nil) }
-            let report = Self.report(state, maximum: maximum)
-            state.lastReport = now
-            state.reclaimed = 0
-            state.refused = 0
-            return (admission, report)
+            if let reclaimed { Self.remove(reclaimed.slot, from: &state) }
+            state.open[ObjectIdentifier(channel)] = slot
+            if let address = slot.address { state.perAddress[address, default: 0] += 1 }
+            return .admitted(reclaimed: reclaimed, perAddress: perAddress)
         }
-        if let report { logger.warning("\(report)") }
-        switch admission {
-        case .refused:
+        switch outcome {
+        case .refused(let perAddress):
+            report.record(perAddress ? .refusedForAddress : .refused)
             return nil
-        case .admitted(let reclaimed):
-            reclaimed?.channel.close(promise: nil)
-            channel.closeFuture.whenComplete { _ in
-                _ = self.state.withLock { $0.open.removeValue(forKey: ObjectIdentifier(slot)) }
+        case .admitted(let reclaimed, let perAddress):
+            if let reclaimed {
+                report.record(.reclaimed(reclaimed.activity, perAddress: perAddress))
+                reclaimed.slot.close()
             }
-            return slot
         }
+        channel.closeFuture.whenComplete { _ in
+            self.state.withLock { state in Self.remove(slot, from: &state) }
+        }
+        return slot
     }
 
-    /// Takes the connection idle the longest out of `open`, if one is idle. A connection whose
-    /// request begins meanwhile keeps its place; the next one idle the longest is tried.
-    private static func claimLongestIdle(in open: inout [ObjectIdentifier: ConnectionSlot]) -> ConnectionSlot? {
+    /// The slot of `channel`, while it is open.
+    func slot(for channel: any Channel) -> ConnectionSlot? {
+        state.withLock { $0.open[ObjectIdentifier(channel)] }
+    }
+
+    private static func remove(_ slot: ConnectionSlot, from state: inout State) {
+        guard state.open.removeValue(forKey: ObjectIdentifier(slot.channel)) != nil, let address = slot.address else { return }
+        let left = state.perAddress[address, default: 1] - 1
+        state.perAddress[address] = left > 0 ? left : nil
+    }
+
+    /// Claims the connection that serves nobody and should go first (of `address`, when given),
+    /// if there is one. A connection whose request begins meanwhile keeps its place; the next
+    /// one is tried.
+    private static func claimUnserved(
+        in open: [ObjectIdentifier: ConnectionSlot], address: String?, now: UInt64
+    ) -> (slot: ConnectionSlot, activity: ConnectionSlot.Activity)? {
+        let grace = UInt64(partialHeadGrace.nanoseconds)
         while true {
-            var oldest: (key: ObjectIdentifier, slot: ConnectionSlot, since: UInt64)?
-            for (key, slot) in open {
-                guard let since = slot.idleSince, since < oldest?.since ?? .max else { continue }
-                oldest = (key, slot, since)
+            var best: (slot: ConnectionSlot, activity: ConnectionSlot.Activity, since: UInt64, word: UInt64)?
+            for slot in open.values {
+                if let address, slot.address != address { continue }
+                guard let found = slot.activity else { continue }
+                if found.activity == .partialHead && (found.since > now || now - found.since < grace) { continue }
+                if let best, (best.activity, best.since) <= (found.activity, found.since) { continue }
+                best = (slot, found.activity, found.since, found.word)
             }
-            guard let oldest else { return nil }
-            if oldest.slot.claim(idleSince: oldest.since) {
-                open.removeValue(forKey: oldest.key)
-                return oldest.slot
-            }
+            guard let best else { return nil }
+            if best.slot.claim(ifStill: best.word) { return (best.slot, best.activity) }
         }
-    }
-
-    private static func report(_ state: State, maximum: Int) -> String {
-        var closed: [String] = []
-        if state.reclaimed > 0 {
-            closed.append("closed \(state.reclaimed) idle connection\(state.reclaimed == 1 ? "" : "s") to make room")
-        }
-        if state.refused > 0 {
-            closed.append("refused \(state.refused) new connection\(state.refused == 1 ? "" : "s") (none was idle)")
-        }
-        let since = state.lastReport == nil ? "" : " since the last report"
-        return
-            "connection limit reached (max_connections \(maximum)): \(closed.joined(separator: " and "))\(since); reported at most once a minute"
     }
 }

@@ -1,8 +1,9 @@
 import NIOCore
 
-/// Sits in front of the HTTP decoder: passes each read on, then shows the bytes to the
-/// connection's guard, which follows the requests' framing. Once the guard has answered the
-/// connection, or the limiter is closing it, what the client still sends is dropped here.
+/// Sits in front of the HTTP decoder (and, after an upgrade, the WebSocket one): shows each read
+/// to the connection's guard, passes it on, then shows it to the guard again, which follows the
+/// requests' framing. Once the guard has answered the connection, or the limiter is closing it,
+/// what the client still sends is dropped here.
 final class ConnectionTap: ChannelInboundHandler {
     typealias InboundIn = ByteBuffer
     typealias InboundOut = ByteBuffer
@@ -14,8 +15,8 @@ final class ConnectionTap: ChannelInboundHandler {
     }
 
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
-        guard connectionGuard.willRead() else { return }
         let buffer = unwrapInboundIn(data)
+        guard connectionGuard.willRead(buffer) else { return }
         context.fireChannelRead(data)
         connectionGuard.received(buffer)
     }

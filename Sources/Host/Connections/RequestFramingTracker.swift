@@ -1,9 +1,11 @@
 import NIOCore
 
-/// Follows the bytes of one HTTP/1 connection far enough to learn two things NIO's decoder does
-/// not report: whether the next request has begun (its first byte starts the head timeout), and
-/// the size each chunk of a chunked body declares (a size over the limit is refused before its
-/// data arrives).
+/// Follows the bytes of one HTTP/1 connection far enough to learn what NIO's decoder does not
+/// report: whether the next request has begun (its first byte starts the head timeout), the size
+/// each chunk of a chunked body declares (a size over the limit is refused before its data
+/// arrives), and request lines the decoder would wait on or misname: an HTTP/0.9 request line
+/// (no version: the decoder waits for one until the head timeout) and a request line ended by a
+/// bare LF (which the decoder calls an unsupported version).
 ///
 /// The decoder stays the authority: it reads the bytes first and hands the tracker each request's
 /// body framing as it decodes the head. Whatever the tracker does not expect (a head it was not
@@ -29,8 +31,20 @@ struct RequestFramingTracker {
         case unknown
     }
 
+    /// Why the tracker refuses what it read.
+    enum Refusal: Equatable {
+        /// A chunk declares more than `maxBodyBytes` in all.
+        case bodyTooLarge
+        /// A request line without an HTTP version: HTTP/0.9.
+        case versionMissing
+        /// A request line that ends in LF without CR.
+        case bareLineFeed
+    }
+
     private enum State {
         case betweenRequests
+        /// In a request line: its last 16 bytes so far, and how many spaces it has held.
+        case requestLine(tail: UInt128, spaces: Int)
         /// Inside a head; `matched` counts how much of the CR LF CR LF that ends it was just seen.
         case head(matched: Int)
         case fixedBody(remaining: Int)
@@ -61,7 +75,7 @@ struct RequestFramingTracker {
     var position: Position {
         switch state {
         case .betweenRequests: return .betweenRequests
-        case .head: return .inHead
+        case .head, .requestLine: return .inHead
         case .lost: return .unknown
         default: return .inBody
         }
@@ -75,8 +89,8 @@ struct RequestFramingTracker {
 
     /// Follows bytes the decoder has just read.
     ///
-    /// - Returns: `false` as soon as a chunk declares more than `maxBodyBytes` in all.
-    mutating func consume(_ buffer: ByteBuffer) -> Bool {
+    /// - Returns: Why the connection must be refused, as soon as the bytes say so.
+    mutating func consume(_ buffer: ByteBuffer) -> Refusal? {
         buffer.withUnsafeReadableBytes { bytes in
             var index = 0
             while index < bytes.count {
@@ -101,23 +115,55 @@ struct RequestFramingTracker {
                         }
                     }
                     if matched == 4 { startBody() } else { state = .head(matched: matched) }
+                case .requestLine(var tail, var spaces):
+                    while index < bytes.count {
+                        let byte = bytes[index]
+                        index += 1
+                        guard byte != Self.lf else {
+                            if let refusal = Self.checkRequestLine(tail: tail, spaces: spaces) { return refusal }
+                            state = .head(matched: 2)
+                            break
+                        }
+                        tail = tail << 8 | UInt128(byte)
+                        if byte == Self.space { spaces += 1 }
+                    }
+                    if case .requestLine = state { state = .requestLine(tail: tail, spaces: spaces) }
                 case .lost:
-                    return true
+                    return nil
                 default:
-                    if !step(bytes[index]) { return false }
+                    if !step(bytes[index]) { return .bodyTooLarge }
                     index += 1
                 }
             }
-            return true
+            return nil
         }
     }
+
+    /// Checks a request line that just ended in LF, from its last bytes and its number of spaces.
+    private static func checkRequestLine(tail: UInt128, spaces: Int) -> Refusal? {
+        // The byte `back` places before the LF.
+        func byte(_ back: Int) -> UInt8 { UInt8(truncatingIfNeeded: tail >> UInt128(8 * (back - 1))) }
+        guard byte(1) == cr else { return .bareLineFeed }
+        // A line that ends well ends in ` HTTP/`, a digit, `.`, a digit, CR.
+        let hasVersion =
+            isDigit(byte(2)) && byte(3) == UInt8(ascii: ".") && isDigit(byte(4)) && byte(5) == UInt8(ascii: "/")
+            && byte(6) == UInt8(ascii: "P") && byte(7) == UInt8(ascii: "T") && byte(8) == UInt8(ascii: "T")
+            && byte(9) == UInt8(ascii: "H") && byte(10) == space
+        // `METHOD target` and nothing after it is how HTTP/0.9 asks; anything else odd is the
+        // decoder's to judge.
+        return !hasVersion && spaces == 1 ? .versionMissing : nil
+    }
+
+    private static func isDigit(_ byte: UInt8) -> Bool { byte >= UInt8(ascii: "0") && byte <= UInt8(ascii: "9") }
 
     /// Reads one byte outside a body's data.
     private mutating func step(_ byte: UInt8) -> Bool {
         switch state {
         case .betweenRequests:
             // The decoder skips blank lines before a request line; so does the tracker.
-            if byte != Self.cr && byte != Self.lf { state = .head(matched: 0) }
+            if byte != Self.cr && byte != Self.lf {
+                state = .requestLine(tail: UInt128(byte), spaces: byte == Self.space ? 1 : 0)
+            }
         case .chunkSize(let value, let digits):
             guard let digit = Self.hexValue(byte) else {
                 guard digits > 0 else {
@@ -147,7 +193,7 @@ struct RequestFramingTracker {
             } else if byte != Self.cr {
                 state = .trailer(empty: false)
             }
-        case .head, .fixedBody, .chunkData, .lost:
+        case .head, .requestLine, .fixedBody, .chunkData, .lost:
             break
         }
         return true
@@ -172,6 +218,7 @@ struct RequestFramingTracker {
 
     private static let cr = UInt8(ascii: "\r")
     private static let lf = UInt8(ascii: "\n")
+    private static let space = UInt8(ascii: " ")
 
     private static func hexValue(_ byte: UInt8) -> Int? {
         switch byte {

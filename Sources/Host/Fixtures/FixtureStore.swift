@@ -11,6 +11,8 @@ public final class FixtureStore: Sendable {
     struct Entry: Sendable {
         let fixture: Fixture
         let prepared: PreparedReply?
+        /// For a fixture sent over HTTP, its size as `FixtureLimits` counts it.
+        var postedSize: Int?
     }
 
     /// The fixtures as matching sees them between two changes: in order, each condition compiled
@@ -49,6 +51,17 @@ public final class FixtureStore: Sendable {
         var entries: [Entry] = []
         var snapshot = Snapshot([])
         var nextNumber = 1
+        /// How many fixtures were sent over HTTP, and their sizes together.
+        var postedCount = 0
+        var postedBytes = 0
+    }
+
+    /// Why a fixture sent over HTTP was not added.
+    enum PostedRefusal: Error, Equatable {
+        /// The store holds `FixtureLimits.maxRuntimeFixtures` of them.
+        case tooMany(limit: Int)
+        /// Together they would take more than `FixtureLimits.maxRuntimeFixtureBytes`.
+        case full(limit: Int, used: Int)
     }
 
     private let state = Mutex(State())
@@ -89,7 +102,22 @@ public final class FixtureStore: Sendable {
         }
     }
 
-    private func insert(_ fixture: Fixture, into state: inout State) -> String {
+    /// Adds a fixture sent over HTTP whose size is `size`, within `limits`; returns its id.
+    func addPosted(_ fixture: Fixture, size: Int, limits: FixtureLimits) -> Result<String, PostedRefusal> {
+        state.withLock { state in
+            guard state.postedCount < limits.maxRuntimeFixtures else { return .failure(.tooMany(limit: limits.maxRuntimeFixtures)) }
+            guard size <= limits.maxRuntimeFixtureBytes - state.postedBytes else {
+                return .failure(.full(limit: limits.maxRuntimeFixtureBytes, used: state.postedBytes))
+            }
+            let id = insert(fixture, into: &state, postedSize: size)
+            state.postedCount += 1
+            state.postedBytes += size
+            state.snapshot = Snapshot(state.entries)
+            return .success(id)
+        }
+    }
+
+    private func insert(_ fixture: Fixture, into state: inout State, postedSize: Int? = nil) -> String {
         var fixture = scripts.map { fixture.running(on: $0) } ?? fixture
         if fixture.id.isEmpty || state.entries.contains(where: { $0.fixture.id == fixture.id }) {
             let base = fixture.id.isEmpty ? "fixture" : fixture.id
@@ -103,7 +131,7 @@ public final class FixtureStore: Sendable {
             prepared = PreparedReply(reply, streamChunkCharacters: streamChunkCharacters)
         }
         let position = state.entries.firstIndex(where: { $0.fixture.priority < fixture.priority }) ?? state.entries.endIndex
-        state.entries.insert(Entry(fixture: fixture, prepared: prepared), at: position)
+        state.entries.insert(Entry(fixture: fixture, prepared: prepared, postedSize: postedSize), at: position)
         return fixture.id
     }
 
@@ -112,7 +140,10 @@ public final class FixtureStore: Sendable {
     public func remove(id: String) -> Bool {
         state.withLock { state in
             guard let index = state.entries.firstIndex(where: { $0.fixture.id == id }) else { return false }
-            state.entries.remove(at: index)
+            if let size = state.entries.remove(at: index).postedSize {
+                state.postedCount -= 1
+                state.postedBytes -= size
+            }
             state.snapshot = Snapshot(state.entries)
             return true
         }
@@ -122,6 +153,8 @@ public final class FixtureStore: Sendable {
     public func removeAll() {
         state.withLock { state in
             state.entries.removeAll()
+            state.postedCount = 0
+            state.postedBytes = 0
             state.snapshot = Snapshot([])
         }
     }

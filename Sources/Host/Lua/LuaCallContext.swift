@@ -12,8 +12,8 @@ final class LuaCallContext {
     }
 
     private(set) var steps: [Step] = []
-    /// The bytes of text and tool arguments in `steps`.
-    private var stepBytes = 0
+    /// What `steps` holds, counted against the state's memory cap while the call runs.
+    private var heldBytes = 0
     var toolCalls = 0
     /// Made on first use: most scripts draw no numbers, and the seed hashes the conversation.
     lazy var random = SeededRandom(seed: makeSeed())
@@ -29,23 +29,27 @@ final class LuaCallContext {
         self.embeddingInputs = embeddingInputs
     }
 
-    /// What each step costs on top of its text.
-    private static let stepOverhead = 16
-
-    /// Adds steps holding `bytes` bytes of text to the reply; `false`, adding nothing, when the
-    /// reply would grow past `limit` bytes.
-    func add(_ newSteps: [Step], bytes: Int, limit: Int) -> Bool {
-        let size = bytes + newSteps.count * Self.stepOverhead
-        guard stepBytes + size <= limit else { return false }
-        stepBytes += size
+    /// Adds steps holding `bytes` bytes of text to the reply; `false`, adding nothing, when they
+    /// do not fit under the state's memory cap beside what the script itself holds. A step
+    /// costs what the host holds for it (its text and the step itself), so a script queueing a
+    /// million pauses stops at the cap as one allocating a million table slots does.
+    func add(_ newSteps: [Step], bytes: Int, in state: OpaquePointer) -> Bool {
+        let size = bytes + newSteps.count * MemoryLayout<Step>.stride
+        guard lyrebird_lua_hold_memory(state, size) != 0 else { return false }
+        heldBytes += size
         steps += newSteps
         return true
     }
 
-    /// Makes `self` reachable from library functions for the duration of `body`.
+    /// Makes `self` reachable from library functions for the duration of `body`. The steps the
+    /// call queued leave the state's books with it.
     func attach<Result, Failure: Error>(to state: OpaquePointer, _ body: () throws(Failure) -> Result) throws(Failure) -> Result {
         lyrebird_lua_set_context(state, Unmanaged.passUnretained(self).toOpaque())
-        defer { lyrebird_lua_set_context(state, nil) }
+        defer {
+            lyrebird_lua_set_context(state, nil)
+            lyrebird_lua_release_memory(state, heldBytes)
+            heldBytes = 0
+        }
         return try body()
     }
 

@@ -104,11 +104,12 @@ private func storeSet(_ state: OpaquePointer?) -> Int32 {
 /// Adds `steps` to the reply; `false` once the reply would outgrow the state's memory cap (it
 /// is host memory until it is sent).
 private func add(_ steps: LuaCallContext.Step..., bytes: Int, to context: LuaCallContext, in state: OpaquePointer) -> Bool {
-    context.add(steps, bytes: bytes, limit: lyrebird_lua_memory_limit(state))
+    context.add(steps, bytes: bytes, in: state)
 }
 
 private func replyTooLarge(_ state: OpaquePointer) -> Int32 {
-    luaFail(state, "reply: the reply is larger than lua_memory_limit_bytes (\(lyrebird_lua_memory_limit(state)) bytes)")
+    luaFail(
+        state, "reply: the reply and the script's memory together pass lua_memory_limit_bytes (\(lyrebird_lua_memory_limit(state)) bytes)")
 }
 
 private func replyText(_ state: OpaquePointer?) -> Int32 {

@@ -68,6 +68,8 @@ final class LuaResponder: ScriptResponder {
         case .failure(let error): throw ReplyError(status: 500, message: error.description, type: "server_error", code: "lua_error")
         }
         for step in outcome.steps {
+            // A client that went away reads nothing more: the steps left are dropped, not played.
+            if Task.isCancelled { return }
             switch step {
             case .event(let event): await sink.emit(event)
             case .pause(let milliseconds): await sink.pause(milliseconds: milliseconds)

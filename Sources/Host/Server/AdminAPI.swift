@@ -39,6 +39,8 @@ struct AdminAPI: Sendable {
     let scriptFiles: ScriptFileAccess
     /// Where their scripts' top level first runs, as every script does.
     let scripts: ScriptThreadPool
+    /// What those fixtures may hold.
+    let fixtureLimits: FixtureLimits
 
     func handle(_ endpoint: AdminEndpoint, _ request: WireRequest, parameters: [String: String]) async -> WireResponse {
         switch endpoint {
@@ -69,38 +71,7 @@ struct AdminAPI: Sendable {
                     })
             }
         case .addFixture:
-            let text = String(decoding: request.body, as: UTF8.self)
-            let lua = self.lua
-            let scriptFiles = self.scriptFiles
-            let decoded: Result<Fixture, ConfigurationError>
-            do {
-                // Decoding compiles the fixture's scripts and runs their top level.
-                decoded = try await scripts.run { _ in
-                    Result { () throws(ConfigurationError) in try Fixture(yaml: text, lua: lua, scriptFiles: scriptFiles) }
-                }
-            } catch {
-                return Self.errorResponse(error.replyError)
-            }
-            switch decoded {
-            case .success(let fixture):
-                // The name becomes the id that DELETE /fixtures/{id} takes in its path: a longer
-                // one could be added but, percent-encoded, not sent back to delete it.
-                guard fixture.id.utf8.count <= Self.maximumNameBytes else {
-                    return Self.errorResponse(
-                        ReplyError.invalidParameter(
-                            "fixture",
-                            "Invalid fixture: name is \(fixture.id.utf8.count) bytes long; a fixture added here may have a name of at most \(Self.maximumNameBytes) bytes.",
-                            code: "invalid_fixture"))
-                }
-                let id = fixtures.add(fixture)
-                return Self.json(status: 201) { writer in
-                    writer.member("id", id)
-                    writer.member("object", "fixture")
-                }
-            case .failure(let error):
-                let message = error.problems.map(\.description).joined(separator: "; ")
-                return Self.errorResponse(ReplyError.invalidParameter("fixture", "Invalid fixture: \(message)", code: "invalid_fixture"))
-            }
+            return await addFixture(request)
         case .deleteFixture:
             // A client percent-encodes an id with spaces, slashes or other reserved characters;
             // the router decodes path parameters once (decoding again would turn "a%20b" into "a b").
@@ -142,6 +113,68 @@ struct AdminAPI: Sendable {
                         }
                     })
             }
+        }
+    }
+
+    /// Decodes a fixture sent over HTTP and adds it, within the fixture limits.
+    private func addFixture(_ request: WireRequest) async -> WireResponse {
+        let text = String(decoding: request.body, as: UTF8.self)
+        let lua = self.lua
+        let scriptFiles = self.scriptFiles
+        let limit = fixtureLimits.maxFixtureBytes
+        let decoded: Result<(fixture: Fixture, size: Int), Fixture.PostedFixtureError>
+        do {
+            // Decoding compiles the fixture's scripts and runs their top level.
+            decoded = try await scripts.run { _ in
+                Fixture.decodePosted(text, lua: lua, scriptFiles: scriptFiles, maximumSize: limit)
+            }
+        } catch {
+            return Self.errorResponse(error.replyError)
+        }
+        let posted: (fixture: Fixture, size: Int)
+        switch decoded {
+        case .success(let found):
+            posted = found
+        case .failure(.tooLarge(let limit)):
+            return Self.errorResponse(
+                ReplyError(
+                    status: 413,
+                    message:
+                        "The fixture takes more than settings.max_fixture_bytes (\(limit)) once its YAML aliases are repeated (its text and \(YAMLBudget.nodeBytes) bytes for each value).",
+                    type: "invalid_request_error", param: "fixture", code: "fixture_too_large"))
+        case .failure(.invalid(let error)):
+            let message = error.problems.map(\.description).joined(separator: "; ")
+            return Self.errorResponse(ReplyError.invalidParameter("fixture", "Invalid fixture: \(message)", code: "invalid_fixture"))
+        }
+        // The name becomes the id that DELETE /fixtures/{id} takes in its path: a longer one
+        // could be added but, percent-encoded, not sent back to delete it.
+        guard posted.fixture.id.utf8.count <= Self.maximumNameBytes else {
+            return Self.errorResponse(
+                ReplyError.invalidParameter(
+                    "fixture",
+                    "Invalid fixture: name is \(posted.fixture.id.utf8.count) bytes long; a fixture added here may have a name of at most \(Self.maximumNameBytes) bytes.",
+                    code: "invalid_fixture"))
+        }
+        switch fixtures.addPosted(posted.fixture, size: posted.size, limits: fixtureLimits) {
+        case .success(let id):
+            return Self.json(status: 201) { writer in
+                writer.member("id", id)
+                writer.member("object", "fixture")
+            }
+        case .failure(.tooMany(let limit)):
+            return Self.errorResponse(
+                ReplyError(
+                    status: 400,
+                    message:
+                        "The server holds \(limit) fixtures added over HTTP, the most settings.max_runtime_fixtures allows; delete some first.",
+                    type: "invalid_request_error", param: "fixture", code: "too_many_fixtures"))
+        case .failure(.full(let limit, let used)):
+            return Self.errorResponse(
+                ReplyError(
+                    status: 413,
+                    message:
+                        "Fixtures added over HTTP take \(used) bytes; this one (\(posted.size) bytes) would pass settings.max_runtime_fixture_bytes (\(limit)). Delete some first.",
+                    type: "invalid_request_error", param: "fixture", code: "fixture_store_full"))
         }
     }
 

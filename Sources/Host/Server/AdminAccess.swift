@@ -16,7 +16,8 @@ struct AdminAccess: Sendable {
     init(configuration: HostConfiguration) {
         origins = Set(configuration.adminOrigins.map { $0.lowercased() })
         hosts = Set(configuration.adminHosts.map { $0.lowercased() })
-        loopbackOnly = Self.isLoopback(configuration.host)
+        let bound = configuration.host.contains(":") ? "[\(configuration.host)]" : configuration.host
+        loopbackOnly = HostHeader(bound)?.isLoopback ?? false
     }
 
     /// Content types an admin write may carry.
@@ -28,15 +29,12 @@ struct AdminAccess: Sendable {
     func refusal(of request: WireRequest, for endpoint: AdminEndpoint) -> ReplyError? {
         let host = request.headers.first(where: { $0.name == "host" })?.value.lowercased() ?? ""
         // Browsers always send Host; a request without one (a socketless call) is not a page's.
-        if loopbackOnly && !host.isEmpty {
-            let name = Self.hostName(host)
-            guard Self.isLoopback(name) || hosts.contains(name) || hosts.contains(host) else {
-                return ReplyError(
-                    status: 403,
-                    message:
-                        "Admin requests to a server on loopback must name a loopback host; \(host.debugDescription) is not one. List it in settings.admin_hosts to allow it.",
-                    type: "permission_error", code: "admin_host_refused")
-            }
+        if loopbackOnly && !host.isEmpty && !allowsHost(host) {
+            return ReplyError(
+                status: 403,
+                message:
+                    "Admin requests to a server on loopback must name a loopback address (127.0.0.1, [::1]) or localhost as their host; \(host.debugDescription) is not one. List it in settings.admin_hosts to allow it.",
+                type: "permission_error", code: "admin_host_refused")
         }
         if let origin = request.headers.first(where: { $0.name == "origin" })?.value.lowercased(),
             origin != "http://" + host, origin != "https://" + host, !origins.contains(origin)
@@ -61,15 +59,10 @@ struct AdminAccess: Sendable {
         return nil
     }
 
-    /// The host name of a `Host` header value, without its port.
-    private static func hostName(_ host: String) -> String {
-        if host.hasPrefix("["), let end = host.firstIndex(of: "]") {
-            return String(host[host.index(after: host.startIndex)..<end])
-        }
-        return String(host.split(separator: ":", maxSplits: 1).first ?? "")
-    }
-
-    private static func isLoopback(_ name: String) -> Bool {
-        name == "localhost" || name.hasSuffix(".localhost") || name == "::1" || name.hasPrefix("127.")
+    /// Whether an admin request may carry the (lowercased) `Host` value `host`: a literal
+    /// loopback address or `localhost`, or a name `admin_hosts` lists (with or without the port).
+    func allowsHost(_ host: String) -> Bool {
+        guard let parsed = HostHeader(host) else { return false }
+        return parsed.isLoopback || hosts.contains(parsed.host) || hosts.contains(host)
     }
 }

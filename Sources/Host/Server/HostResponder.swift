@@ -21,6 +21,8 @@ struct HostResponder: HTTPResponder {
     let adminAccess: AdminAccess
     let cors: CORSPolicy
     let maxBodyBytes: Int
+    /// What all requests together may hold (`max_buffered_bytes`).
+    let buffers: BufferBudget
 
     func respond(to request: Request, context: Context) async throws -> Response {
         let requestID = Identifiers.requestID()
@@ -68,21 +70,37 @@ struct HostResponder: HTTPResponder {
                 status: 405, message: "Method \(request.method.rawValue) is not supported.", type: "invalid_request_error")
             return Self.response(errorResponse(error, near: path, requestID: requestID))
         }
-        if let declared = request.headers[.contentLength].flatMap({ Int($0) }), declared > maxBodyBytes {
+        let declared = request.headers[.contentLength].flatMap { Int($0) }
+        if let declared, declared > maxBodyBytes {
             // Refused before reading: the client learns at once, and nothing waits for bytes
             // that will be thrown away.
             return Self.response(errorResponse(tooLarge, near: path, requestID: requestID))
         }
+        // The body counts against the host's bound from its first byte until the reply is made.
+        var reserved = 0
+        defer { buffers.release(reserved) }
+        if let declared {
+            guard buffers.reserve(declared) else { return Self.response(errorResponse(buffersFull, near: path, requestID: requestID)) }
+            reserved = declared
+        }
         // A body over the limit is answered here. Any other failure to read it ends the connection
         // (the client went away, or the connection guard has answered it: a timeout, malformed
         // framing), so it is thrown on.
-        let body: [UInt8]
-        do {
-            var buffer = try await request.body.collect(upTo: maxBodyBytes)
-            body = buffer.readBytes(length: buffer.readableBytes) ?? []
-        } catch is NIOTooManyBytesError {
-            return Self.response(errorResponse(tooLarge, near: path, requestID: requestID))
+        var buffer = ByteBuffer()
+        for try await part in request.body {
+            guard part.readableBytes <= maxBodyBytes - buffer.readableBytes else {
+                return Self.response(errorResponse(tooLarge, near: path, requestID: requestID))
+            }
+            if declared == nil {
+                guard buffers.reserve(part.readableBytes) else {
+                    return Self.response(errorResponse(buffersFull, near: path, requestID: requestID))
+                }
+                reserved += part.readableBytes
+            }
+            var part = part
+            buffer.writeBuffer(&part)
         }
+        let body = buffer.readBytes(length: buffer.readableBytes) ?? []
         var headers: [Header] = []
         headers.reserveCapacity(request.headers.count + 1)
         // HTTP/1's Host travels as the authority pseudo-header in HTTPTypes; callers know it as host.
@@ -120,6 +138,14 @@ struct HostResponder: HTTPResponder {
         ReplyError(
             status: 413, message: "The request body is larger than the limit of \(maxBodyBytes) bytes.", type: "invalid_request_error",
             code: "request_too_large")
+    }
+
+    private var buffersFull: ReplyError {
+        ReplyError(
+            status: 503,
+            message:
+                "The server holds as many request bytes as settings.max_buffered_bytes allows (\(buffers.limit) bytes); retry shortly.",
+            type: "server_error", code: "server_busy", retryAfterMilliseconds: 1000)
     }
 
     /// Routes a request that has been read whole: to an admin endpoint, or through the

@@ -30,6 +30,8 @@ public final class LyrebirdHost: Sendable {
 
     private let responder: HostResponder
     private let webSockets: WebSocketGateway
+    /// The request bytes all connections hold together.
+    private let buffers: BufferBudget
     /// Where scripts run: Lua calls and plugin responders.
     private let scripts: ScriptThreadPool
     private let logger: Logger
@@ -121,6 +123,8 @@ public final class LyrebirdHost: Sendable {
             configuredModels: configuration.models,
             providerModels: providers.flatMap { provider in provider.models.map { ModelListing(id: $0, ownedBy: provider.name) } }
         )
+        let buffers = BufferBudget(limit: configuration.maxBufferedBytes ?? HostConfiguration.defaultMaxBufferedBytes)
+        self.buffers = buffers
         self.responder = HostResponder(
             routes: routes, pipeline: pipeline,
             admin: AdminAPI(
@@ -129,10 +133,11 @@ public final class LyrebirdHost: Sendable {
                     limits: configuration.luaLimits, natives: configuration.luaNatives,
                     streamChunkCharacters: configuration.streamChunkCharacters),
                 scriptFiles: configuration.scriptsFolder.map { .inside(URL(fileURLWithPath: $0).resolvingSymlinksInPath().path) } ?? .none,
-                scripts: scripts),
+                scripts: scripts, fixtureLimits: configuration.fixtureLimits),
             adminAccess: AdminAccess(configuration: configuration),
             cors: CORSPolicy(configuration: configuration),
-            maxBodyBytes: configuration.maxBodyBytes
+            maxBodyBytes: configuration.maxBodyBytes,
+            buffers: buffers
         )
         self.webSockets = WebSocketGateway(
             routes: routes, pipeline: pipeline,
@@ -154,7 +159,7 @@ public final class LyrebirdHost: Sendable {
         let bound = BoundPort()
         let application = Application(
             responder: responder,
-            server: .host(configuration, webSockets: webSockets, logger: logger),
+            server: .host(configuration, webSockets: webSockets, buffers: buffers, logger: logger),
             configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: nil),
             onServerRunning: { channel in bound.resolve(.success(channel.localAddress?.port ?? 0)) },
             logger: logger

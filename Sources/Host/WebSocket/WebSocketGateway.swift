@@ -17,16 +17,18 @@ struct WebSocketGateway: Sendable {
     let pipeline: Pipeline
     let limits: WebSocketLimits
 
-    /// An HTTP/1.1 connection's channel, with WebSocket upgrades decided here.
-    func channel(responder: @escaping HTTPChannelHandler.Responder) -> HTTP1WebSocketUpgradeChannel {
-        // A message may be as large as a request body, in one frame or several.
-        let webSocket = WebSocketServerConfiguration(maxFrameSize: limits.maxMessageBytes)
+    /// An HTTP/1.1 connection's channel, with WebSocket upgrades decided here. Each WebSocket
+    /// tells `limiter` when it runs requests and when it is idle.
+    func channel(responder: @escaping HTTPChannelHandler.Responder, limiter: ConnectionLimiter?) -> HTTP1WebSocketUpgradeChannel {
+        // A message may be as large as a request body, in one frame or several. Text that is not
+        // UTF-8 closes the connection with 1007, as RFC 6455 §8.1 asks.
+        let webSocket = WebSocketServerConfiguration(maxFrameSize: limits.maxMessageBytes, validateUTF8: true)
         return HTTP1WebSocketUpgradeChannel(responder: responder, configuration: .init(ws: webSocket)) { head, channel, _ in
-            try await shouldUpgrade(head, channel: channel)
+            try await shouldUpgrade(head, channel: channel, slot: limiter?.slot(for: channel))
         }
     }
 
-    func shouldUpgrade(_ head: HTTPRequest, channel: any Channel) async throws
+    func shouldUpgrade(_ head: HTTPRequest, channel: any Channel, slot: ConnectionSlot?) async throws
         -> ShouldUpgradeResult<WebSocketDataHandler<HTTP1WebSocketUpgradeChannel.Context>>
     {
         let target = head.path ?? "/"
@@ -47,7 +49,7 @@ struct WebSocketGateway: Sendable {
             let session = WebSocketSession(
                 provider: provider, route: route,
                 upgrade: WireRequest(method: route.method, path: path, query: query, headers: headers, pathParameters: parameters),
-                pipeline: pipeline, limits: limits)
+                pipeline: pipeline, limits: limits, slot: slot)
             return .upgrade([:]) { inbound, outbound, _ in
                 try await session.run(inbound: inbound, outbound: outbound)
             }

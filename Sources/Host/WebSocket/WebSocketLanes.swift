@@ -1,7 +1,9 @@
 import Synchronization
 
 /// The requests of one connection, by lane: on each lane the first is running and the rest
-/// wait their turn. Also what the idle timeout needs: when the connection last did anything.
+/// wait their turn. Also what the idle timeout needs, when the connection last did anything,
+/// and what the connection limiter needs: whether any request is running (told to the
+/// connection's slot under the same lock, so that the slot never says idle while one runs).
 final class WebSocketLanes: Sendable {
     /// What `enqueue` did with a request.
     enum Admission {
@@ -11,6 +13,8 @@ final class WebSocketLanes: Sendable {
         case queued
         /// The connection holds as many requests as it may.
         case full
+        /// The connection limiter is closing the connection to make room: the request is dropped.
+        case reclaimed
     }
 
     private struct State {
@@ -20,16 +24,19 @@ final class WebSocketLanes: Sendable {
     }
 
     private let maxQueued: Int
+    private let slot: ConnectionSlot?
     private let state = Mutex(State())
 
-    init(maxQueued: Int) {
+    init(maxQueued: Int, slot: ConnectionSlot?) {
         self.maxQueued = maxQueued
+        self.slot = slot
     }
 
     func enqueue(_ request: FrameRequest) -> Admission {
         state.withLock { state in
             state.lastActivity = .now
             guard state.count < maxQueued else { return .full }
+            if state.count == 0, let slot, !slot.becomeBusy() { return .reclaimed }
             state.count += 1
             let idle = state.lanes[request.lane, default: []].isEmpty
             state.lanes[request.lane, default: []].append(request)
@@ -52,6 +59,7 @@ final class WebSocketLanes: Sendable {
             state.lanes[lane]?.removeFirst()
             guard let next = state.lanes[lane]?.first else {
                 state.lanes[lane] = nil
+                if state.count == 0 { slot?.becomeIdleWebSocket() }
                 return nil
             }
             return next

@@ -17,6 +17,9 @@ struct WebSocketSession: Sendable {
     let upgrade: WireRequest
     let pipeline: Pipeline
     let limits: WebSocketLimits
+    /// The connection's place under the host's connection limits, which learns when the
+    /// connection runs requests; `nil` for a connection outside them.
+    let slot: ConnectionSlot?
 
     /// What the connection's tasks tell the one that owns them.
     private enum Signal: Sendable {
@@ -29,7 +32,7 @@ struct WebSocketSession: Sendable {
     }
 
     func run(inbound: WebSocketInboundStream, outbound: WebSocketOutboundWriter) async throws {
-        let lanes = WebSocketLanes(maxQueued: limits.maxQueued)
+        let lanes = WebSocketLanes(maxQueued: limits.maxQueued, slot: slot)
         let (signals, signal) = AsyncStream.makeStream(of: Signal.self)
         var failure: (any Error)?
         await withTaskGroup(of: Void.self) { group in
@@ -81,6 +84,10 @@ struct WebSocketSession: Sendable {
                     signal.yield(.startLane(request.lane))
                 case .queued:
                     break
+                case .reclaimed:
+                    // The host is closing the connection to make room; the request would have no reader.
+                    signal.yield(.closed(nil))
+                    return
                 case .full:
                     let error = ReplyError(
                         status: 429,
