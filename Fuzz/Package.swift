@@ -8,7 +8,7 @@ import PackageDescription
 let targets = [
     "fuzz-json", "fuzz-chat-decode", "fuzz-anthropic-decode", "fuzz-config", "fuzz-lua-request", "fuzz-lua-reply",
     "fuzz-plugin-json", "fuzz-host", "fuzz-responses-decode", "fuzz-embeddings-decode", "fuzz-completions-decode",
-    "fuzz-gemini-decode", "fuzz-ollama-decode",
+    "fuzz-gemini-decode", "fuzz-ollama-decode", "fuzz-admin-access", "fuzz-websocket-frames",
 ]
 
 /// Plugin providers some targets also call in process, next to the loaded plugin.
@@ -16,11 +16,17 @@ let inProcessProviders = [
     "fuzz-gemini-decode": ["LyrebirdGeminiProvider"], "fuzz-ollama-decode": ["LyrebirdOllamaProvider"],
 ]
 
+/// SwiftNIO modules a target compares the host's own readers with.
+let nioModules = ["fuzz-websocket-frames": ["NIOCore", "NIOEmbedded", "NIOWebSocket"]]
+
 let package = Package(
     name: "lyrebird-fuzz",
     platforms: [.macOS(.v15)],
     products: targets.map { .executable(name: $0, targets: [$0]) },
-    dependencies: [.package(name: "lyrebird", path: "..")],
+    dependencies: [
+        .package(name: "lyrebird", path: ".."),
+        .package(url: "https://github.com/apple/swift-nio.git", from: "2.101.3"),
+    ],
     targets: [
         .target(
             name: "FuzzSupport",
@@ -40,6 +46,7 @@ let package = Package(
                     .product(name: "LyrebirdHost", package: "lyrebird"),
                     .product(name: "LyrebirdBuiltinProviders", package: "lyrebird"),
                 ] + (inProcessProviders[name] ?? []).map { .product(name: $0, package: "lyrebird") }
+                    + (nioModules[name] ?? []).map { .product(name: $0, package: "swift-nio") }
             )
         }
 )

@@ -434,6 +434,57 @@ def gemini_sdk_bodies():
     ]]
 
 
+def admin_hosts():
+    """Host and Origin pairs for fuzz-admin-access: the near misses and the allowed names that
+    test_hardening.py sends, with and without ports and origins."""
+    tree = ast.parse((ROOT / "Tests" / "conformance" / "test_hardening.py").read_text())
+    names = []
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Assign) and any(getattr(target, "id", "") == "NEAR_MISSES" for target in node.targets):
+            names += [element.value for element in node.value.elts]
+        if isinstance(node, ast.Call) and getattr(node.func, "attr", "") == "parametrize" and len(node.args) == 2:
+            if isinstance(node.args[1], ast.List):
+                names += [element.value for element in node.args[1].elts if isinstance(element, ast.Constant)]
+    seeds = []
+    for name in names:
+        seeds.append(name.encode())
+        seeds.append(f"{name}:8080".encode())
+        seeds.append(f"{name}:8080\nhttp://{name}:8080".encode())
+    seeds.append(b"127.0.0.1:8080\nhttp://dashboard.example:3000")
+    seeds.append(b"localhost\nhttp://evil.example")
+    return seeds
+
+
+def websocket_frames():
+    """Client frame sequences for fuzz-websocket-frames: a read size, then frames as clients
+    send them (masked text, fragments with a ping between, long lengths), and unmasked ones."""
+
+    def frame(opcode, payload, fin=True, masked=True):
+        head = bytes([(0x80 if fin else 0) | opcode])
+        bit = 0x80 if masked else 0
+        if len(payload) < 126:
+            head += bytes([bit | len(payload)])
+        elif len(payload) < 65536:
+            head += bytes([bit | 126]) + len(payload).to_bytes(2, "big")
+        else:
+            head += bytes([bit | 127]) + len(payload).to_bytes(8, "big")
+        if not masked:
+            return head + payload
+        key = b"\x11\x22\x33\x44"
+        return head + key + bytes(b ^ key[i % 4] for i, b in enumerate(payload))
+
+    hello = json.dumps({"type": "response.create", "model": "gpt-4o", "input": "hi"}).encode()
+    sequences = [
+        frame(1, hello),
+        frame(1, hello[:10], fin=False) + frame(9, b"ping") + frame(0, hello[10:]),
+        frame(2, b"x" * 300) + frame(8, b"\x03\xe8bye"),
+        frame(1, b"y" * 70000),
+        frame(1, hello, masked=False),
+        frame(1, b"") + frame(10, b""),
+    ]
+    return [bytes([size]) + sequence for sequence in sequences for size in (0, 1, 7)]
+
+
 def bodies_for(bodies, *paths):
     return [body for path, body in bodies if path in paths]
 
@@ -462,6 +513,8 @@ def main():
     write("fuzz-completions-decode", completions)
     write("fuzz-gemini-decode", gemini)
     write("fuzz-ollama-decode", ollama)
+    write("fuzz-admin-access", admin_hosts())
+    write("fuzz-websocket-frames", websocket_frames())
 
 
 if __name__ == "__main__":

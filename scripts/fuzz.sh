@@ -37,8 +37,10 @@ fi
 # the top-level code that hands the command line to libFuzzer. A debug build is ready in a few
 # minutes from nothing, so CI's short runs use it; an optimised build takes about 8 minutes more
 # and then runs three to four times as many inputs a second (preconditions stay checked at -O).
+# Testability stays on in both configurations: some targets compare the host's internal readers
+# with a reference (`@testable import`).
 build=(swift build -c "$configuration" --package-path Fuzz -Xswiftc -sanitize=fuzzer,address -Xswiftc -use-ld=lld
-    -Xcc -fsanitize=fuzzer-no-link,address)
+    -Xswiftc -enable-testing -Xcc -fsanitize=fuzzer-no-link,address)
 echo "fuzz.sh: building the fuzz targets with the fuzzer and address sanitizers"
 # Product by product: a plain `swift build` would also link the project's own executable,
 # which has no LLVMFuzzerTestOneInput. The provider plugins are built sanitized too, for the
@@ -53,6 +55,8 @@ max_len() {
     case "$1" in
         fuzz-config) echo 16384 ;;
         fuzz-lua-reply) echo 8192 ;;
+        fuzz-admin-access) echo 512 ;;
+        fuzz-websocket-frames) echo 16384 ;;
         *) echo 65536 ;;
     esac
 }
@@ -71,6 +75,8 @@ per_input_leaks() {
 dictionary() {
     case "$1" in
         fuzz-config) echo Fuzz/Dictionaries/yaml.dict ;;
+        fuzz-admin-access) echo Fuzz/Dictionaries/hosts.dict ;;
+        fuzz-websocket-frames) echo Fuzz/Dictionaries/websocket.dict ;;
         fuzz-lua-reply) echo Fuzz/Dictionaries/lua.dict ;;
         fuzz-responses-decode | fuzz-embeddings-decode | fuzz-completions-decode | fuzz-gemini-decode | fuzz-ollama-decode)
             name="${1#fuzz-}"

@@ -93,9 +93,12 @@ struct YAMLBudget: Sendable {
                 added = event.data.alias.anchor.flatMap { anchors[String(cString: $0)] } ?? Size()
                 repeated = true
             case YAML_SEQUENCE_START_EVENT:
-                open.append((event.data.sequence_start.anchor.map { String(cString: $0) }, Size(nodes: 1)))
+                // The collection's own node is counted in the total now, and in its own size below.
+                open.append((event.data.sequence_start.anchor.map { String(cString: $0) }, Size()))
+                added = Size(nodes: 1)
             case YAML_MAPPING_START_EVENT:
-                open.append((event.data.mapping_start.anchor.map { String(cString: $0) }, Size(nodes: 1)))
+                open.append((event.data.mapping_start.anchor.map { String(cString: $0) }, Size()))
+                added = Size(nodes: 1)
             case YAML_SEQUENCE_END_EVENT, YAML_MAPPING_END_EVENT:
                 guard let closed = open.popLast() else { return total.held }
                 if let anchor = closed.anchor { anchors[anchor] = closed.size }

@@ -86,9 +86,10 @@ struct HostResponder: HTTPResponder {
         // A body over the limit is answered here. Any other failure to read it ends the connection
         // (the client went away, or the connection guard has answered it: a timeout, malformed
         // framing), so it is thrown on.
-        var buffer = ByteBuffer()
+        var body: [UInt8] = []
+        body.reserveCapacity(declared ?? 0)
         for try await part in request.body {
-            guard part.readableBytes <= maxBodyBytes - buffer.readableBytes else {
+            guard part.readableBytes <= maxBodyBytes - body.count else {
                 return Self.response(errorResponse(tooLarge, near: path, requestID: requestID))
             }
             if declared == nil {
@@ -97,10 +98,8 @@ struct HostResponder: HTTPResponder {
                 }
                 reserved += part.readableBytes
             }
-            var part = part
-            buffer.writeBuffer(&part)
+            body.append(contentsOf: part.readableBytesView)
         }
-        let body = buffer.readBytes(length: buffer.readableBytes) ?? []
         var headers: [Header] = []
         headers.reserveCapacity(request.headers.count + 1)
         // HTTP/1's Host travels as the authority pseudo-header in HTTPTypes; callers know it as host.

@@ -55,7 +55,9 @@ struct WebSocketFrameTracker {
                         progress.violation = .unmasked
                         return
                     }
-                    let isData = frame.opcode < 8
+                    // Text, binary and their continuations; the reserved opcodes end the
+                    // connection in the library, and control frames are never held.
+                    let isData = frame.opcode <= 2
                     state = .payload(remaining: frame.length, counted: isData, final: frame.final)
                     if frame.length == 0 { finishPayload(&progress) }
                 case .payload(let remaining, let counted, let final):
