@@ -17,6 +17,8 @@ let package = Package(
         .library(name: "LyrebirdOllama", type: .dynamic, targets: ["LyrebirdOllamaPlugin"]),
         // A test plugin: Swift source written for plugin ABI 1.0, which the API must keep compiling.
         .library(name: "LyrebirdOldSwiftPlugin", type: .dynamic, targets: ["LyrebirdOldSwiftPlugin"]),
+        // A test plugin whose responder and provider block their thread.
+        .library(name: "LyrebirdBlockingSwiftPlugin", type: .dynamic, targets: ["LyrebirdBlockingSwiftPlugin"]),
         // The Gemini and Ollama providers themselves, for the fuzzers in Fuzz/ to call in process.
         .library(name: "LyrebirdGeminiProvider", targets: ["LyrebirdGeminiProvider"]),
         .library(name: "LyrebirdOllamaProvider", targets: ["LyrebirdOllamaProvider"]),
@@ -108,6 +110,8 @@ let package = Package(
             path: "Plugins/WordStats"
         ),
         .target(name: "LyrebirdOldSwiftPlugin", dependencies: ["LyrebirdPluginAPI"], path: "Tests/conformance/plugins/swift_1_0"),
+        .target(
+            name: "LyrebirdBlockingSwiftPlugin", dependencies: ["LyrebirdPluginAPI"], path: "Tests/conformance/plugins/swift_blocking"),
         .testTarget(
             name: "LyrebirdPluginTests",
             dependencies: ["LyrebirdHost", "LyrebirdBuiltinProviders", "LyrebirdPluginAPI", "CLyrebirdPlugin"],

@@ -6,6 +6,7 @@ import os
 import pathlib
 import shutil
 import subprocess
+import time
 
 import json
 
@@ -356,6 +357,46 @@ def test_a_swift_plugin_written_for_1_0_builds_loads_and_serves(tmp_path):
         chat = openai.OpenAI(base_url=server.base_url, api_key="k", max_retries=0)
         reply = chat.chat.completions.create(model="m", messages=[{"role": "user", "content": "shout it"}])
         assert reply.choices[0].message.content == "SHOUT IT"
+    finally:
+        assert server.stop() == 0
+
+
+BLOCKING_SWIFT_PLUGIN = BUILD / "libLyrebirdBlockingSwiftPlugin.so"
+
+
+def test_a_swift_plugin_that_blocks_holds_only_script_threads(tmp_path):
+    # plugins/swift_blocking sleeps with usleep in its responder and in its provider's own route.
+    # They run on the script threads, so as many of them as there are script threads leave
+    # everything else (plain fixtures, /health, Lua-free routes) answered at once.
+    (tmp_path / "blocking.yaml").write_text(
+        "settings:\n  script_threads: 2\n"
+        "fixtures:\n  - match: {user: block}\n    reply: {responder: blocking-sleep, params: {milliseconds: 3000}}\n"
+    )
+    server = Server(["--config", str(tmp_path / "blocking.yaml"), "--plugin", str(BLOCKING_SWIFT_PLUGIN)])
+    try:
+        import concurrent.futures
+
+        body = {"model": "m", "messages": [{"role": "user", "content": "block"}]}
+        with concurrent.futures.ThreadPoolExecutor(4) as pool:
+            started = time.monotonic()
+            blocked = [
+                pool.submit(httpx.post, server.base_url + "/chat/completions", json=body, timeout=30),
+                pool.submit(httpx.get, server.url + "/blocking/wait?milliseconds=3000", timeout=30),
+            ]
+            time.sleep(0.5)
+            # Both script threads are asleep in plugin code; nothing else waits for them.
+            for _ in range(5):
+                before = time.monotonic()
+                assert httpx.get(server.url + "/health", timeout=30).status_code == 200
+                plain = httpx.post(
+                    server.base_url + "/chat/completions", json={"model": "m", "messages": [{"role": "user", "content": "hi"}]}, timeout=30
+                )
+                assert plain.status_code == 200
+                assert time.monotonic() - before < 1.0
+            assert time.monotonic() - started < 2.5, "the plain requests waited for the blocked plugin"
+            whole, own = [future.result() for future in blocked]
+        assert whole.json()["choices"][0]["message"]["content"] == "slept 3000 ms"
+        assert (own.status_code, own.text) == (200, "slept 3000 ms")
     finally:
         assert server.stop() == 0
 

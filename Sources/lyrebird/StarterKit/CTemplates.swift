@@ -36,6 +36,9 @@ enum CTemplates {
         set -eu
         cd "$(dirname "$0")"
         out=$(mktemp -d)
+        # Made before the server starts: the loop below may read them before its redirections run.
+        : >"$out/stdout"
+        : >"$out/stderr"
         "${LYREBIRD:-lyrebird}" serve --port 0 --no-default-plugins --plugin "./lib{{C_NAME}}.so" --config fixtures.yaml \
             >"$out/stdout" 2>"$out/stderr" &
         pid=$!

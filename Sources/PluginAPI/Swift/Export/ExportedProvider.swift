@@ -1,5 +1,4 @@
 import CLyrebirdPlugin
-import Dispatch
 
 /// A Swift `Provider` behind the C `lyrebird_provider` table: decodes the JSON the host sends,
 /// calls the provider, and hands back bytes in host-allocated buffers.
@@ -165,24 +164,13 @@ private let answerCallback:
         else { return LYREBIRD_ERROR }
         let (wireRequest, route) = read
         let provider = exported.provider
-        let answer = AnswerSlot()
-        let done = DispatchSemaphore(value: 0)
-        Task {
-            answer.response = await provider.answer(wireRequest, route: route, host: host, context: replyContext)
-            done.signal()
-        }
         // The host calls answer on one of its script threads, which may block (see
-        // lyrebird_provider.answer), never on an event loop or the cooperative pool.
-        done.wait()
-        guard let response = answer.response else { return LYREBIRD_ERROR }
+        // lyrebird_provider.answer): the provider's code runs there too.
+        let response = CallingThreadExecutor.run {
+            await provider.answer(wireRequest, route: route, host: host, context: replyContext)
+        }
         return exported.fill(out, with: response)
     }
-
-/// Carries an answer from its task to the thread waiting for it; the semaphore orders the
-/// write before the read.
-private final class AnswerSlot: @unchecked Sendable {
-    var response: WireResponse?
-}
 
 private let streamEncodeCallback:
     @convention(c) (UnsafeMutableRawPointer?, lyrebird_bytes, UInt32, UnsafeMutablePointer<lyrebird_buffer>?) -> Int32 = {

@@ -1,10 +1,10 @@
 import CLyrebirdPlugin
-import Dispatch
 
 /// A Swift `Responder` behind the C `lyrebird_responder` table.
 ///
-/// The host calls `respond` on a thread of its own that may block, so the async responder runs
-/// in a task while that thread waits for it; events go straight to the host's sink.
+/// The host calls `respond` on one of its script threads, which may block: the async responder
+/// runs there (`CallingThreadExecutor`), so a responder that blocks holds that thread only, and
+/// its events reach the host's sink from the thread the header requires.
 final class ExportedResponder: @unchecked Sendable {
     // @unchecked: immutable after creation; see ExportedProvider.
     let responder: any Responder
@@ -42,8 +42,7 @@ private let respondCallback:
             return LYREBIRD_OK
         }
         let parameters = (try? JSONValue.parse(PluginBytes.copy(paramsJSON), maximumDepth: PluginJSON.maximumDepth)) ?? .null
-        let done = DispatchSemaphore(value: 0)
-        Task {
+        CallingThreadExecutor.run {
             do {
                 try await responder.respond(to: request, parameters: parameters, into: bridge)
             } catch let error as ReplyError {
@@ -51,16 +50,12 @@ private let respondCallback:
             } catch {
                 bridge.emitNow(.error(ReplyError(status: 500, message: "responder \(responder.name.debugDescription) failed: \(error)")))
             }
-            done.signal()
         }
-        // The host runs respond on a thread that may block (see lyrebird_responder), never on
-        // an event loop or the cooperative pool.
-        done.wait()
         return LYREBIRD_OK
     }
 
 /// A `ReplySink` over the host's C sink. Only valid while the host's respond call runs, which
-/// waits for the responder's task to end.
+/// runs the responder's task to its end on its own thread.
 private final class SinkBridge: ReplySink, @unchecked Sendable {
     // @unchecked: the sink pointer is immutable and valid for as long as this object is used.
     private let sink: UnsafePointer<lyrebird_sink>
