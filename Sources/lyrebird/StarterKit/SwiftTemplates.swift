@@ -300,6 +300,10 @@ enum SwiftTemplates {
                     return Self.event("error") { writer in writer.member("message", error.message) }
                 case .toolCallStart, .toolCallArguments, .embedding:
                     return []
+                @unknown default:
+                    // An event a later 1.x release adds (docs/plugins.md, "The Swift layer's
+                    // versions"): this format has no form for it.
+                    return []
                 }
             }
 

@@ -109,6 +109,7 @@ public struct CanonicalRequest: Sendable, Hashable, Codable {
 }
 
 /// What kind of reply a request wants.
+@nonexhaustive(warn)
 public enum ReplyKind: Sendable, Hashable, Codable {
     /// A message: text and tool calls.
     case message

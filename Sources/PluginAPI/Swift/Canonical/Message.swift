@@ -1,6 +1,7 @@
 /// One turn of a conversation.
 public struct Message: Sendable, Hashable, Codable {
     /// Who speaks.
+    @nonexhaustive(warn)
     public enum Role: String, Sendable, Hashable, Codable, CaseIterable {
         /// The roles, as the OpenAI chat API names them: `system` and `developer` instructions, the
         /// `user`, the `assistant` (the model), and `tool` results.
@@ -70,6 +71,7 @@ public struct Message: Sendable, Hashable, Codable {
 }
 
 /// One part of a message's content.
+@nonexhaustive(warn)
 public enum ContentPart: Sendable, Hashable, Codable {
     /// Plain text.
     case text(String)

@@ -4,6 +4,7 @@
 /// `.finish`. The host appends one `.usage` after the last `.finish`. An `.error` ends the reply.
 /// An embedding request's reply is `.embedding` events instead of text; the host computes the
 /// vectors the responder leaves out.
+@nonexhaustive(warn)
 public enum ReplyEvent: Sendable, Hashable {
     /// A piece of the reply text.
     case text(String)
@@ -22,6 +23,7 @@ public enum ReplyEvent: Sendable, Hashable {
 }
 
 /// Why a choice ended.
+@nonexhaustive(warn)
 public enum FinishReason: String, Sendable, Hashable, Codable, CaseIterable {
     /// The reply is complete.
     case stop

@@ -16,6 +16,7 @@ public struct ToolDefinition: Sendable, Hashable, Codable {
 }
 
 /// How the model may use the offered tools.
+@nonexhaustive(warn)
 public enum ToolChoice: Sendable, Hashable, Codable {
     /// The model must not call tools.
     case none
@@ -28,6 +29,7 @@ public enum ToolChoice: Sendable, Hashable, Codable {
 }
 
 /// The shape the reply text must take.
+@nonexhaustive(warn)
 public enum ResponseFormat: Sendable, Hashable, Codable {
     /// Free text (the default).
     case text

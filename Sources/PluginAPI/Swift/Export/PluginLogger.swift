@@ -4,6 +4,7 @@ import CLyrebirdPlugin
 /// table for the life of the process, so a logger may be stored and used from any thread.
 public struct PluginLogger: @unchecked Sendable {
     /// How important a line is.
+    @nonexhaustive(warn)
     public enum Level: Int32, Sendable {
         /// The levels, least to most important; the host log filters them by its own level.
         case debug = 0, info = 1, warning = 2, error = 3

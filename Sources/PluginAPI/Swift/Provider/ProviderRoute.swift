@@ -6,6 +6,7 @@
 /// fixtures entirely: the host calls `Provider.answer(_:route:host:context:)`.
 public struct ProviderRoute: Sendable, Hashable {
     /// How a route's replies may travel.
+    @nonexhaustive(warn)
     public enum Transport: String, Sendable, Hashable, Codable {
         /// One JSON body.
         case http
@@ -17,6 +18,7 @@ public struct ProviderRoute: Sendable, Hashable {
     }
 
     /// Who answers a route's requests.
+    @nonexhaustive(warn)
     public enum Answerer: String, Sendable, Hashable, Codable {
         /// The pipeline: fixtures, responders and the provider's encoders.
         case fixtures

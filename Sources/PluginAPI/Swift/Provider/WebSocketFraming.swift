@@ -1,6 +1,7 @@
 /// How a WebSocket connection to a route carries its requests and replies. It matters only for
 /// a route whose transports include `.websocket`; the host does the framing, the provider's
 /// `decode` and `makeFrameEncoder` do the rest as for any request.
+@nonexhaustive(warn)
 public enum WebSocketFraming: Sendable, Hashable {
     /// The OpenAI Responses WebSocket mode. A client message is a request body with one more
     /// member, `"type": requestType` (`response.create`), and optionally a `stream_id`; the

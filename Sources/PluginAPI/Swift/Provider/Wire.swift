@@ -1,6 +1,7 @@
 import Foundation
 
 /// An HTTP method a route answers.
+@nonexhaustive(warn)
 public enum HTTPMethodName: String, Sendable, Hashable, Codable {
     /// `GET`.
     case get = "GET"
