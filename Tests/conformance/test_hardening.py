@@ -297,18 +297,16 @@ def test_one_address_cannot_take_every_slot(tmp_path):
     assert " error " not in log
 
 
-HOLD = json.dumps({"model": "m", "messages": [{"role": "user", "content": "hold"}]}).encode()
+def raw_chat(server, content, source="127.0.0.1"):
+    """A connection that has sent a whole chat request asking for `content`."""
+    body = json.dumps({"model": "m", "messages": [{"role": "user", "content": content}]}).encode()
+    head = "POST /v1/chat/completions HTTP/1.1\r\nHost: localhost\r\nContent-Type: application/json\r\n"
+    return connect(server, f"{head}Content-Length: {len(body)}\r\n\r\n".encode() + body, source)
 
 
 def held_request(server, source):
     """A client whose request is answered only after 30 s: it keeps its slot busy."""
-    return connect(
-        server,
-        b"POST /v1/chat/completions HTTP/1.1\r\nHost: localhost\r\nContent-Type: application/json\r\n"
-        + f"Content-Length: {len(HOLD)}\r\n\r\n".encode()
-        + HOLD,
-        source,
-    )
+    return raw_chat(server, "hold", source)
 
 
 def test_a_full_host_reclaims_idle_then_stalled_heads_then_idle_websockets(tmp_path):
@@ -389,16 +387,7 @@ def test_a_whole_reply_waiting_for_its_first_token_ends_with_its_client(tmp_path
     )
     try:
         port = address(server)[1]
-        body = json.dumps({"model": "m", "messages": [{"role": "user", "content": "slow"}]}).encode()
-        clients = []
-        for _ in range(20):
-            sock = connect(
-                server,
-                b"POST /v1/chat/completions HTTP/1.1\r\nHost: localhost\r\nContent-Type: application/json\r\n"
-                + f"Content-Length: {len(body)}\r\n\r\n".encode()
-                + body,
-            )
-            clients.append(sock)
+        clients = [raw_chat(server, "slow") for _ in range(20)]
         time.sleep(0.5)
         for sock in clients:
             sock.shutdown(socket.SHUT_WR)

@@ -1,3 +1,5 @@
+import LyrebirdPluginAPI
+
 /// What fixtures sent over HTTP (`POST /fixtures`) may hold. Each is measured as the host will
 /// hold it: the bytes of its text plus 16 for each value, once YAML aliases are expanded. Fixtures
 /// from the configuration file and those added in code are not counted: the people who wrote
@@ -13,4 +15,33 @@ public struct FixtureLimits: Sendable, Equatable {
 
     /// The default limits.
     public init() {}
+}
+
+extension ReplyError {
+    /// A fixture sent over HTTP that takes more than `max_fixture_bytes`.
+    static func fixtureTooLarge(limit: Int) -> ReplyError {
+        ReplyError(
+            status: 413,
+            message:
+                "The fixture takes more than settings.max_fixture_bytes (\(limit)) once its YAML aliases are repeated (its text and \(YAMLBudget.nodeBytes) bytes for each value).",
+            type: "invalid_request_error", param: "fixture", code: "fixture_too_large")
+    }
+
+    /// A fixture sent over HTTP that the run-time fixtures' limits leave no room for.
+    static func fixtureRefused(_ refusal: FixtureStore.PostedRefusal, size: Int) -> ReplyError {
+        switch refusal {
+        case .tooMany(let limit):
+            return ReplyError(
+                status: 400,
+                message:
+                    "The server holds \(limit) fixtures added over HTTP, the most settings.max_runtime_fixtures allows; delete some first.",
+                type: "invalid_request_error", param: "fixture", code: "too_many_fixtures")
+        case .full(let limit, let used):
+            return ReplyError(
+                status: 413,
+                message:
+                    "Fixtures added over HTTP take \(used) bytes; this one (\(size) bytes) would pass settings.max_runtime_fixture_bytes (\(limit)). Delete some first.",
+                type: "invalid_request_error", param: "fixture", code: "fixture_store_full")
+        }
+    }
 }

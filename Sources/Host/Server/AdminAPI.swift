@@ -136,12 +136,7 @@ struct AdminAPI: Sendable {
         case .success(let found):
             posted = found
         case .failure(.tooLarge(let limit)):
-            return Self.errorResponse(
-                ReplyError(
-                    status: 413,
-                    message:
-                        "The fixture takes more than settings.max_fixture_bytes (\(limit)) once its YAML aliases are repeated (its text and \(YAMLBudget.nodeBytes) bytes for each value).",
-                    type: "invalid_request_error", param: "fixture", code: "fixture_too_large"))
+            return Self.errorResponse(.fixtureTooLarge(limit: limit))
         case .failure(.invalid(let error)):
             let message = error.problems.map(\.description).joined(separator: "; ")
             return Self.errorResponse(ReplyError.invalidParameter("fixture", "Invalid fixture: \(message)", code: "invalid_fixture"))
@@ -161,20 +156,8 @@ struct AdminAPI: Sendable {
                 writer.member("id", id)
                 writer.member("object", "fixture")
             }
-        case .failure(.tooMany(let limit)):
-            return Self.errorResponse(
-                ReplyError(
-                    status: 400,
-                    message:
-                        "The server holds \(limit) fixtures added over HTTP, the most settings.max_runtime_fixtures allows; delete some first.",
-                    type: "invalid_request_error", param: "fixture", code: "too_many_fixtures"))
-        case .failure(.full(let limit, let used)):
-            return Self.errorResponse(
-                ReplyError(
-                    status: 413,
-                    message:
-                        "Fixtures added over HTTP take \(used) bytes; this one (\(posted.size) bytes) would pass settings.max_runtime_fixture_bytes (\(limit)). Delete some first.",
-                    type: "invalid_request_error", param: "fixture", code: "fixture_store_full"))
+        case .failure(let refusal):
+            return Self.errorResponse(.fixtureRefused(refusal, size: posted.size))
         }
     }
 
