@@ -36,6 +36,7 @@ let package = Package(
     targets: [
         .systemLibrary(name: "CLua", path: "Sources/CLua", pkgConfig: "lua5.4", providers: [.apt(["liblua5.4-dev"])]),
         .systemLibrary(name: "CFFI", path: "Sources/CFFI", pkgConfig: "libffi", providers: [.apt(["libffi-dev"])]),
+        .systemLibrary(name: "CLibYAML", path: "Sources/CLibYAML", pkgConfig: "yaml-0.1", providers: [.apt(["libyaml-dev"])]),
         // The Lua sandbox: what must stay in C (the memory cap, the budget, the libraries'
         // replacements, and every step that can raise a Lua error).
         .target(name: "CLuaSandbox", dependencies: ["CLua"], path: "Sources/CLuaSandbox"),
@@ -54,6 +55,7 @@ let package = Package(
                 "CLua",
                 "CLuaSandbox",
                 "CFFI",
+                "CLibYAML",
                 "LyrebirdPluginAPI",
                 "CLyrebirdPlugin",
                 .product(name: "Hummingbird", package: "hummingbird"),

@@ -46,7 +46,7 @@ die() { log "bench: $*"; exit 1; }
 
 missing=()
 command -v nginx >/dev/null || missing+=(nginx-light)
-for package in wrk curl gcc liblua5.4-dev libffi-dev pkg-config; do
+for package in wrk curl gcc liblua5.4-dev libffi-dev libyaml-dev pkg-config; do
     dpkg -s "$package" >/dev/null 2>&1 || missing+=("$package")
 done
 if [ "${#missing[@]}" -gt 0 ]; then

@@ -1,3 +1,4 @@
+import LyrebirdPluginAPI
 import Testing
 
 @testable import LyrebirdHost

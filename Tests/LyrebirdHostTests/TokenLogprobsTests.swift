@@ -1,5 +1,6 @@
 import Foundation
 import LyrebirdHost
+import LyrebirdPluginAPI
 import Testing
 
 @testable import LyrebirdBuiltinProviders
@@ -15,7 +16,7 @@ import Testing
             let tokens = TokenLogprobs.split(text[...])
             #expect(tokens.joined() == text)
             #expect(tokens.count == max(1, TokenCounter.count(text)), "\(text.debugDescription)")
-            #expect(TokenLogprobs.count(text[...]) == TokenCounter.count(text), "\(text.debugDescription)")
+            #expect(TokenCounter.count(text[...]) == TokenCounter.count(text), "\(text.debugDescription)")
         }
         #expect(TokenLogprobs.split(""[...]).isEmpty)
         #expect(TokenLogprobs.split("Hi there! "[...]) == ["Hi ", "ther", "e", "! "])

@@ -113,7 +113,7 @@ public struct GeminiProvider: Provider {
         }
         let canonical = try GeminiRequestDecoder.decode(
             fields, model: model, operation: route.operation, stream: false, body: .object(body.members), headers: request.headers)
-        let tokens = GeminiTokenCount.prompt(canonical)
+        let tokens = TokenCounter.promptTokens(canonical)
         var writer = JSONWriter()
         writer.object { writer in
             writer.member("totalTokens", tokens)

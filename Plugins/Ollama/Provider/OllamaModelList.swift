@@ -122,11 +122,8 @@ struct OllamaModelList {
     }
 
     private static func fnv1a(_ text: String, seed: UInt64) -> UInt64 {
-        var hash: UInt64 = 0xcbf2_9ce4_8422_2325 ^ (seed &* 0x9E37_79B9_7F4A_7C15)
-        for byte in text.utf8 {
-            hash ^= UInt64(byte)
-            hash = hash &* 0x0000_0100_0000_01B3
-        }
-        return hash
+        var hash = FNV1a(seed: seed)
+        hash.add(text)
+        return hash.value
     }
 }

@@ -50,7 +50,7 @@ enum EmbeddingsRequestDecoder {
     private static func checkTokens(of inputs: [String]) throws(ReplyError) {
         var total = 0
         for input in inputs {
-            let tokens = TokenLogprobs.count(input[...])
+            let tokens = TokenCounter.count(input[...])
             guard tokens <= maximumInputTokens else {
                 throw ReplyError(
                     status: 400,

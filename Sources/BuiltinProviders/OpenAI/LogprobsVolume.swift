@@ -14,7 +14,7 @@ struct LogprobsVolume {
     /// response would carry more than `maximumEntries`. Cheap: it only finds where tokens start.
     mutating func admit(_ text: Substring, top: Int) -> Bool {
         // As many entries as `TokenLogprobs.split` gives tokens: whitespace alone is one.
-        let tokens = max(TokenLogprobs.count(text), text.isEmpty ? 0 : 1)
+        let tokens = max(TokenCounter.count(text), text.isEmpty ? 0 : 1)
         entries += tokens * (top + 1)
         return entries <= Self.maximumEntries
     }

@@ -1,4 +1,5 @@
 import Foundation
+import LyrebirdPluginAPI
 
 /// Plausible log probabilities for reply text, the same for the same text every time: what the
 /// OpenAI formats send when a request asks for `logprobs` (chat completions, legacy completions,
@@ -48,7 +49,7 @@ enum TokenLogprobs {
     static func split(_ text: Substring) -> [Substring] {
         let scalars = text.unicodeScalars
         var starts: [String.Index] = []
-        forEachTokenStart(in: scalars) { starts.append($0) }
+        TokenCounter.forEachTokenStart(in: scalars) { starts.append($0) }
         guard !starts.isEmpty else { return text.isEmpty ? [] : [text] }
         starts[0] = scalars.startIndex
         // Sliced by scalar view: a String range would round a scalar boundary inside a
@@ -62,39 +63,11 @@ enum TokenLogprobs {
         return tokens
     }
 
-    /// How many tokens `text` costs by the host's counting rule (`TokenCounter`): those `split`
-    /// cuts it into, except that whitespace alone costs none. Nothing is copied or collected.
-    static func count(_ text: Substring) -> Int {
-        var tokens = 0
-        forEachTokenStart(in: text.unicodeScalars) { _ in tokens += 1 }
-        return tokens
-    }
-
-    /// Calls `body` with where each token of `scalars` starts, whitespace before the first left
-    /// out.
-    private static func forEachTokenStart(in scalars: Substring.UnicodeScalarView, _ body: (String.Index) -> Void) {
-        var wordLength = 0
-        var index = scalars.startIndex
-        while index < scalars.endIndex {
-            switch kind(of: scalars[index]) {
-            case .word:
-                if wordLength % 4 == 0 { body(index) }
-                wordLength += 1
-            case .space:
-                wordLength = 0
-            case .other:
-                body(index)
-                wordLength = 0
-            }
-            scalars.formIndex(after: &index)
-        }
-    }
-
     // MARK: Values
 
     private static func make(_ text: Substring, position: Int, top: Int) -> Token {
-        var state = hash(text) ^ (UInt64(truncatingIfNeeded: position) &* 0x9E37_79B9_7F4A_7C15)
-        let draw = unit(&state)
+        var random = SeededRandom(seed: SeededRandom.hash(text) ^ (UInt64(truncatingIfNeeded: position) &* SeededRandom.increment))
+        let draw = random.unit()
         // Squared, so that most tokens are likely ones, as in a model's confident reply.
         let logprob = rounded(-(0.01 + 2.49 * draw * draw))
         guard top > 0 else { return Token(text: text, logprob: logprob, top: []) }
@@ -114,7 +87,7 @@ enum TokenLogprobs {
             suffixLength += 1
         }
         let suffix = text[suffixStart...]
-        var pick = Int(next(&state) % UInt64(vocabulary.count))
+        var pick = Int(random.next() % UInt64(vocabulary.count))
         var share = 0.5
         while alternatives.count < top {
             // Each alternative gets between a half and three quarters of its halving share, so
@@ -122,7 +95,7 @@ enum TokenLogprobs {
             let candidate = vocabulary[pick] + suffix
             pick = (pick + vocabularyStride) % vocabulary.count
             guard candidate != alternatives[0].token else { continue }
-            alternatives.append(Alternative(token: candidate, logprob: rounded(log(spare * share * (0.5 + 0.25 * unit(&state))))))
+            alternatives.append(Alternative(token: candidate, logprob: rounded(log(spare * share * (0.5 + 0.25 * random.unit())))))
             share /= 2
         }
         return Token(text: text, logprob: logprob, top: alternatives)
@@ -142,48 +115,5 @@ enum TokenLogprobs {
     /// Six decimals: what a log probability needs, and short on the wire.
     private static func rounded(_ value: Double) -> Double {
         (value * 1_000_000).rounded() / 1_000_000
-    }
-
-    /// FNV-1a of the token's UTF-8.
-    private static func hash(_ text: Substring) -> UInt64 {
-        var hash: UInt64 = 0xcbf2_9ce4_8422_2325
-        for byte in text.utf8 {
-            hash ^= UInt64(byte)
-            hash &*= 0x100_0000_01b3
-        }
-        return hash
-    }
-
-    /// SplitMix64: the next number of the sequence `state` is in.
-    private static func next(_ state: inout UInt64) -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var value = state
-        value = (value ^ (value >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        value = (value ^ (value >> 27)) &* 0x94D0_49BB_1331_11EB
-        return value ^ (value >> 31)
-    }
-
-    /// A double in [0, 1).
-    private static func unit(_ state: inout UInt64) -> Double {
-        Double(next(&state) >> 11) / Double(UInt64(1) << 53)
-    }
-
-    // MARK: Classes of scalars, as the host's token counting has them
-
-    private enum ScalarKind {
-        case word, space, other
-    }
-
-    private static let asciiKinds: [ScalarKind] = (0..<128).map { value in
-        classify(Unicode.Scalar(UInt8(value)))
-    }
-
-    private static func kind(of scalar: Unicode.Scalar) -> ScalarKind {
-        scalar.isASCII ? asciiKinds[Int(scalar.value)] : classify(scalar)
-    }
-
-    private static func classify(_ scalar: Unicode.Scalar) -> ScalarKind {
-        if scalar.properties.isAlphabetic || scalar.properties.numericType != nil { return .word }
-        return scalar.properties.isWhitespace ? .space : .other
     }
 }

@@ -1,3 +1,4 @@
+import LyrebirdPluginAPI
 import Synchronization
 
 /// Random ids in the Responses API's shapes: `resp_`, `msg_`, `fc_`, `fco_` and 48 hex digits.
@@ -23,9 +24,6 @@ enum ResponseIDs {
     }
 
     private static func next() -> UInt64 {
-        var value = counter.wrappingAdd(0x9E37_79B9_7F4A_7C15, ordering: .relaxed).newValue
-        value = (value ^ (value >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        value = (value ^ (value >> 27)) &* 0x94D0_49BB_1331_11EB
-        return value ^ (value >> 31)
+        SeededRandom.mix(counter.wrappingAdd(SeededRandom.increment, ordering: .relaxed).newValue)
     }
 }

@@ -101,93 +101,6 @@ struct ConfigDecoder {
         }
     }
 
-    // MARK: Settings
-
-    /// Every key `settings` may hold, in the order the documentation lists them.
-    static let settingsKeys = [
-        "host", "port", "strict", "max_body_bytes", "default_reply", "stream_chunk_characters", "lua_instruction_limit",
-        "lua_memory_limit_bytes", "lua_time_limit_ms", "script_threads", "script_queue_timeout_ms", "websocket_idle_timeout_ms",
-        "websocket_max_queued", "admin_origins", "admin_hosts", "scripts_dir", "models", "cors_origins", "header_timeout_seconds",
-        "body_timeout_seconds", "keep_alive_timeout_seconds", "max_connections", "shutdown_grace_seconds",
-        "max_connections_per_address", "max_buffered_bytes", "max_fixture_bytes", "max_runtime_fixtures",
-        "max_runtime_fixture_bytes",
-    ]
-
-    private mutating func decodeSettings(_ node: Node, into configuration: inout HostConfiguration) {
-        guard let mapping = node.mapping else {
-            report(node, key: "settings", "must be a mapping")
-            return
-        }
-        for (keyNode, value) in mapping {
-            let key = keyNode.string ?? ""
-            let path = "settings.\(key)"
-            switch key {
-            case "host":
-                if let host = string(value, path: path) { configuration.host = host }
-            case "port":
-                if let port = integer(value, path: path, range: 0...65535) { configuration.port = port }
-            case "strict":
-                if let strict = bool(value, path: path) { configuration.strict = strict }
-            case "max_body_bytes":
-                if let limit = integer(value, path: path, range: 1...Int(Int32.max)) { configuration.maxBodyBytes = limit }
-            case "default_reply":
-                if let reply = string(value, path: path) { configuration.defaultReply = reply }
-            case "lua_instruction_limit":
-                if let limit = integer(value, path: path, range: 1000...Int(Int32.max)) { configuration.luaLimits.instructions = limit }
-            case "lua_memory_limit_bytes":
-                if let limit = integer(value, path: path, range: 65536...Int(Int32.max)) { configuration.luaLimits.memoryBytes = limit }
-            case "lua_time_limit_ms":
-                if let limit = integer(value, path: path, range: 1...3_600_000) { configuration.luaLimits.timeMilliseconds = limit }
-            case "script_threads":
-                if let count = integer(value, path: path, range: 1...256) { configuration.scriptThreads = count }
-            case "script_queue_timeout_ms":
-                if let timeout = integer(value, path: path, range: 1...3_600_000) { configuration.scriptQueueTimeoutMilliseconds = timeout }
-            case "websocket_idle_timeout_ms":
-                if let timeout = integer(value, path: path, range: 1...86_400_000) {
-                    configuration.webSocketIdleTimeoutMilliseconds = timeout
-                }
-            case "websocket_max_queued":
-                if let limit = integer(value, path: path, range: 1...1024) { configuration.webSocketMaxQueued = limit }
-            case "stream_chunk_characters":
-                if let size = integer(value, path: path, range: 1...1_000_000) { configuration.streamChunkCharacters = size }
-            case "admin_origins":
-                if let origins = strings(value, path: path) { configuration.adminOrigins = origins }
-            case "admin_hosts":
-                if let hosts = strings(value, path: path) { configuration.adminHosts = hosts }
-            case "cors_origins":
-                if let origins = strings(value, path: path) { configuration.corsOrigins = origins }
-            case "models":
-                if let models = strings(value, path: path) { configuration.models = models }
-            case "scripts_dir":
-                if let folder = string(value, path: path) { configuration.scriptsFolder = resolvePath(folder) }
-            case "header_timeout_seconds":
-                if let seconds = number(value, path: path, range: 0.1...86_400) { configuration.headerTimeout = .seconds(seconds) }
-            case "body_timeout_seconds":
-                if let seconds = number(value, path: path, range: 0.1...86_400) { configuration.bodyTimeout = .seconds(seconds) }
-            case "keep_alive_timeout_seconds":
-                if let seconds = number(value, path: path, range: 0.1...86_400) { configuration.keepAliveTimeout = .seconds(seconds) }
-            case "max_connections":
-                if let limit = integer(value, path: path, range: 1...1_000_000) { configuration.maxConnections = limit }
-            case "shutdown_grace_seconds":
-                if let seconds = number(value, path: path, range: 0...3600) { configuration.shutdownGrace = .seconds(seconds) }
-            case "max_connections_per_address":
-                if let limit = integer(value, path: path, range: 1...1_000_000) { configuration.maxConnectionsPerAddress = limit }
-            case "max_buffered_bytes":
-                if let limit = integer(value, path: path, range: 65536...Int.max) { configuration.maxBufferedBytes = limit }
-            case "max_fixture_bytes":
-                if let limit = integer(value, path: path, range: 1024...Int(Int32.max)) {
-                    configuration.fixtureLimits.maxFixtureBytes = limit
-                }
-            case "max_runtime_fixtures":
-                if let limit = integer(value, path: path, range: 0...10_000_000) { configuration.fixtureLimits.maxRuntimeFixtures = limit }
-            case "max_runtime_fixture_bytes":
-                if let limit = integer(value, path: path, range: 0...Int.max) { configuration.fixtureLimits.maxRuntimeFixtureBytes = limit }
-            default:
-                report(keyNode, key: path, "unknown key (expected \(Self.settingsKeys.joined(separator: ", ")))")
-            }
-        }
-    }
-
     // MARK: Fixtures
 
     private mutating func decodeFixture(_ node: Node, number: Int) -> Fixture? {
@@ -555,7 +468,7 @@ struct ConfigDecoder {
     }
 
     /// A list of strings; a single string is a list of one.
-    private mutating func strings(_ node: Node, path: String) -> [String]? {
+    mutating func strings(_ node: Node, path: String) -> [String]? {
         if node.scalar != nil { return string(node, path: path).map { [$0] } }
         guard let sequence = node.sequence else {
             report(node, key: path, "must be a list of strings")
@@ -569,7 +482,7 @@ struct ConfigDecoder {
         return values
     }
 
-    private mutating func bool(_ node: Node, path: String) -> Bool? {
+    mutating func bool(_ node: Node, path: String) -> Bool? {
         guard node.tag.rawValue == Tag.Name.bool.rawValue, let value = node.bool else {
             report(node, key: path, "must be true or false")
             return nil
@@ -577,7 +490,7 @@ struct ConfigDecoder {
         return value
     }
 
-    private mutating func integer(_ node: Node, path: String, range: ClosedRange<Int>) -> Int? {
+    mutating func integer(_ node: Node, path: String, range: ClosedRange<Int>) -> Int? {
         guard node.tag.rawValue == Tag.Name.int.rawValue, let value = node.int else {
             report(node, key: path, "must be an integer")
             return nil
@@ -589,7 +502,7 @@ struct ConfigDecoder {
         return value
     }
 
-    private mutating func number(_ node: Node, path: String, range: ClosedRange<Double>) -> Double? {
+    mutating func number(_ node: Node, path: String, range: ClosedRange<Double>) -> Double? {
         let tag = node.tag.rawValue
         guard tag == Tag.Name.int.rawValue || tag == Tag.Name.float.rawValue, let value = node.float else {
             report(node, key: path, "must be a number")

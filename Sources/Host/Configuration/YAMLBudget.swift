@@ -1,7 +1,7 @@
-// CYaml is the libyaml that Yams is built on; its event parser lets the budget be checked
-// before Yams composes the document (composing already expands aliases, for instance when it
-// hashes mapping keys to find duplicates).
-import CYaml
+// libyaml's event parser lets the budget be checked before Yams composes the document
+// (composing already expands aliases, for instance when it hashes mapping keys to find
+// duplicates).
+import CLibYAML
 
 /// What a YAML document may cost once its aliases are expanded. A document of a few hundred
 /// bytes can name an anchor that names another, eight levels deep, and expand to gigabytes;

@@ -73,9 +73,7 @@ enum ConnectionFailure: Error, Equatable {
                 message: "Transfer-Encoding \(coding.debugDescription) is not supported; send the body with Content-Length or as chunked.",
                 type: "invalid_request_error", code: "unsupported_transfer_encoding")
         case .bodyTooLarge(let limit):
-            return ReplyError(
-                status: 413, message: "The request body is larger than the limit of \(limit) bytes.", type: "invalid_request_error",
-                code: "request_too_large")
+            return .requestTooLarge(limit: limit)
         }
     }
 

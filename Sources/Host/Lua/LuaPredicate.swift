@@ -10,7 +10,6 @@ import LyrebirdPluginAPI
 /// threads (see `FixtureStore.containsScriptPredicates`).
 public final class LuaPredicate: Sendable {
     private let pool: LuaStatePool
-    private let logger = Logger(label: "lyrebird.lua")
 
     init(script: LuaScript, environment: LuaEnvironment) throws(LuaScriptError) {
         pool = try LuaStatePool.prepared(script: script, environment: environment)
@@ -47,7 +46,7 @@ public final class LuaPredicate: Sendable {
             default: return true
             }
         } catch {
-            logger.warning("\(error.description); treating it as no match")
+            pool.environment.logger.warning("\(error.description); treating it as no match")
             return false
         }
     }

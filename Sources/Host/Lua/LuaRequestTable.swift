@@ -47,7 +47,7 @@ enum LuaRequestTable {
     /// conversation, so the same request always draws the same numbers.
     static func seed(for request: CanonicalRequest) -> UInt64 {
         if let seed = request.sampling.seed { return UInt64(bitPattern: Int64(seed)) }
-        var hash = SeededRandom.hashStart
+        var hash = FNV1a()
         hash.add(request.model)
         for message in request.messages {
             hash.add("\u{1}")
@@ -55,6 +55,6 @@ enum LuaRequestTable {
             hash.add("\u{2}")
             hash.add(message.text)
         }
-        return hash
+        return hash.value
     }
 }

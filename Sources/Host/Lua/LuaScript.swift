@@ -15,7 +15,6 @@ public final class LuaScript: Sendable {
     let chunkName: String
     private let path: String?
     let kind: Kind
-    private let logger = Logger(label: "lyrebird.lua")
     private let state: Mutex<Snapshot>
 
     /// How the script's text becomes a chunk.
@@ -69,8 +68,8 @@ public final class LuaScript: Sendable {
         state = Mutex(Snapshot(source: wrapped, version: 1, modified: nil, checked: .now))
     }
 
-    /// The current text and its version, reloading a changed file first.
-    func current() -> (source: String, version: Int) {
+    /// The current text and its version, reloading a changed file first (and saying so to `logger`).
+    func current(logger: Logger) -> (source: String, version: Int) {
         guard let path else { return state.withLock { ($0.source, $0.version) } }
         let due = state.withLock { snapshot -> Date?? in
             guard ContinuousClock.now - snapshot.checked >= Self.reloadCheckInterval else { return .none }
@@ -78,12 +77,12 @@ public final class LuaScript: Sendable {
             return .some(snapshot.modified)
         }
         if case .some(let known) = due, let modified = Self.modificationDate(of: path), modified != known {
-            reload(path: path, modified: modified)
+            reload(path: path, modified: modified, logger: logger)
         }
         return state.withLock { ($0.source, $0.version) }
     }
 
-    private func reload(path: String, modified: Date) {
+    private func reload(path: String, modified: Date, logger: Logger) {
         guard let text = try? String(contentsOfFile: path, encoding: .utf8) else {
             logger.warning("Lua script \(name) could not be read; keeping the previous version")
             return

@@ -22,7 +22,7 @@ final class LuaStatePool: Sendable {
     /// refused at start.
     static func prepared(script: LuaScript, environment: LuaEnvironment) throws(LuaScriptError) -> LuaStatePool {
         let pool = LuaStatePool(script: script, environment: environment)
-        let current = script.current()
+        let current = script.current(logger: environment.logger)
         let first = try LuaState(
             script: script, source: current.source, version: current.version, environment: environment, cancellation: nil)
         pool.idle.withLock { $0.append(first) }
@@ -34,7 +34,7 @@ final class LuaStatePool: Sendable {
     func withState<Result>(
         cancellation: ScriptCancellation?, _ body: (LuaState) throws(LuaScriptError) -> Result
     ) throws(LuaScriptError) -> Result {
-        let current = script.current()
+        let current = script.current(logger: environment.logger)
         let reusable = idle.withLock { states -> LuaState? in
             states.removeAll { $0.version != current.version }
             return states.popLast()

@@ -1,4 +1,5 @@
 import Foundation
+import Logging
 import LyrebirdPluginAPI
 
 /// The one way every request takes: decode, choose a reply, produce its events, pace them,
@@ -25,7 +26,8 @@ struct Pipeline: Sendable {
 
     init(
         fixtures: FixtureStore, responders: [String: any Responder], journal: Journal, strict: Bool, defaultReply: String,
-        streamChunkCharacters: Int, scripts: ScriptThreadPool, configuredModels: [String], providerModels: [ModelListing]
+        streamChunkCharacters: Int, scripts: ScriptThreadPool, configuredModels: [String], providerModels: [ModelListing],
+        logger: Logger
     ) {
         self.scripts = scripts
         self.configuredModels = configuredModels
@@ -36,7 +38,7 @@ struct Pipeline: Sendable {
         self.strict = strict
         self.defaultReply = PreparedReply(StaticReply(content: defaultReply), streamChunkCharacters: streamChunkCharacters)
         self.structuredOutput = StructuredOutput(
-            defaultReply: self.defaultReply, defaultText: defaultReply, streamChunkCharacters: streamChunkCharacters)
+            defaultReply: self.defaultReply, defaultText: defaultReply, streamChunkCharacters: streamChunkCharacters, logger: logger)
         self.streamChunkCharacters = streamChunkCharacters
     }
 
@@ -75,10 +77,7 @@ struct Pipeline: Sendable {
                 requestID: requestID, time: now, method: wire.method.rawValue, path: wire.path, provider: provider.name,
                 plugin: Pipeline.plugin(of: provider), status: 200, streamed: false, durationMilliseconds: 0
             )
-            context = ReplyContext(
-                requestID: requestID, idSuffix: Identifiers.alphanumeric(24), created: Int(now), model: "",
-                systemFingerprint: "fp_lyrebird", promptTokens: 0
-            )
+            context = ReplyContext.fresh(requestID: requestID, created: now)
         }
 
         func record(status: Int, error: String? = nil) {
@@ -282,9 +281,7 @@ struct Pipeline: Sendable {
     func answer(_ wire: WireRequest, route: ProviderRoute, provider: any Provider, requestID: String) async -> Outcome {
         let started = ContinuousClock.now
         let now = Date().timeIntervalSince1970
-        let context = ReplyContext(
-            requestID: requestID, idSuffix: Identifiers.alphanumeric(24), created: Int(now), model: "", systemFingerprint: "fp_lyrebird",
-            promptTokens: 0)
+        let context = ReplyContext.fresh(requestID: requestID, created: now)
         let response = await provider.answer(wire, route: route, host: hostInfo, context: context)
         var entry = JournalEntry(
             requestID: requestID, time: now, method: wire.method.rawValue, path: wire.path, provider: provider.name,

@@ -1,7 +1,10 @@
+import Logging
 /// What a host gives the scripts of its fixtures and its plugin responders: the threads they
 /// run on and the Lua settings of its configuration.
 struct ScriptRuntime: Sendable {
     let threads: ScriptThreadPool
     let luaLimits: LuaLimits
     let streamChunkCharacters: Int
+    /// The host's logger, for what its scripts log.
+    let logger: Logger
 }

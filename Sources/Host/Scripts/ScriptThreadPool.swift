@@ -41,14 +41,15 @@ final class ScriptThreadPool: Sendable {
     /// - Throws: `ScriptPoolError.busy` when no thread took the work within `queueTimeout`,
     ///   `.cancelled` when the task was cancelled before one did, `.stopped` after `shutDown()`.
     func run<Value: Sendable>(_ work: @escaping @Sendable (ScriptCancellation) -> Value) async throws(ScriptPoolError) -> Value {
-        let slot = ScriptResultSlot<Value>()
+        // A job runs or fails, never both: the slot keeps the one outcome it is given.
+        let slot = OneShot<Result<Value, ScriptPoolError>>()
         let job = ScriptJob(run: { cancellation in slot.fill(.success(work(cancellation))) }, fail: { slot.fill(.failure($0)) })
         let outcome = await withTaskCancellationHandler {
             guard !Task.isCancelled else { return Result<Value, ScriptPoolError>.failure(.cancelled) }
             switch queue.enqueue(job) {
             case .refused: return .failure(.stopped)
             // No timer when a thread is free: most calls, and a timer costs as much as a small call.
-            case .starting: return await slot.outcome
+            case .starting: return await slot.value
             case .waiting: break
             }
             return await withTaskGroup(of: Void.self) { group in
@@ -57,7 +58,7 @@ final class ScriptThreadPool: Sendable {
                     guard (try? await Task.sleep(for: queueTimeout)) != nil else { return }
                     if queue.withdraw(job) { job.fail(.busy(threads: threadCount, waitedMilliseconds: queueTimeout.milliseconds)) }
                 }
-                let outcome = await slot.outcome
+                let outcome = await slot.value
                 group.cancelAll()
                 return outcome
             }

@@ -74,13 +74,15 @@ struct HostResponder: HTTPResponder {
         if let declared, declared > maxBodyBytes {
             // Refused before reading: the client learns at once, and nothing waits for bytes
             // that will be thrown away.
-            return Self.response(errorResponse(tooLarge, near: path, requestID: requestID))
+            return Self.response(errorResponse(.requestTooLarge(limit: maxBodyBytes), near: path, requestID: requestID))
         }
         // The body counts against the host's bound from its first byte until the reply is made.
         var reserved = 0
         defer { buffers.release(reserved) }
         if let declared {
-            guard buffers.reserve(declared) else { return Self.response(errorResponse(buffersFull, near: path, requestID: requestID)) }
+            guard buffers.reserve(declared) else {
+                return Self.response(errorResponse(.buffersFull(limit: buffers.limit), near: path, requestID: requestID))
+            }
             reserved = declared
         }
         // A body over the limit is answered here. Any other failure to read it ends the connection
@@ -90,11 +92,11 @@ struct HostResponder: HTTPResponder {
         body.reserveCapacity(declared ?? 0)
         for try await part in request.body {
             guard part.readableBytes <= maxBodyBytes - body.count else {
-                return Self.response(errorResponse(tooLarge, near: path, requestID: requestID))
+                return Self.response(errorResponse(.requestTooLarge(limit: maxBodyBytes), near: path, requestID: requestID))
             }
             if declared == nil {
                 guard buffers.reserve(part.readableBytes) else {
-                    return Self.response(errorResponse(buffersFull, near: path, requestID: requestID))
+                    return Self.response(errorResponse(.buffersFull(limit: buffers.limit), near: path, requestID: requestID))
                 }
                 reserved += part.readableBytes
             }
@@ -133,20 +135,6 @@ struct HostResponder: HTTPResponder {
         }
     }
 
-    private var tooLarge: ReplyError {
-        ReplyError(
-            status: 413, message: "The request body is larger than the limit of \(maxBodyBytes) bytes.", type: "invalid_request_error",
-            code: "request_too_large")
-    }
-
-    private var buffersFull: ReplyError {
-        ReplyError(
-            status: 503,
-            message:
-                "The server holds as many request bytes as settings.max_buffered_bytes allows (\(buffers.limit) bytes); retry shortly.",
-            type: "server_error", code: "server_busy", retryAfterMilliseconds: 1000)
-    }
-
     /// Routes a request that has been read whole: to an admin endpoint, or through the
     /// pipeline to a provider, or to a 404/405 error.
     func handle(_ wire: WireRequest, requestID: String) async -> Pipeline.Outcome {
@@ -182,9 +170,7 @@ struct HostResponder: HTTPResponder {
     /// An error in the shape of the provider whose routes lie nearest to `path`, or in the
     /// OpenAI shape when no provider is near.
     private func errorResponse(_ error: ReplyError, near path: String, requestID: String) -> WireResponse {
-        let context = ReplyContext(
-            requestID: requestID, idSuffix: Identifiers.alphanumeric(24), created: Int(Date().timeIntervalSince1970), model: "",
-            systemFingerprint: "", promptTokens: 0)
+        let context = ReplyContext.fresh(requestID: requestID)
         if let provider = nearestProvider(to: path) {
             return provider.encode(error, for: nil, context: context)
         }

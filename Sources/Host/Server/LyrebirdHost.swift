@@ -68,7 +68,8 @@ public final class LyrebirdHost: Sendable {
         self.scripts = ScriptThreadPool(
             threads: configuration.scriptThreads, queueTimeout: .milliseconds(configuration.scriptQueueTimeoutMilliseconds))
         let runtime = ScriptRuntime(
-            threads: scripts, luaLimits: configuration.luaLimits, streamChunkCharacters: configuration.streamChunkCharacters)
+            threads: scripts, luaLimits: configuration.luaLimits, streamChunkCharacters: configuration.streamChunkCharacters, logger: logger
+        )
         let providers = (providers + plugins.flatMap(\.providers)).map { provider in
             (provider as? any ScriptProvider)?.running(on: runtime) ?? provider
         }
@@ -121,7 +122,8 @@ public final class LyrebirdHost: Sendable {
             fixtures: fixtures, responders: respondersByName, journal: journal, strict: configuration.strict,
             defaultReply: configuration.defaultReply, streamChunkCharacters: configuration.streamChunkCharacters, scripts: scripts,
             configuredModels: configuration.models,
-            providerModels: providers.flatMap { provider in provider.models.map { ModelListing(id: $0, ownedBy: provider.name) } }
+            providerModels: providers.flatMap { provider in provider.models.map { ModelListing(id: $0, ownedBy: provider.name) } },
+            logger: logger
         )
         let buffers = BufferBudget(limit: configuration.maxBufferedBytes ?? HostConfiguration.defaultMaxBufferedBytes)
         self.buffers = buffers
@@ -131,7 +133,7 @@ public final class LyrebirdHost: Sendable {
                 fixtures: fixtures, journal: journal, version: Self.version, plugins: plugins,
                 lua: LuaEnvironment(
                     limits: configuration.luaLimits, natives: configuration.luaNatives,
-                    streamChunkCharacters: configuration.streamChunkCharacters),
+                    streamChunkCharacters: configuration.streamChunkCharacters, logger: logger),
                 scriptFiles: configuration.scriptsFolder.map { .inside(URL(fileURLWithPath: $0).resolvingSymlinksInPath().path) } ?? .none,
                 scripts: scripts, fixtureLimits: configuration.fixtureLimits),
             adminAccess: AdminAccess(configuration: configuration),
@@ -156,12 +158,13 @@ public final class LyrebirdHost: Sendable {
     /// - Returns: The URL the host listens on.
     @discardableResult
     public func start(gracefulShutdownSignals: [UnixSignal] = []) async throws -> URL {
-        let bound = BoundPort()
+        // The port, once the server listens; or why it stopped before it did.
+        let bound = OneShot<Result<Int, any Error>>()
         let application = Application(
             responder: responder,
             server: .host(configuration, webSockets: webSockets, buffers: buffers, logger: logger),
             configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: nil),
-            onServerRunning: { channel in bound.resolve(.success(channel.localAddress?.port ?? 0)) },
+            onServerRunning: { channel in bound.fill(.success(channel.localAddress?.port ?? 0)) },
             logger: logger
         )
         let group = ServiceGroup(
@@ -172,13 +175,13 @@ public final class LyrebirdHost: Sendable {
             defer { scripts.shutDown() }
             do {
                 try await group.run()
-                bound.resolve(.failure(CancellationError()))
+                bound.fill(.failure(CancellationError()))
             } catch {
-                bound.resolve(.failure(error))
+                bound.fill(.failure(error))
                 throw error
             }
         }
-        let port = try await bound.value
+        let port = try await bound.value.get()
         let host = configuration.host.contains(":") ? "[\(configuration.host)]" : configuration.host
         let url = URL(string: "http://\(host):\(port)")!
         running.withLock { $0 = RunState(group: group, task: task, url: url) }
@@ -197,10 +200,7 @@ public final class LyrebirdHost: Sendable {
         let requestID = Identifiers.requestID()
         var response: WireResponse
         if request.body.count > configuration.maxBodyBytes {
-            let error = ReplyError(
-                status: 413, message: "The request body is larger than the limit of \(configuration.maxBodyBytes) bytes.",
-                type: "invalid_request_error", code: "request_too_large")
-            response = AdminAPI.errorResponse(error)
+            response = AdminAPI.errorResponse(.requestTooLarge(limit: configuration.maxBodyBytes))
         } else {
             switch await responder.handle(request, requestID: requestID) {
             case .whole(let whole):
@@ -226,33 +226,5 @@ public final class LyrebirdHost: Sendable {
         else { return }
         await state.group.triggerGracefulShutdown()
         _ = try? await state.task.value
-    }
-}
-
-/// The port a starting server bound, delivered once from the server's callback.
-private final class BoundPort: Sendable {
-    private let state = Mutex<(result: Result<Int, any Error>?, waiter: CheckedContinuation<Int, any Error>?)>((nil, nil))
-
-    func resolve(_ result: Result<Int, any Error>) {
-        let waiter = state.withLock { state -> CheckedContinuation<Int, any Error>? in
-            guard state.result == nil else { return nil }
-            state.result = result
-            defer { state.waiter = nil }
-            return state.waiter
-        }
-        waiter?.resume(with: result)
-    }
-
-    var value: Int {
-        get async throws {
-            try await withCheckedThrowingContinuation { continuation in
-                let ready = state.withLock { state -> Result<Int, any Error>? in
-                    if let result = state.result { return result }
-                    state.waiter = continuation
-                    return nil
-                }
-                if let ready { continuation.resume(with: ready) }
-            }
-        }
     }
 }

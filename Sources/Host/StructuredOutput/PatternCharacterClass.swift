@@ -1,3 +1,4 @@
+import LyrebirdPluginAPI
 /// The characters a pattern accepts at one place: `[a-z_]`, `\d`, `.`, `[^\s,]`.
 struct PatternCharacterClass: Sendable {
     /// One piece of a class: ranges of Unicode scalar values, or everything outside them

@@ -1,3 +1,4 @@
+import LyrebirdPluginAPI
 /// Writes one string that a parsed pattern may match, at random: one try of
 /// `SchemaPattern.sample`.
 ///

@@ -1,3 +1,4 @@
+import LyrebirdPluginAPI
 /// A JSON Schema `pattern`, parsed once: it checks strings in time linear in their length, charged
 /// to a `WorkBudget`, and writes strings that match it.
 struct SchemaPattern: Sendable {

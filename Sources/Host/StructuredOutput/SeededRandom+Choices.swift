@@ -1,3 +1,4 @@
+import LyrebirdPluginAPI
 extension SeededRandom {
     /// An index in `0..<count`; `count` must be positive.
     mutating func index(below count: Int) -> Int {

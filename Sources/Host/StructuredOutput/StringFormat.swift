@@ -1,4 +1,5 @@
 import Foundation
+import LyrebirdPluginAPI
 
 /// The string formats the generator writes and the validator checks. Other formats are accepted
 /// unchecked, as JSON Schema allows, and generated as ordinary strings.

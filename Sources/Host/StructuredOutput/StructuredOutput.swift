@@ -44,9 +44,13 @@ final class StructuredOutput: Sendable {
     private let limits: StructuredOutputLimits
     private let generated = BoundedCache<GenerationKey, Result<Generated, ReplyError>>(capacity: 256, weightLimit: 8 << 20)
     private let checked = BoundedCache<CheckKey, [String]>(capacity: 1024, weightLimit: 8 << 20)
-    private let logger = Logger(label: "lyrebird.structured-output")
+    private let logger: Logger
 
-    init(defaultReply: PreparedReply, defaultText: String, streamChunkCharacters: Int, limits: StructuredOutputLimits = .standard) {
+    init(
+        defaultReply: PreparedReply, defaultText: String, streamChunkCharacters: Int, logger: Logger,
+        limits: StructuredOutputLimits = .standard
+    ) {
+        self.logger = logger
         self.defaultReply = defaultReply
         self.defaultText = defaultText
         self.streamChunkCharacters = streamChunkCharacters
@@ -124,6 +128,6 @@ final class StructuredOutput: Sendable {
     /// The generator's seed: the same schema and last user message give the same document, and
     /// another message another one.
     private static func seed(schema: JSONValue, userText: String) -> UInt64 {
-        SeededRandom.hash(schema.serialized) ^ SeededRandom.hash(userText) &* 0x9E37_79B9_7F4A_7C15
+        SeededRandom.hash(schema.serialized) ^ SeededRandom.hash(userText) &* SeededRandom.increment
     }
 }

@@ -1,3 +1,4 @@
+import LyrebirdPluginAPI
 import Synchronization
 
 /// Random ids in the shapes the real APIs use (`req_<hex>`, `call_<alphanumerics>`).
@@ -12,11 +13,7 @@ enum Identifiers {
 
     /// The next 64 random bits.
     static func next() -> UInt64 {
-        let state = counter.wrappingAdd(0x9E37_79B9_7F4A_7C15, ordering: .relaxed).newValue
-        var value = state
-        value = (value ^ (value >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        value = (value ^ (value >> 27)) &* 0x94D0_49BB_1331_11EB
-        return value ^ (value >> 31)
+        SeededRandom.mix(counter.wrappingAdd(SeededRandom.increment, ordering: .relaxed).newValue)
     }
 
     /// `length` random letters and digits.

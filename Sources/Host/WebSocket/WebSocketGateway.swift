@@ -63,9 +63,7 @@ struct WebSocketGateway: Sendable {
                 status: 400, message: "\(path) does not take WebSocket connections; send the request over HTTP.",
                 type: "invalid_request_error", code: "websocket_not_supported")
         pipeline.recordUnrouted(WireRequest(method: .get, path: path, query: query, headers: headers), requestID: requestID, error: error)
-        let context = ReplyContext(
-            requestID: requestID, idSuffix: Identifiers.alphanumeric(24), created: Int(Date().timeIntervalSince1970), model: "",
-            systemFingerprint: "", promptTokens: 0)
+        let context = ReplyContext.fresh(requestID: requestID)
         let response = owner.map { $0.encode(error, for: nil, context: context) } ?? AdminAPI.errorResponse(error)
         try await refuse(with: response, requestID: requestID, on: channel)
         return .dontUpgrade
