@@ -49,6 +49,13 @@ let package = Package(
             dependencies: ["CLyrebirdPlugin"],
             path: "Sources/PluginAPI/Swift"
         ),
+        // JSON Schema generation and validation, and the linear pattern engine that schemas'
+        // `pattern` and fixtures' `regex` share: only the plugin API below them.
+        .target(
+            name: "LyrebirdStructuredOutput",
+            dependencies: ["LyrebirdPluginAPI"],
+            path: "Sources/StructuredOutput"
+        ),
         .target(
             name: "LyrebirdHost",
             dependencies: [
@@ -57,6 +64,7 @@ let package = Package(
                 "CFFI",
                 "CLibYAML",
                 "LyrebirdPluginAPI",
+                "LyrebirdStructuredOutput",
                 "CLyrebirdPlugin",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdCore", package: "hummingbird"),
@@ -121,8 +129,18 @@ let package = Package(
         ),
         .testTarget(
             name: "LyrebirdHostTests",
-            dependencies: ["LyrebirdHost", "LyrebirdBuiltinProviders", "LyrebirdPluginAPI"],
+            dependencies: ["LyrebirdHost", "LyrebirdBuiltinProviders", "LyrebirdPluginAPI", "LyrebirdStructuredOutput"],
             path: "Tests/LyrebirdHostTests"
+        ),
+        .testTarget(
+            name: "LyrebirdStructuredOutputTests",
+            dependencies: ["LyrebirdStructuredOutput", "LyrebirdPluginAPI"],
+            path: "Tests/LyrebirdStructuredOutputTests"
+        ),
+        .testTarget(
+            name: "LyrebirdBuiltinProvidersTests",
+            dependencies: ["LyrebirdBuiltinProviders", "LyrebirdHost", "LyrebirdPluginAPI"],
+            path: "Tests/LyrebirdBuiltinProvidersTests"
         ),
         .testTarget(
             name: "LyrebirdProviderPluginTests",

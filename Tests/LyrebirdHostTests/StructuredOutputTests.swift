@@ -3,6 +3,7 @@ import LyrebirdPluginAPI
 import Testing
 
 @testable import LyrebirdHost
+@testable import LyrebirdStructuredOutput
 
 @Suite struct StructuredOutputTests {
     private let schema = #"""

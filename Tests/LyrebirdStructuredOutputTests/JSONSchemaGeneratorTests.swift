@@ -2,7 +2,7 @@ import Foundation
 import LyrebirdPluginAPI
 import Testing
 
-@testable import LyrebirdHost
+@testable import LyrebirdStructuredOutput
 
 @Suite struct JSONSchemaGeneratorTests {
     /// A document for `schema`, checked to have no problems by the generator's own check and by

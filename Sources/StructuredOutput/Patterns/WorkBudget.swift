@@ -8,7 +8,7 @@
 ///
 /// A class because the generator and its validator draw on the same count; it never leaves the
 /// call that made it.
-final class WorkBudget {
+package final class WorkBudget {
     private let stepLimit: Int
     private let operationLimit: Int
     private var steps = 0

@@ -1,8 +1,8 @@
 /// One way a document fails its schema: where, and what.
-struct SchemaViolation: Sendable, Hashable, CustomStringConvertible {
+package struct SchemaViolation: Sendable, Hashable, CustomStringConvertible {
     /// The JSON Pointer of the value at fault; `""` is the whole document.
     let pointer: String
     let message: String
 
-    var description: String { "\(JSONPointer.display(pointer)): \(message)" }
+    package var description: String { "\(JSONPointer.display(pointer)): \(message)" }
 }

@@ -1,7 +1,7 @@
 import LyrebirdPluginAPI
 import Testing
 
-@testable import LyrebirdHost
+@testable import LyrebirdStructuredOutput
 
 @Suite struct JSONSchemaValidatorTests {
     private func problems(_ document: String, _ schema: String, limits: StructuredOutputLimits = .standard) throws -> [String] {

@@ -5,7 +5,7 @@
 ///
 /// Anything else (back-references, look-around, word boundaries, inline flags, Unicode
 /// properties) is refused with a `PatternError`, never guessed at.
-struct PatternParser {
+package struct PatternParser {
     /// The most repeats a quantifier may ask for.
     static let maximumRepeat = 1_000
     /// How deeply groups may nest.
@@ -18,7 +18,7 @@ struct PatternParser {
         scalars = Array(source.unicodeScalars)
     }
 
-    static func parse(_ source: String) throws(PatternError) -> PatternNode {
+    package static func parse(_ source: String) throws(PatternError) -> PatternNode {
         var parser = PatternParser(source)
         let node = try parser.alternation(depth: 0)
         // An alternation stops early only at a `)` with no `(`.

@@ -1,5 +1,6 @@
 import Logging
 import LyrebirdPluginAPI
+import LyrebirdStructuredOutput
 
 /// Gives replies the shape a request's response format (`json_object`, `json_schema`) asks for.
 ///

@@ -1,4 +1,5 @@
 import LyrebirdPluginAPI
+
 /// What a property's name says about the values it should hold, so that a generated `name`
 /// reads like a name, an `age` like an age and a `price` like a price.
 struct PropertyHint: Sendable {

@@ -1,6 +1,7 @@
 import LyrebirdPluginAPI
+
 /// The characters a pattern accepts at one place: `[a-z_]`, `\d`, `.`, `[^\s,]`.
-struct PatternCharacterClass: Sendable {
+package struct PatternCharacterClass: Sendable {
     /// One piece of a class: ranges of Unicode scalar values, or everything outside them
     /// (`\D` inside `[\D_]`).
     struct Part: Sendable {

@@ -38,7 +38,7 @@ struct JSONSchemaValidator {
     ///
     /// - Throws: `.invalidSchema` when the schema cannot be read, `.limitExceeded` when checking
     ///   would take more work than the limits allow.
-    mutating func problems(of instance: JSONValue) throws(StructuredOutputError) -> [SchemaViolation] {
+    package mutating func problems(of instance: JSONValue) throws(StructuredOutputError) -> [SchemaViolation] {
         var found: [SchemaViolation] = []
         try check(instance, against: document.root, at: "", nesting: 0, referencesHere: [], limit: limits.maximumProblems, into: &found)
         // One schema can add several problems at once (every missing required property).

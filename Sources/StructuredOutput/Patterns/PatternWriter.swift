@@ -1,4 +1,5 @@
 import LyrebirdPluginAPI
+
 /// Writes one string that a parsed pattern may match, at random: one try of
 /// `SchemaPattern.sample`.
 ///

@@ -1,14 +1,14 @@
 import LyrebirdPluginAPI
 
 /// What a request's response format asks of the reply text.
-enum ReplyRequirement: Sendable, Hashable {
+package enum ReplyRequirement: Sendable, Hashable {
     /// Any JSON object (`json_object`, or `json_schema` without a schema).
     case jsonObject
     /// A JSON document the schema accepts.
     case schema(name: String, schema: JSONValue)
 
     /// The requirement of `format`; `nil` for plain text.
-    init?(_ format: ResponseFormat) {
+    package init?(_ format: ResponseFormat) {
         switch format {
         case .text: return nil
         case .jsonObject, .jsonSchema(_, nil): self = .jsonObject
@@ -18,7 +18,7 @@ enum ReplyRequirement: Sendable, Hashable {
 
     /// The problems of `text` against this requirement, as sentences for the journal and the
     /// log; none when it meets it.
-    func problems(of text: String, limits: StructuredOutputLimits) -> [String] {
+    package func problems(of text: String, limits: StructuredOutputLimits) -> [String] {
         let document: JSONValue
         do {
             document = try JSONValue.parse(text)
@@ -48,7 +48,7 @@ enum ReplyRequirement: Sendable, Hashable {
     }
 
     /// Roughly the bytes the requirement holds, for cache limits.
-    var weight: Int {
+    package var weight: Int {
         switch self {
         case .jsonObject: return 0
         case .schema(let name, let schema): return name.utf8.count + schema.serialized.utf8.count

@@ -1,4 +1,5 @@
 import LyrebirdPluginAPI
+
 extension SeededRandom {
     /// An index in `0..<count`; `count` must be positive.
     mutating func index(below count: Int) -> Int {

@@ -1,4 +1,5 @@
 import LyrebirdPluginAPI
+
 /// Numbers a schema allows: picked near a preferred range within the schema's bounds and step,
 /// and checked against `multipleOf`.
 enum NumberChoice {

@@ -1,7 +1,7 @@
 /// How much one structured-output request may cost. A schema past these limits gets a 400 in the
 /// provider's error shape rather than a document, so that a hostile schema costs no more than an
 /// ordinary large request.
-struct StructuredOutputLimits: Sendable {
+package struct StructuredOutputLimits: Sendable {
     /// How deeply arrays and objects may nest in a generated document.
     var maximumDepth = 32
     /// From this depth on the generator fills in only what the schema requires: optional
@@ -33,5 +33,5 @@ struct StructuredOutputLimits: Sendable {
     var maximumProblems = 5
 
     /// The limits the host applies.
-    static let standard = StructuredOutputLimits()
+    package static let standard = StructuredOutputLimits()
 }

@@ -1,5 +1,5 @@
 /// A parsed regular expression, as `PatternParser` reads it.
-indirect enum PatternNode: Sendable {
+package indirect enum PatternNode: Sendable {
     case literal(Unicode.Scalar)
     case characterClass(PatternCharacterClass)
     /// The parts one after another; an empty sequence matches the empty string.

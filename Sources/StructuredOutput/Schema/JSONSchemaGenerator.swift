@@ -13,7 +13,7 @@ import LyrebirdPluginAPI
 /// or one a few tries cannot meet together with the length limits, gives an ordinary string, and
 /// the problem is reported with the document. `not`, `if`/`then`/`else`, `propertyNames` and a
 /// second pattern merged from `allOf` are not aimed for, only checked.
-struct JSONSchemaGenerator {
+package struct JSONSchemaGenerator {
     var validator: JSONSchemaValidator
     var random: SeededRandom
     /// Values made so far for the document.
@@ -28,7 +28,7 @@ struct JSONSchemaGenerator {
 
     var limits: StructuredOutputLimits { validator.limits }
 
-    init(schema: JSONValue, seed: UInt64, limits: StructuredOutputLimits = .standard) {
+    package init(schema: JSONValue, seed: UInt64, limits: StructuredOutputLimits = .standard) {
         validator = JSONSchemaValidator(schema: schema, limits: limits)
         random = SeededRandom(seed: seed)
     }
@@ -39,7 +39,7 @@ struct JSONSchemaGenerator {
     /// - Throws: `.invalidSchema` for a schema that cannot be read, `.unsatisfiable` when no
     ///   document within the limits satisfies it, `.limitExceeded` when it asks for more than
     ///   the limits allow.
-    mutating func generate() throws(StructuredOutputError) -> (document: JSONValue, problems: [SchemaViolation]) {
+    package mutating func generate() throws(StructuredOutputError) -> (document: JSONValue, problems: [SchemaViolation]) {
         let document = try value(for: validator.document.root, hint: nil, depth: 0, at: "")
         return (document, try validator.problems(of: document))
     }

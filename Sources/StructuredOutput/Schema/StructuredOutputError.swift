@@ -1,7 +1,7 @@
 import LyrebirdPluginAPI
 
 /// Why no document could be made, or a document checked, for a schema.
-enum StructuredOutputError: Error, Sendable, Hashable, CustomStringConvertible {
+package enum StructuredOutputError: Error, Sendable, Hashable, CustomStringConvertible {
     /// The schema is not one Lyrebird understands: a `$ref` that leads nowhere, a keyword with a
     /// value of the wrong type, a reference cycle with no value in between.
     case invalidSchema(String)
@@ -12,12 +12,12 @@ enum StructuredOutputError: Error, Sendable, Hashable, CustomStringConvertible {
     case unsatisfiable(at: String, String)
 
     /// Whether the generator may try another alternative after this failure.
-    var isRecoverable: Bool {
+    package var isRecoverable: Bool {
         if case .unsatisfiable = self { return true }
         return false
     }
 
-    var description: String {
+    package var description: String {
         switch self {
         case .invalidSchema(let reason): return reason
         case .limitExceeded(let reason): return reason
@@ -26,7 +26,7 @@ enum StructuredOutputError: Error, Sendable, Hashable, CustomStringConvertible {
     }
 
     /// The 400 a client gets when its response format's schema cannot be served.
-    func replyError(schemaName: String) -> ReplyError {
+    package func replyError(schemaName: String) -> ReplyError {
         let code: String
         switch self {
         case .invalidSchema, .unsatisfiable: code = "invalid_json_schema"

@@ -1,7 +1,7 @@
 /// A pattern compiled for matching in time proportional to the text's length times the
 /// program's, charged to a `WorkBudget`: Thompson's construction, run over all states at once, so no pattern can make a
 /// check backtrack for long.
-struct PatternProgram: Sendable {
+package struct PatternProgram: Sendable {
     /// The most instructions a program may have; counted repeats (`\d{1000}`) are written out.
     static let maximumInstructions = 20_000
     /// What any check costs in `WorkBudget` operations beyond the states it follows: setting up
@@ -31,7 +31,7 @@ struct PatternProgram: Sendable {
     /// as soon as no state is live.
     private var isAnchored = false
 
-    init(_ node: PatternNode, ignoringCase: Bool = false) throws(PatternError) {
+    package init(_ node: PatternNode, ignoringCase: Bool = false) throws(PatternError) {
         self.ignoringCase = ignoringCase
         try emit(node)
         instructions.append(.match)
@@ -48,7 +48,7 @@ struct PatternProgram: Sendable {
 
     /// Whether the pattern matches anywhere in `text`, on no budget: for fixture regexes, whose
     /// cost (the text's length times the program's size, at most) their fixture's author sets.
-    func matches(_ text: [Unicode.Scalar]) -> Bool {
+    package func matches(_ text: [Unicode.Scalar]) -> Bool {
         (try? matches(text, budget: WorkBudget(steps: 0, operations: .max))) ?? false
     }
 
@@ -59,7 +59,7 @@ struct PatternProgram: Sendable {
     /// than running for the text's length times the program's.
     ///
     /// - Throws: `.limitExceeded` when the budget runs out.
-    func matches(_ text: [Unicode.Scalar], budget: WorkBudget) throws(StructuredOutputError) -> Bool {
+    package func matches(_ text: [Unicode.Scalar], budget: WorkBudget) throws(StructuredOutputError) -> Bool {
         let text = ignoringCase ? text.map(\.lowercased) : text
         // The lists are moved out of the budget for the check and back after it.
         var scratch = PatternScratch()

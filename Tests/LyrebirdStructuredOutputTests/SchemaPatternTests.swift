@@ -1,7 +1,7 @@
 import LyrebirdPluginAPI
 import Testing
 
-@testable import LyrebirdHost
+@testable import LyrebirdStructuredOutput
 
 @Suite struct SchemaPatternTests {
     /// A budget no ordinary check comes near.

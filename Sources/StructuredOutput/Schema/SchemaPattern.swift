@@ -1,4 +1,5 @@
 import LyrebirdPluginAPI
+
 /// A JSON Schema `pattern`, parsed once: it checks strings in time linear in their length, charged
 /// to a `WorkBudget`, and writes strings that match it.
 struct SchemaPattern: Sendable {
@@ -28,13 +29,13 @@ struct SchemaPattern: Sendable {
     /// Whether the pattern matches somewhere in `text`.
     ///
     /// - Throws: `.limitExceeded` when the check would take more operations than `budget` has.
-    func matches(_ text: String, budget: WorkBudget) throws(StructuredOutputError) -> Bool {
+    package func matches(_ text: String, budget: WorkBudget) throws(StructuredOutputError) -> Bool {
         try program.matches(Array(text.unicodeScalars), budget: budget)
     }
 
     /// Whether the pattern matches somewhere in `scalars`, for a text checked against many
     /// patterns.
-    func matches(_ scalars: [Unicode.Scalar], budget: WorkBudget) throws(StructuredOutputError) -> Bool {
+    package func matches(_ scalars: [Unicode.Scalar], budget: WorkBudget) throws(StructuredOutputError) -> Bool {
         try program.matches(scalars, budget: budget)
     }
 
