@@ -19,7 +19,8 @@ let package = Package(
         .library(name: "LyrebirdOldSwiftPlugin", type: .dynamic, targets: ["LyrebirdOldSwiftPlugin"]),
         // A test plugin whose responder and provider block their thread.
         .library(name: "LyrebirdBlockingSwiftPlugin", type: .dynamic, targets: ["LyrebirdBlockingSwiftPlugin"]),
-        // The Gemini and Ollama providers themselves, for the fuzzers in Fuzz/ to call in process.
+        // The shipped plugins' providers themselves, for the fuzzers in Fuzz/ to call in process.
+        .library(name: "LyrebirdAnthropicProvider", targets: ["LyrebirdAnthropicProvider"]),
         .library(name: "LyrebirdGeminiProvider", targets: ["LyrebirdGeminiProvider"]),
         .library(name: "LyrebirdOllamaProvider", targets: ["LyrebirdOllamaProvider"]),
     ],
@@ -96,13 +97,13 @@ let package = Package(
             ],
             path: "Sources/lyrebird"
         ),
+        // Each of the shipped plugins is two targets: the provider, which in-process tests link,
+        // and the entry point, which only the shared library exports (one symbol name for every
+        // plugin).
+        .target(name: "LyrebirdAnthropicProvider", dependencies: ["LyrebirdPluginAPI"], path: "Plugins/Anthropic/Provider"),
         .target(
-            name: "LyrebirdAnthropicPlugin",
-            dependencies: ["LyrebirdPluginAPI"],
-            path: "Plugins/AnthropicMessages"
-        ),
-        // Each of these plugins is two targets: the provider, which in-process tests link, and the
-        // entry point, which only the shared library exports (one symbol name for every plugin).
+            name: "LyrebirdAnthropicPlugin", dependencies: ["LyrebirdAnthropicProvider", "LyrebirdPluginAPI"],
+            path: "Plugins/Anthropic/Plugin"),
         .target(name: "LyrebirdGeminiProvider", dependencies: ["LyrebirdPluginAPI"], path: "Plugins/Gemini/Provider"),
         .target(
             name: "LyrebirdGeminiPlugin", dependencies: ["LyrebirdGeminiProvider", "LyrebirdPluginAPI"], path: "Plugins/Gemini/Plugin"),
@@ -111,13 +112,13 @@ let package = Package(
             name: "LyrebirdOllamaPlugin", dependencies: ["LyrebirdOllamaProvider", "LyrebirdPluginAPI"], path: "Plugins/Ollama/Plugin"),
         .target(
             name: "LyrebirdLuaGeo",
-            path: "Plugins/LuaGeo",
+            path: "examples/LuaGeo",
             linkerSettings: [.linkedLibrary("m")]
         ),
         .target(
             name: "LyrebirdWordStatsPlugin",
             dependencies: ["CLyrebirdPlugin"],
-            path: "Plugins/WordStats"
+            path: "examples/WordStats"
         ),
         .target(name: "LyrebirdOldSwiftPlugin", dependencies: ["LyrebirdPluginAPI"], path: "Tests/conformance/plugins/swift_1_0"),
         .target(
@@ -145,7 +146,8 @@ let package = Package(
         .testTarget(
             name: "LyrebirdProviderPluginTests",
             dependencies: [
-                "LyrebirdHost", "LyrebirdBuiltinProviders", "LyrebirdPluginAPI", "LyrebirdGeminiProvider", "LyrebirdOllamaProvider",
+                "LyrebirdHost", "LyrebirdBuiltinProviders", "LyrebirdPluginAPI", "LyrebirdAnthropicProvider", "LyrebirdGeminiProvider",
+                "LyrebirdOllamaProvider",
             ],
             path: "Tests/LyrebirdProviderPluginTests"
         ),

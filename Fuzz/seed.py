@@ -323,7 +323,7 @@ def fixture_bodies(paths_and_bodies):
 
 def lua_scripts():
     """Every responder script: the shipped examples and every `lua_inline` in a config."""
-    scripts = [p.read_bytes() for p in sorted((ROOT / "Plugins" / "lua").glob("*.lua"))]
+    scripts = [p.read_bytes() for p in sorted((ROOT / "examples" / "lua").glob("*.lua"))]
     for text in yaml_texts():
         try:
             document = yaml.safe_load(text) or {}

@@ -13,7 +13,7 @@ import pytest
 
 from conftest import ROOT, Server, lyrebird_binary, run_lyrebird
 
-SCRIPTS = ROOT / "Plugins" / "lua"
+SCRIPTS = ROOT / "examples" / "lua"
 BUILT_GEO = pathlib.Path(lyrebird_binary()).resolve().parent / "libLyrebirdLuaGeo.so"
 
 CONFIG = f"""

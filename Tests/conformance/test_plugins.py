@@ -245,7 +245,7 @@ def test_c_responder_through_the_anthropic_plugin(claude):
 
 
 def test_a_plugin_compiled_outside_the_build_loads_from_a_config_file(tmp_path):
-    library = compile_plugin(ROOT / "Plugins" / "WordStats" / "word_stats.c", tmp_path)
+    library = compile_plugin(ROOT / "examples" / "WordStats" / "word_stats.c", tmp_path)
     (tmp_path / "lyrebird.yaml").write_text(
         "plugins:\n"
         f"  - path: {library.name}\n"  # relative to this file

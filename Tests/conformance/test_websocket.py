@@ -336,7 +336,7 @@ def test_routes_without_websocket_refuse_the_upgrade(server):
 def limited(tmp_path_factory):
     config = tmp_path_factory.mktemp("ws") / "limited.yaml"
     # The same fixtures from another folder: the script path they name becomes absolute.
-    fixtures = (FIXTURES / "websocket.yaml").read_text().replace("../../../Plugins", str(FIXTURES.parents[2] / "Plugins"))
+    fixtures = (FIXTURES / "websocket.yaml").read_text().replace("../../../examples", str(FIXTURES.parents[2] / "examples"))
     config.write_text("settings: {max_body_bytes: 2048, websocket_idle_timeout_ms: 300, websocket_max_queued: 2}\n" + fixtures)
     server = Server(["--config", str(config)])
     yield server
@@ -381,7 +381,7 @@ def test_a_message_over_max_body_bytes_closes_the_connection(limited):
 
 def test_http_connection_timeouts_do_not_apply_once_upgraded(tmp_path):
     config = tmp_path / "timeouts.yaml"
-    fixtures = (FIXTURES / "websocket.yaml").read_text().replace("../../../Plugins", str(FIXTURES.parents[2] / "Plugins"))
+    fixtures = (FIXTURES / "websocket.yaml").read_text().replace("../../../examples", str(FIXTURES.parents[2] / "examples"))
     config.write_text("settings: {header_timeout_seconds: 0.3, keep_alive_timeout_seconds: 0.3, shutdown_grace_seconds: 1}\n" + fixtures)
     server = Server(["--config", str(config)])
     try:

@@ -1,4 +1,4 @@
--- Uses native C functions from the geo extension (Plugins/LuaGeo) through libffi.
+-- Uses native C functions from the geo extension (examples/LuaGeo) through libffi.
 local cities = {
   paris = { 48.8566, 2.3522 },
   london = { 51.5072, -0.1276 },

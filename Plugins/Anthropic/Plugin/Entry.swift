@@ -1,3 +1,4 @@
+import LyrebirdAnthropicProvider
 import LyrebirdPluginAPI
 
 /// The plugin's one exported symbol: registers the Anthropic Messages provider.
