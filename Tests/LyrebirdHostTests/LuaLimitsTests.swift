@@ -1,4 +1,5 @@
 import Foundation
+import Logging
 import LyrebirdBuiltinProviders
 import LyrebirdPluginAPI
 import Synchronization
@@ -178,7 +179,10 @@ import Testing
                 started.raise()
                 return Result { () throws(LuaScriptError) in
                     try states.withState(cancellation: cancellation) { state throws(LuaScriptError) in
-                        try state.call(with: .object([:]), context: LuaCallContext(seed: 1, store: nil), cancellation: cancellation)
+                        try state.call(
+                            with: .object([:]),
+                            context: LuaCallContext(seed: 1, store: nil, logger: Logger(label: "test"), script: "stuck"),
+                            cancellation: cancellation)
                     }
                 }
             }

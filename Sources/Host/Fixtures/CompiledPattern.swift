@@ -1,4 +1,5 @@
 import LyrebirdStructuredOutput
+
 /// A fixture's regular expression or glob, compiled when the fixture is loaded. Matching costs
 /// at most the text's length times the pattern's size, whatever the text: no pattern backtracks.
 ///

@@ -1,4 +1,5 @@
 import LyrebirdStructuredOutput
+
 /// A shell-style pattern (`*` any run, `?` one character, everything else itself) that must
 /// match the whole text, ignoring case. Matching costs at most the text's length times the
 /// pattern's: after a mismatch only the latest `*` is retried, one character further on, since

@@ -10,6 +10,9 @@ final class MatchSubject {
     let request: CanonicalRequest
     /// Stops a Lua predicate that runs for this request.
     let cancellation: ScriptCancellation?
+    /// Why Lua predicates that ran for this request failed (an error, a limit): each counted as
+    /// no match, and reported in the request's journal entry.
+    var predicateFailures: [String] = []
     private let indexes: [FieldIndex]
     /// The needle bits of every field, one run of words per field.
     private let needleBits: UnsafeMutablePointer<UInt64>

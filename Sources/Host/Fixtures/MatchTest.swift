@@ -68,7 +68,13 @@ final class MatchTest: Sendable {
                 if !FuzzySimilarity.isSimilar(subject.normalizedText(field), value, threshold: threshold) { return false }
             case .other(let field, let matcher): if !matcher.matches(subject.text(field)) { return false }
             case .not(let test): if test.passes(subject) { return false }
-            case .lua(let predicate): if !predicate.matches(subject.request, cancellation: subject.cancellation) { return false }
+            case .lua(let predicate):
+                switch predicate.evaluate(subject.request, cancellation: subject.cancellation) {
+                case .success(let matched): if !matched { return false }
+                case .failure(let failure):
+                    subject.predicateFailures.append(failure.description)
+                    return false
+                }
             }
         }
         return true

@@ -1,4 +1,5 @@
 import CLuaSandbox
+import Logging
 import LyrebirdPluginAPI
 
 /// What a Lua call can reach while it runs: the reply it is building, its random source and
@@ -18,15 +19,50 @@ final class LuaCallContext {
     /// Made on first use: most scripts draw no numbers, and the seed hashes the conversation.
     lazy var random = SeededRandom(seed: makeSeed())
     private let makeSeed: () -> UInt64
-    let store: LuaStore.Scope?
+    /// The fixture's store and the request it partitions by; `nil` for predicates.
+    let store: (store: LuaStore, request: CanonicalRequest)?
     /// The inputs of an embedding request, which `reply:embedding` numbers from 1; 0 for a
     /// request that wants a message.
     let embeddingInputs: Int
 
-    init(seed: @escaping @autoclosure () -> UInt64, store: LuaStore.Scope?, embeddingInputs: Int = 0) {
+    /// Where `lyrebird.log` writes: the host's log, with the script's name.
+    private let logger: Logger
+    private let script: String
+    /// Lines `lyrebird.log` wrote in this call.
+    private var logged = 0
+
+    init(
+        seed: @escaping @autoclosure () -> UInt64, store: (store: LuaStore, request: CanonicalRequest)?, embeddingInputs: Int = 0,
+        logger: Logger, script: String
+    ) {
+        self.script = script
         self.makeSeed = seed
         self.store = store
         self.embeddingInputs = embeddingInputs
+        self.logger = logger
+    }
+
+    /// The most lines one call may log, and the most characters of each.
+    static let logLines = 100
+    static let logLineCharacters = 1000
+
+    /// Writes `message` to the host's log, within `logLines` a call, each cut to
+    /// `logLineCharacters`; the line after the last one says the rest was dropped.
+    func log(_ message: String) {
+        logged += 1
+        guard logged <= Self.logLines else {
+            if logged == Self.logLines + 1 {
+                logger.warning("Lua script \(script): more than \(Self.logLines) lyrebird.log lines in one call; the rest are dropped")
+            }
+            return
+        }
+        let line = message.count > Self.logLineCharacters ? message.prefix(Self.logLineCharacters) + "…" : Substring(message)
+        logger.info("\(line)", metadata: ["lua": "\(script)"])
+    }
+
+    /// The store as `partition` of this call's request sees it; `nil` without a store.
+    func store(_ partition: LuaStore.Partition) -> LuaStore.Scope? {
+        store.map { $0.store.scope(partition, of: $0.request) }
     }
 
     /// Adds steps holding `bytes` bytes of text to the reply; `false`, adding nothing, when they

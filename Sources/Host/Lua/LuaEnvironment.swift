@@ -1,4 +1,5 @@
 import Logging
+
 /// What every Lua script of one configuration shares: its limits, its native functions and
 /// how streamed text is cut.
 public struct LuaEnvironment: Sendable {

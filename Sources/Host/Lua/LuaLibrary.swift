@@ -16,8 +16,10 @@ enum LuaLibrary {
             LuaFunction(path: "lyrebird.json.encode", function: jsonEncode),
             LuaFunction(path: "lyrebird.json.decode", function: jsonDecode),
             LuaFunction(path: "lyrebird.random", function: random),
+            LuaFunction(path: "lyrebird.log", function: log),
             LuaFunction(path: "lyrebird.store.get", function: storeGet),
             LuaFunction(path: "lyrebird.store.set", function: storeSet),
+            LuaFunction(path: "lyrebird.store.increment", function: storeIncrement),
             LuaFunction(path: "lyrebird.native"),
         ]
         let reply = [
@@ -74,19 +76,90 @@ private func random(_ state: OpaquePointer?) -> Int32 {
     return luaReturn(state, .integer(low + Int64(unit * Double(width + 1))))
 }
 
+// MARK: lyrebird.log
+
+/// `lyrebird.log(...)`: its arguments as text (tables as JSON), joined by spaces, to the host's log.
+private func log(_ state: OpaquePointer?) -> Int32 {
+    guard let state, let context = LuaCallContext.current(in: state) else { return 0 }
+    var parts: [String] = []
+    for index in 1...max(1, lua_gettop(state)) {
+        switch lua_type(state, index) {
+        case LUA_TNONE, LUA_TNIL: parts.append("nil")
+        case LUA_TSTRING: parts.append(LuaValues.string(at: index, in: state) ?? "")
+        default:
+            guard let value = try? LuaValues.json(at: index, in: state) else {
+                return luaFail(state, "lyrebird.log: an argument is too large")
+            }
+            parts.append(value.serialized)
+        }
+    }
+    context.log(parts.joined(separator: " "))
+    return 0
+}
+
 // MARK: lyrebird.store
 
+/// Why a `lyrebird.store` call is refused before it reads or writes.
+private struct StoreRefusal: Error {
+    let message: String
+}
+
+/// The store partition a `lyrebird.store` function names in its argument `index` (a string,
+/// `conversation` when absent), or why the call is refused.
+private func storeScope(_ function: String, argument index: Int32, in state: OpaquePointer) -> Result<LuaStore.Scope, StoreRefusal> {
+    let unavailable = StoreRefusal(message: "lyrebird.store is only available to responders")
+    guard let context = LuaCallContext.current(in: state) else { return .failure(unavailable) }
+    var partition = LuaStore.Partition.conversation
+    if lua_type(state, index) > LUA_TNIL {
+        let names = LuaStore.Partition.allCases.map { "\"\($0.rawValue)\"" }.joined(separator: " or ")
+        guard let name = LuaValues.string(at: index, in: state), let named = LuaStore.Partition(rawValue: name) else {
+            return .failure(StoreRefusal(message: "lyrebird.store.\(function): the scope must be \(names)"))
+        }
+        partition = named
+    }
+    return context.store(partition).map { .success($0) } ?? .failure(unavailable)
+}
+
 private func storeGet(_ state: OpaquePointer?) -> Int32 {
-    guard let state, let context = LuaCallContext.current(in: state) else { return 0 }
-    guard let store = context.store else { return luaFail(state, "lyrebird.store is only available to responders") }
+    guard let state else { return 0 }
     guard let key = LuaValues.string(at: 1, in: state) else { return luaFail(state, "lyrebird.store.get expects a string key") }
-    return luaReturn(state, store.get(key) ?? .null)
+    switch storeScope("get", argument: 2, in: state) {
+    case .failure(let failure): return luaFail(state, failure.message)
+    case .success(let store): return luaReturn(state, store.get(key) ?? .null)
+    }
+}
+
+private func storeIncrement(_ state: OpaquePointer?) -> Int32 {
+    guard let state else { return 0 }
+    guard let key = LuaValues.string(at: 1, in: state) else { return luaFail(state, "lyrebird.store.increment expects a string key") }
+    let delta: JSONValue
+    switch lua_type(state, 2) {
+    case LUA_TNONE, LUA_TNIL: delta = .integer(1)
+    case LUA_TNUMBER:
+        delta = lua_isinteger(state, 2) != 0 ? .integer(Int64(lyrebird_lua_tointeger(state, 2))) : .number(lyrebird_lua_tonumber(state, 2))
+    default: return luaFail(state, "lyrebird.store.increment: the amount must be a number")
+    }
+    let store: LuaStore.Scope
+    switch storeScope("increment", argument: 3, in: state) {
+    case .failure(let failure): return luaFail(state, failure.message)
+    case .success(let found): store = found
+    }
+    do {
+        return luaReturn(state, try store.increment(key, by: delta))
+    } catch {
+        guard case .notANumber(let type) = error else { return 0 }
+        return luaFail(state, "lyrebird.store.increment: \(key.debugDescription) holds a \(type), not a number")
+    }
 }
 
 private func storeSet(_ state: OpaquePointer?) -> Int32 {
-    guard let state, let context = LuaCallContext.current(in: state) else { return 0 }
-    guard let store = context.store else { return luaFail(state, "lyrebird.store is only available to responders") }
+    guard let state else { return 0 }
     guard let key = LuaValues.string(at: 1, in: state) else { return luaFail(state, "lyrebird.store.set expects a string key") }
+    let store: LuaStore.Scope
+    switch storeScope("set", argument: 3, in: state) {
+    case .failure(let failure): return luaFail(state, failure.message)
+    case .success(let found): store = found
+    }
     do {
         var bytes = 0
         let value = try LuaValues.json(at: 2, in: state, cost: &bytes)
@@ -169,11 +242,17 @@ private func replyToolCallArguments(_ state: OpaquePointer?) -> Int32 {
     return 0
 }
 
+/// The longest one `reply:pause` may be, in milliseconds.
+private let maximumPause = 60_000
+
 private func replyPause(_ state: OpaquePointer?) -> Int32 {
     guard let state, let context = LuaCallContext.current(in: state) else { return 0 }
     let milliseconds = lyrebird_lua_tonumber(state, 2)
     guard lua_type(state, 2) == LUA_TNUMBER, milliseconds.isFinite else { return luaFail(state, "reply:pause expects milliseconds") }
-    guard add(.pause(milliseconds: Int(max(0, min(60_000, milliseconds)))), bytes: 0, to: context, in: state) else {
+    guard (0...Double(maximumPause)).contains(milliseconds) else {
+        return luaFail(state, "reply:pause: \(milliseconds) ms is outside 0 to \(maximumPause) ms, the longest one pause may be")
+    }
+    guard add(.pause(milliseconds: Int(milliseconds)), bytes: 0, to: context, in: state) else {
         return replyTooLarge(state)
     }
     return 0

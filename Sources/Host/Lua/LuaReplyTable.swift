@@ -12,6 +12,12 @@ enum LuaReplyTable {
         case .integer, .number:
             return .success(.message(StaticReply(content: value.serialized)))
         case .object(let table):
+            // A misspelt key (`contnet`) would otherwise answer with an empty reply, and nobody
+            // would know why.
+            if let unknown = table.keys.sorted().first(where: { !replyKeys.contains($0) }) {
+                let known = replyKeys.sorted().joined(separator: ", ")
+                return .failure(LuaReplyProblem(message: "unknown key \(unknown.debugDescription) in the reply table (known: \(known))"))
+            }
             if let rawError = table["error"] {
                 guard let error = error(from: rawError) else {
                     return .failure(LuaReplyProblem(message: "the returned error needs status and message"))
@@ -60,6 +66,9 @@ enum LuaReplyTable {
             return .failure(LuaReplyProblem(message: "respond must return a string, a reply table or nil, not \(value.typeName)"))
         }
     }
+
+    /// The keys a returned reply table may hold.
+    static let replyKeys: Set<String> = ["content", "tool_calls", "finish_reason", "usage", "embeddings", "error"]
 
     static func error(from value: JSONValue) -> ReplyError? {
         guard let message = value["message"]?.stringValue else { return nil }

@@ -44,15 +44,16 @@ final class LuaResponder: ScriptResponder {
                 type: "server_error", code: "lua_error")
         }
         let embeddingInputs = request.replyKind == .message ? 0 : request.messages.count
-        let scope = store.scope(for: LuaStore.conversation(of: request))
         let table = LuaRequestTable.make(request, parameters: parameters)
         let pool = self.pool
+        let store = self.store
         let result: Result<Outcome, LuaScriptError>
         do {
             result = try await threads.run { cancellation in
                 Result { () throws(LuaScriptError) -> Outcome in
                     let context = LuaCallContext(
-                        seed: LuaRequestTable.seed(for: request), store: scope, embeddingInputs: embeddingInputs)
+                        seed: LuaRequestTable.seed(for: request), store: (store, request), embeddingInputs: embeddingInputs,
+                        logger: pool.environment.logger, script: pool.script.name)
                     let returned = try pool.withState(cancellation: cancellation) { state throws(LuaScriptError) in
                         try state.call(with: table, context: context, cancellation: cancellation)
                     }
@@ -65,7 +66,10 @@ final class LuaResponder: ScriptResponder {
         let outcome: Outcome
         switch result {
         case .success(let value): outcome = value
-        case .failure(let error): throw ReplyError(status: 500, message: error.description, type: "server_error", code: "lua_error")
+        case .failure(let error):
+            // The client gets the error and the journal keeps it; whoever runs the server sees it too.
+            pool.environment.logger.warning("\(error.description)")
+            throw ReplyError(status: 500, message: error.description, type: "server_error", code: "lua_error")
         }
         for step in outcome.steps {
             // A client that went away reads nothing more: the steps left are dropped, not played.
@@ -77,6 +81,7 @@ final class LuaResponder: ScriptResponder {
         }
         switch LuaReplyTable.reply(from: outcome.returned) {
         case .failure(let problem):
+            pool.environment.logger.warning("Lua script \(pool.script.name) returned a bad reply: \(problem.message)")
             throw ReplyError(
                 status: 500, message: "Lua script \(pool.script.name) returned a bad reply: \(problem.message)", type: "server_error",
                 code: "lua_error")

@@ -213,7 +213,7 @@ struct Pipeline: Sendable {
         run.entry.source = choice.name
         // A JSON response format: a reply without text gets a generated document, fixed text is checked.
         let shaped = structuredOutput.shape(choice.source, from: choice.name, for: request)
-        run.entry.warnings = shaped.warnings
+        run.entry.warnings = choice.warnings + shaped.warnings
         return Reply(
             feed: events(of: shaped.source, for: request, promptTokens: run.context.promptTokens),
             pacer: choice.timing.map { Pacer($0, start: run.started) })
@@ -376,6 +376,8 @@ struct Pipeline: Sendable {
         let name: String
         let source: ReplySource
         var timing: ReplyTiming?
+        /// What went wrong on the way that the journal should show: Lua predicates that failed.
+        var warnings: [String] = []
     }
 
     /// Picks the reply: `mock_response` first, then the first matching fixture, then the default.
@@ -386,11 +388,13 @@ struct Pipeline: Sendable {
         }
         let snapshot = fixtures.snapshot
         let entry: FixtureStore.Entry?
+        var failures: [String] = []
         if snapshot.containsScriptPredicates {
             // A Lua predicate may run up to its time limit: never on the cooperative pool.
             do {
-                entry = try await scripts.run { cancellation in
-                    snapshot.firstMatch(for: MatchSubject(request, indexes: snapshot.indexes, cancellation: cancellation))
+                (entry, failures) = try await scripts.run { cancellation in
+                    let subject = MatchSubject(request, indexes: snapshot.indexes, cancellation: cancellation)
+                    return (snapshot.firstMatch(for: subject), subject.predicateFailures)
                 }
             } catch {
                 return Choice(name: "none", source: .error(error.replyError))
@@ -398,14 +402,22 @@ struct Pipeline: Sendable {
         } else {
             entry = snapshot.firstMatch(for: MatchSubject(request, indexes: snapshot.indexes, cancellation: nil))
         }
+        let warnings = failures.map { "a Lua predicate failed and did not match: \($0)" }
+        if strict, let failure = failures.first {
+            // Falling through to another fixture would hide which fixture was meant.
+            let error = ReplyError(
+                status: 500, message: "A Lua predicate failed (strict mode): \(failure)", type: "server_error", code: "lua_error")
+            return Choice(name: "none", source: .error(error), warnings: warnings)
+        }
         if let entry {
             let fixture = entry.fixture
-            return Choice(name: fixture.id, source: source(of: fixture, prepared: entry.prepared), timing: fixture.timing)
+            return Choice(
+                name: fixture.id, source: source(of: fixture, prepared: entry.prepared), timing: fixture.timing, warnings: warnings)
         }
         if strict {
             return Choice(name: "none", source: .error(await noMatchError(for: request, runsScripts: snapshot.containsScriptPredicates)))
         }
-        return Choice(name: "default", source: .prepared(defaultReply))
+        return Choice(name: "default", source: .prepared(defaultReply), warnings: warnings)
     }
 
     private func source(of fixture: Fixture, prepared: PreparedReply?) -> ReplySource {

@@ -1,4 +1,5 @@
 import LyrebirdPluginAPI
+
 /// Deterministic embedding vectors that carry a little meaning, for embedding requests no
 /// fixture pins: texts that share words point in similar directions, texts that share none are
 /// nearly orthogonal, so a retrieval test's top-k and thresholds behave sensibly.

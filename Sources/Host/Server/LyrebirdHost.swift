@@ -36,6 +36,21 @@ public final class LyrebirdHost: Sendable {
     private let scripts: ScriptThreadPool
     private let logger: Logger
     private let running = Mutex<RunState?>(nil)
+    /// Whether `start()` has been called: a host runs once (its script threads end with it).
+    private let started = Atomic<Bool>(false)
+
+    /// Why `start()` did not start the host.
+    public enum StartError: Error, CustomStringConvertible {
+        /// `start()` was called before; `url` is where the host listens, if it still runs.
+        case alreadyStarted(url: URL?)
+
+        public var description: String {
+            switch self {
+            case .alreadyStarted(let url?): return "the host is already running at \(url); start() may be called once"
+            case .alreadyStarted(nil): return "the host has already run; start() may be called once (make a new LyrebirdHost)"
+            }
+        }
+    }
 
     private struct RunState {
         let group: ServiceGroup
@@ -156,8 +171,11 @@ public final class LyrebirdHost: Sendable {
     /// - Parameter gracefulShutdownSignals: signals that stop the host as `stop()` does (the
     ///   command line passes SIGINT and SIGTERM; embedders usually pass none and call `stop()`).
     /// - Returns: The URL the host listens on.
+    /// - Throws: `StartError.alreadyStarted` when called a second time: a host runs once, and a
+    ///   second start would open a second port that nothing could close. Errors from binding.
     @discardableResult
     public func start(gracefulShutdownSignals: [UnixSignal] = []) async throws -> URL {
+        guard !started.exchange(true, ordering: .acquiringAndReleasing) else { throw StartError.alreadyStarted(url: url) }
         // The port, once the server listens; or why it stopped before it did.
         let bound = OneShot<Result<Int, any Error>>()
         let application = Application(
