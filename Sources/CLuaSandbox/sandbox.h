@@ -74,8 +74,8 @@ void lyrebird_lua_open_safe_libs(lua_State *L);
 /// The table library of Lua 5.4, charging the budget for every element it touches.
 int lyrebird_luaopen_table(lua_State *L);
 
-/// Replaces string.find, match, gmatch and gsub by copies of Lua 5.4's matcher that charge
-/// the budget for every step. Expects the string table on the stack top.
+/// Replaces string.find, match, gmatch and gsub by the sandbox's own matcher (patterns.c),
+/// which charges the budget for every step. Expects the string table on the stack top.
 void lyrebird_lua_install_matcher(lua_State *L);
 
 #endif
