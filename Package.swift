@@ -115,7 +115,8 @@ let package = Package(
         ),
         .testTarget(
             name: "LyrebirdHostTests",
-            dependencies: ["LyrebirdHost", "LyrebirdBuiltinProviders", "LyrebirdPluginAPI"],
+            // The Lua modules for the differential tests of the sandbox's libraries against liblua's.
+            dependencies: ["LyrebirdHost", "LyrebirdBuiltinProviders", "LyrebirdPluginAPI", "CLua", "CLuaSandbox"],
             path: "Tests/LyrebirdHostTests"
         ),
         .testTarget(
