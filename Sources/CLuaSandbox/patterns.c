@@ -51,20 +51,20 @@ static void fill_classes(void) {
     for (unsigned byte = 0; byte < 256; byte++) {
         int tests[] = {isalpha(byte), iscntrl(byte), isdigit(byte), isgraph(byte), islower(byte),
                        ispunct(byte), isspace(byte), isupper(byte), isalnum(byte), isxdigit(byte), byte == 0};
-        for (size_t class = 0; class < sizeof tests / sizeof tests[0]; class++) {
-            if (tests[class]) include_byte(class_members[class], byte);
+        for (size_t named = 0; named < sizeof tests / sizeof tests[0]; named++) {
+            if (tests[named]) include_byte(class_members[named], byte);
         }
     }
 }
 
 /// Adds what `%letter` stands for to `members`: a class, its complement, or the byte itself.
 static void include_escape(unsigned char *members, unsigned char letter) {
-    const char *class = letter ? strchr(class_letters, tolower(letter)) : NULL;
-    if (!class) {
+    const char *named = letter ? strchr(class_letters, tolower(letter)) : NULL;
+    if (!named) {
         include_byte(members, letter);
         return;
     }
-    const unsigned char *table = class_members[class - class_letters];
+    const unsigned char *table = class_members[named - class_letters];
     unsigned char flip = isupper(letter) ? 0xff : 0;
     for (int index = 0; index < 32; index++) members[index] |= table[index] ^ flip;
 }
@@ -129,22 +129,22 @@ typedef struct {
     const unsigned char *pattern;
     size_t length;
     pattern_item *items;
-    int capacity;
+    size_t capacity;
     // Items needed so far: past the capacity they are counted but not written.
-    int count;
+    size_t count;
     int captures;
     // Captures opened and not yet closed, innermost last: the one a ')' closes.
     int unfinished[MAXIMUM_CAPTURES];
     int unfinished_count;
     unsigned char complete[MAXIMUM_CAPTURES];
-    // The item a literal byte may join, or -1.
-    int open_text;
+    // Whether the last item is literal bytes that a literal byte may join.
+    int text_open;
 } compiler;
 
 /// The next item to fill: a scratch item once the buffer is full.
 static pattern_item *next_item(compiler *state, pattern_item *spare) {
-    state->open_text = -1;
-    int index = state->count++;
+    state->text_open = 0;
+    size_t index = state->count++;
     pattern_item *item = index < state->capacity ? &state->items[index] : spare;
     memset(item, 0, sizeof *item);
     return item;
@@ -250,9 +250,9 @@ static size_t compile_byte_item(compiler *state, size_t at) {
     }
     // A plain byte joins the literal bytes before it: one comparison instead of a step each.
     int literal = item.kind == ITEM_BYTE && item.repeat == REPEAT_ONCE && next == at + 1;
-    if (literal && state->open_text >= 0) {
-        if (state->open_text < state->capacity) {
-            pattern_item *text = &state->items[state->open_text];
+    if (literal && state->text_open) {
+        if (state->count <= state->capacity) {
+            pattern_item *text = &state->items[state->count - 1];
             if (text->kind == ITEM_BYTE) {
                 text->kind = ITEM_TEXT;
                 text->as.text.offset = at - 1;
@@ -263,7 +263,7 @@ static size_t compile_byte_item(compiler *state, size_t at) {
         return next;
     }
     *next_item(state, &spare) = item;
-    if (literal) state->open_text = state->count - 1;
+    state->text_open = literal;
     return next;
 }
 
@@ -314,8 +314,8 @@ static size_t compile_escape_item(compiler *state, size_t at) {
 /// Compiles `pattern` into `items` (at most `capacity` of them are written) and returns how
 /// many items it needs. Capture indices and whether each is closed depend only on where items
 /// stand in the pattern, so both are settled here.
-static int compile(const unsigned char *pattern, size_t length, pattern_item *items, int capacity, int *captures) {
-    compiler state = {.pattern = pattern, .length = length, .items = items, .capacity = capacity, .open_text = -1};
+static size_t compile(const unsigned char *pattern, size_t length, pattern_item *items, size_t capacity, int *captures) {
+    compiler state = {.pattern = pattern, .length = length, .items = items, .capacity = capacity};
     size_t at = 0;
     pattern_item spare;
     while (at < length) {
@@ -385,7 +385,7 @@ typedef struct {
     const unsigned char *subject_end;
     const unsigned char *pattern;
     const pattern_item *items;
-    int item_count;
+    size_t item_count;
     int capture_count;
     int nesting;
     size_t unpaid;
@@ -457,12 +457,12 @@ static const unsigned char *balanced_end(match_run *run, const pattern_item *ite
     return NULL;
 }
 
-static const unsigned char *attempt(match_run *run, const unsigned char *at, int index);
+static const unsigned char *attempt(match_run *run, const unsigned char *at, size_t index);
 
 /// Matches the items from `index` on against the subject from `at`; returns where the match
 /// ends, or NULL. Choices (repetitions, optional bytes) and capture boundaries go through
 /// `attempt`, which counts them; everything else continues in this loop.
-static const unsigned char *walk(match_run *run, const unsigned char *at, int index) {
+static const unsigned char *walk(match_run *run, const unsigned char *at, size_t index) {
     const unsigned char *end = run->subject_end;
     for (; index < run->item_count; index++) {
         const pattern_item *item = &run->items[index];
@@ -549,7 +549,7 @@ static const unsigned char *walk(match_run *run, const unsigned char *at, int in
     return at;
 }
 
-static const unsigned char *attempt(match_run *run, const unsigned char *at, int index) {
+static const unsigned char *attempt(match_run *run, const unsigned char *at, size_t index) {
     if (run->nesting == MAXIMUM_NESTING) luaL_error(run->L, "pattern too complex");
     run->nesting++;
     const unsigned char *found = walk(run, at, index);
@@ -644,9 +644,9 @@ static void prepare(match_run *run, item_buffer *buffer, const char *pattern, si
     pthread_once(&classes_filled, fill_classes);
     const unsigned char *bytes = (const unsigned char *)pattern;
     buffer->items = buffer->on_stack;
-    int count = compile(bytes, length, buffer->items, STACK_ITEMS, &run->capture_count);
+    size_t count = compile(bytes, length, buffer->items, STACK_ITEMS, &run->capture_count);
     if (count > STACK_ITEMS) {
-        buffer->items = (pattern_item *)lua_newuserdatauv(run->L, (size_t)count * sizeof(pattern_item), 0);
+        buffer->items = (pattern_item *)lua_newuserdatauv(run->L, count * sizeof(pattern_item), 0);
         compile(bytes, length, buffer->items, count, &run->capture_count);
     }
     run->pattern = bytes;
@@ -753,7 +753,7 @@ static int sandbox_match(lua_State *L) { return find_or_match(L, 0); }
 typedef struct {
     size_t next;            // where the next search starts
     size_t last_end;        // where the last match ended (SIZE_MAX before the first)
-    int item_count;
+    size_t item_count;
     int capture_count;
     pattern_item items[];
 } gmatch_state;
@@ -796,7 +796,7 @@ static int sandbox_gmatch(lua_State *L) {
     item_buffer buffer;
     begin_run(&run, L, "", 0);
     prepare(&run, &buffer, pattern, pattern_length);
-    size_t items_size = (size_t)run.item_count * sizeof(pattern_item);
+    size_t items_size = run.item_count * sizeof(pattern_item);
     gmatch_state *state = (gmatch_state *)lua_newuserdatauv(L, sizeof(gmatch_state) + items_size, 0);
     memcpy(state->items, run.items, items_size);
     state->item_count = run.item_count;
