@@ -48,11 +48,13 @@ for product in "${targets[@]}" LyrebirdAnthropic LyrebirdGemini LyrebirdOllama; 
 done
 bin="$("${build[@]}" --show-bin-path)"
 
-# Longest input per target: request bodies up to 64 KiB, scripts and configurations shorter.
+# Longest input per target: request bodies up to 64 KiB, scripts and configurations shorter,
+# patterns and subjects shorter still (each input also runs in liblua, whose matcher nothing stops).
 max_len() {
     case "$1" in
         fuzz-config) echo 16384 ;;
         fuzz-lua-reply) echo 8192 ;;
+        fuzz-lua-patterns) echo 512 ;;
         *) echo 65536 ;;
     esac
 }
@@ -72,6 +74,7 @@ dictionary() {
     case "$1" in
         fuzz-config) echo Fuzz/Dictionaries/yaml.dict ;;
         fuzz-lua-reply) echo Fuzz/Dictionaries/lua.dict ;;
+        fuzz-lua-patterns) echo Fuzz/Dictionaries/patterns.dict ;;
         fuzz-responses-decode | fuzz-embeddings-decode | fuzz-completions-decode | fuzz-gemini-decode | fuzz-ollama-decode)
             name="${1#fuzz-}"
             echo "Fuzz/Dictionaries/${name%-decode}.dict"
