@@ -130,7 +130,10 @@ let package = Package(
         ),
         .testTarget(
             name: "LyrebirdHostTests",
-            dependencies: ["LyrebirdHost", "LyrebirdBuiltinProviders", "LyrebirdPluginAPI", "LyrebirdStructuredOutput"],
+            // The Lua modules for the differential tests of the sandbox's libraries against liblua's.
+            dependencies: [
+                "LyrebirdHost", "LyrebirdBuiltinProviders", "LyrebirdPluginAPI", "LyrebirdStructuredOutput", "CLua", "CLuaSandbox",
+            ],
             path: "Tests/LyrebirdHostTests"
         ),
         .testTarget(

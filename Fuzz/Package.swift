@@ -8,7 +8,7 @@ import PackageDescription
 let targets = [
     "fuzz-json", "fuzz-chat-decode", "fuzz-anthropic-decode", "fuzz-config", "fuzz-lua-request", "fuzz-lua-reply",
     "fuzz-plugin-json", "fuzz-host", "fuzz-responses-decode", "fuzz-embeddings-decode", "fuzz-completions-decode",
-    "fuzz-gemini-decode", "fuzz-ollama-decode", "fuzz-admin-access", "fuzz-websocket-frames",
+    "fuzz-gemini-decode", "fuzz-ollama-decode", "fuzz-admin-access", "fuzz-websocket-frames", "fuzz-lua-patterns",
 ]
 
 /// Plugin providers some targets also call in process, next to the loaded plugin.

@@ -336,6 +336,28 @@ def lua_scripts():
     return scripts
 
 
+def pattern_inputs():
+    """fuzz-lua-patterns' inputs: a pattern, a subject, a replacement and an options byte (an init
+    and find's plain flag), separated by 0xFF. The patterns the Lua scripts and docs use, then one
+    for each feature of Lua's patterns, each on a subject it can match."""
+    sources = sorted((ROOT / "examples" / "lua").glob("*.lua")) + sorted((ROOT / "docs").glob("*.md"))
+    used = re.findall(rb':(?:find|match|gmatch|gsub)\("((?:[^"\\]|\\.)*)"', b"".join(p.read_bytes() for p in sources))
+    features = [
+        b"%a+", b"%d+%.?%d*", b"%s*(%S+)%s*", b"[%w_]+", b"[^%s]+", b"[a-f0-9]+", b"[]%]]", b"^(%w+)=(%w+)$", b"()aa()",
+        b"(a*(.)%w(%s*))", b"%b()", b"%f[%w]%w+", b"(h)(e)%2%1", b".-b", b"a?b+c*d-", b"%z", b"[%a-z]", b"%", b"[a", b"%f",
+        b"(()", b"%1", b")", b"^", b"$", b"", b"x*$", b"%.%-%%",
+    ]
+    subjects = [b"Let me look that up.", b"key=value; other=2", b"f(a(b)c) [x] 12-34", b"  hello  world  ", b"aaa\x00bbb]"]
+    replacements = [b"<%1>", b"%0%0", b"%%", b"x", b""]
+    seeds = []
+    for index, pattern in enumerate(used + features):
+        subject = subjects[index % len(subjects)]
+        replacement = replacements[index % len(replacements)]
+        options = bytes([(index * 37) % 256])
+        seeds.append(pattern + b"\xff" + subject + b"\xff" + replacement + b"\xff" + options)
+    return seeds
+
+
 def plugin_json():
     """The JSON forms of the plugin ABI: from the plugin tests, the docs' examples, and one
     canonical request and completed reply written as docs/plugins.md describes them."""
@@ -506,6 +528,7 @@ def main():
     write("fuzz-config", configs + fixtures)
     write("fuzz-lua-request", chat + anthropic)
     write("fuzz-lua-reply", lua_scripts())
+    write("fuzz-lua-patterns", pattern_inputs())
     write("fuzz-plugin-json", plugin_json())
     write("fuzz-host", host_requests(bodies, fixtures))
     write("fuzz-responses-decode", responses)

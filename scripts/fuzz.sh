@@ -50,13 +50,15 @@ for product in "${targets[@]}" LyrebirdAnthropic LyrebirdGemini LyrebirdOllama; 
 done
 bin="$("${build[@]}" --show-bin-path)"
 
-# Longest input per target: request bodies up to 64 KiB, scripts and configurations shorter.
+# Longest input per target: request bodies up to 64 KiB, scripts and configurations shorter,
+# patterns and subjects shorter still (each input also runs in liblua, whose matcher nothing stops).
 max_len() {
     case "$1" in
         fuzz-config) echo 16384 ;;
         fuzz-lua-reply) echo 8192 ;;
         fuzz-admin-access) echo 512 ;;
         fuzz-websocket-frames) echo 16384 ;;
+        fuzz-lua-patterns) echo 512 ;;
         *) echo 65536 ;;
     esac
 }
@@ -78,6 +80,7 @@ dictionary() {
         fuzz-admin-access) echo Fuzz/Dictionaries/hosts.dict ;;
         fuzz-websocket-frames) echo Fuzz/Dictionaries/websocket.dict ;;
         fuzz-lua-reply) echo Fuzz/Dictionaries/lua.dict ;;
+        fuzz-lua-patterns) echo Fuzz/Dictionaries/patterns.dict ;;
         fuzz-responses-decode | fuzz-embeddings-decode | fuzz-completions-decode | fuzz-gemini-decode | fuzz-ollama-decode)
             name="${1#fuzz-}"
             echo "Fuzz/Dictionaries/${name%-decode}.dict"

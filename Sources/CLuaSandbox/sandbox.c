@@ -152,7 +152,18 @@ static void count_hook(lua_State *L, lua_Debug *record) {
 void lyrebird_lua_check_budget(lua_State *L) {
     lyrebird_lua_books_of(L)->until_check = LYREBIRD_LUA_CHECK_INTERVAL;
     int reason = update_stop(L);
-    if (reason) luaL_error(L, "%s", stop_message(reason));
+    if (!reason) return;
+    // The line named is the script's nearest one: a charge can come from a C function that a
+    // library function called, such as the order function table.sort calls.
+    lua_Debug record;
+    for (int level = 1; lua_getstack(L, level, &record); level++) {
+        if (lua_getinfo(L, "Sl", &record) && record.currentline > 0) {
+            lua_pushfstring(L, "%s:%d: %s", record.short_src, record.currentline, stop_message(reason));
+            lua_error(L);
+        }
+    }
+    lua_pushstring(L, stop_message(reason));
+    lua_error(L);
 }
 
 void lyrebird_lua_begin(lua_State *L, long long instructions, long long milliseconds) {

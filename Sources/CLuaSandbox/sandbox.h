@@ -71,11 +71,12 @@ void lyrebird_lua_push_encoded(lua_State *L, const unsigned char **cursor, const
 /// Opens base, string, table, math and utf8 with the sandbox's replacements.
 void lyrebird_lua_open_safe_libs(lua_State *L);
 
-/// The table library of Lua 5.4, charging the budget for every element it touches.
+/// The table library (tables.c): liblua's functions behind wrappers that charge the budget for
+/// the elements they will touch, and insert and remove of our own.
 int lyrebird_luaopen_table(lua_State *L);
 
-/// Replaces string.find, match, gmatch and gsub by copies of Lua 5.4's matcher that charge
-/// the budget for every step. Expects the string table on the stack top.
+/// Replaces string.find, match, gmatch and gsub by the sandbox's own matcher (patterns.c),
+/// which charges the budget for every step. Expects the string table on the stack top.
 void lyrebird_lua_install_matcher(lua_State *L);
 
 #endif
