@@ -8,6 +8,6 @@ extension ReplyContext {
     static func fresh(requestID: String, created: TimeInterval = Date().timeIntervalSince1970) -> ReplyContext {
         ReplyContext(
             requestID: requestID, idSuffix: Identifiers.alphanumeric(24), created: Int(created), model: "",
-            systemFingerprint: "fp_lyrebird", promptTokens: 0)
+            systemFingerprint: "fp_lyrebird", promptTokens: 0, createdMilliseconds: Int64(created * 1000))
     }
 }

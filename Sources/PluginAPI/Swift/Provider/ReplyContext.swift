@@ -7,6 +7,10 @@ public struct ReplyContext: Sendable, Hashable, Codable {
     public var idSuffix: String
     /// Unix seconds when the reply was created.
     public var created: Int
+    /// The same moment in Unix milliseconds, for formats that report finer times (a latency,
+    /// a timestamp with a fraction). In JSON `created_ms`; a context from a host that does not
+    /// send it reads it as `created` times 1000.
+    public var createdMilliseconds: Int64
     /// The model id to report.
     public var model: String
     /// The fingerprint to report where the format has one.
@@ -22,11 +26,13 @@ public struct ReplyContext: Sendable, Hashable, Codable {
         created: Int,
         model: String,
         systemFingerprint: String,
-        promptTokens: Int
+        promptTokens: Int,
+        createdMilliseconds: Int64? = nil
     ) {
         self.requestID = requestID
         self.idSuffix = idSuffix
         self.created = created
+        self.createdMilliseconds = createdMilliseconds ?? Int64(created) * 1000
         self.model = model
         self.systemFingerprint = systemFingerprint
         self.promptTokens = promptTokens
@@ -38,5 +44,17 @@ public struct ReplyContext: Sendable, Hashable, Codable {
         case created, model
         case systemFingerprint = "system_fingerprint"
         case promptTokens = "prompt_tokens"
+        case createdMilliseconds = "created_ms"
+    }
+
+    /// Reads a context, also one from a host older than `created_ms`.
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        self.init(
+            requestID: try container.decode(String.self, forKey: .requestID), idSuffix: try container.decode(String.self, forKey: .idSuffix),
+            created: try container.decode(Int.self, forKey: .created), model: try container.decode(String.self, forKey: .model),
+            systemFingerprint: try container.decode(String.self, forKey: .systemFingerprint),
+            promptTokens: try container.decode(Int.self, forKey: .promptTokens),
+            createdMilliseconds: try container.decodeIfPresent(Int64.self, forKey: .createdMilliseconds))
     }
 }

@@ -82,14 +82,7 @@ public struct RequestFields: Sendable {
     /// - Throws: A 400 naming `key` when it is not a number or is outside `range`.
     public func number(_ key: String, in range: ClosedRange<Double>) throws(ReplyError) -> Double? {
         guard let value = self[key] else { return nil }
-        guard let number = value.doubleValue else { throw Self.wrongType(key, expected: "a number", got: value) }
-        guard range.contains(number) else {
-            throw ReplyError.invalidParameter(
-                key, "Invalid '\(key)': \(number) is out of range. Expected a value between \(range.lowerBound) and \(range.upperBound).",
-                code: "invalid_value"
-            )
-        }
-        return number
+        return try Self.number(value, param: key, in: range)
     }
 
     /// The object member `key`, or `nil` when absent or null.
