@@ -2,7 +2,16 @@ import Logging
 import LyrebirdPluginAPI
 import LyrebirdStructuredOutput
 
-/// Gives replies the shape a request's response format (`json_object`, `json_schema`) asks for.
+/// Gives replies the shape a request asks for: a call to the tool its tool choice forces, or a
+/// document of its response format (`json_object`, `json_schema`).
+///
+/// A request that forces a tool (`tool_choice: "required"` or a named function, Anthropic's
+/// `any` or `tool`, Gemini's `ANY`) always gets a call from a real model, and frameworks rely on
+/// it for structured output. When nothing gives the reply's content or calls (the default reply,
+/// or a fixture that only sets timing or usage), the reply becomes one call to the forced tool
+/// (for `required`, the only tool, else the first) whose arguments are a document of the tool's
+/// parameter schema. A reply that does give text or calls is sent as it is, with a journal
+/// warning when it contradicts the forced choice.
 ///
 /// A fixed reply without text and without tool calls, or the default reply, becomes a generated
 /// document: one the request's schema accepts, made by `JSONSchemaGenerator` with a seed from the
@@ -29,6 +38,8 @@ final class StructuredOutput: Sendable {
 
     private struct GenerationKey: Hashable, Sendable {
         let requirement: ReplyRequirement
+        /// The tool whose arguments the document is, or `nil` for the reply text.
+        let tool: String?
         let userText: String
         /// The fixed reply without its text: its finish reason and usage stay.
         let template: StaticReply
@@ -60,20 +71,58 @@ final class StructuredOutput: Sendable {
 
     /// The reply `source` (named `name` in the journal) in the shape `request` asks for.
     func shape(_ source: ReplySource, from name: String, for request: CanonicalRequest) -> Shaped {
-        guard request.replyKind == .message, case .prepared(let prepared) = source,
-            let requirement = ReplyRequirement(request.responseFormat)
-        else { return Shaped(source: source, warnings: []) }
+        guard request.replyKind == .message, case .prepared(let prepared) = source else { return Shaped(source: source, warnings: []) }
         let isDefault = prepared === defaultReply
         var template = prepared.reply
-        if !isDefault, let text = template.content, !text.isEmpty {
-            return Shaped(source: source, warnings: check(text, against: requirement, from: name))
+        let text = isDefault ? nil : template.content.flatMap { $0.isEmpty ? nil : $0 }
+        var warnings: [String] = []
+        if !template.toolCalls.isEmpty && request.tools.isEmpty {
+            let names = template.toolCalls.map(\.name.debugDescription).joined(separator: ", ")
+            warnings.append("the reply calls \(names), but the request declared no tools")
         }
-        guard template.toolCalls.isEmpty else { return Shaped(source: source, warnings: []) }
+        if let forced = Self.forcedTool(of: request) {
+            if text != nil || !template.toolCalls.isEmpty {
+                warnings += Self.contradictions(of: template, hasText: text != nil, forced: forced, choice: request.toolChoice)
+                report(warnings, from: name)
+                return Shaped(source: source, warnings: warnings)
+            }
+            template.content = nil
+            let schema = forced.parameters ?? ["type": "object"]
+            let requirement = ReplyRequirement.schema(name: forced.name, schema: schema)
+            return shaped(generate(requirement, tool: forced.name, template: template, userText: request.lastUserText, from: name), warnings)
+        }
+        guard let requirement = ReplyRequirement(request.responseFormat) else { return Shaped(source: source, warnings: warnings) }
+        if let text { return Shaped(source: source, warnings: warnings + check(text, against: requirement, from: name)) }
+        guard template.toolCalls.isEmpty else { return Shaped(source: source, warnings: warnings) }
         template.content = nil
-        switch generate(requirement, template: template, userText: request.lastUserText, from: name) {
-        case .success(let generated): return Shaped(source: .prepared(generated.reply), warnings: generated.warnings)
-        case .failure(let error): return Shaped(source: .error(error), warnings: [])
+        return shaped(generate(requirement, tool: nil, template: template, userText: request.lastUserText, from: name), warnings)
+    }
+
+    private func shaped(_ result: Result<Generated, ReplyError>, _ warnings: [String]) -> Shaped {
+        switch result {
+        case .success(let generated): return Shaped(source: .prepared(generated.reply), warnings: warnings + generated.warnings)
+        case .failure(let error): return Shaped(source: .error(error), warnings: warnings)
         }
+    }
+
+    /// The tool `request` forces a call to, if it forces one: the named function (declared or
+    /// not), or for `required` the only tool, else the first.
+    static func forcedTool(of request: CanonicalRequest) -> ToolDefinition? {
+        switch request.toolChoice {
+        case .function(let name): return request.tools.first { $0.name == name } ?? ToolDefinition(name: name)
+        case .required: return request.tools.first
+        default: return nil
+        }
+    }
+
+    /// What in `reply` goes against the forced choice, as journal warnings.
+    private static func contradictions(of reply: StaticReply, hasText: Bool, forced: ToolDefinition, choice: ToolChoice) -> [String] {
+        let wanted = choice == .required ? "a tool call (tool_choice required)" : "a call to \(forced.name.debugDescription)"
+        if reply.toolCalls.isEmpty {
+            return ["the request forces \(wanted), but the reply is text without tool calls"]
+        }
+        guard case .function(let name) = choice, let other = reply.toolCalls.first(where: { $0.name != name }) else { return [] }
+        return ["the request forces \(wanted), but the reply calls \(other.name.debugDescription)"]
     }
 
     private func check(_ text: String, against requirement: ReplyRequirement, from name: String) -> [String] {
@@ -85,28 +134,32 @@ final class StructuredOutput: Sendable {
         return warnings
     }
 
-    private func generate(_ requirement: ReplyRequirement, template: StaticReply, userText: String, from name: String) -> Result<
-        Generated, ReplyError
-    > {
+    /// A reply holding a document of `requirement`: as its text, or as the arguments of one call
+    /// to `tool`.
+    private func generate(
+        _ requirement: ReplyRequirement, tool: String?, template: StaticReply, userText: String, from name: String
+    ) -> Result<Generated, ReplyError> {
         // A json_object reply does not depend on the prompt.
-        let key = GenerationKey(requirement: requirement, userText: requirement == .jsonObject ? "" : userText, template: template)
+        let key = GenerationKey(
+            requirement: requirement, tool: tool, userText: requirement == .jsonObject ? "" : userText, template: template)
         if let known = generated[key] { return known }
         let result: Result<Generated, ReplyError>
         var weight = key.userText.utf8.count + requirement.weight
         switch requirement {
         case .jsonObject:
             let document: JSONValue = ["message": .string(defaultText)]
-            result = .success(Generated(reply: prepared(document.serialized, template), warnings: []))
+            result = .success(Generated(reply: prepared(document.serialized, template, tool: tool), warnings: []))
         case .schema(let schemaName, let schema):
             var generator = JSONSchemaGenerator(schema: schema, seed: Self.seed(schema: schema, userText: userText), limits: limits)
             do {
                 let (document, problems) = try generator.generate()
-                let warnings = problems.map { "the generated document does not match the schema \(schemaName.debugDescription) at \($0)" }
+                let subject = tool.map { "the generated arguments of \($0.debugDescription) do not match its parameters" }
+                let warnings = problems.map { "\(subject ?? "the generated document does not match the schema \(schemaName.debugDescription)") at \($0)" }
                 report(warnings, from: name)
                 let text = document.serialized
                 // A prepared reply holds the text twice: whole and cut into stream pieces.
                 weight += 2 * text.utf8.count
-                result = .success(Generated(reply: prepared(text, template), warnings: warnings))
+                result = .success(Generated(reply: prepared(text, template, tool: tool), warnings: warnings))
             } catch {
                 result = .failure(error.replyError(schemaName: schemaName))
             }
@@ -115,9 +168,15 @@ final class StructuredOutput: Sendable {
         return result
     }
 
-    private func prepared(_ text: String, _ template: StaticReply) -> PreparedReply {
+    /// `template` with `text` as its content, or as the arguments of one call to `tool` (whose id
+    /// is made per request).
+    private func prepared(_ text: String, _ template: StaticReply, tool: String?) -> PreparedReply {
         var reply = template
-        reply.content = text
+        if let tool {
+            reply.toolCalls = [StaticReply.ToolCallSpec(name: tool, arguments: text)]
+        } else {
+            reply.content = text
+        }
         return PreparedReply(reply, streamChunkCharacters: streamChunkCharacters)
     }
 
