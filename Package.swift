@@ -95,7 +95,10 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "UnixSignals", package: "swift-service-lifecycle"),
             ],
-            path: "Sources/lyrebird"
+            path: "Sources/lyrebird",
+            // The starter kits' files, which `lyrebird plugins init` copies at run time (see
+            // StarterKit/StarterTemplates.swift): packages of their own, never compiled in here.
+            exclude: ["StarterKit/Templates"]
         ),
         // Each of the shipped plugins is two targets: the provider, which in-process tests link,
         // and the entry point, which only the shared library exports (one symbol name for every

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Builds a release and installs it under PREFIX (default /usr/local): the `lyrebird` command in
-# PREFIX/bin, and the default plugins in PREFIX/lib/lyrebird/plugins, where that command looks
-# for them. Run ./scripts/setup.sh first on a fresh machine.
+# PREFIX/bin, the default plugins in PREFIX/lib/lyrebird/plugins and the starter kits' templates
+# (which `lyrebird plugins init` copies) in PREFIX/share/lyrebird/starter-kits, where that command
+# looks for them. Run ./scripts/setup.sh first on a fresh machine.
 #
 #   ./scripts/install.sh [PREFIX]
 set -euo pipefail
@@ -9,9 +10,14 @@ cd "$(dirname "$0")/.."
 prefix="${1:-/usr/local}"
 swift build -c release
 bin="$(swift build -c release --show-bin-path)"
-install -d "$prefix/bin" "$prefix/lib/lyrebird/plugins"
+install -d "$prefix/bin" "$prefix/lib/lyrebird/plugins" "$prefix/share/lyrebird"
 install -m 755 "$bin/lyrebird" "$prefix/bin/lyrebird"
 for plugin in libLyrebirdAnthropic.so libLyrebirdGemini.so libLyrebirdOllama.so; do
     install -m 644 "$bin/$plugin" "$prefix/lib/lyrebird/plugins/$plugin"
 done
-echo "installed $prefix/bin/lyrebird and its default plugins in $prefix/lib/lyrebird/plugins"
+# Replaced whole, so that a file an older release had is not written into new packages; -L
+# copies what the kits' links into common/ point to.
+templates="$prefix/share/lyrebird/starter-kits"
+rm -rf "$templates"
+cp -RL Sources/lyrebird/StarterKit/Templates "$templates"
+echo "installed $prefix/bin/lyrebird, its default plugins in $prefix/lib/lyrebird/plugins and the starter kits in $templates"

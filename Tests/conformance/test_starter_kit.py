@@ -2,14 +2,18 @@
 pass their own tests (which serve them with `lyrebird serve --plugin`), and answer here through a
 real server too.
 
+The templates they are copied from (Sources/lyrebird/StarterKit/Templates) build and pass their
+own tests as they stand too, each in a copy.
+
 A Swift package resolves Lyrebird's dependencies and builds the plugin API: about two minutes on
 two cores. The kits are built once, in one module-scoped fixture; the Swift provider builds with a
 plain `swift build`, and the Swift responder then shares its build folder (`--scratch-path`), which
-halves its time."""
+halves its time. The two Swift templates share a build folder of their own in the same way."""
 
 import json
 import os
 import pathlib
+import shutil
 import subprocess
 import time
 
@@ -20,6 +24,10 @@ import pytest
 from conftest import ROOT, Server, lyrebird_binary, run_lyrebird
 
 KINDS = [("provider", "c"), ("responder", "c"), ("provider", "swift"), ("responder", "swift")]
+TEMPLATES = ROOT / "Sources/lyrebird/StarterKit/Templates"
+# Template spellings that `plugins init` replaces in every kit (StarterNames.template,
+# StarterKit.TemplateSpelling). Not `package: "lyrebird"`: a checkout may be named lyrebird.
+TEMPLATE_SPELLINGS = ["my-plugin", "MyPlugin", "my_plugin", '"../lyrebird"', "/usr/local/bin/lyrebird"]
 
 
 def build_command(language):
@@ -35,6 +43,19 @@ def library(folder, kind, language, scratch=()):
         return folder / f"libkit_{language}_{kind}.so"
     built = subprocess.run(["swift", "build", *scratch, "--show-bin-path"], cwd=folder, capture_output=True, text=True, check=True)
     return pathlib.Path(built.stdout.strip()) / f"libKit{language.capitalize()}{kind.capitalize()}.so"
+
+
+def build_and_test(folder, language, scratch=()):
+    """Builds the package in `folder` with its one command and runs its own test; returns the seconds
+    both took."""
+    started = time.monotonic()
+    for command in (build_command(language) + list(scratch), kit_test_command(language) + list(scratch)):
+        result = subprocess.run(
+            command, cwd=folder, capture_output=True, text=True, timeout=1500,
+            env={**os.environ, "LYREBIRD_BIN": lyrebird_binary()},
+        )
+        assert result.returncode == 0, f"{' '.join(command)} in {folder}:\n{result.stdout[-4000:]}\n{result.stderr[-4000:]}"
+    return round(time.monotonic() - started)
 
 
 @pytest.fixture(scope="module")
@@ -53,14 +74,7 @@ def kits(tmp_path_factory):
         # The second Swift kit builds in the first one's build folder: Lyrebird's checkouts and
         # the plugin API built there serve both.
         scratch = ["--scratch-path", str(root / "swift-provider" / ".build")] if (kind, language) == ("responder", "swift") else []
-        started = time.monotonic()
-        for command in (build_command(language) + scratch, kit_test_command(language) + scratch):
-            result = subprocess.run(
-                command, cwd=folder, capture_output=True, text=True, timeout=1500,
-                env={**os.environ, "LYREBIRD_BIN": lyrebird_binary()},
-            )
-            assert result.returncode == 0, f"{' '.join(command)} in {folder}:\n{result.stdout[-4000:]}\n{result.stderr[-4000:]}"
-        seconds[f"{language} {kind}"] = round(time.monotonic() - started)
+        seconds[f"{language} {kind}"] = build_and_test(folder, language, scratch)
         kits[(kind, language)] = (folder, library(folder, kind, language, scratch))
     print(f"starter kits built and tested in seconds: {seconds}")
     return kits
@@ -78,6 +92,38 @@ def test_each_kit_builds_with_one_command_and_passes_its_own_test(kits, kind, la
     assert lib.exists()
     listing = json.loads(run_lyrebird("plugins", "--json", "--no-default-plugins", "--plugin", str(lib)).stdout)
     assert listing["plugins"][0]["name"] == f"kit-{language}-{kind}"
+
+
+@pytest.fixture(scope="module")
+def template_copies(tmp_path_factory):
+    """Where templates are copied to build: beside a link named `lyrebird` to this checkout, which
+    the Swift templates' `.package(path: "../lyrebird")` names."""
+    root = tmp_path_factory.mktemp("templates")
+    (root / "lyrebird").symlink_to(ROOT)
+    return root
+
+
+@pytest.mark.parametrize("kind, language", KINDS)
+def test_each_template_builds_and_passes_its_own_test_as_it_stands(template_copies, kind, language):
+    folder = template_copies / f"{language}-{kind}"
+    # A copy, so that no build output lands in the checkout; copytree follows the links to common/.
+    shutil.copytree(TEMPLATES / f"{language}-{kind}", folder)
+    if language == "c":
+        # `plugins init` adds the header from the checkout a kit builds against: templates keep none.
+        (folder / "include").mkdir()
+        shutil.copy(ROOT / "Sources/PluginAPI/C/include/lyrebird_plugin.h", folder / "include")
+    scratch = ["--scratch-path", str(template_copies / "swift-build")] if language == "swift" else []
+    print(f"template {language} {kind} built and tested in {build_and_test(folder, language, scratch)} seconds")
+
+
+def test_no_template_spelling_is_left_in_a_kit(kits):
+    for folder, _ in kits.values():
+        for file in folder.rglob("*"):
+            path = file.relative_to(folder)
+            if ".build" in path.parts or not file.is_file() or file.suffix == ".so":
+                continue
+            text = str(path) + "\n" + file.read_text()
+            assert [spelling for spelling in TEMPLATE_SPELLINGS if spelling in text] == [], file
 
 
 def test_a_swift_kit_names_lyrebird_after_the_checkouts_folder(kits):

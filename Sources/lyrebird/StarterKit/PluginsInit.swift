@@ -55,7 +55,7 @@ struct PluginsInit: ParsableCommand {
         let folder = URL(fileURLWithPath: directory).standardizedFileURL
         let name = try StarterNames(name ?? folder.lastPathComponent)
         let kit = StarterKit(names: name, lyrebird: try lyrebirdSource(), lyrebirdExecutable: Self.executablePath)
-        let files = try kit.files(kind: kind, language: language)
+        let files = try kit.files(from: try StarterTemplates.find(), kind: kind, language: language)
         try StarterKit.write(files, into: folder)
         print("wrote a \(language == .swift ? "Swift" : "C") \(kind.rawValue) plugin \"\(name.plugin)\" in \(folder.path):")
         for file in files.keys.sorted() { print("  \(file)") }

@@ -1,10 +1,8 @@
 import ArgumentParser
 import Foundation
 
-/// The files of a starter plugin package, from the templates in this folder.
-///
-/// Templates are Swift string constants, so that the `lyrebird` executable carries them
-/// wherever it is installed. They spell placeholders `{{NAME}}`: see `substitutions`.
+/// The files of a starter plugin package: a kit's templates (`StarterTemplates`), renamed for
+/// the package.
 struct StarterKit {
     /// Where a Swift package finds Lyrebird.
     enum Lyrebird {
@@ -38,24 +36,14 @@ struct StarterKit {
     let lyrebirdExecutable: String
 
     /// Every file of the package, by path inside it.
-    func files(kind: PluginsInit.Kind, language: PluginsInit.Language) throws -> [String: String] {
-        var files: [String: String]
-        switch (kind, language) {
-        case (.provider, .swift): files = SwiftTemplates.provider
-        case (.responder, .swift): files = SwiftTemplates.responder
-        case (.provider, .c): files = CTemplates.provider
-        case (.responder, .c): files = CTemplates.responder
+    func files(from templates: StarterTemplates, kind: PluginsInit.Kind, language: PluginsInit.Language) throws -> [String: String] {
+        let renaming = TemplateRenaming(replacements)
+        var files: [String: String] = [:]
+        for (path, text) in try templates.files(of: "\(language.rawValue)-\(kind.rawValue)") {
+            files[renaming.apply(to: path)] = renaming.apply(to: text)
         }
-        switch language {
-        case .swift: files.merge(SwiftTemplates.package) { own, _ in own }
-        case .c:
-            files.merge(CTemplates.package) { own, _ in own }
-            files["include/lyrebird_plugin.h"] = try header()
-        }
-        files.merge(kind == .provider ? CommonTemplates.providerFixtures : CommonTemplates.responderFixtures) { own, _ in own }
-        var substituted: [String: String] = [:]
-        for (path, text) in files { substituted[substitute(path)] = substitute(text) }
-        return substituted
+        if language == .c { files["include/lyrebird_plugin.h"] = try header() }
+        return files
     }
 
     /// The plugin ABI header, copied from the checkout: a C plugin is built against the copy
@@ -69,21 +57,27 @@ struct StarterKit {
 
     static let headerPath = "Sources/PluginAPI/C/include/lyrebird_plugin.h"
 
-    private var substitutions: [(String, String)] {
-        let docs: String
-        switch lyrebird {
-        case .path(let folder): docs = folder.appendingPathComponent("docs/plugins.md").path
-        case .url: docs = "docs/plugins.md in the Lyrebird repository"
-        }
-        return [
-            ("{{NAME}}", names.plugin), ("{{MODULE}}", names.module), ("{{C_NAME}}", names.c),
-            ("{{LYREBIRD_DEPENDENCY}}", lyrebird.dependency), ("{{LYREBIRD_PACKAGE}}", lyrebird.identity.debugDescription),
-            ("{{LYREBIRD_EXECUTABLE}}", lyrebirdExecutable), ("{{PLUGINS_GUIDE}}", docs),
-        ]
+    /// How the templates spell what depends on where Lyrebird is: as a package built beside a
+    /// Lyrebird checkout (or a link to one) named `lyrebird`, and served by an installed `lyrebird`.
+    private enum TemplateSpelling {
+        static let dependency = #".package(path: "../lyrebird")"#
+        static let packageArgument = #"package: "lyrebird""#
+        static let executable = "/usr/local/bin/lyrebird"
+        static let guide = "docs/plugins.md in the Lyrebird repository"
     }
 
-    private func substitute(_ text: String) -> String {
-        substitutions.reduce(text) { text, pair in text.replacingOccurrences(of: pair.0, with: pair.1) }
+    /// Each template spelling with this package's.
+    private var replacements: [(String, String)] {
+        let guide: String
+        switch lyrebird {
+        case .path(let folder): guide = folder.appendingPathComponent("docs/plugins.md").path
+        case .url: guide = TemplateSpelling.guide
+        }
+        return Array(zip(StarterNames.template.spellings, names.spellings)) + [
+            (TemplateSpelling.dependency, lyrebird.dependency),
+            (TemplateSpelling.packageArgument, "package: \(lyrebird.identity.debugDescription)"),
+            (TemplateSpelling.executable, lyrebirdExecutable), (TemplateSpelling.guide, guide),
+        ]
     }
 
     /// Writes `files` under `folder`, which must not exist or be empty.

@@ -4,12 +4,26 @@ import ArgumentParser
 /// and library (`AcmeChat`, `libAcmeChat.so`) and the C identifier and library (`acme_chat`,
 /// `libacme_chat.so`).
 struct StarterNames {
+    /// The name the templates are written with, whose spellings `plugins init` replaces. It has a
+    /// dash so that each of its spellings differs from the others (`my-plugin`, `MyPlugin`,
+    /// `my_plugin`): a one-word name would be spelled alike as a plugin and as a C name, and
+    /// which one a template meant could not be told.
+    static let template = try! StarterNames("my-plugin")
+
     /// The plugin's name as the host shows it, and its provider's or responder's name.
     let plugin: String
     /// An UpperCamelCase Swift identifier.
     let module: String
     /// A C identifier.
     let c: String
+
+    /// The library `swift build` makes of a Swift plugin.
+    var swiftLibrary: String { "lib\(module).so" }
+    /// The library `make` makes of a C plugin.
+    var cLibrary: String { "lib\(c).so" }
+
+    /// Every spelling, always in this order, so that two names' spellings pair up.
+    var spellings: [String] { [plugin, module, c, swiftLibrary, cLibrary] }
 
     init(_ plugin: String) throws {
         let allowed = plugin.unicodeScalars.allSatisfy { ("a"..."z").contains($0) || ("0"..."9").contains($0) || $0 == "-" }
