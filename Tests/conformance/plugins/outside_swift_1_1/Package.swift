@@ -1,6 +1,6 @@
 // swift-tools-version:6.2
 // A plugin package written outside Lyrebird against its Swift plugin API 1.1, kept as it was
-// written: every later 1.x release must build it unchanged (test_starter_kit.py builds it next to
+// written: every later 1.x release must build it unchanged (test_plugin_api_versions.py builds it next to
 // a checkout named `lyrebird`). Never edit it; add a folder for a later version instead.
 import PackageDescription
 
