@@ -88,7 +88,7 @@ struct AnthropicStreamEncoder: StreamEncoder {
                 AnthropicErrorEncoding.writeError(error, into: &writer)
             }
             return Self.event("error", writer.bytes)
-        case .embedding:
+        case .embedding, .reasoning, .redactedReasoning:
             // Messages have no embeddings.
             return []
         }

@@ -50,7 +50,7 @@ struct GeminiStreamEncoder: StreamEncoder {
         case .error(let error):
             ended = true
             Self.event(GeminiErrors.body(for: error), into: &buffer)
-        case .embedding:
+        case .embedding, .reasoning, .redactedReasoning:
             // Content generation has no embeddings.
             return
         }

@@ -47,7 +47,7 @@ struct OllamaStreamEncoder: StreamEncoder {
             ended = true
             buffer += OllamaErrors.body(for: error)
             buffer.append(0x0A)
-        case .embedding:
+        case .embedding, .reasoning, .redactedReasoning:
             // Chat and generate have no embeddings.
             return
         }

@@ -111,8 +111,9 @@ struct ChatCompletionsStreamEncoder: StreamEncoder {
         case .error(let error):
             failed = true
             bytes += ServerSentEvents.data(OpenAIErrorEncoding.body(for: error))
-        case .embedding:
-            // Chat replies have no embeddings.
+        case .embedding, .reasoning, .redactedReasoning:
+            // Chat replies have no embeddings, and OpenAI's chat completions show no reasoning:
+            // only its tokens, in the usage.
             return
         }
     }

@@ -52,7 +52,7 @@ struct CompletionsStreamEncoder: StreamEncoder {
         case .error(let error):
             failed = true
             bytes += ServerSentEvents.data(OpenAIErrorEncoding.body(for: error))
-        case .toolCallStart, .toolCallArguments, .embedding:
+        case .toolCallStart, .toolCallArguments, .embedding, .reasoning, .redactedReasoning:
             // Legacy completions are text only.
             return
         }

@@ -30,6 +30,9 @@ struct ResponseEnvelope: Sendable {
     /// The number of `top_logprobs` per token when the request's `include` asks for
     /// `message.output_text.logprobs`; `nil` when it does not.
     let logprobs: Int?
+    /// Whether the request asks for a summary of the reasoning (`reasoning.summary`): reasoning
+    /// items then carry it, and the stream its summary events.
+    let summarizesReasoning: Bool
     private let background: Bool
     /// `instructions` to `model`, the members between the status and `output`.
     private let leading: [Member]
@@ -47,6 +50,7 @@ struct ResponseEnvelope: Sendable {
         let includesLogprobs = body["include"]?.arrayValue?.contains { $0.stringValue == "message.output_text.logprobs" } ?? false
         logprobs = includesLogprobs ? body["top_logprobs"]?.intValue ?? 0 : nil
         background = body["background"]?.boolValue ?? false
+        summarizesReasoning = body["reasoning"]?["summary"]?.stringValue.map { $0 != "none" } ?? false
         leading = [
             Member(key: "instructions", json: Self.json { $0.value(body["instructions"] ?? .null) }),
             Member(key: "max_output_tokens", json: Self.json { $0.value(body["max_output_tokens"] ?? .null) }),

@@ -24,7 +24,7 @@ extension ResponseItem {
                 case .parts(let parts): content = parts.map(\.canonical)
                 }
                 messages.append(Message(role: .tool, content: content, toolCallID: callID))
-            case .other:
+            case .reasoning, .other:
                 continue
             }
         }

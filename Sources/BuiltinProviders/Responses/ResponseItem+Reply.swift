@@ -7,11 +7,16 @@ extension ResponseItem {
         reason == .length || reason == .contentFilter ? .incomplete : .completed
     }
 
-    /// The output items of a whole reply: its text as one assistant message (also when the reply
-    /// is empty and calls nothing), then one function call item per tool call. The last item has
-    /// the status the reply ended with.
-    static func output(of choice: CompletedReply.Choice) -> [ResponseItem] {
+    /// The output items of a whole reply: its reasoning, when it has some (with its summary when
+    /// `summarize`), then its text as one assistant message (also when the reply is empty and
+    /// calls nothing), then one function call item per tool call. The last item has the status
+    /// the reply ended with.
+    static func output(of choice: CompletedReply.Choice, summarize: Bool) -> [ResponseItem] {
         var items: [ResponseItem] = []
+        if !choice.reasoning.isEmpty || !choice.redactedReasoning.isEmpty {
+            let summary = summarize && !choice.reasoning.isEmpty ? [choice.reasoning] : []
+            items.append(.reasoning(id: ResponseIDs.make("rs_"), summary: summary, status: .completed))
+        }
         let last = status(endingWith: choice.finishReason)
         if !choice.text.isEmpty || choice.toolCalls.isEmpty {
             let status = choice.toolCalls.isEmpty ? last : .completed

@@ -15,6 +15,8 @@ extension ResponseItem {
             return Self.overhead + id.utf8.count + callID.utf8.count + text.utf8.count
         case .functionCallOutput(let id, let callID, .parts(let parts)):
             return Self.overhead + id.utf8.count + callID.utf8.count + parts.reduce(0) { $0 + $1.approximateBytes }
+        case .reasoning(let id, let summary, _):
+            return Self.overhead + id.utf8.count + summary.reduce(0) { $0 + 64 + $1.utf8.count }
         case .other(let id, let members):
             return Self.overhead + id.utf8.count + JSONValue.object(members).approximateBytes
         }

@@ -23,13 +23,17 @@ enum ResponseItem: Sendable, Hashable {
     case functionCall(id: String, callID: String, name: String, arguments: String, status: Status)
     /// The result of a function call (`fco_` id), sent back by the client.
     case functionCallOutput(id: String, callID: String, output: Output)
-    /// An item of another type (a reasoning item, a hosted tool's call...), kept as the client
-    /// sent it; matchers and responders do not see it.
+    /// The reasoning of a reply (`rs_` id): its summary's parts, none unless the request asked
+    /// for a summary (`reasoning.summary`).
+    case reasoning(id: String, summary: [String], status: Status)
+    /// An item of another type (a reasoning item the client sends back, a hosted tool's
+    /// call...), kept as the client sent it; matchers and responders do not see it.
     case other(id: String, members: [String: JSONValue])
 
     var id: String {
         switch self {
-        case .message(let id, _, _, _), .functionCall(let id, _, _, _, _), .functionCallOutput(let id, _, _), .other(let id, _):
+        case .message(let id, _, _, _), .functionCall(let id, _, _, _, _), .functionCallOutput(let id, _, _),
+            .reasoning(let id, _, _), .other(let id, _):
             return id
         }
     }
@@ -79,6 +83,17 @@ enum ResponseItem: Sendable, Hashable {
                         })
                 }
             }
+        case .reasoning(let id, let summary, let status):
+            writer.object { writer in
+                writer.member("id", id)
+                writer.member("type", "reasoning")
+                writer.member("status", status.rawValue)
+                writer.member(
+                    "summary",
+                    array: { writer in
+                        for text in summary { Self.writeSummaryPart(text, into: &writer) }
+                    })
+            }
         case .other(let id, let members):
             writer.object { writer in
                 writer.member("id", id)
@@ -87,6 +102,14 @@ enum ResponseItem: Sendable, Hashable {
                     writer.member(name, members[name]!)
                 }
             }
+        }
+    }
+
+    /// `{"type": "summary_text", "text": ...}`: one part of a reasoning item's summary.
+    static func writeSummaryPart(_ text: String, into writer: inout JSONWriter) {
+        writer.object { writer in
+            writer.member("type", "summary_text")
+            writer.member("text", text)
         }
     }
 }

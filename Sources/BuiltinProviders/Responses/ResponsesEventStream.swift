@@ -28,6 +28,8 @@ struct ResponsesEventStream: Sendable {
         enum Kind: Sendable {
             case message
             case functionCall(callIndex: Int, callID: String, name: String)
+            /// The reply's reasoning; `summarize` when its summary goes out.
+            case reasoning(summarize: Bool)
 
             var isMessage: Bool {
                 if case .message = self { return true }
@@ -53,6 +55,9 @@ struct ResponsesEventStream: Sendable {
                 return .message(id: id, role: .assistant, status: status, content: content)
             case .functionCall(_, let callID, let name):
                 return .functionCall(id: id, callID: callID, name: name, arguments: text, status: status)
+            case .reasoning(let summarize):
+                let summary = summarize && status != .inProgress && !text.isEmpty ? [text] : []
+                return .reasoning(id: id, summary: summary, status: status)
             }
         }
     }
@@ -107,6 +112,15 @@ struct ResponsesEventStream: Sendable {
             usage = reported
         case .error(let error):
             fail(error, emit)
+        case .reasoning(let text):
+            openReasoning(emit)
+            open!.text += text
+            if case .reasoning(summarize: true) = open!.kind {
+                emitDelta("response.reasoning_summary_text.delta", open!.deltaMembers, text, extra: [], emit)
+            }
+        case .redactedReasoning:
+            // The Responses API shows redacted reasoning as a reasoning item with no summary.
+            openReasoning(emit)
         case .embedding:
             return
         }
@@ -141,6 +155,21 @@ struct ResponsesEventStream: Sendable {
         }
     }
 
+    /// Opens the reply's reasoning item, unless it is the open one.
+    private mutating func openReasoning(_ emit: Emit) {
+        if case .reasoning = open?.kind { return }
+        close(.completed, emit)
+        let summarize = envelope.summarizesReasoning
+        let item = begin(.reasoning(summarize: summarize), id: ResponseIDs.make("rs_"), emit)
+        guard summarize else { return }
+        emitEvent("response.reasoning_summary_part.added", emit) { writer in
+            Self.writeItemPosition(item, contentIndex: false, into: &writer)
+            writer.member("summary_index", 0)
+            writer.key("part")
+            ResponseItem.writeSummaryPart("", into: &writer)
+        }
+    }
+
     private mutating func openFunctionCall(callIndex: Int, callID: String, name: String, _ emit: Emit) {
         close(.completed, emit)
         callOutputIndexes[callIndex] = output.count
@@ -151,7 +180,7 @@ struct ResponsesEventStream: Sendable {
     @discardableResult
     private mutating func begin(_ kind: OpenItem.Kind, id: String, _ emit: Emit) -> OpenItem {
         let outputIndex = output.count
-        let members = Self.deltaMembers(id: id, outputIndex: outputIndex, contentIndex: kind.isMessage)
+        let members = Self.deltaMembers(id: id, outputIndex: outputIndex, kind: kind)
         let item = OpenItem(kind: kind, id: id, outputIndex: outputIndex, deltaMembers: members)
         open = item
         emitEvent("response.output_item.added", emit) { writer in
@@ -174,14 +203,19 @@ struct ResponsesEventStream: Sendable {
             case .functionCall(let id, let callID, let name, let arguments, let status) = output[outputIndex]
         else { return }
         output[outputIndex] = .functionCall(id: id, callID: callID, name: name, arguments: arguments + fragment, status: status)
-        let members = Self.deltaMembers(id: id, outputIndex: outputIndex, contentIndex: false)
+        let members = Self.deltaMembers(
+            id: id, outputIndex: outputIndex, kind: .functionCall(callIndex: callIndex, callID: callID, name: name))
         emitDelta("response.function_call_arguments.delta", members, fragment, extra: [], emit)
     }
 
     /// Finishes the open item with the status the reply ended with; a reply that wrote nothing
-    /// still gets its (empty) message, as a whole reply does.
+    /// but (perhaps) its reasoning still gets its (empty) message, as a whole reply does.
     private mutating func closeLastItem(_ emit: Emit) {
-        if open == nil && output.isEmpty { openMessage(emit) }
+        let answered = output.contains { item in
+            if case .reasoning = item { return false }
+            return true
+        }
+        if case .reasoning = open?.kind { openMessage(emit) } else if open == nil && !answered { openMessage(emit) }
         close(ResponseItem.status(endingWith: finishReason ?? .stop), emit)
     }
 
@@ -209,6 +243,19 @@ struct ResponsesEventStream: Sendable {
                 Self.writeItemPosition(item, contentIndex: false, into: &writer)
                 writer.member("name", name)
                 writer.member("arguments", item.text)
+            }
+        case .reasoning(let summarize):
+            guard summarize else { break }
+            emitEvent("response.reasoning_summary_text.done", emit) { writer in
+                Self.writeItemPosition(item, contentIndex: false, into: &writer)
+                writer.member("summary_index", 0)
+                writer.member("text", item.text)
+            }
+            emitEvent("response.reasoning_summary_part.done", emit) { writer in
+                Self.writeItemPosition(item, contentIndex: false, into: &writer)
+                writer.member("summary_index", 0)
+                writer.key("part")
+                ResponseItem.writeSummaryPart(item.text, into: &writer)
             }
         }
         emitEvent("response.output_item.done", emit) { writer in
@@ -305,14 +352,19 @@ struct ResponsesEventStream: Sendable {
         return sequenceNumber
     }
 
-    /// `"item_id":...,"output_index":N,` (`"content_index":0,` for text) `"delta":`: what every
-    /// delta event of an item has between its sequence number and the delta itself.
-    private static func deltaMembers(id: String, outputIndex: Int, contentIndex: Bool) -> [UInt8] {
+    /// `"item_id":...,"output_index":N,` (`"content_index":0,` for text, `"summary_index":0,` for
+    /// reasoning) `"delta":`: what every delta event of an item has between its sequence number
+    /// and the delta itself.
+    private static func deltaMembers(id: String, outputIndex: Int, kind: OpenItem.Kind) -> [UInt8] {
         var bytes = Array(#""item_id":"#.utf8)
         JSONWriter.appendString(id, to: &bytes)
         bytes += #","output_index":"#.utf8
         JSONWriter.appendInteger(outputIndex, to: &bytes)
-        if contentIndex { bytes += #","content_index":0"#.utf8 }
+        switch kind {
+        case .message: bytes += #","content_index":0"#.utf8
+        case .reasoning: bytes += #","summary_index":0"#.utf8
+        case .functionCall: break
+        }
         bytes += #","delta":"#.utf8
         return bytes
     }

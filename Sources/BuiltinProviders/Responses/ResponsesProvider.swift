@@ -44,7 +44,7 @@ public struct ResponsesProvider: Provider {
         if let top = envelope.logprobs, !volume.admit(choice.text[...], top: top) {
             return OpenAIErrorEncoding.response(for: LogprobsVolume.exceeded)
         }
-        let output = ResponseItem.output(of: choice)
+        let output = ResponseItem.output(of: choice, summarize: envelope.summarizesReasoning)
         let body = envelope.bytes(ResponseEnvelope.finished(choice.finishReason, usage: reply.usage), output: output)
         if envelope.store { store.keep(body, id: envelope.id, output: output, for: request) }
         return WireResponse(status: 200, body: body)

@@ -298,6 +298,16 @@ struct ConfigDecoder {
                 }
             case "usage":
                 staticReply.usage = decodeUsage(value, path: keyPath)
+            case "reasoning":
+                hasMessage = true
+                staticReply.reasoning = string(value, path: keyPath)
+            case "redacted_reasoning":
+                hasMessage = true
+                if value.scalar != nil {
+                    staticReply.redactedReasoning = string(value, path: keyPath).map { [$0] } ?? []
+                } else {
+                    staticReply.redactedReasoning = strings(value, path: keyPath) ?? []
+                }
             case "embedding":
                 hasMessage = true
                 if let vector = vector(value, path: keyPath) { staticReply.embeddings = [vector] }
@@ -323,7 +333,7 @@ struct ConfigDecoder {
             default:
                 report(
                     keyNode, key: keyPath,
-                    "unknown key (expected content, tool_calls, finish_reason, usage, embedding, embeddings, error, responder, lua, lua_inline, params)"
+                    "unknown key (expected content, reasoning, redacted_reasoning, tool_calls, finish_reason, usage, embedding, embeddings, error, responder, lua, lua_inline, params)"
                 )
             }
         }
@@ -336,6 +346,9 @@ struct ConfigDecoder {
         if let error { return .error(error) }
         if let responder { return .responder(name: responder, parameters: parameters) }
         if let script { return .custom(script, parameters: parameters) }
+        // Usage or a finish reason alone is a reply with no text of its own: the one a forced
+        // tool or a JSON response format generates, or an empty one.
+        if kinds == 0 && (mapping["usage"] != nil || mapping["finish_reason"] != nil) { return .message(staticReply) }
         if kinds == 0 {
             report(node, key: path, "needs content, tool_calls, error, responder, lua or lua_inline")
             return nil

@@ -75,16 +75,22 @@ public struct StaticReply: Sendable, Hashable {
     /// Embedding vectors for embedding requests, used in turn for their inputs; without any the
     /// host computes them from the input text.
     public var embeddings: [[Double]]
+    /// The model's reasoning before the reply, which providers show in their own shape.
+    public var reasoning: String?
+    /// Reasoning shown only as opaque data (Anthropic's `redacted_thinking`), after `reasoning`.
+    public var redactedReasoning: [String]
 
     /// Creates a fixed reply.
     public init(
         content: String? = nil, toolCalls: [ToolCallSpec] = [], finishReason: FinishReason? = nil, usage: Usage? = nil,
-        embeddings: [[Double]] = []
+        embeddings: [[Double]] = [], reasoning: String? = nil, redactedReasoning: [String] = []
     ) {
         self.content = content
         self.toolCalls = toolCalls
         self.finishReason = finishReason
         self.usage = usage
         self.embeddings = embeddings
+        self.reasoning = reasoning
+        self.redactedReasoning = redactedReasoning
     }
 }

@@ -24,6 +24,7 @@ enum LuaLibrary {
         ]
         let reply = [
             LuaFunction(path: "text", function: replyText, replyMethod: true),
+            LuaFunction(path: "reasoning", function: replyReasoning, replyMethod: true),
             LuaFunction(path: "tool_call", function: replyToolCall, replyMethod: true),
             LuaFunction(path: "tool_call_start", function: replyToolCallStart, replyMethod: true),
             LuaFunction(path: "tool_call_arguments", function: replyToolCallArguments, replyMethod: true),
@@ -189,6 +190,13 @@ private func replyText(_ state: OpaquePointer?) -> Int32 {
     guard let state, let context = LuaCallContext.current(in: state) else { return 0 }
     guard let text = LuaValues.string(at: 2, in: state) else { return luaFail(state, "reply:text expects a string") }
     guard add(.event(.text(text)), bytes: text.utf8.count, to: context, in: state) else { return replyTooLarge(state) }
+    return 0
+}
+
+private func replyReasoning(_ state: OpaquePointer?) -> Int32 {
+    guard let state, let context = LuaCallContext.current(in: state) else { return 0 }
+    guard let text = LuaValues.string(at: 2, in: state) else { return luaFail(state, "reply:reasoning expects a string") }
+    guard add(.event(.reasoning(text)), bytes: text.utf8.count, to: context, in: state) else { return replyTooLarge(state) }
     return 0
 }
 

@@ -25,6 +25,10 @@ enum LuaReplyTable {
                 return .success(.error(error))
             }
             var reply = StaticReply()
+            if let reasoning = table["reasoning"] {
+                guard let text = reasoning.stringValue else { return .failure(LuaReplyProblem(message: "reasoning must be a string")) }
+                reply.reasoning = text
+            }
             if let content = table["content"] {
                 guard let text = content.stringValue else { return .failure(LuaReplyProblem(message: "content must be a string")) }
                 reply.content = text
@@ -68,7 +72,7 @@ enum LuaReplyTable {
     }
 
     /// The keys a returned reply table may hold.
-    static let replyKeys: Set<String> = ["content", "tool_calls", "finish_reason", "usage", "embeddings", "error"]
+    static let replyKeys: Set<String> = ["content", "reasoning", "tool_calls", "finish_reason", "usage", "embeddings", "error"]
 
     static func error(from value: JSONValue) -> ReplyError? {
         guard let message = value["message"]?.stringValue else { return nil }

@@ -24,10 +24,10 @@ struct Pacer {
         if let secondsPerToken {
             let tokens: Int
             switch event {
-            case .text(let text): tokens = TokenCounter.count(text)
+            case .text(let text), .reasoning(let text): tokens = TokenCounter.count(text)
             case .toolCallStart(_, _, let name): tokens = TokenCounter.count(name)
             case .toolCallArguments(_, let fragment): tokens = TokenCounter.count(fragment)
-            case .finish, .usage, .error, .embedding: tokens = 0
+            case .finish, .usage, .error, .embedding, .redactedReasoning: tokens = 0
             }
             next = due + .seconds(Double(tokens) * secondsPerToken)
         }

@@ -356,7 +356,9 @@ struct Pipeline: Sendable {
         case .prepared(let prepared):
             let events = prepared.events(streamed: request.stream)
             guard prepared.usage == nil else { return EventFeed(events) }
-            let usage = Usage(promptTokens: promptTokens, completionTokens: prepared.completionTokens * request.choiceCount)
+            let usage = Usage(
+                promptTokens: promptTokens, completionTokens: prepared.completionTokens * request.choiceCount,
+                reasoningTokens: prepared.reasoningTokens * request.choiceCount)
             return EventFeed(events, then: .usage(usage))
         case .error(let error):
             return EventFeed([.error(error)])
@@ -469,7 +471,11 @@ struct Pipeline: Sendable {
         guard !accounts.failed else { return }
         if !accounts.finished { await channel.emit(.finish(.stop)) }
         if !accounts.reportedUsage {
-            await channel.emit(.usage(Usage(promptTokens: promptTokens, completionTokens: accounts.completionTokens * request.choiceCount)))
+            await channel.emit(
+                .usage(
+                    Usage(
+                        promptTokens: promptTokens, completionTokens: accounts.completionTokens * request.choiceCount,
+                        reasoningTokens: accounts.reasoningTokens * request.choiceCount)))
         }
     }
 }

@@ -8,8 +8,10 @@ final class PreparedReply: Sendable {
     private let whole: [ReplyEvent]
     /// The events of a streamed reply: the text in pieces of about the stream chunk size.
     private let streamed: [ReplyEvent]
-    /// Tokens of one choice, as `TokenCounter` counts them.
+    /// Tokens of one choice, as `TokenCounter` counts them, its reasoning's included.
     let completionTokens: Int
+    /// Of `completionTokens`, those of the reasoning.
+    let reasoningTokens: Int
     /// The usage the fixture fixes, if it does.
     let usage: Usage?
     /// The embedding vectors the fixture pins, used in turn for an embedding request's inputs.
@@ -29,8 +31,13 @@ final class PreparedReply: Sendable {
         usage = reply.usage
         embeddings = reply.embeddings
         var tokens = 0
+        var reasoningTokens = 0
         for event in whole {
             switch event {
+            case .reasoning(let text):
+                let counted = TokenCounter.count(text)
+                tokens += counted
+                reasoningTokens += counted
             case .text(let text): tokens += TokenCounter.count(text)
             case .toolCallStart(_, _, let name): tokens += TokenCounter.count(name)
             case .toolCallArguments(_, let fragment): tokens += TokenCounter.count(fragment)
@@ -38,6 +45,7 @@ final class PreparedReply: Sendable {
             }
         }
         completionTokens = tokens
+        self.reasoningTokens = reasoningTokens
     }
 
     /// The reply's events for one request, ending with its finish (and usage, when fixed).

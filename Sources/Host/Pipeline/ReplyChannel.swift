@@ -11,6 +11,8 @@ final class ReplyChannel: ReplySink {
         var reportedUsage = false
         var failed = false
         var completionTokens = 0
+        /// Of `completionTokens`, those of the reasoning.
+        var reasoningTokens = 0
     }
 
     private struct State {
@@ -34,7 +36,11 @@ final class ReplyChannel: ReplySink {
             case .finish: state.accounts.finished = true
             case .usage: state.accounts.reportedUsage = true
             case .error: state.accounts.failed = true
-            case .embedding: break
+            case .reasoning(let text):
+                let tokens = TokenCounter.count(text)
+                state.accounts.completionTokens += tokens
+                state.accounts.reasoningTokens += tokens
+            case .embedding, .redactedReasoning: break
             }
             state.pending.append(event)
             defer { state.waiter = nil }

@@ -7,6 +7,10 @@ extension StaticReply {
     ///   about this size, as a streaming model would send them; `nil` sends each whole.
     func events(chunkCharacters: Int?, makeCallID: () -> String) -> [ReplyEvent] {
         var events: [ReplyEvent] = []
+        if let reasoning, !reasoning.isEmpty {
+            for piece in Self.split(reasoning, size: chunkCharacters, atWords: true) { events.append(.reasoning(piece)) }
+        }
+        for data in redactedReasoning { events.append(.redactedReasoning(data: data)) }
         if let content, !content.isEmpty {
             for piece in Self.split(content, size: chunkCharacters, atWords: true) { events.append(.text(piece)) }
         }

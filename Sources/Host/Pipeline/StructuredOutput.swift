@@ -89,7 +89,8 @@ final class StructuredOutput: Sendable {
             template.content = nil
             let schema = forced.parameters ?? ["type": "object"]
             let requirement = ReplyRequirement.schema(name: forced.name, schema: schema)
-            return shaped(generate(requirement, tool: forced.name, template: template, userText: request.lastUserText, from: name), warnings)
+            return shaped(
+                generate(requirement, tool: forced.name, template: template, userText: request.lastUserText, from: name), warnings)
         }
         guard let requirement = ReplyRequirement(request.responseFormat) else { return Shaped(source: source, warnings: warnings) }
         if let text { return Shaped(source: source, warnings: warnings + check(text, against: requirement, from: name)) }
@@ -154,7 +155,9 @@ final class StructuredOutput: Sendable {
             do {
                 let (document, problems) = try generator.generate()
                 let subject = tool.map { "the generated arguments of \($0.debugDescription) do not match its parameters" }
-                let warnings = problems.map { "\(subject ?? "the generated document does not match the schema \(schemaName.debugDescription)") at \($0)" }
+                let warnings = problems.map {
+                    "\(subject ?? "the generated document does not match the schema \(schemaName.debugDescription)") at \($0)"
+                }
                 report(warnings, from: name)
                 let text = document.serialized
                 // A prepared reply holds the text twice: whole and cut into stream pieces.

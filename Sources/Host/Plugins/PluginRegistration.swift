@@ -88,6 +88,14 @@ final class PluginRegistration: @unchecked Sendable {
         }
     }
 
+    /// The ABI minor the plugin declared in its info, during the entry call.
+    private func declaredMinor() -> Int {
+        state.withLock { state in
+            guard let address = state.infoAddress, let info = UnsafePointer<lyrebird_plugin_info>(bitPattern: address) else { return 0 }
+            return Int(info.pointee.abi_minor)
+        }
+    }
+
     private func reject(_ problem: String) -> Int32 {
         state.withLock { $0.problems.append(problem) }
         return LYREBIRD_ERROR
@@ -133,7 +141,8 @@ final class PluginRegistration: @unchecked Sendable {
                 return reject("provider \(name.debugDescription) has models_json the host cannot read: \(error.message)")
             }
         }
-        let provider = PluginProvider(name: name, routes: routes, models: models, table: PluginProviderTable(table, registration: self))
+        let provider = PluginProvider(
+            name: name, routes: routes, models: models, table: PluginProviderTable(table, registration: self, abiMinor: declaredMinor()))
         state.withLock { $0.providers.append(provider) }
         return LYREBIRD_OK
     }

@@ -6,10 +6,12 @@ import LyrebirdPluginAPI
 struct PluginStreamEncoder: StreamEncoder {
     let contentType: String
     let headers: [Header]
+    private let table: PluginProviderTable
     private let stream: PluginStreamHandle?
     private var startBytes: [UInt8]
 
     init(table: PluginProviderTable, providerName: String, request: CanonicalRequest, context: ReplyContext) {
+        self.table = table
         let functions = table.table
         let call = functions.stream_open_v2 == nil ? "stream_open" : "stream_open_v2"
         var head = lyrebird_stream_head()
@@ -55,7 +57,8 @@ struct PluginStreamEncoder: StreamEncoder {
     }
 
     mutating func encode(_ event: ReplyEvent, choice: Int) -> [UInt8] {
-        stream?.encode(event, choice: choice) ?? []
+        guard table.understands(event) else { return [] }
+        return stream?.encode(event, choice: choice) ?? []
     }
 
     mutating func finish() -> [UInt8] {

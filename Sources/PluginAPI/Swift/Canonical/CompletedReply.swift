@@ -10,13 +10,22 @@ public struct CompletedReply: Sendable, Hashable {
         public var toolCalls: [ToolCall]
         /// Why the choice ended.
         public var finishReason: FinishReason
+        /// The choice's reasoning, before its text, if the reply has some.
+        public var reasoning: String
+        /// Pieces of reasoning shown only as opaque data, in order.
+        public var redactedReasoning: [String]
 
         /// Creates a choice.
-        public init(index: Int, text: String = "", toolCalls: [ToolCall] = [], finishReason: FinishReason = .stop) {
+        public init(
+            index: Int, text: String = "", toolCalls: [ToolCall] = [], finishReason: FinishReason = .stop, reasoning: String = "",
+            redactedReasoning: [String] = []
+        ) {
             self.index = index
             self.text = text
             self.toolCalls = toolCalls
             self.finishReason = finishReason
+            self.reasoning = reasoning
+            self.redactedReasoning = redactedReasoning
         }
     }
 
@@ -52,6 +61,10 @@ extension CompletedReply.Choice {
             toolCalls[index].arguments += fragment
         case .finish(let reason):
             finishReason = reason
+        case .reasoning(let piece):
+            reasoning += piece
+        case .redactedReasoning(let data):
+            redactedReasoning.append(data)
         case .usage, .error, .embedding:
             return
         }

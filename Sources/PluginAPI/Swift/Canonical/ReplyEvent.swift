@@ -1,7 +1,8 @@
 /// One step of a reply, as responders produce it and providers encode it.
 ///
-/// A well-formed reply for one choice is: any mix of `.text` and tool-call events, then one
-/// `.finish`. The host appends one `.usage` after the last `.finish`. An `.error` ends the reply.
+/// A well-formed reply for one choice is: its reasoning, if any (`.reasoning`,
+/// `.redactedReasoning`), then any mix of `.text` and tool-call events, then one `.finish`. The
+/// host appends one `.usage` after the last `.finish`. An `.error` ends the reply.
 /// An embedding request's reply is `.embedding` events instead of text; the host computes the
 /// vectors the responder leaves out.
 @nonexhaustive(warn)
@@ -20,6 +21,12 @@ public enum ReplyEvent: Sendable, Hashable {
     case error(ReplyError)
     /// The embedding vector of input `index`, for requests whose `replyKind` is `.embeddings`.
     case embedding(index: Int, vector: [Double])
+    /// A piece of the model's reasoning (its thinking), which comes before the reply's text and
+    /// calls. Providers show it in their own shape (Anthropic `thinking` blocks, Responses
+    /// `reasoning` items, Gemini thought parts, Ollama's `thinking`), or only count it.
+    case reasoning(String)
+    /// Reasoning a provider shows only as opaque data (Anthropic's `redacted_thinking`).
+    case redactedReasoning(data: String)
 }
 
 /// Why a choice ended.

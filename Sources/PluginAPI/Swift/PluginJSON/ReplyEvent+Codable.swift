@@ -8,10 +8,12 @@
 /// {"type": "usage", "usage": {"prompt_tokens": 3, "completion_tokens": 5}}
 /// {"type": "error", "error": {"status": 429, "message": "slow down"}}
 /// {"type": "embedding", "index": 0, "vector": [0.12, -0.03]}
+/// {"type": "reasoning", "text": "The user wants..."}
+/// {"type": "redacted_reasoning", "data": "EqQBCkYIARgC..."}
 /// ```
 extension ReplyEvent: Codable {
     enum CodingKeys: String, CodingKey {
-        case type, text, index, id, name, fragment, reason, usage, error, vector
+        case type, text, index, id, name, fragment, reason, usage, error, vector, data
     }
 
     /// Decodes an event's JSON form (`{"type": "text", "text"}`, ...; see the list above).
@@ -40,11 +42,15 @@ extension ReplyEvent: Codable {
             self = .embedding(
                 index: try container.decodeIfPresent(Int.self, forKey: .index) ?? 0,
                 vector: try container.decode([Double].self, forKey: .vector))
+        case "reasoning":
+            self = .reasoning(try container.decode(String.self, forKey: .text))
+        case "redacted_reasoning":
+            self = .redactedReasoning(data: try container.decode(String.self, forKey: .data))
         default:
             throw DecodingError.dataCorruptedError(
                 forKey: .type, in: container,
                 debugDescription:
-                    "unknown event type \(type.debugDescription) (expected text, tool_call_start, tool_call_arguments, finish, usage, error or embedding)"
+                    "unknown event type \(type.debugDescription) (expected text, tool_call_start, tool_call_arguments, finish, usage, error, embedding, reasoning or redacted_reasoning)"
             )
         }
     }
@@ -78,6 +84,12 @@ extension ReplyEvent: Codable {
             try container.encode("embedding", forKey: .type)
             try container.encode(index, forKey: .index)
             try container.encode(vector, forKey: .vector)
+        case .reasoning(let text):
+            try container.encode("reasoning", forKey: .type)
+            try container.encode(text, forKey: .text)
+        case .redactedReasoning(let data):
+            try container.encode("redacted_reasoning", forKey: .type)
+            try container.encode(data, forKey: .data)
         }
     }
 }

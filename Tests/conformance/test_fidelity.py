@@ -1,0 +1,182 @@
+"""What real clients and frameworks trip on: a forced tool choice answered with a call to the tool
+(the structured-output path of most agent frameworks), and reasoning in every provider's shape.
+Each through the real binary with the official client that hits it."""
+
+import json
+
+import jsonschema
+import openai
+import pytest
+
+from conftest import Server
+
+WEATHER = {
+    "type": "function",
+    "function": {
+        "name": "get_weather",
+        "description": "Weather for a city",
+        "parameters": {
+            "type": "object",
+            "properties": {"city": {"type": "string"}, "unit": {"type": "string", "enum": ["C", "F"]}},
+            "required": ["city", "unit"],
+            "additionalProperties": False,
+        },
+    },
+}
+ANSWER = {
+    "type": "function",
+    "function": {
+        "name": "final_answer",
+        "parameters": {
+            "type": "object",
+            "properties": {"answer": {"type": "string"}, "confidence": {"type": "number", "minimum": 0, "maximum": 1}},
+            "required": ["answer", "confidence"],
+        },
+    },
+}
+
+FIXTURES = """
+fixtures:
+  - match: {user: timed only}
+    timing: {first_token_ms: 1}
+    reply: {usage: {prompt_tokens: 5, completion_tokens: 7}}
+  - match: {user: chatty}
+    reply: {content: "I'd rather talk."}
+  - match: {user: think}
+    reply:
+      reasoning: "The user greets me. A short greeting back is enough."
+      content: "Hello!"
+"""
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory):
+    config = tmp_path_factory.mktemp("fidelity") / "fidelity.yaml"
+    config.write_text(FIXTURES)
+    server = Server(["--config", str(config)])
+    yield server
+    server.stop()
+
+
+@pytest.fixture(scope="module")
+def client(server):
+    return openai.OpenAI(base_url=server.base_url, api_key="sk-test", max_retries=0)
+
+
+def journal(server):
+    import httpx
+
+    return httpx.get(server.url + "/journal").json()["data"]
+
+
+@pytest.mark.parametrize("choice", ["required", {"type": "function", "function": {"name": "final_answer"}}])
+def test_a_forced_tool_is_called_with_arguments_of_its_schema(client, choice):
+    reply = client.chat.completions.create(
+        model="gpt-4o", messages=[{"role": "user", "content": "what now?"}], tools=[WEATHER, ANSWER], tool_choice=choice
+    )
+    message = reply.choices[0].message
+    assert reply.choices[0].finish_reason == "tool_calls"
+    assert message.content is None
+    (call,) = message.tool_calls
+    tool = WEATHER if choice == "required" else ANSWER
+    assert call.function.name == tool["function"]["name"]
+    jsonschema.validate(json.loads(call.function.arguments), tool["function"]["parameters"])
+    # The same request gets the same arguments.
+    again = client.chat.completions.create(
+        model="gpt-4o", messages=[{"role": "user", "content": "what now?"}], tools=[WEATHER, ANSWER], tool_choice=choice
+    )
+    assert again.choices[0].message.tool_calls[0].function.arguments == call.function.arguments
+
+
+def test_a_fixture_that_only_sets_timing_or_usage_still_gets_the_forced_call(client):
+    reply = client.chat.completions.create(
+        model="gpt-4o", messages=[{"role": "user", "content": "timed only"}], tools=[WEATHER], tool_choice="required"
+    )
+    assert reply.choices[0].message.tool_calls[0].function.name == "get_weather"
+    assert reply.usage.completion_tokens == 7
+
+
+def test_a_streamed_forced_call_arrives_in_argument_fragments(client):
+    stream = client.chat.completions.create(
+        model="gpt-4o", messages=[{"role": "user", "content": "stream it"}], tools=[WEATHER], tool_choice="required", stream=True
+    )
+    fragments = []
+    for chunk in stream:
+        for choice in chunk.choices:
+            for call in choice.delta.tool_calls or []:
+                fragments.append(call.function.arguments or "")
+    jsonschema.validate(json.loads("".join(fragments)), WEATHER["function"]["parameters"])
+
+
+def test_text_that_goes_against_the_forced_choice_is_sent_with_a_warning(client, server):
+    reply = client.chat.completions.create(
+        model="gpt-4o", messages=[{"role": "user", "content": "chatty"}], tools=[WEATHER], tool_choice="required"
+    )
+    assert reply.choices[0].message.content == "I'd rather talk."
+    assert any("forces a tool call" in warning for warning in journal(server)[-1]["warnings"])
+
+
+def test_the_pydantic_tool_path_of_frameworks_parses(client):
+    import pydantic
+
+    class Answer(pydantic.BaseModel):
+        answer: str
+        confidence: float
+
+    reply = client.chat.completions.parse(
+        model="gpt-4o",
+        messages=[{"role": "user", "content": "answer with the tool"}],
+        tools=[openai.pydantic_function_tool(Answer)],
+        tool_choice={"type": "function", "function": {"name": "Answer"}},
+    )
+    parsed = reply.choices[0].message.tool_calls[0].function.parsed_arguments
+    assert isinstance(parsed, Answer)
+
+
+def test_responses_force_a_function_call_too(client):
+    response = client.responses.create(
+        model="gpt-4o",
+        input="what is the weather?",
+        tools=[{"type": "function", "name": "get_weather", "parameters": WEATHER["function"]["parameters"]}],
+        tool_choice="required",
+    )
+    calls = [item for item in response.output if item.type == "function_call"]
+    assert [call.name for call in calls] == ["get_weather"]
+    jsonschema.validate(json.loads(calls[0].arguments), WEATHER["function"]["parameters"])
+
+
+# Reasoning.
+
+
+def test_chat_counts_reasoning_tokens(client):
+    reply = client.chat.completions.create(model="o4-mini", messages=[{"role": "user", "content": "think"}])
+    assert reply.choices[0].message.content == "Hello!"
+    details = reply.usage.completion_tokens_details
+    assert details.reasoning_tokens > 0
+    assert reply.usage.completion_tokens > details.reasoning_tokens
+
+
+def test_responses_show_a_reasoning_item_with_its_summary_when_asked(client):
+    plain = client.responses.create(model="o4-mini", input="think")
+    assert [item.type for item in plain.output] == ["reasoning", "message"]
+    assert plain.output[0].summary == []
+    assert plain.usage.output_tokens_details.reasoning_tokens > 0
+    summarized = client.responses.create(model="o4-mini", input="think", reasoning={"effort": "low", "summary": "auto"})
+    assert summarized.output[0].summary[0].text == "The user greets me. A short greeting back is enough."
+    assert summarized.output_text == "Hello!"
+
+
+def test_responses_stream_the_reasoning_summary(client):
+    events = list(client.responses.create(model="o4-mini", input="think", reasoning={"summary": "auto"}, stream=True))
+    types = [event.type for event in events]
+    assert types.index("response.reasoning_summary_part.added") < types.index("response.reasoning_summary_text.delta")
+    assert types.index("response.reasoning_summary_part.done") < types.index("response.output_text.delta")
+    summary = "".join(event.delta for event in events if event.type == "response.reasoning_summary_text.delta")
+    assert summary == "The user greets me. A short greeting back is enough."
+    final = events[-1].response
+    assert [item.type for item in final.output] == ["reasoning", "message"]
+    # A reasoning item sent back in the next turn is accepted.
+    follow = client.responses.create(
+        model="o4-mini", input=[*[item.model_dump(exclude_none=True) for item in final.output], {"role": "user", "content": "think"}]
+    )
+    assert follow.output_text == "Hello!"
