@@ -138,7 +138,7 @@ struct HostResponder: HTTPResponder {
     /// Routes a request that has been read whole: to an admin endpoint, or through the
     /// pipeline to a provider, or to a 404/405 error.
     func handle(_ wire: WireRequest, requestID: String) async -> Pipeline.Outcome {
-        switch routes.lookup(wire.method, wire.path) {
+        switch routes.lookup(wire.method, wire.path, request: wire) {
         case .notFound:
             let error = ReplyError.unknownURL(wire.method.rawValue, wire.path)
             pipeline.recordUnrouted(wire, requestID: requestID, error: error)

@@ -119,7 +119,7 @@ public final class LyrebirdHost: Sendable {
         for provider in providers {
             for route in provider.routes {
                 do throws(RouteTable<HostResponder.Handler>.Refusal) {
-                    try routes.add(route.method, route.path, .provider(provider, route))
+                    try routes.add(route.method, route.path, .provider(provider, route), conditions: route.onlyWith)
                 } catch {
                     let reason: String
                     switch error {

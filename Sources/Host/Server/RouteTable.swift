@@ -8,6 +8,13 @@ struct RouteTable<Handler: Sendable>: Sendable {
         let pattern: RoutePattern
         let path: String
         let handler: Handler
+        /// When not empty, the route takes only requests that meet one of them.
+        let conditions: [RouteCondition]
+
+        /// Whether the route takes `request` (or, without a request, takes requests in general).
+        func takes(_ request: WireRequest?) -> Bool {
+            conditions.isEmpty || request.map { request in conditions.contains { $0.holds(for: request) } } ?? false
+        }
     }
 
     enum Lookup {
@@ -28,22 +35,28 @@ struct RouteTable<Handler: Sendable>: Sendable {
     /// Routes with parameters, most specific first.
     private var patterns: [Entry] = []
 
-    /// Adds a route, or says why it cannot be added.
-    mutating func add(_ method: HTTPMethodName, _ path: String, _ handler: Handler) throws(Refusal) {
+    /// Adds a route, or says why it cannot be added. Routes may share a method and path when
+    /// their `conditions` differ: the ones with conditions are tried first.
+    mutating func add(_ method: HTTPMethodName, _ path: String, _ handler: Handler, conditions: [RouteCondition] = []) throws(Refusal) {
         let pattern: RoutePattern
         do {
             pattern = try RoutePattern(path)
         } catch {
             throw .unservable(error)
         }
-        if entries.contains(where: { $0.method == method && $0.pattern.shape == pattern.shape }) { throw .taken }
-        let entry = Entry(method: method, pattern: pattern, path: path, handler: handler)
+        let conditionSet = Set(conditions)
+        if entries.contains(where: { $0.method == method && $0.pattern.shape == pattern.shape && Set($0.conditions) == conditionSet }) {
+            throw .taken
+        }
+        let entry = Entry(method: method, pattern: pattern, path: path, handler: handler, conditions: conditions)
         entries.append(entry)
+        // Conditional routes go before the unconditional ones they share a path with.
         if pattern.isLiteral {
             literalPaths[pattern.literalPath, default: []].append(entry)
+            literalPaths[pattern.literalPath]!.sort { !$0.conditions.isEmpty && $1.conditions.isEmpty }
         } else {
             patterns.append(entry)
-            patterns.sort { $0.pattern.specificity > $1.pattern.specificity }
+            patterns.sort { ($0.pattern.specificity, $0.conditions.count) > ($1.pattern.specificity, $1.conditions.count) }
         }
     }
 
@@ -53,22 +66,24 @@ struct RouteTable<Handler: Sendable>: Sendable {
         return entries.filter { $0.pattern.match(segments) != nil }
     }
 
-    func lookup(_ method: HTTPMethodName, _ path: String) -> Lookup {
-        if let literal = literalPaths[path], let entry = literal.first(where: { $0.method == method }) {
+    /// What serves `method` at `path` for `request`, whose headers and query decide between
+    /// routes with conditions.
+    func lookup(_ method: HTTPMethodName, _ path: String, request: WireRequest? = nil) -> Lookup {
+        if let literal = literalPaths[path], let entry = literal.first(where: { $0.method == method && $0.takes(request) }) {
             return .found(entry.handler, parameters: [:])
         }
         let segments = path.split(separator: "/", omittingEmptySubsequences: true)
         var allowed: [HTTPMethodName] = []
         if let literal = literalPaths["/" + segments.joined(separator: "/")] {
             for entry in literal {
-                if entry.method == method { return .found(entry.handler, parameters: [:]) }
-                allowed.append(entry.method)
+                if entry.method == method && entry.takes(request) { return .found(entry.handler, parameters: [:]) }
+                if entry.method != method && !allowed.contains(entry.method) { allowed.append(entry.method) }
             }
         }
         for entry in patterns {
             guard let parameters = entry.pattern.match(segments) else { continue }
-            if entry.method == method { return .found(entry.handler, parameters: parameters) }
-            if !allowed.contains(entry.method) { allowed.append(entry.method) }
+            if entry.method == method && entry.takes(request) { return .found(entry.handler, parameters: parameters) }
+            if entry.method != method && !allowed.contains(entry.method) { allowed.append(entry.method) }
         }
         return allowed.isEmpty ? .notFound : .methodNotAllowed(allowed: allowed)
     }

@@ -3,12 +3,19 @@
 /// "answered_by": "fixtures"}`. `transports` may be left out (HTTP and SSE), and `answered_by`
 /// too (fixtures). A route that takes WebSocket connections may add `"websocket_framing"`
 /// (`{"style": "events", "request_type": "response.create"}` or `{"style": "envelope", "prefix":
-/// "chat"}`); without it the envelope is named after the operation.
+/// "chat"}`); without it the envelope is named after the operation. A route that takes only
+/// requests with certain credentials adds `"only_with": [{"header": "x-goog-api-key"}, {"query":
+/// "key"}]`.
 extension ProviderRoute: Codable {
     enum CodingKeys: String, CodingKey {
         case method, path, operation, transports
         case answeredBy = "answered_by"
         case webSocketFraming = "websocket_framing"
+        case onlyWith = "only_with"
+    }
+
+    private enum ConditionKeys: String, CodingKey {
+        case header, query
     }
 
     /// Decodes a route's JSON form; `transports`, `answered_by` and `websocket_framing` take
@@ -21,7 +28,26 @@ extension ProviderRoute: Codable {
             operation: try container.decode(String.self, forKey: .operation),
             transports: try container.decodeIfPresent(Set<Transport>.self, forKey: .transports) ?? [.http, .sse],
             answeredBy: try container.decodeIfPresent(Answerer.self, forKey: .answeredBy) ?? .fixtures,
-            webSocketFraming: try container.decodeIfPresent(WebSocketFraming.self, forKey: .webSocketFraming))
+            webSocketFraming: try container.decodeIfPresent(WebSocketFraming.self, forKey: .webSocketFraming),
+            onlyWith: try Self.decodeConditions(container))
+    }
+
+    private static func decodeConditions(_ container: KeyedDecodingContainer<CodingKeys>) throws -> [RouteCondition] {
+        guard container.contains(.onlyWith) else { return [] }
+        var list = try container.nestedUnkeyedContainer(forKey: .onlyWith)
+        var conditions: [RouteCondition] = []
+        while !list.isAtEnd {
+            let condition = try list.nestedContainer(keyedBy: ConditionKeys.self)
+            if let header = try condition.decodeIfPresent(String.self, forKey: .header) {
+                conditions.append(.header(header))
+            } else if let query = try condition.decodeIfPresent(String.self, forKey: .query) {
+                conditions.append(.queryItem(query))
+            } else {
+                throw DecodingError.dataCorruptedError(
+                    forKey: .header, in: condition, debugDescription: "a condition names a \"header\" or a \"query\" parameter")
+            }
+        }
+        return conditions
     }
 
     /// Encodes the route's JSON form.
@@ -33,5 +59,12 @@ extension ProviderRoute: Codable {
         try container.encode(transports.map(\.rawValue).sorted(), forKey: .transports)
         try container.encode(answeredBy, forKey: .answeredBy)
         try container.encode(webSocketFraming, forKey: .webSocketFraming)
+        guard !onlyWith.isEmpty else { return }
+        var list = container.nestedUnkeyedContainer(forKey: .onlyWith)
+        for condition in onlyWith {
+            var entry = list.nestedContainer(keyedBy: ConditionKeys.self)
+            try entry.encodeIfPresent(condition.header, forKey: .header)
+            try entry.encodeIfPresent(condition.queryItem, forKey: .query)
+        }
     }
 }

@@ -48,6 +48,10 @@ public struct ProviderRoute: Sendable, Hashable {
     /// `transports` has `.websocket`. Default: Lyrebird's envelope, its message types named
     /// after the operation (`<operation>.request`, `<operation>.chunk`, `<operation>.done`).
     public var webSocketFraming: WebSocketFraming
+    /// When not empty, the route takes only HTTP requests that meet one of these conditions;
+    /// another route at the same method and path (without conditions, or with others) takes the
+    /// rest. Default: none, every request.
+    public var onlyWith: [RouteCondition]
 
     /// Creates a route.
     ///
@@ -60,10 +64,12 @@ public struct ProviderRoute: Sendable, Hashable {
     ///   - answeredBy: `.fixtures` (default) or `.provider`, which makes the host call
     ///     ``Provider/answer(_:route:host:context:)``.
     ///   - webSocketFraming: The WebSocket framing; default `.envelope(prefix: operation)`.
+    ///   - onlyWith: Conditions one of which a request must meet for this route to take it.
     public init(
         method: HTTPMethodName, path: String, operation: String, transports: Set<Transport> = [.http, .sse],
-        answeredBy: Answerer = .fixtures, webSocketFraming: WebSocketFraming? = nil
+        answeredBy: Answerer = .fixtures, webSocketFraming: WebSocketFraming? = nil, onlyWith: [RouteCondition] = []
     ) {
+        self.onlyWith = onlyWith
         self.method = method
         self.path = path
         self.operation = operation
