@@ -180,3 +180,44 @@ def test_responses_stream_the_reasoning_summary(client):
         model="o4-mini", input=[*[item.model_dump(exclude_none=True) for item in final.output], {"role": "user", "content": "think"}]
     )
     assert follow.output_text == "Hello!"
+
+
+# Azure OpenAI.
+
+
+@pytest.fixture(scope="module")
+def azure(server):
+    return openai.AzureOpenAI(
+        azure_endpoint=server.url, api_key="azure-key", api_version="2024-10-21", max_retries=0
+    )
+
+
+def test_azure_deployments_answer_like_openai(azure, server):
+    reply = azure.chat.completions.create(model="my-gpt4o-deployment", messages=[{"role": "user", "content": "think"}])
+    assert reply.choices[0].message.content == "Hello!"
+    assert reply.model == "my-gpt4o-deployment"
+    entry = journal(server)[-1]
+    assert entry["path"] == "/openai/deployments/my-gpt4o-deployment/chat/completions"
+    assert entry["model"] == "my-gpt4o-deployment"
+    stream = azure.chat.completions.create(
+        model="my-gpt4o-deployment", messages=[{"role": "user", "content": "think"}], stream=True
+    )
+    assert "".join(chunk.choices[0].delta.content or "" for chunk in stream if chunk.choices) == "Hello!"
+    vectors = azure.embeddings.create(model="my-embedding", input=["a", "b"])
+    assert len(vectors.data) == 2 and len(vectors.data[0].embedding) > 0
+    legacy = azure.completions.create(model="my-instruct", prompt="say hi")
+    assert legacy.choices[0].text
+    response = azure.responses.create(model="my-gpt4o-deployment", input="think")
+    assert response.output_text == "Hello!"
+    assert azure.responses.retrieve(response.id).id == response.id
+    assert "gpt-4o" in [model.id for model in azure.models.list()]
+
+
+def test_azure_v1_paths_and_models(server):
+    client = openai.OpenAI(base_url=server.url + "/openai/v1", api_key="azure-key", max_retries=0)
+    reply = client.chat.completions.create(model="gpt-4o", messages=[{"role": "user", "content": "think"}])
+    assert reply.choices[0].message.content == "Hello!"
+    assert "gpt-4o" in [model.id for model in client.models.list()]
+    response = client.responses.create(model="gpt-4o", input="think")
+    assert response.output_text == "Hello!"
+    assert client.responses.retrieve(response.id).output_text == "Hello!"

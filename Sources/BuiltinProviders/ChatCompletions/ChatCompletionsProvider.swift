@@ -5,12 +5,15 @@ import LyrebirdPluginAPI
 /// (`chat.request`, `chat.chunk`, `chat.done`).
 public struct ChatCompletionsProvider: Provider {
     public let name = "openai.chat_completions"
-    public let routes = [
-        ProviderRoute(method: .post, path: "/v1/chat/completions", operation: "chat.completions"),
-        ProviderRoute(
-            method: .get, path: "/v1/chat", operation: "chat.completions", transports: [.websocket],
-            webSocketFraming: .envelope(prefix: "chat")),
-    ]
+    public let routes =
+        [
+            ProviderRoute(method: .post, path: "/v1/chat/completions", operation: "chat.completions"),
+            ProviderRoute(
+                method: .get, path: "/v1/chat", operation: "chat.completions", transports: [.websocket],
+                webSocketFraming: .envelope(prefix: "chat")),
+        ]
+        + AzureOpenAI.routes(
+            like: ProviderRoute(method: .post, path: "", operation: "chat.completions"), suffix: "/chat/completions", deployments: true)
     public let models = ["gpt-4o", "gpt-4o-mini", "gpt-4.1", "gpt-4.1-mini", "gpt-4.1-nano", "o3", "o4-mini", "gpt-3.5-turbo"]
 
     public init() {}

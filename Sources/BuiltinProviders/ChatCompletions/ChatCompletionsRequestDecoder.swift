@@ -7,7 +7,7 @@ enum ChatCompletionsRequestDecoder {
 
     static func decode(_ request: WireRequest, operation: String) throws(ReplyError) -> CanonicalRequest {
         let fields = try RequestFields(parsing: request.body)
-        let model = try fields.requiredString("model")
+        let model = try AzureOpenAI.model(of: request, fields: fields)
         let rawMessages = try fields.requiredArray("messages")
         guard !rawMessages.isEmpty else {
             throw ReplyError.invalidParameter(

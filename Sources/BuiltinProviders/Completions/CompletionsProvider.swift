@@ -4,7 +4,10 @@ import LyrebirdPluginAPI
 /// prompts, `echo`, `stop`, `max_tokens` and `logprobs`.
 public struct CompletionsProvider: Provider {
     public let name = "openai.completions"
-    public let routes = [ProviderRoute(method: .post, path: "/v1/completions", operation: "completions")]
+    public let routes =
+        [ProviderRoute(method: .post, path: "/v1/completions", operation: "completions")]
+        + AzureOpenAI.routes(
+            like: ProviderRoute(method: .post, path: "", operation: "completions"), suffix: "/completions", deployments: true)
     public let models = ["gpt-3.5-turbo-instruct", "davinci-002", "babbage-002"]
 
     public init() {}

@@ -12,7 +12,7 @@ enum CompletionsRequestDecoder {
 
     static func decode(_ request: WireRequest, operation: String) throws(ReplyError) -> CanonicalRequest {
         let fields = try RequestFields(parsing: request.body)
-        let model = try fields.requiredString("model")
+        let model = try AzureOpenAI.model(of: request, fields: fields)
         guard let prompt = fields["prompt"] else { throw RequestFields.missing("prompt") }
         let prompts = try TextInputs.decode(prompt, param: "prompt", allowsEmptyText: true, maximumCount: maximumChoices)
 

@@ -6,7 +6,11 @@ import LyrebirdPluginAPI
 /// the host for the inputs the reply leaves out. Embeddings never stream.
 public struct EmbeddingsProvider: Provider {
     public let name = "openai.embeddings"
-    public let routes = [ProviderRoute(method: .post, path: "/v1/embeddings", operation: "embeddings", transports: [.http])]
+    public let routes =
+        [ProviderRoute(method: .post, path: "/v1/embeddings", operation: "embeddings", transports: [.http])]
+        + AzureOpenAI.routes(
+            like: ProviderRoute(method: .post, path: "", operation: "embeddings", transports: [.http]), suffix: "/embeddings",
+            deployments: true)
     public let models = ["text-embedding-3-small", "text-embedding-3-large", "text-embedding-ada-002"]
 
     public init() {}

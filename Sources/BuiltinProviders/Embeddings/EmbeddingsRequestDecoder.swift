@@ -20,7 +20,7 @@ enum EmbeddingsRequestDecoder {
 
     static func decode(_ request: WireRequest, operation: String) throws(ReplyError) -> CanonicalRequest {
         let fields = try RequestFields(parsing: request.body)
-        let model = try fields.requiredString("model")
+        let model = try AzureOpenAI.model(of: request, fields: fields)
         guard let input = fields["input"] else { throw RequestFields.missing("input") }
         let inputs = try TextInputs.decode(input, param: "input", allowsEmptyText: false, maximumCount: maximumInputs)
         try checkTokens(of: inputs)

@@ -8,6 +8,13 @@ public struct ModelsProvider: Provider {
     public let routes = [
         ProviderRoute(method: .get, path: "/v1/models", operation: "models.list", transports: [.http], answeredBy: .provider),
         ProviderRoute(method: .get, path: "/v1/models/{model}", operation: "models.retrieve", transports: [.http], answeredBy: .provider),
+        // Azure OpenAI: the v1 API's, and where the `AzureOpenAI` client's base URL puts them.
+        ProviderRoute(method: .get, path: "/openai/v1/models", operation: "models.list", transports: [.http], answeredBy: .provider),
+        ProviderRoute(
+            method: .get, path: "/openai/v1/models/{model}", operation: "models.retrieve", transports: [.http], answeredBy: .provider),
+        ProviderRoute(method: .get, path: "/openai/models", operation: "models.list", transports: [.http], answeredBy: .provider),
+        ProviderRoute(
+            method: .get, path: "/openai/models/{model}", operation: "models.retrieve", transports: [.http], answeredBy: .provider),
     ]
 
     /// The `created` time every model reports: a fixed one, so listings compare equal from run

@@ -8,12 +8,22 @@ import LyrebirdPluginAPI
 /// retrieve them, list their input items, and continue a conversation with `previous_response_id`.
 public struct ResponsesProvider: Provider {
     public let name = "openai.responses"
-    public let routes =
-        [
-            ProviderRoute(
-                method: .post, path: "/v1/responses", operation: "responses", transports: [.http, .sse, .websocket],
-                webSocketFraming: .events(requestType: "response.create"))
-        ] + StoredResponseRoutes.routes
+    public let routes: [ProviderRoute] = {
+        let create = ProviderRoute(method: .post, path: "/v1/responses", operation: "responses", transports: [.http, .sse])
+        var routes = [create] + StoredResponseRoutes.routes
+        // Azure: the v1 API's paths, and `/openai/responses` where the `AzureOpenAI` client's
+        // base URL (`.../openai`) puts them.
+        for prefix in ["/openai/v1", "/openai"] {
+            routes += ([create] + StoredResponseRoutes.routes).map { route in
+                var copy = route
+                copy.path = prefix + route.path.dropFirst("/v1".count)
+                return copy
+            }
+        }
+        routes[0].transports.insert(.websocket)
+        routes[0].webSocketFraming = .events(requestType: "response.create")
+        return routes
+    }()
     private let store: ResponseStore
 
     /// How many responses a provider keeps unless told otherwise.
