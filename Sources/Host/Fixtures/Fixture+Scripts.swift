@@ -16,8 +16,9 @@ extension MatchCondition {
     /// This condition with its Lua predicates running with `runtime`'s settings.
     func running(on runtime: ScriptRuntime) -> MatchCondition {
         switch self {
-        case .model, .user, .system: return self
+        case .text, .number, .exists, .conversation: return self
         case .all(let conditions): return .all(conditions.map { $0.running(on: runtime) })
+        case .any(let conditions): return .any(conditions.map { $0.running(on: runtime) })
         case .not(let condition): return .not(condition.running(on: runtime))
         case .lua(let predicate): return .lua(predicate.running(on: runtime))
         }

@@ -20,9 +20,6 @@ public final class FixtureStore: Sendable {
     final class Snapshot: Sendable {
         let entries: [Entry]
         let tests: [MatchTest]
-        /// Each test's required needle as field and needle id, or -1 for none: a flat copy for
-        /// the loop that skips fixtures.
-        private let gates: [(field: MatchField, needle: Int)]
         let indexes: [FieldIndex]
         /// Whether matching may run a Lua predicate.
         let containsScriptPredicates: Bool
@@ -31,7 +28,6 @@ public final class FixtureStore: Sendable {
             var builder = MatchIndexBuilder()
             self.entries = entries
             self.tests = entries.map { MatchTest($0.fixture.match, builder: &builder) }
-            self.gates = tests.map { $0.requiredNeedle ?? (.user, -1) }
             self.indexes = builder.build()
             self.containsScriptPredicates = entries.contains { $0.fixture.match.containsScriptPredicates }
         }
@@ -39,9 +35,8 @@ public final class FixtureStore: Sendable {
         /// The first entry whose fixture matches the request of `subject`.
         func firstMatch(for subject: MatchSubject) -> Entry? {
             for index in tests.indices {
-                let gate = gates[index]
-                if gate.needle >= 0 && !subject.contains(gate.needle, in: gate.field) { continue }
-                if tests[index].passes(subject) { return entries[index] }
+                let test = tests[index]
+                if test.opens(subject) && test.passes(subject) { return entries[index] }
             }
             return nil
         }

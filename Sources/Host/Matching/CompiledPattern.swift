@@ -29,10 +29,10 @@ public final class CompiledPattern: Sendable {
     }
 
     /// Compiles a glob: `*` matches any run, `?` one character, everything else itself.
-    /// The glob must match the whole text; case is ignored.
-    public init(glob source: String) {
+    /// The glob must match the whole text; case is ignored unless `ignoringCase` is false.
+    public init(glob source: String, ignoringCase: Bool = true) {
         self.source = source
-        engine = .glob(GlobPattern(source))
+        engine = .glob(GlobPattern(source, ignoringCase: ignoringCase))
     }
 
     /// Whether the pattern finds a match in `text`.

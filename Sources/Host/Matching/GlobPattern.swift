@@ -1,7 +1,7 @@
 import LyrebirdStructuredOutput
 
 /// A shell-style pattern (`*` any run, `?` one character, everything else itself) that must
-/// match the whole text, ignoring case. Matching costs at most the text's length times the
+/// match the whole text, ignoring case unless told otherwise. Matching costs at most the text's length times the
 /// pattern's: after a mismatch only the latest `*` is retried, one character further on, since
 /// an earlier `*` could only reach texts the latest one reaches too.
 struct GlobPattern: Sendable {
@@ -12,14 +12,16 @@ struct GlobPattern: Sendable {
     }
 
     private let tokens: [Token]
+    private let ignoringCase: Bool
 
-    init(_ source: String) {
+    init(_ source: String, ignoringCase: Bool = true) {
+        self.ignoringCase = ignoringCase
         var tokens: [Token] = []
         for scalar in source.unicodeScalars {
             switch scalar {
             case "*": if tokens.last != .anyRun { tokens.append(.anyRun) }
             case "?": tokens.append(.anyCharacter)
-            default: tokens.append(.scalar(scalar.lowercased))
+            default: tokens.append(.scalar(ignoringCase ? scalar.lowercased : scalar))
             }
         }
         self.tokens = tokens
@@ -27,7 +29,7 @@ struct GlobPattern: Sendable {
 
     /// Whether the pattern matches all of `text`, one Unicode scalar at a time.
     func matches(_ text: String) -> Bool {
-        let text = text.unicodeScalars.map(\.lowercased)
+        let text = ignoringCase ? text.unicodeScalars.map(\.lowercased) : Array(text.unicodeScalars)
         var position = 0
         var token = 0
         var lastRun: (token: Int, position: Int)?

@@ -1,11 +1,11 @@
 import LyrebirdPluginAPI
 
-/// One request as the fixtures of one snapshot see it. Each field is examined once, on first
-/// use, for every fixture at the same time: its exact-value id and the `contains` needles that
-/// occur in it.
+/// One request as the fixtures of one snapshot see it. Each field a condition tests has a slot;
+/// each slot is examined once, on first use, for every fixture at the same time: its texts,
+/// which exact values they are, and which `contains` needles occur in them.
 ///
 /// Matching asks it a question per fixture, so answers are plain loads: bits in one buffer and
-/// ids in a fixed array, with no copies or reference counting per question.
+/// ids in arrays, with no copies or reference counting per question.
 final class MatchSubject {
     let request: CanonicalRequest
     /// Stops a Lua predicate that runs for this request.
@@ -14,76 +14,100 @@ final class MatchSubject {
     /// no match, and reported in the request's journal entry.
     var predicateFailures: [String] = []
     private let indexes: [FieldIndex]
-    /// The needle bits of every field, one run of words per field.
+    /// The slot of each field the indexes have.
+    private let slots: [MatchField: Int]
+    /// The needle bits of every slot, one run of words per slot: case-folded needles first,
+    /// then those that match case.
     private let needleBits: UnsafeMutablePointer<UInt64>
     private let wordOffsets: [Int]
-    @exclusivity(unchecked) private var exactValueIDs: [Int?] = [nil, nil, nil]
-    @exclusivity(unchecked) private var texts: [String?] = [nil, nil, nil]
-    @exclusivity(unchecked) private var normalizedTexts: [[Character]?] = [nil, nil, nil]
-    @exclusivity(unchecked) private var examined: UInt8 = 0
+    @exclusivity(unchecked) private var values: [[String]?]
+    @exclusivity(unchecked) private var exactIDs: [[Int]]
+    @exclusivity(unchecked) private var foldedExactIDs: [[Int]]
+    @exclusivity(unchecked) private var normalizedTexts: [[[Character]]?]
+    @exclusivity(unchecked) private var examined: [Bool]
 
     init(_ request: CanonicalRequest, indexes: [FieldIndex], cancellation: ScriptCancellation?) {
         self.request = request
         self.cancellation = cancellation
         self.indexes = indexes
+        slots = Dictionary(indexes.enumerated().map { ($1.field, $0) }, uniquingKeysWith: { first, _ in first })
         var offsets: [Int] = []
         var words = 0
         for index in indexes {
             offsets.append(words)
-            words += (index.needles.needleCount + 63) / 64
+            words += index.wordCount
         }
         wordOffsets = offsets
         needleBits = .allocate(capacity: max(words, 1))
         needleBits.initialize(repeating: 0, count: max(words, 1))
+        values = Array(repeating: nil, count: indexes.count)
+        exactIDs = Array(repeating: [], count: indexes.count)
+        foldedExactIDs = Array(repeating: [], count: indexes.count)
+        normalizedTexts = Array(repeating: nil, count: indexes.count)
+        examined = Array(repeating: false, count: indexes.count)
     }
 
     deinit {
         needleBits.deallocate()
     }
 
-    func text(_ field: MatchField) -> String {
-        examine(field)
-        return texts[field.rawValue]!
+    /// The texts of `field`: from its slot when the indexes have one, read afresh otherwise.
+    func values(of field: MatchField) -> [String] {
+        slots[field].map(values) ?? field.values(of: request)
     }
 
-    /// The field's text as fuzzy matching compares it (see `FuzzySimilarity`), normalised once
-    /// for every fixture.
-    func normalizedText(_ field: MatchField) -> [Character] {
-        if let text = normalizedTexts[field.rawValue] { return text }
-        let text = FuzzySimilarity.normalized(self.text(field))
-        normalizedTexts[field.rawValue] = text
-        return text
+    /// The texts of the field in `slot`.
+    func values(_ slot: Int) -> [String] {
+        examine(slot)
+        return values[slot]!
     }
 
-    func exactValueID(_ field: MatchField) -> Int? {
-        examine(field)
-        return exactValueIDs[field.rawValue]
+    /// The texts of the slot as fuzzy matching compares them (see `FuzzySimilarity`),
+    /// normalised once for every fixture.
+    func normalizedTexts(_ slot: Int) -> [[Character]] {
+        if let texts = normalizedTexts[slot] { return texts }
+        let texts = values(slot).map(FuzzySimilarity.normalized)
+        normalizedTexts[slot] = texts
+        return texts
     }
 
-    func contains(_ needle: Int, in field: MatchField) -> Bool {
-        examine(field)
-        return needleBits[wordOffsets[field.rawValue] + needle >> 6] & (1 << UInt64(needle & 63)) != 0
+    /// Whether some text of the slot is the exact value with this id.
+    func hasExactValue(_ id: Int, in slot: Int, ignoringCase: Bool) -> Bool {
+        examine(slot)
+        return (ignoringCase ? foldedExactIDs[slot] : exactIDs[slot]).contains(id)
     }
 
-    /// Whether the field's text contains `needle` (lower-cased bytes), or `nil` when the indexes
-    /// do not hold that needle.
-    func contains(_ needle: [UInt8], in field: MatchField) -> Bool? {
-        indexes[field.rawValue].needleIDs[needle].map { contains($0, in: field) }
+    /// Whether some text of the slot contains the needle with this id.
+    @inline(__always)
+    func contains(_ needle: Int, in slot: Int, ignoringCase: Bool) -> Bool {
+        examine(slot)
+        let bit = ignoringCase ? needle : indexes[slot].foldedNeedles.needleCount + needle
+        return needleBits[wordOffsets[slot] + bit >> 6] & (1 << UInt64(bit & 63)) != 0
     }
 
     @inline(__always)
-    private func examine(_ field: MatchField) {
-        let bit: UInt8 = 1 << UInt8(field.rawValue)
-        guard examined & bit == 0 else { return }
-        examined |= bit
-        let index = indexes[field.rawValue]
-        let text = field.text(of: request)
-        texts[field.rawValue] = text
-        exactValueIDs[field.rawValue] = index.exactValues[text]
-        if index.needles.needleCount > 0 {
-            let offset = wordOffsets[field.rawValue]
-            index.needles.search(Array(text.lowercased().utf8)) { needle in
-                needleBits[offset + needle >> 6] |= 1 << UInt64(needle & 63)
+    private func examine(_ slot: Int) {
+        guard !examined[slot] else { return }
+        examined[slot] = true
+        let index = indexes[slot]
+        let texts = index.field.values(of: request)
+        values[slot] = texts
+        let offset = wordOffsets[slot]
+        let foldedCount = index.foldedNeedles.needleCount
+        for text in texts {
+            if let id = index.exactValues[text] { exactIDs[slot].append(id) }
+            let folded = index.foldedExactValues.isEmpty && foldedCount == 0 ? nil : text.lowercased()
+            if let folded, let id = index.foldedExactValues[folded] { foldedExactIDs[slot].append(id) }
+            if foldedCount > 0, let folded {
+                index.foldedNeedles.search(Array(folded.utf8)) { needle in
+                    needleBits[offset + needle >> 6] |= 1 << UInt64(needle & 63)
+                }
+            }
+            if index.exactCaseNeedles.needleCount > 0 {
+                index.exactCaseNeedles.search(Array(text.utf8)) { needle in
+                    let bit = foldedCount + needle
+                    needleBits[offset + bit >> 6] |= 1 << UInt64(bit & 63)
+                }
             }
         }
     }

@@ -1,112 +1,130 @@
-/// A fixture's condition compiled against its store's field indexes: a list of checks that
+/// A fixture's condition compiled against its snapshot's field indexes: a list of checks that
 /// must all hold, where text tests are lookups in what the request's subject found once for
 /// every fixture. The common checks carry no references, so running them copies nothing.
 final class MatchTest: Sendable {
-    private enum Check {
-        /// Holds when the field's text is the exact value with this id.
-        case equals(MatchField, id: Int)
-        /// Holds when the field's text contains the needle with this id.
-        case contains(MatchField, needle: Int)
-        /// Holds when the field's text is similar enough to the value, normalised when loaded.
-        case fuzzy(MatchField, value: [Character], threshold: Double)
-        case other(MatchField, TextMatcher)
+    enum Check {
+        /// Holds when some text of the slot is the exact value with this id.
+        case equals(slot: Int, id: Int, ignoringCase: Bool)
+        /// Holds when some text of the slot contains the needle with this id.
+        case contains(slot: Int, needle: Int, ignoringCase: Bool)
+        /// Holds when some text of the slot is similar enough to the value, normalised when loaded.
+        case fuzzy(slot: Int, value: [Character], threshold: Double)
+        /// Holds when some text of the slot passes the matcher (regexes and globs).
+        case pattern(slot: Int, TextMatcher)
+        /// Holds when the slot's field has a value.
+        case exists(slot: Int)
+        case number(NumberField, NumberTest)
+        case conversation(ConversationFlow)
         case not(MatchTest)
+        /// Holds when one of the tests passes.
+        case any([MatchTest])
         case lua(LuaPredicate)
     }
 
-    private let checks: [Check]
-    /// A `contains` check the condition cannot pass without, if it has one: matching skips the
-    /// fixture on that one bit when the needle is absent, which it is for most fixtures.
-    let requiredNeedle: (field: MatchField, needle: Int)?
+    let checks: [Check]
+    /// A cheap check the condition cannot pass without, if it has one: matching tries it before
+    /// anything else, and most fixtures fail on it (a needle that is absent, another model).
+    let gate: Gate?
+
+    /// A check on one bit or one id: what `MatchSubject` answers with a load.
+    enum Gate {
+        case needle(slot: Int, needle: Int, ignoringCase: Bool)
+        case exact(slot: Int, id: Int, ignoringCase: Bool)
+    }
 
     /// Compiles `condition`, adding the values it tests to `builder`.
     init(_ condition: MatchCondition, builder: inout MatchIndexBuilder) {
         var checks: [Check] = []
         Self.compile(condition, into: &checks, builder: &builder)
+        // The cheap checks first: a fixture fails on them before a pattern or a script runs.
+        checks.sort { Self.cost($0) < Self.cost($1) }
         self.checks = checks
-        requiredNeedle =
-            checks.lazy.compactMap { check -> (MatchField, Int)? in
-                guard case .contains(let field, let needle) = check else { return nil }
-                return (field, needle)
-            }.first
+        gate = checks.lazy.compactMap { check -> Gate? in
+            switch check {
+            case .contains(let slot, let needle, let ignoringCase): return .needle(slot: slot, needle: needle, ignoringCase: ignoringCase)
+            case .equals(let slot, let id, let ignoringCase): return .exact(slot: slot, id: id, ignoringCase: ignoringCase)
+            default: return nil
+            }
+        }.first
+    }
+
+    private static func cost(_ check: Check) -> Int {
+        switch check {
+        case .equals, .contains, .exists: return 0
+        case .number: return 1
+        case .fuzzy, .pattern, .conversation: return 2
+        case .not, .any: return 3
+        case .lua: return 4
+        }
     }
 
     private static func compile(_ condition: MatchCondition, into checks: inout [Check], builder: inout MatchIndexBuilder) {
         switch condition {
-        case .model(let matcher): compile(.model, matcher, into: &checks, builder: &builder)
-        case .user(let matcher): compile(.user, matcher, into: &checks, builder: &builder)
-        case .system(let matcher): compile(.system, matcher, into: &checks, builder: &builder)
+        case .text(let field, let matcher): compile(builder.slot(field), matcher, into: &checks, builder: &builder)
+        case .number(let field, let test): checks.append(.number(field, test))
+        case .exists(let field): checks.append(.exists(slot: builder.slot(field)))
+        case .conversation(let flow): checks.append(.conversation(flow))
         case .all(let conditions):
             for condition in conditions { compile(condition, into: &checks, builder: &builder) }
+        case .any(let conditions): checks.append(.any(conditions.map { MatchTest($0, builder: &builder) }))
         case .not(let condition): checks.append(.not(MatchTest(condition, builder: &builder)))
         case .lua(let predicate): checks.append(.lua(predicate))
         }
     }
 
-    private static func compile(_ field: MatchField, _ matcher: TextMatcher, into checks: inout [Check], builder: inout MatchIndexBuilder) {
+    private static func compile(_ slot: Int, _ matcher: TextMatcher, into checks: inout [Check], builder: inout MatchIndexBuilder) {
+        let ignoringCase = matcher.ignoresCase
         switch matcher.kind {
         case .equals(let value):
-            checks.append(.equals(field, id: builder.exactValueID(value, in: field)))
+            checks.append(.equals(slot: slot, id: builder.exactValueID(value, in: slot, ignoringCase: ignoringCase), ignoringCase: ignoringCase))
         case .contains(let value):
-            let needle = Array(value.lowercased().utf8)
+            let needle = TextMatcher.bytes(value, ignoringCase: ignoringCase)
             // Every text contains the empty string: nothing to check.
-            if !needle.isEmpty { checks.append(.contains(field, needle: builder.needleID(needle, in: field))) }
+            if !needle.isEmpty {
+                checks.append(
+                    .contains(slot: slot, needle: builder.needleID(needle, in: slot, ignoringCase: ignoringCase), ignoringCase: ignoringCase))
+            }
         case .fuzzy(let value, let threshold):
-            checks.append(.fuzzy(field, value: FuzzySimilarity.normalized(value), threshold: threshold))
-        default:
-            checks.append(.other(field, matcher))
+            checks.append(.fuzzy(slot: slot, value: FuzzySimilarity.normalized(value), threshold: threshold))
+        case .regex, .glob:
+            checks.append(.pattern(slot: slot, matcher))
+        }
+    }
+
+    /// Whether the gate lets the request of `subject` through (a test without one always does).
+    @inline(__always)
+    func opens(_ subject: MatchSubject) -> Bool {
+        switch gate {
+        case .none: return true
+        case .needle(let slot, let needle, let ignoringCase)?: return subject.contains(needle, in: slot, ignoringCase: ignoringCase)
+        case .exact(let slot, let id, let ignoringCase)?: return subject.hasExactValue(id, in: slot, ignoringCase: ignoringCase)
         }
     }
 
     /// Whether the request of `subject` passes.
     func passes(_ subject: MatchSubject) -> Bool {
-        for check in checks {
-            switch check {
-            case .equals(let field, let id): if subject.exactValueID(field) != id { return false }
-            case .contains(let field, let needle): if !subject.contains(needle, in: field) { return false }
-            case .fuzzy(let field, let value, let threshold):
-                if !FuzzySimilarity.isSimilar(subject.normalizedText(field), value, threshold: threshold) { return false }
-            case .other(let field, let matcher): if !matcher.matches(subject.text(field)) { return false }
-            case .not(let test): if test.passes(subject) { return false }
-            case .lua(let predicate):
-                switch predicate.evaluate(subject.request, cancellation: subject.cancellation) {
-                case .success(let matched): if !matched { return false }
-                case .failure(let failure):
-                    subject.predicateFailures.append(failure.description)
-                    return false
-                }
+        checks.allSatisfy { Self.holds($0, for: subject) }
+    }
+
+    static func holds(_ check: Check, for subject: MatchSubject) -> Bool {
+        switch check {
+        case .equals(let slot, let id, let ignoringCase): return subject.hasExactValue(id, in: slot, ignoringCase: ignoringCase)
+        case .contains(let slot, let needle, let ignoringCase): return subject.contains(needle, in: slot, ignoringCase: ignoringCase)
+        case .fuzzy(let slot, let value, let threshold):
+            return subject.normalizedTexts(slot).contains { FuzzySimilarity.isSimilar($0, value, threshold: threshold) }
+        case .pattern(let slot, let matcher): return subject.values(slot).contains { matcher.matches($0) }
+        case .exists(let slot): return !subject.values(slot).isEmpty
+        case .number(let field, let test): return field.value(of: subject.request).map(test.passes) ?? false
+        case .conversation(let flow): return flow.positions(in: subject.request.messages) != nil
+        case .not(let test): return !test.passes(subject)
+        case .any(let tests): return tests.contains { $0.passes(subject) }
+        case .lua(let predicate):
+            switch predicate.evaluate(subject.request, cancellation: subject.cancellation) {
+            case .success(let matched): return matched
+            case .failure(let failure):
+                subject.predicateFailures.append(failure.description)
+                return false
             }
-        }
-        return true
-    }
-}
-
-/// Gathers the values compiled conditions test, field by field, and builds their indexes.
-struct MatchIndexBuilder {
-    private var needles: [[[UInt8]]] = MatchField.allCases.map { _ in [] }
-    private var needleIDs: [[[UInt8]: Int]] = MatchField.allCases.map { _ in [:] }
-    private var exactValues: [[String: Int]] = MatchField.allCases.map { _ in [:] }
-
-    mutating func needleID(_ needle: [UInt8], in field: MatchField) -> Int {
-        if let id = needleIDs[field.rawValue][needle] { return id }
-        let id = needles[field.rawValue].count
-        needles[field.rawValue].append(needle)
-        needleIDs[field.rawValue][needle] = id
-        return id
-    }
-
-    mutating func exactValueID(_ value: String, in field: MatchField) -> Int {
-        if let id = exactValues[field.rawValue][value] { return id }
-        let id = exactValues[field.rawValue].count
-        exactValues[field.rawValue][value] = id
-        return id
-    }
-
-    func build() -> [FieldIndex] {
-        MatchField.allCases.map { field in
-            FieldIndex(
-                needles: NeedleIndex(needles[field.rawValue]), needleIDs: needleIDs[field.rawValue],
-                exactValues: exactValues[field.rawValue])
         }
     }
 }

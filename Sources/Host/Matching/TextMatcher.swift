@@ -1,14 +1,14 @@
 import LyrebirdPluginAPI
 
-/// A test on one piece of request text (the model id, the last user message, the system text).
+/// A test on one piece of request text (the model id, a message, a header...).
 ///
 /// Patterns are compiled when the fixture is loaded, never per request.
 public struct TextMatcher: Sendable {
     /// How the text is tested.
     public enum Kind: Sendable {
-        /// The whole text equals the value (case-sensitive).
+        /// The whole text equals the value.
         case equals(String)
-        /// The text contains the value, ignoring case.
+        /// The text contains the value.
         case contains(String)
         /// The regular expression finds a match somewhere in the text (see `CompiledPattern`).
         case regex(CompiledPattern)
@@ -20,20 +20,48 @@ public struct TextMatcher: Sendable {
 
     /// How the text is tested.
     public var kind: Kind
+    /// Whether upper and lower case count as the same. By default `equals` and `regex` tell them
+    /// apart (a regex may say `(?i)`), and `contains`, `glob` and `fuzzy` do not.
+    public var ignoresCase: Bool
+    /// `contains`' value as the needle it searches for, made once.
+    private let needle: NeedleIndex?
 
-    /// Creates a matcher.
+    /// Creates a matcher with the kind's usual treatment of case.
     public init(_ kind: Kind) {
+        self.init(kind, ignoringCase: Self.ignoresCaseByDefault(kind))
+    }
+
+    /// Creates a matcher that ignores case or not.
+    public init(_ kind: Kind, ignoringCase: Bool) {
         self.kind = kind
+        self.ignoresCase = ignoringCase
+        if case .contains(let value) = kind {
+            needle = NeedleIndex([Self.bytes(value, ignoringCase: ignoringCase)])
+        } else {
+            needle = nil
+        }
+    }
+
+    static func ignoresCaseByDefault(_ kind: Kind) -> Bool {
+        switch kind {
+        case .equals, .regex: return false
+        case .contains, .glob, .fuzzy: return true
+        }
+    }
+
+    /// The bytes a needle or a text is compared as.
+    static func bytes(_ text: String, ignoringCase: Bool) -> [UInt8] {
+        Array((ignoringCase ? text.lowercased() : text).utf8)
     }
 
     /// Whether `text` passes.
     public func matches(_ text: String) -> Bool {
         switch kind {
-        case .equals(let value): return text == value
+        case .equals(let value): return ignoresCase ? text.lowercased() == value.lowercased() : text == value
         case .contains(let value):
-            let needle = Array(value.lowercased().utf8)
-            var found = needle.isEmpty
-            NeedleIndex([needle]).search(Array(text.lowercased().utf8)) { _ in found = true }
+            guard !value.isEmpty, let needle else { return true }
+            var found = false
+            needle.search(Self.bytes(text, ignoringCase: ignoresCase)) { _ in found = true }
             return found
         case .regex(let pattern), .glob(let pattern): return pattern.matches(text)
         case .fuzzy(let value, let threshold):
@@ -41,25 +69,14 @@ public struct TextMatcher: Sendable {
         }
     }
 
-    /// Whether the text of `field` in `subject` passes, using what the subject has already
-    /// worked out about the text for other fixtures.
-    func matches(_ subject: MatchSubject, in field: MatchField) -> Bool {
-        switch kind {
-        case .equals(let value): return subject.text(field) == value
-        case .contains(let value): return subject.contains(Array(value.lowercased().utf8), in: field) ?? matches(subject.text(field))
-        case .regex(let pattern), .glob(let pattern): return pattern.matches(subject.text(field))
-        case .fuzzy(let value, let threshold):
-            return FuzzySimilarity.isSimilar(subject.normalizedText(field), FuzzySimilarity.normalized(value), threshold: threshold)
-        }
-    }
-
     /// The test in words, for near-miss reports ("contains \"hello\"").
     public var summary: String {
+        let matchingCase = ignoresCase != Self.ignoresCaseByDefault(kind) ? (ignoresCase ? ", ignoring case" : ", matching case") : ""
         switch kind {
-        case .equals(let value): return "equals \(value.debugDescription)"
-        case .contains(let value): return "contains \(value.debugDescription)"
-        case .regex(let pattern): return "matches regex \(pattern.source.debugDescription)"
-        case .glob(let pattern): return "matches glob \(pattern.source.debugDescription)"
+        case .equals(let value): return "equals \(value.debugDescription)\(matchingCase)"
+        case .contains(let value): return "contains \(value.debugDescription)\(matchingCase)"
+        case .regex(let pattern): return "matches regex \(pattern.source.debugDescription)\(matchingCase)"
+        case .glob(let pattern): return "matches glob \(pattern.source.debugDescription)\(matchingCase)"
         case .fuzzy(let value, let threshold):
             return "is at least \(Int(threshold * 100))% similar to \(value.debugDescription)"
         }

@@ -19,6 +19,18 @@ extension CanonicalRequest {
     }
 }
 
+extension CanonicalRequest {
+    /// The context that keeps parallel tests apart: the `x-lyrebird-context` header, else
+    /// `x-test-id`, else the API key, else one shared context, `global`. Sequences, hit counts
+    /// and journal queries are kept per context.
+    var contextID: String {
+        for name in ["x-lyrebird-context", "x-test-id"] {
+            if let value = header(name), !value.isEmpty { return value }
+        }
+        return apiKey ?? "global"
+    }
+}
+
 extension Substring {
     fileprivate func trimmingPrefix(while predicate: (Character) -> Bool) -> Substring {
         self[(firstIndex(where: { !predicate($0) }) ?? endIndex)...]
