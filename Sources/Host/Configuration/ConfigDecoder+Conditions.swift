@@ -72,7 +72,9 @@ extension ConfigDecoder {
     /// `message: {role, index, content}`: any message (of the role; the one `index` places from
     /// the last), or a plain string its content contains.
     private mutating func decodeMessage(_ node: Node, path: String) -> MatchCondition? {
-        guard let mapping = node.mapping else { return decodeFieldTest(node, field: .message(role: nil, fromEnd: nil), path: path, plain: .contains) }
+        guard let mapping = node.mapping else {
+            return decodeFieldTest(node, field: .message(role: nil, fromEnd: nil), path: path, plain: .contains)
+        }
         var role: Message.Role?
         var index: Int?
         var content: Node?
@@ -222,7 +224,9 @@ extension ConfigDecoder {
     private mutating func decodeRole(_ node: Node, path: String) -> Message.Role? {
         guard let text = string(node, path: path) else { return nil }
         guard let role = Message.Role(rawValue: text) else {
-            report(node, key: path, "unknown role \(text.debugDescription) (expected \(Message.Role.allCases.map(\.rawValue).joined(separator: ", ")))")
+            report(
+                node, key: path,
+                "unknown role \(text.debugDescription) (expected \(Message.Role.allCases.map(\.rawValue).joined(separator: ", ")))")
             return nil
         }
         return role
@@ -264,7 +268,8 @@ extension ConfigDecoder {
             } else if text != nil && (Self.textOperators.contains(key) || key == "case" || key == "threshold") {
                 textOperators.append((key, value))
             } else {
-                let known = (text != nil ? Self.textOperators + ["case", "threshold", "exists"] : []) + (number != nil ? Self.numberOperators : [])
+                let known =
+                    (text != nil ? Self.textOperators + ["case", "threshold", "exists"] : []) + (number != nil ? Self.numberOperators : [])
                 report(keyNode, key: keyPath, "unknown operator (expected \(known.joined(separator: ", ")))")
             }
         }
@@ -313,7 +318,9 @@ extension ConfigDecoder {
                 operatorCount += 1
                 if let text = string(value, path: keyPath) { kind = (key, text, value) }
             default:
-                report(node, key: keyPath, "unknown operator (expected \((Self.textOperators + ["case", "threshold"]).joined(separator: ", ")))")
+                report(
+                    node, key: keyPath,
+                    "unknown operator (expected \((Self.textOperators + ["case", "threshold"]).joined(separator: ", ")))")
             }
         }
         guard operatorCount == 1, let kind else {

@@ -39,13 +39,15 @@ final class MatchTest: Sendable {
         // The cheap checks first: a fixture fails on them before a pattern or a script runs.
         checks.sort { Self.cost($0) < Self.cost($1) }
         self.checks = checks
-        gate = checks.lazy.compactMap { check -> Gate? in
-            switch check {
-            case .contains(let slot, let needle, let ignoringCase): return .needle(slot: slot, needle: needle, ignoringCase: ignoringCase)
-            case .equals(let slot, let id, let ignoringCase): return .exact(slot: slot, id: id, ignoringCase: ignoringCase)
-            default: return nil
-            }
-        }.first
+        gate =
+            checks.lazy.compactMap { check -> Gate? in
+                switch check {
+                case .contains(let slot, let needle, let ignoringCase):
+                    return .needle(slot: slot, needle: needle, ignoringCase: ignoringCase)
+                case .equals(let slot, let id, let ignoringCase): return .exact(slot: slot, id: id, ignoringCase: ignoringCase)
+                default: return nil
+                }
+            }.first
     }
 
     private static func cost(_ check: Check) -> Int {
@@ -76,13 +78,15 @@ final class MatchTest: Sendable {
         let ignoringCase = matcher.ignoresCase
         switch matcher.kind {
         case .equals(let value):
-            checks.append(.equals(slot: slot, id: builder.exactValueID(value, in: slot, ignoringCase: ignoringCase), ignoringCase: ignoringCase))
+            checks.append(
+                .equals(slot: slot, id: builder.exactValueID(value, in: slot, ignoringCase: ignoringCase), ignoringCase: ignoringCase))
         case .contains(let value):
             let needle = TextMatcher.bytes(value, ignoringCase: ignoringCase)
             // Every text contains the empty string: nothing to check.
             if !needle.isEmpty {
                 checks.append(
-                    .contains(slot: slot, needle: builder.needleID(needle, in: slot, ignoringCase: ignoringCase), ignoringCase: ignoringCase))
+                    .contains(
+                        slot: slot, needle: builder.needleID(needle, in: slot, ignoringCase: ignoringCase), ignoringCase: ignoringCase))
             }
         case .fuzzy(let value, let threshold):
             checks.append(.fuzzy(slot: slot, value: FuzzySimilarity.normalized(value), threshold: threshold))
