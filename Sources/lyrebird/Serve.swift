@@ -21,6 +21,9 @@ struct Serve: AsyncParsableCommand {
     @Flag(name: .long, help: "Answer requests that match no fixture with an error instead of the default reply.")
     var strict = false
 
+    @Flag(name: .long, help: "At shutdown, list the fixtures that answered no request.")
+    var reportUnused = false
+
     @OptionGroup var plugins: PluginOptions
 
     @Option(name: .long, help: "Log level: trace, debug, info, notice, warning, error or critical.")
@@ -51,6 +54,13 @@ struct Serve: AsyncParsableCommand {
         FileHandle.standardOutput.write(Data("listening on \(url.absoluteString)\n".utf8))
         try await server.waitUntilStopped()
         withExtendedLifetime(signals) {}
+        if reportUnused { Self.reportUnused(server.fixtures.neverHit, of: server.fixtures.count) }
+    }
+
+    private static func reportUnused(_ fixtures: [Fixture], of total: Int) {
+        var report = "\(fixtures.count) of \(total) fixtures answered no request\(fixtures.isEmpty ? "." : ":")\n"
+        for fixture in fixtures { report += "  \(fixture.label)\n" }
+        FileHandle.standardOutput.write(Data(report.utf8))
     }
 }
 

@@ -74,6 +74,7 @@ extension ConfigDecoder {
         .integer("max_fixture_bytes", 1024...Int(Int32.max)) { $0.fixtureLimits.maxFixtureBytes = $1 },
         .integer("max_runtime_fixtures", 0...10_000_000) { $0.fixtureLimits.maxRuntimeFixtures = $1 },
         .integer("max_runtime_fixture_bytes", 0...Int.max) { $0.fixtureLimits.maxRuntimeFixtureBytes = $1 },
+        .integer("max_contexts", 1...10_000_000) { $0.maxContexts = $1 },
     ]
 
     private static let settingsByKey = Dictionary(uniqueKeysWithValues: settings.map { ($0.key, $0) })

@@ -107,7 +107,7 @@ struct ConfigDecoder {
         currentFixture = "fixture #\(number)"
         defer { currentFixture = nil }
         guard let mapping = node.mapping else {
-            report(node, key: "", "a fixture must be a mapping with `match` and `reply`")
+            report(node, key: "", "a fixture must be a mapping with `match` and `reply` (or `replies`)")
             return nil
         }
         if let name = mapping["name"]?.string {
@@ -117,6 +117,8 @@ struct ConfigDecoder {
         var name: String?
         var condition = MatchCondition.always
         var reply: FixtureReply?
+        var steps: [ReplySequence.Step]?
+        var afterLast = ReplySequence.AfterLast.repeatLast
         var priority = 0
         var timing: ReplyTiming?
         for (keyNode, value) in mapping {
@@ -125,16 +127,57 @@ struct ConfigDecoder {
             case "name": name = string(value, path: "name")
             case "match": condition = decodeConditions(value, path: "match") ?? .always
             case "reply": reply = decodeReply(value, path: "reply")
+            case "replies": steps = decodeReplySteps(value, path: "replies")
+            case "after_last":
+                if let text = string(value, path: "after_last") {
+                    if let policy = ReplySequence.AfterLast(rawValue: text) {
+                        afterLast = policy
+                    } else {
+                        let known = ReplySequence.AfterLast.allCases.map(\.rawValue).joined(separator: ", ")
+                        report(value, key: "after_last", "unknown policy \(text.debugDescription) (expected \(known))")
+                    }
+                }
             case "priority": priority = integer(value, path: "priority", range: -1_000_000...1_000_000) ?? 0
             case "timing": timing = decodeTiming(value, path: "timing")
-            default: report(keyNode, key: key, "unknown key (expected name, match, reply, priority, timing)")
+            default: report(keyNode, key: key, "unknown key (expected name, match, reply, replies, after_last, priority, timing)")
             }
         }
-        if mapping["reply"] == nil {
-            report(node, key: "reply", "missing: every fixture needs a reply")
+        switch (mapping["reply"], mapping["replies"]) {
+        case (nil, nil): report(node, key: "reply", "missing: every fixture needs a reply (or a list of replies)")
+        case (.some, .some): report(node, key: "replies", "give reply or replies, not both")
+        case (.some, nil) where mapping["after_last"] != nil: report(node, key: "after_last", "applies only to a list of replies")
+        default: break
         }
-        guard problems.count == problemsBefore, let reply else { return nil }
+        guard problems.count == problemsBefore else { return nil }
+        if let steps, !steps.isEmpty {
+            return Fixture(
+                name: name, match: condition, sequence: ReplySequence(steps, afterLast: afterLast), priority: priority, timing: timing)
+        }
+        guard let reply else { return nil }
         return Fixture(name: name, match: condition, reply: reply, priority: priority, timing: timing)
+    }
+
+    /// `replies`: a list of replies served in turn, each with an optional `times`.
+    private mutating func decodeReplySteps(_ node: Node, path: String) -> [ReplySequence.Step]? {
+        guard let list = node.sequence, !list.isEmpty else {
+            report(node, key: path, "must be a non-empty list of replies")
+            return nil
+        }
+        var steps: [ReplySequence.Step] = []
+        for (index, item) in list.enumerated() {
+            let itemPath = "\(path)[\(index)]"
+            guard var mapping = item.mapping else {
+                report(item, key: itemPath, "must be a mapping like a fixture's reply, with an optional times")
+                continue
+            }
+            var times = 1
+            if let timesNode = mapping["times"] {
+                times = integer(timesNode, path: "\(itemPath).times", range: 1...1_000_000) ?? 1
+                mapping["times"] = nil
+            }
+            if let reply = decodeReply(.mapping(mapping), path: itemPath) { steps.append(ReplySequence.Step(reply, times: times)) }
+        }
+        return steps
     }
 
     private mutating func decodeTiming(_ node: Node, path: String) -> ReplyTiming? {

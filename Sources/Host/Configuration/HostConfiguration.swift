@@ -46,6 +46,10 @@ public struct HostConfiguration: Sendable {
     public var shutdownGrace: Duration = .seconds(10)
     /// What fixtures sent over HTTP may hold, each and together.
     public var fixtureLimits = FixtureLimits()
+    /// The most context ids (`CanonicalRequest.contextID`) whose sequence turns and hit counts
+    /// the host keeps at once (`settings.max_contexts`); meeting one more forgets the one met
+    /// longest ago, whose sequences then start again.
+    public var maxContexts: Int = 10_000
     /// What one Lua call may spend.
     public var luaLimits = LuaLimits()
     /// How many threads run scripts (Lua calls and plugin responders); by default one per core.

@@ -5,10 +5,19 @@ extension Fixture {
     func running(on runtime: ScriptRuntime) -> Fixture {
         var fixture = self
         fixture.match = match.running(on: runtime)
-        if case .custom(let responder as any ScriptResponder, let parameters) = reply {
-            fixture.reply = .custom(responder.running(on: runtime), parameters: parameters)
+        fixture.reply = reply.running(on: runtime)
+        if let sequence {
+            fixture.sequence?.steps = sequence.steps.map { ReplySequence.Step($0.reply.running(on: runtime), times: $0.times) }
         }
         return fixture
+    }
+}
+
+extension FixtureReply {
+    /// This reply with its Lua responder running on `runtime`.
+    func running(on runtime: ScriptRuntime) -> FixtureReply {
+        guard case .custom(let responder as any ScriptResponder, let parameters) = self else { return self }
+        return .custom(responder.running(on: runtime), parameters: parameters)
     }
 }
 

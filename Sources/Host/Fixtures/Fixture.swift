@@ -8,8 +8,10 @@ public struct Fixture: Sendable, Identifiable {
     public var name: String?
     /// When the fixture applies; `.always` for a catch-all.
     public var match: MatchCondition
-    /// What it answers.
+    /// What it answers: with a `sequence`, its first step's reply.
     public var reply: FixtureReply
+    /// Replies served in turn, one per request of a context, instead of `reply` alone.
+    public var sequence: ReplySequence?
     /// Higher priorities are tried first; equal priorities keep file order.
     public var priority: Int
     /// How fast the reply arrives; `nil` sends it as fast as the client reads.
@@ -28,6 +30,18 @@ public struct Fixture: Sendable, Identifiable {
         self.priority = priority
         self.timing = timing
     }
+
+    /// Creates a fixture that serves the replies of `sequence` in turn.
+    public init(
+        id: String? = nil, name: String? = nil, match: MatchCondition = .always, sequence: ReplySequence, priority: Int = 0,
+        timing: ReplyTiming? = nil
+    ) {
+        self.init(id: id, name: name, match: match, reply: sequence.steps[0].reply, priority: priority, timing: timing)
+        self.sequence = sequence
+    }
+
+    /// The replies the fixture can answer with: its sequence's steps, or its one reply.
+    var replies: [FixtureReply] { sequence.map { $0.steps.map(\.reply) } ?? [reply] }
 
     /// The fixture in words for logs and near-miss reports.
     public var label: String { name.map { "fixture \($0.debugDescription)" } ?? "fixture \(id)" }

@@ -7,12 +7,23 @@ import Synchronization
 /// A host's store hands every fixture added to it the host's `ScriptRuntime`: its Lua scripts
 /// run on the host's script threads, with the host's Lua limits.
 public final class FixtureStore: Sendable {
-    /// A fixture with its fixed reply already cut into events.
+    /// A fixture with its fixed replies already cut into events.
     struct Entry: Sendable {
         let fixture: Fixture
-        let prepared: PreparedReply?
+        /// Each of the fixture's replies (`Fixture.replies`) that is fixed, prepared.
+        let prepared: [PreparedReply?]
         /// For a fixture sent over HTTP, its size as `FixtureLimits` counts it.
         var postedSize: Int?
+    }
+
+    /// The fixture that answers a request, and which of its replies.
+    struct Match {
+        let entry: Entry
+        /// The place of the reply in `Fixture.replies`.
+        let step: Int
+
+        var reply: FixtureReply { entry.fixture.replies[step] }
+        var prepared: PreparedReply? { entry.prepared[step] }
     }
 
     /// The fixtures as matching sees them between two changes: in order, each condition compiled
@@ -23,20 +34,30 @@ public final class FixtureStore: Sendable {
         let indexes: [FieldIndex]
         /// Whether matching may run a Lua predicate.
         let containsScriptPredicates: Bool
+        let counters: FixtureCounters
 
-        init(_ entries: [Entry]) {
+        init(_ entries: [Entry], counters: FixtureCounters) {
             var builder = MatchIndexBuilder()
             self.entries = entries
+            self.counters = counters
             self.tests = entries.map { MatchTest($0.fixture.match, builder: &builder) }
             self.indexes = builder.build()
             self.containsScriptPredicates = entries.contains { $0.fixture.match.containsScriptPredicates }
         }
 
-        /// The first entry whose fixture matches the request of `subject`.
-        func firstMatch(for subject: MatchSubject) -> Entry? {
+        /// The first fixture that matches the request of `subject` and still answers its
+        /// context (a sequence that falls through does not), counted as a hit.
+        func firstMatch(for subject: MatchSubject) -> Match? {
             for index in tests.indices {
                 let test = tests[index]
-                if test.opens(subject) && test.passes(subject) { return entries[index] }
+                guard test.opens(subject) && test.passes(subject) else { continue }
+                let entry = entries[index]
+                guard let sequence = entry.fixture.sequence else {
+                    _ = counters.claim(entry.fixture.id, context: subject.contextID)
+                    return Match(entry: entry, step: 0)
+                }
+                let turn = counters.claim(entry.fixture.id, context: subject.contextID) { sequence.step(forTurn: $0) != nil }
+                if let turn, let step = sequence.step(forTurn: turn) { return Match(entry: entry, step: step) }
             }
             return nil
         }
@@ -44,7 +65,9 @@ public final class FixtureStore: Sendable {
 
     private struct State {
         var entries: [Entry] = []
-        var snapshot = Snapshot([])
+        var snapshot: Snapshot
+        /// The ids of `entries`.
+        var ids: Set<String> = []
         var nextNumber = 1
         /// How many fixtures were sent over HTTP, and their sizes together.
         var postedCount = 0
@@ -59,29 +82,51 @@ public final class FixtureStore: Sendable {
         case full(limit: Int, used: Int)
     }
 
-    private let state = Mutex(State())
+    private let state: Mutex<State>
     private let scripts: ScriptRuntime?
+    /// How often each fixture answered, and where each context stands in each sequence.
+    let counters: FixtureCounters
     /// The stream piece size fixed replies are prepared for.
     let streamChunkCharacters: Int
 
     /// A store on its own: Lua predicates run with the limits they were configured with, and
     /// Lua responders answer only once a host's store holds them.
     public convenience init(_ fixtures: [Fixture] = []) {
-        self.init(fixtures, scripts: nil, streamChunkCharacters: HostConfiguration().streamChunkCharacters)
+        let defaults = HostConfiguration()
+        self.init(fixtures, scripts: nil, streamChunkCharacters: defaults.streamChunkCharacters, contextLimit: defaults.maxContexts)
     }
 
     /// A host's store.
-    init(_ fixtures: [Fixture], scripts: ScriptRuntime?, streamChunkCharacters: Int) {
+    init(_ fixtures: [Fixture], scripts: ScriptRuntime?, streamChunkCharacters: Int, contextLimit: Int) {
         self.scripts = scripts
         self.streamChunkCharacters = streamChunkCharacters
+        let counters = FixtureCounters(contextLimit: contextLimit)
+        self.counters = counters
+        state = Mutex(State(snapshot: Snapshot([], counters: counters)))
         state.withLock { state in
             for fixture in fixtures { _ = insert(fixture, into: &state) }
-            state.snapshot = Snapshot(state.entries)
+            state.snapshot = Snapshot(state.entries, counters: counters)
         }
     }
 
     /// All fixtures in the order they are tried.
     public var all: [Fixture] { state.withLock { $0.entries.map(\.fixture) } }
+
+    /// How often the fixture with `id` answered since it was added: in total, and in each
+    /// context id the host keeps (`HostConfiguration.maxContexts`) since that context's last
+    /// reset.
+    public func hits(of id: String) -> (total: Int, contexts: [String: Int]) { counters.hits(of: id) }
+
+    /// The fixtures that have answered no request since they were added, in the order they are tried.
+    public var neverHit: [Fixture] {
+        let totals = counters.totals
+        return all.filter { totals[$0.id] == nil }
+    }
+
+    /// Starts the reply sequences of `context` again (its hit counts with them), or of every
+    /// context when it is `nil`; returns how many contexts were reset.
+    @discardableResult
+    public func resetSequences(context: String? = nil) -> Int { counters.reset(context: context) }
 
     /// How many fixtures the store holds.
     public var count: Int { state.withLock { $0.entries.count } }
@@ -92,7 +137,7 @@ public final class FixtureStore: Sendable {
     public func add(_ fixture: Fixture) -> String {
         state.withLock { state in
             let id = insert(fixture, into: &state)
-            state.snapshot = Snapshot(state.entries)
+            state.snapshot = Snapshot(state.entries, counters: counters)
             return id
         }
     }
@@ -107,26 +152,34 @@ public final class FixtureStore: Sendable {
             let id = insert(fixture, into: &state, postedSize: size)
             state.postedCount += 1
             state.postedBytes += size
-            state.snapshot = Snapshot(state.entries)
+            state.snapshot = Snapshot(state.entries, counters: counters)
             return .success(id)
         }
     }
 
     private func insert(_ fixture: Fixture, into state: inout State, postedSize: Int? = nil) -> String {
         var fixture = scripts.map { fixture.running(on: $0) } ?? fixture
-        if fixture.id.isEmpty || state.entries.contains(where: { $0.fixture.id == fixture.id }) {
+        if fixture.id.isEmpty || state.ids.contains(fixture.id) {
             let base = fixture.id.isEmpty ? "fixture" : fixture.id
             repeat {
                 fixture.id = "\(base)-\(state.nextNumber)"
                 state.nextNumber += 1
-            } while state.entries.contains(where: { $0.fixture.id == fixture.id })
+            } while state.ids.contains(fixture.id)
         }
-        var prepared: PreparedReply?
-        if case .message(let reply) = fixture.reply {
-            prepared = PreparedReply(reply, streamChunkCharacters: streamChunkCharacters)
+        state.ids.insert(fixture.id)
+        let prepared = fixture.replies.map { reply -> PreparedReply? in
+            guard case .message(let message) = reply else { return nil }
+            return PreparedReply(message, streamChunkCharacters: streamChunkCharacters)
         }
-        let position = state.entries.firstIndex(where: { $0.fixture.priority < fixture.priority }) ?? state.entries.endIndex
-        state.entries.insert(Entry(fixture: fixture, prepared: prepared, postedSize: postedSize), at: position)
+        // Entries are in falling priority: the new one goes after every entry of its priority
+        // or a higher one, found by halving (a file of 10,000 fixtures loads in one pass).
+        var low = 0
+        var high = state.entries.count
+        while low < high {
+            let middle = (low + high) / 2
+            if state.entries[middle].fixture.priority >= fixture.priority { low = middle + 1 } else { high = middle }
+        }
+        state.entries.insert(Entry(fixture: fixture, prepared: prepared, postedSize: postedSize), at: low)
         return fixture.id
     }
 
@@ -134,12 +187,13 @@ public final class FixtureStore: Sendable {
     @discardableResult
     public func remove(id: String) -> Bool {
         state.withLock { state in
-            guard let index = state.entries.firstIndex(where: { $0.fixture.id == id }) else { return false }
+            guard state.ids.remove(id) != nil, let index = state.entries.firstIndex(where: { $0.fixture.id == id }) else { return false }
             if let size = state.entries.remove(at: index).postedSize {
                 state.postedCount -= 1
                 state.postedBytes -= size
             }
-            state.snapshot = Snapshot(state.entries)
+            counters.forget(id)
+            state.snapshot = Snapshot(state.entries, counters: counters)
             return true
         }
     }
@@ -148,9 +202,11 @@ public final class FixtureStore: Sendable {
     public func removeAll() {
         state.withLock { state in
             state.entries.removeAll()
+            state.ids.removeAll()
+            counters.removeAll()
             state.postedCount = 0
             state.postedBytes = 0
-            state.snapshot = Snapshot([])
+            state.snapshot = Snapshot([], counters: counters)
         }
     }
 
@@ -162,7 +218,7 @@ public final class FixtureStore: Sendable {
     /// The first fixture that matches `request`. Lua predicates run on the calling thread.
     public func firstMatch(for request: CanonicalRequest) -> Fixture? {
         let snapshot = self.snapshot
-        return snapshot.firstMatch(for: MatchSubject(request, indexes: snapshot.indexes, cancellation: nil))?.fixture
+        return snapshot.firstMatch(for: MatchSubject(request, indexes: snapshot.indexes, cancellation: nil))?.entry.fixture
     }
 
     /// The fixtures as they are now, ready for matching.

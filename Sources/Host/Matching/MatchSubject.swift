@@ -13,6 +13,8 @@ final class MatchSubject {
     /// Why Lua predicates that ran for this request failed (an error, a limit): each counted as
     /// no match, and reported in the request's journal entry.
     var predicateFailures: [String] = []
+    /// The request's context id, read once.
+    lazy var contextID = request.contextID
     private let indexes: [FieldIndex]
     /// The slot of each field the indexes have.
     private let slots: [MatchField: Int]

@@ -389,12 +389,12 @@ struct Pipeline: Sendable {
             return Choice(name: "mock_response", source: .prepared(reply))
         }
         let snapshot = fixtures.snapshot
-        let entry: FixtureStore.Entry?
+        let match: FixtureStore.Match?
         var failures: [String] = []
         if snapshot.containsScriptPredicates {
             // A Lua predicate may run up to its time limit: never on the cooperative pool.
             do {
-                (entry, failures) = try await scripts.run { cancellation in
+                (match, failures) = try await scripts.run { cancellation in
                     let subject = MatchSubject(request, indexes: snapshot.indexes, cancellation: cancellation)
                     return (snapshot.firstMatch(for: subject), subject.predicateFailures)
                 }
@@ -402,7 +402,7 @@ struct Pipeline: Sendable {
                 return Choice(name: "none", source: .error(error.replyError))
             }
         } else {
-            entry = snapshot.firstMatch(for: MatchSubject(request, indexes: snapshot.indexes, cancellation: nil))
+            match = snapshot.firstMatch(for: MatchSubject(request, indexes: snapshot.indexes, cancellation: nil))
         }
         let warnings = failures.map { "a Lua predicate failed and did not match: \($0)" }
         if strict, let failure = failures.first {
@@ -411,10 +411,11 @@ struct Pipeline: Sendable {
                 status: 500, message: "A Lua predicate failed (strict mode): \(failure)", type: "server_error", code: "lua_error")
             return Choice(name: "none", source: .error(error), warnings: warnings)
         }
-        if let entry {
-            let fixture = entry.fixture
+        if let match {
+            let fixture = match.entry.fixture
             return Choice(
-                name: fixture.id, source: source(of: fixture, prepared: entry.prepared), timing: fixture.timing, warnings: warnings)
+                name: fixture.id, source: source(of: fixture, reply: match.reply, prepared: match.prepared), timing: fixture.timing,
+                warnings: warnings)
         }
         if strict {
             return Choice(name: "none", source: .error(await noMatchError(for: request, runsScripts: snapshot.containsScriptPredicates)))
@@ -422,8 +423,8 @@ struct Pipeline: Sendable {
         return Choice(name: "default", source: .prepared(defaultReply), warnings: warnings)
     }
 
-    private func source(of fixture: Fixture, prepared: PreparedReply?) -> ReplySource {
-        switch fixture.reply {
+    private func source(of fixture: Fixture, reply: FixtureReply, prepared: PreparedReply?) -> ReplySource {
+        switch reply {
         case .message(let reply):
             return .prepared(prepared ?? PreparedReply(reply, streamChunkCharacters: streamChunkCharacters))
         case .error(let error):

@@ -7,11 +7,12 @@ enum AdminEndpoint: Sendable, CaseIterable {
     case addFixture
     case deleteFixture
     case journal
+    case resetSequences
 
     var method: HTTPMethodName {
         switch self {
         case .health, .listFixtures, .journal: return .get
-        case .addFixture: return .post
+        case .addFixture, .resetSequences: return .post
         case .deleteFixture: return .delete
         }
     }
@@ -22,6 +23,7 @@ enum AdminEndpoint: Sendable, CaseIterable {
         case .listFixtures, .addFixture: return "/fixtures"
         case .deleteFixture: return "/fixtures/{id}"
         case .journal: return "/journal"
+        case .resetSequences: return "/_lyrebird/sequences/reset"
         }
     }
 }
@@ -56,19 +58,30 @@ struct AdminAPI: Sendable {
                     })
             }
         case .listFixtures:
+            let all = fixtures.all
             return Self.json { writer in
                 writer.member("object", "list")
                 writer.member(
                     "data",
                     array: { writer in
-                        for fixture in fixtures.all {
+                        for fixture in all {
+                            let hits = fixtures.hits(of: fixture.id)
                             writer.object { writer in
                                 writer.member("id", fixture.id)
                                 writer.member("name", fixture.name)
                                 writer.member("priority", fixture.priority)
+                                writer.member("hits", hits.total)
+                                writer.member(
+                                    "hits_by_context",
+                                    object: { writer in
+                                        for (context, count) in hits.contexts.sorted(by: { $0.key < $1.key }) {
+                                            writer.member(context, count)
+                                        }
+                                    })
                             }
                         }
                     })
+                writer.member("never_hit", array: { writer in fixtures.neverHit.forEach { writer.string($0.id) } })
             }
         case .addFixture:
             return await addFixture(request)
@@ -87,6 +100,8 @@ struct AdminAPI: Sendable {
                 writer.member("object", "fixture")
                 writer.member("deleted", true)
             }
+        case .resetSequences:
+            return resetSequences(request)
         case .journal:
             return Self.json { writer in
                 writer.member("object", "list")
@@ -113,6 +128,34 @@ struct AdminAPI: Sendable {
                         }
                     })
             }
+        }
+    }
+
+    /// Starts the reply sequences of one context (`{"context": "..."}`) or of all again.
+    private func resetSequences(_ request: WireRequest) -> WireResponse {
+        var context: String?
+        if !request.body.allSatisfy({ $0 == 0x20 || $0 == 0x0A || $0 == 0x0D || $0 == 0x09 }) {
+            let body: JSONValue
+            do {
+                body = try JSONValue.parse(request.body, maximumDepth: 8)
+            } catch {
+                return Self.errorResponse(.invalidParameter("body", "The body must be JSON: \(error)", code: "invalid_json"))
+            }
+            guard case .object(let members) = body, members.keys.allSatisfy({ $0 == "context" }) else {
+                return Self.errorResponse(
+                    .invalidParameter("body", "The body may hold only context, a context id; without it every context is reset."))
+            }
+            switch members["context"] {
+            case nil: break
+            case .string(let id)?: context = id
+            default: return Self.errorResponse(.invalidParameter("context", "context must be a string, a context id."))
+            }
+        }
+        let count = fixtures.resetSequences(context: context)
+        return Self.json { writer in
+            writer.member("object", "sequences.reset")
+            writer.member("context", context)
+            writer.member("contexts_reset", count)
         }
     }
 

@@ -55,6 +55,13 @@ struct AdminAccess: Sendable {
                         "Fixtures are sent as JSON or YAML: set Content-Type to application/json or application/yaml (got \(contentType.isEmpty ? "none" : contentType.debugDescription)).",
                     type: "invalid_request_error", code: "unsupported_media_type")
             }
+            if endpoint == .resetSequences && !request.body.isEmpty && mediaType != "application/json" {
+                return ReplyError(
+                    status: 415,
+                    message:
+                        "A body sent to \(endpoint.path) is JSON: set Content-Type to application/json (got \(contentType.isEmpty ? "none" : contentType.debugDescription)).",
+                    type: "invalid_request_error", code: "unsupported_media_type")
+            }
         }
         return nil
     }

@@ -88,7 +88,9 @@ public final class LyrebirdHost: Sendable {
         let providers = (providers + plugins.flatMap(\.providers)).map { provider in
             (provider as? any ScriptProvider)?.running(on: runtime) ?? provider
         }
-        self.fixtures = FixtureStore(configuration.fixtures, scripts: runtime, streamChunkCharacters: configuration.streamChunkCharacters)
+        self.fixtures = FixtureStore(
+            configuration.fixtures, scripts: runtime, streamChunkCharacters: configuration.streamChunkCharacters,
+            contextLimit: configuration.maxContexts)
         self.journal = Journal()
         let file = configuration.sourceFile ?? "<configuration>"
         var problems: [ConfigProblem] = []
@@ -102,7 +104,7 @@ public final class LyrebirdHost: Sendable {
             respondersByName[responder.name] = (responder as? any ScriptResponder)?.running(on: runtime) ?? responder
         }
         for fixture in configuration.fixtures {
-            if case .responder(let name, _) = fixture.reply, respondersByName[name] == nil {
+            for case .responder(let name, _) in fixture.replies where respondersByName[name] == nil {
                 let known = respondersByName.keys.sorted().joined(separator: ", ")
                 problems.append(
                     ConfigProblem(
