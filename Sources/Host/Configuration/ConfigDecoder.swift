@@ -323,7 +323,7 @@ struct ConfigDecoder {
             }
             var name: String?
             var id: String?
-            var arguments = "{}"
+            var arguments: String?
             for (keyNode, value) in mapping {
                 let key = keyNode.string ?? ""
                 switch key {
@@ -349,7 +349,10 @@ struct ConfigDecoder {
                 report(item, key: "\(itemPath).name", "missing: every tool call needs a name")
                 continue
             }
-            calls.append(StaticReply.ToolCallSpec(id: id, name: name, arguments: arguments))
+            // Without arguments, the host makes them from the declared tool's schema.
+            calls.append(
+                arguments.map { StaticReply.ToolCallSpec(id: id, name: name, arguments: $0) }
+                    ?? StaticReply.ToolCallSpec(id: id, name: name))
         }
         return calls
     }

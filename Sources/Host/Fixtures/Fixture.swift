@@ -69,12 +69,25 @@ public struct StaticReply: Sendable, Hashable {
         public var name: String
         /// The arguments as JSON text.
         public var arguments: String
+        /// Whether the host makes the arguments for each request: a document of the parameter
+        /// schema of the tool the request declares, the same for the same request. `arguments`
+        /// is then unused.
+        public var argumentsAreGenerated: Bool
 
         /// Creates a tool call.
         public init(id: String? = nil, name: String, arguments: String) {
             self.id = id
             self.name = name
             self.arguments = arguments
+            self.argumentsAreGenerated = false
+        }
+
+        /// Creates a tool call whose arguments the host makes from the tool's parameter schema.
+        public init(id: String? = nil, name: String) {
+            self.id = id
+            self.name = name
+            self.arguments = "{}"
+            self.argumentsAreGenerated = true
         }
     }
 

@@ -20,6 +20,11 @@ import LyrebirdStructuredOutput
 /// wrong with it is reported: in the request's journal entry, and in the log once for each text
 /// and schema while the check is remembered.
 ///
+/// A fixed reply's tool call without arguments gets a document of the declared tool's parameter
+/// schema, seeded by the schema, the last user message and the call's place, so the same
+/// request gets the same arguments; arguments the reply gives are checked against that schema,
+/// and a mismatch is a journal warning.
+///
 /// Replies from responders (Lua scripts, plugins) are not checked: their text arrives in pieces
 /// while it is being sent, and the script that writes it is the place to get it right.
 final class StructuredOutput: Sendable {
@@ -48,6 +53,16 @@ final class StructuredOutput: Sendable {
     private struct CheckKey: Hashable, Sendable {
         let requirement: ReplyRequirement
         let text: String
+        /// The tool whose arguments `text` is, or `nil` for the reply text.
+        var tool: String? = nil
+    }
+
+    /// A fixed reply whose tool calls need arguments, for a request's tools and user message.
+    private struct FillKey: Hashable, Sendable {
+        let template: StaticReply
+        /// The parameter schema of the tool of each call in `template`.
+        let schemas: [JSONValue?]
+        let userText: String
     }
 
     private let defaultReply: PreparedReply
@@ -56,6 +71,7 @@ final class StructuredOutput: Sendable {
     private let limits: StructuredOutputLimits
     private let generated = BoundedCache<GenerationKey, Result<Generated, ReplyError>>(capacity: 256, weightLimit: 8 << 20)
     private let checked = BoundedCache<CheckKey, [String]>(capacity: 1024, weightLimit: 8 << 20)
+    private let filled = BoundedCache<FillKey, Result<Generated, ReplyError>>(capacity: 256, weightLimit: 8 << 20)
     private let logger: Logger
 
     init(
@@ -73,12 +89,26 @@ final class StructuredOutput: Sendable {
     func shape(_ source: ReplySource, from name: String, for request: CanonicalRequest) -> Shaped {
         guard request.replyKind == .message, case .prepared(let prepared) = source else { return Shaped(source: source, warnings: []) }
         let isDefault = prepared === defaultReply
+        var source = source
         var template = prepared.reply
         let text = isDefault ? nil : template.content.flatMap { $0.isEmpty ? nil : $0 }
         var warnings: [String] = []
         if !template.toolCalls.isEmpty && request.tools.isEmpty {
             let names = template.toolCalls.map(\.name.debugDescription).joined(separator: ", ")
             warnings.append("the reply calls \(names), but the request declared no tools")
+        }
+        if !template.toolCalls.isEmpty {
+            warnings += checkArguments(of: template, tools: request.tools, from: name)
+        }
+        if template.toolCalls.contains(where: \.argumentsAreGenerated) {
+            switch fillArguments(of: template, for: request, from: name) {
+            case .success(let generated):
+                source = .prepared(generated.reply)
+                template = generated.reply.reply
+                warnings += generated.warnings
+            case .failure(let error):
+                return Shaped(source: .error(error), warnings: warnings)
+            }
         }
         if let forced = Self.forcedTool(of: request) {
             if text != nil || !template.toolCalls.isEmpty {
@@ -124,6 +154,71 @@ final class StructuredOutput: Sendable {
         }
         guard case .function(let name) = choice, let other = reply.toolCalls.first(where: { $0.name != name }) else { return [] }
         return ["the request forces \(wanted), but the reply calls \(other.name.debugDescription)"]
+    }
+
+    /// What is wrong with the arguments `reply` gives its calls, against the parameter schemas of
+    /// the tools they call.
+    private func checkArguments(of reply: StaticReply, tools: [ToolDefinition], from name: String) -> [String] {
+        var warnings: [String] = []
+        for call in reply.toolCalls where !call.argumentsAreGenerated {
+            guard let schema = tools.first(where: { $0.name == call.name })?.parameters else { continue }
+            let key = CheckKey(requirement: .schema(name: call.name, schema: schema), text: call.arguments, tool: call.name)
+            if let known = checked[key] {
+                warnings += known
+                continue
+            }
+            var found: [String]
+            var validator = JSONSchemaValidator(schema: schema, limits: limits)
+            do {
+                let document = try JSONValue.parse(call.arguments)
+                found = try validator.problems(of: document).map {
+                    "the arguments of the call to \(call.name.debugDescription) do not match its parameters at \($0)"
+                }
+            } catch {
+                found = ["the arguments of the call to \(call.name.debugDescription) could not be checked against its parameters: \(error)"]
+            }
+            report(found, from: name)
+            checked.insert(found, for: key, weight: call.arguments.utf8.count + key.requirement.weight)
+            warnings += found
+        }
+        return warnings
+    }
+
+    /// `reply` with arguments made for each call that has none: a document of the parameter
+    /// schema of the tool the request declares by that name (any object when it declares no schema).
+    private func fillArguments(of reply: StaticReply, for request: CanonicalRequest, from name: String) -> Result<Generated, ReplyError> {
+        let schemas = reply.toolCalls.map { call in
+            call.argumentsAreGenerated ? request.tools.first { $0.name == call.name }?.parameters : nil
+        }
+        let key = FillKey(template: reply, schemas: schemas, userText: request.lastUserText)
+        if let known = filled[key] { return known }
+        var filledReply = reply
+        var warnings: [String] = []
+        var weight = key.userText.utf8.count
+        let result: Result<Generated, ReplyError>
+        do {
+            for (position, call) in reply.toolCalls.enumerated() where call.argumentsAreGenerated {
+                let schema = schemas[position] ?? ["type": "object"]
+                if !request.tools.contains(where: { $0.name == call.name }) && !request.tools.isEmpty {
+                    warnings.append(
+                        "the reply calls \(call.name.debugDescription), which the request does not declare; its arguments follow no schema")
+                }
+                let seed = Self.seed(schema: schema, userText: request.lastUserText) &+ UInt64(position)
+                var generator = JSONSchemaGenerator(schema: schema, seed: seed, limits: limits)
+                let (document, problems) = try generator.generate()
+                warnings += problems.map { "the generated arguments of \(call.name.debugDescription) do not match its parameters at \($0)" }
+                let text = document.serialized
+                weight += 3 * text.utf8.count + schema.serialized.utf8.count
+                filledReply.toolCalls[position] = StaticReply.ToolCallSpec(id: call.id, name: call.name, arguments: text)
+            }
+            report(warnings, from: name)
+            result = .success(
+                Generated(reply: PreparedReply(filledReply, streamChunkCharacters: streamChunkCharacters), warnings: warnings))
+        } catch {
+            result = .failure(error.replyError(schemaName: "tool parameters"))
+        }
+        filled.insert(result, for: key, weight: weight)
+        return result
     }
 
     private func check(_ text: String, against requirement: ReplyRequirement, from name: String) -> [String] {

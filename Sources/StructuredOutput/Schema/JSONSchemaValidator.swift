@@ -11,7 +11,7 @@ import LyrebirdPluginAPI
 /// object keywords `properties`, `required`, `additionalProperties`, `patternProperties`,
 /// `propertyNames`, `minProperties` and `maxProperties`, and `allOf`, `anyOf`, `oneOf`, `not`
 /// and `if`/`then`/`else`. Other keywords are ignored, as JSON Schema ignores unknown ones.
-struct JSONSchemaValidator {
+package struct JSONSchemaValidator {
     let document: SchemaDocument
     let limits: StructuredOutputLimits
     /// Shared with a generator that checks its choices, so that both stop at one limit.
@@ -27,7 +27,7 @@ struct JSONSchemaValidator {
     /// generator makes, and must not pile up.
     static let maximumEnumSets = 64
 
-    init(schema: JSONValue, limits: StructuredOutputLimits = .standard, budget: WorkBudget? = nil) {
+    package init(schema: JSONValue, limits: StructuredOutputLimits = .standard, budget: WorkBudget? = nil) {
         document = SchemaDocument(root: schema)
         self.limits = limits
         self.budget = budget ?? WorkBudget(steps: limits.maximumSteps, operations: limits.maximumOperations)
