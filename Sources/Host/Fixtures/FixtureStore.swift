@@ -225,18 +225,67 @@ public final class FixtureStore: Sendable {
     var snapshot: Snapshot { state.withLock { $0.snapshot } }
 
     /// The fixtures that came closest to matching, closest first, each with the reasons it failed.
-    /// Each field of the request is read, searched and normalised once for all fixtures; only
-    /// the first `FuzzySimilarity.rankingLimit` characters of a text count toward closeness.
     public func nearMisses(for request: CanonicalRequest, limit: Int = 3) -> [(fixture: Fixture, reasons: [String])] {
         let snapshot = self.snapshot
-        let subject = MatchSubject(request, indexes: snapshot.indexes, cancellation: nil)
-        let ranked = snapshot.entries.map { entry -> (Fixture, [String], Double) in
-            let miss = entry.fixture.match.explainMiss(subject)
-            return (entry.fixture, miss.reasons, miss.closeness)
+        return snapshot.nearMisses(for: MatchSubject(request, indexes: snapshot.indexes, cancellation: nil), limit: limit)
+    }
+}
+
+extension FixtureStore.Snapshot {
+    /// What matching found for one request.
+    struct Outcome: Sendable {
+        /// The fixture that answers, if one does.
+        var match: FixtureStore.Match?
+        /// When none does, the closest fixtures, each with why it failed.
+        var misses: [(fixture: Fixture, reasons: [String])] = []
+        /// Why Lua predicates that ran failed; each counted as no match.
+        var predicateFailures: [String] = []
+        /// When the fixture matched by a conversation flow whose conversation holds more than
+        /// the flow names, what the journal says about it.
+        var drift: String?
+    }
+
+    /// Matches the request of `subject`, explaining a miss.
+    func outcome(for subject: MatchSubject) -> Outcome {
+        var outcome = Outcome(match: firstMatch(for: subject))
+        if let match = outcome.match {
+            outcome.drift = match.entry.fixture.match.flows.lazy.compactMap { flow in
+                flow.positions(in: subject.request.messages).flatMap { flow.drift($0, in: subject.request.messages) }
+            }.first
+        } else {
+            outcome.misses = nearMisses(for: subject)
         }
-        return ranked.enumerated()
-            .sorted { ($0.element.2, -$0.offset) > ($1.element.2, -$1.offset) }
-            .prefix(limit)
-            .map { ($0.element.0, $0.element.1) }
+        outcome.predicateFailures = subject.predicateFailures
+        return outcome
+    }
+
+    /// How many fixtures a rough ranking hands on to be explained in full.
+    private static let shortlist = 8
+
+    /// The fixtures that came closest to matching the request of `subject`, closest first, each
+    /// with the reasons it failed. Every fixture is ranked roughly (`MatchTest.roughCloseness`),
+    /// then the closest few are explained, each field of the request read and normalised once
+    /// for them all; only the first `FuzzySimilarity.rankingLimit` characters of a text count
+    /// toward closeness.
+    func nearMisses(for subject: MatchSubject, limit: Int = 3) -> [(fixture: Fixture, reasons: [String])] {
+        guard limit > 0, !entries.isEmpty else { return [] }
+        var shortlist: [(index: Int, closeness: Double)] = []
+        for index in tests.indices {
+            let closeness = tests[index].roughCloseness(subject)
+            // Earlier fixtures win ties: a later one must be strictly closer to enter a full list.
+            guard shortlist.count < Self.shortlist || closeness > shortlist[shortlist.count - 1].closeness else { continue }
+            let place = shortlist.firstIndex { $0.closeness < closeness } ?? shortlist.count
+            shortlist.insert((index, closeness), at: place)
+            if shortlist.count > Self.shortlist { shortlist.removeLast() }
+        }
+        let explained = shortlist.map { candidate -> (Fixture, [String], Double, Int) in
+            let fixture = entries[candidate.index].fixture
+            let miss = fixture.match.explainMiss(subject)
+            if miss.reasons.isEmpty, fixture.sequence != nil {
+                return (fixture, ["its replies are used up in context \(subject.contextID.debugDescription) (after_last: fall_through)"], 1, candidate.index)
+            }
+            return (fixture, miss.reasons, miss.closeness, candidate.index)
+        }
+        return explained.sorted { ($0.2, -$0.3) > ($1.2, -$1.3) }.prefix(limit).map { ($0.0, $0.1) }
     }
 }

@@ -32,6 +32,12 @@ public struct JournalEntry: Sendable, Hashable {
     /// What was wrong with a reply that was sent anyway: fixed text that does not match the
     /// request's response format, for instance.
     public var warnings: [String] = []
+    /// The context id the request counted in (`x-lyrebird-context`, `x-test-id`, the API key or
+    /// `global`), or `nil` when it never decoded.
+    public var context: String?
+    /// When no fixture matched, the closest ones, each with the conditions it failed and the
+    /// values it saw.
+    public var nearMisses: [String] = []
 }
 
 extension JournalEntry {

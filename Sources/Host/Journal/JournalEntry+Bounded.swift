@@ -7,13 +7,15 @@ extension JournalEntry {
     public static let mostWarnings = 20
 
     /// This entry with every text cut to `longestText` scalars and at most `mostWarnings`
-    /// warnings, so that the journal's memory is bounded by its capacity.
+    /// warnings and near misses, so that the journal's memory is bounded by its capacity.
     func bounded() -> JournalEntry {
         var entry = self
         entry.path = Self.bounded(path)
         entry.model = model.map(Self.bounded)
         entry.source = source.map(Self.bounded)
         entry.error = error.map(Self.bounded)
+        entry.context = context.map(Self.bounded)
+        entry.nearMisses = nearMisses.prefix(Self.mostWarnings).map(Self.bounded)
         if warnings.count > Self.mostWarnings {
             entry.warnings = Array(warnings.prefix(Self.mostWarnings)) + ["(\(warnings.count - Self.mostWarnings) more warnings)"]
         }

@@ -63,6 +63,15 @@ public indirect enum MatchCondition: Sendable {
         }
     }
 
+    /// The conversation flows the condition requires (not those under `any` or `not`).
+    var flows: [ConversationFlow] {
+        switch self {
+        case .conversation(let flow): return [flow]
+        case .all(let conditions): return conditions.flatMap(\.flows)
+        default: return []
+        }
+    }
+
     /// Whether the condition holds for every request: nothing to test.
     var isAlways: Bool {
         switch self {

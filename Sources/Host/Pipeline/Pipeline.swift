@@ -214,6 +214,8 @@ struct Pipeline: Sendable {
         // A JSON response format: a reply without text gets a generated document, fixed text is checked.
         let shaped = structuredOutput.shape(choice.source, from: choice.name, for: request)
         run.entry.warnings = choice.warnings + shaped.warnings
+        run.entry.nearMisses = choice.nearMisses
+        run.entry.context = request.contextID
         return Reply(
             feed: events(of: shaped.source, for: request, promptTokens: run.context.promptTokens),
             pacer: choice.timing.map { Pacer($0, start: run.started) })
@@ -380,6 +382,8 @@ struct Pipeline: Sendable {
         var timing: ReplyTiming?
         /// What went wrong on the way that the journal should show: Lua predicates that failed.
         var warnings: [String] = []
+        /// When no fixture matched, the closest ones and why each failed.
+        var nearMisses: [String] = []
     }
 
     /// Picks the reply: `mock_response` first, then the first matching fixture, then the default.
@@ -389,38 +393,38 @@ struct Pipeline: Sendable {
             return Choice(name: "mock_response", source: .prepared(reply))
         }
         let snapshot = fixtures.snapshot
-        let match: FixtureStore.Match?
-        var failures: [String] = []
+        let outcome: FixtureStore.Snapshot.Outcome
         if snapshot.containsScriptPredicates {
             // A Lua predicate may run up to its time limit: never on the cooperative pool.
             do {
-                (match, failures) = try await scripts.run { cancellation in
-                    let subject = MatchSubject(request, indexes: snapshot.indexes, cancellation: cancellation)
-                    return (snapshot.firstMatch(for: subject), subject.predicateFailures)
+                outcome = try await scripts.run { cancellation in
+                    snapshot.outcome(for: MatchSubject(request, indexes: snapshot.indexes, cancellation: cancellation))
                 }
             } catch {
                 return Choice(name: "none", source: .error(error.replyError))
             }
         } else {
-            match = snapshot.firstMatch(for: MatchSubject(request, indexes: snapshot.indexes, cancellation: nil))
+            outcome = snapshot.outcome(for: MatchSubject(request, indexes: snapshot.indexes, cancellation: nil))
         }
-        let warnings = failures.map { "a Lua predicate failed and did not match: \($0)" }
-        if strict, let failure = failures.first {
+        var warnings = outcome.predicateFailures.map { "a Lua predicate failed and did not match: \($0)" }
+        if let drift = outcome.drift { warnings.append(drift) }
+        if strict, let failure = outcome.predicateFailures.first {
             // Falling through to another fixture would hide which fixture was meant.
             let error = ReplyError(
                 status: 500, message: "A Lua predicate failed (strict mode): \(failure)", type: "server_error", code: "lua_error")
             return Choice(name: "none", source: .error(error), warnings: warnings)
         }
-        if let match {
+        if let match = outcome.match {
             let fixture = match.entry.fixture
             return Choice(
                 name: fixture.id, source: source(of: fixture, reply: match.reply, prepared: match.prepared), timing: fixture.timing,
                 warnings: warnings)
         }
+        let misses = outcome.misses.map { "\($0.fixture.label): \($0.reasons.joined(separator: "; "))" }
         if strict {
-            return Choice(name: "none", source: .error(await noMatchError(for: request, runsScripts: snapshot.containsScriptPredicates)))
+            return Choice(name: "none", source: .error(Self.noMatchError(misses)), warnings: warnings, nearMisses: misses)
         }
-        return Choice(name: "default", source: .prepared(defaultReply), warnings: warnings)
+        return Choice(name: "default", source: .prepared(defaultReply), warnings: warnings, nearMisses: misses)
     }
 
     private func source(of fixture: Fixture, reply: FixtureReply, prepared: PreparedReply?) -> ReplySource {
@@ -442,26 +446,13 @@ struct Pipeline: Sendable {
         }
     }
 
-    private func noMatchError(for request: CanonicalRequest, runsScripts: Bool) async -> ReplyError {
-        let fixtures = self.fixtures
-        let misses: [(fixture: Fixture, reasons: [String])]
-        if runsScripts {
-            do {
-                misses = try await scripts.run { _ in fixtures.nearMisses(for: request) }
-            } catch {
-                return error.replyError
-            }
-        } else {
-            misses = fixtures.nearMisses(for: request)
-        }
+    /// The strict mode's answer to a request no fixture matched, naming the closest fixtures.
+    private static func noMatchError(_ misses: [String]) -> ReplyError {
         var message = "No fixture matched this request (strict mode)."
         if misses.isEmpty {
             message += " There are no fixtures loaded."
         } else {
-            message += " Closest: "
-            message += misses.map { miss in
-                "\(miss.fixture.label) (\(miss.reasons.joined(separator: "; ")))"
-            }.joined(separator: "; ")
+            message += " Closest: " + misses.joined(separator: " | ")
         }
         return ReplyError(status: 404, message: message, type: "invalid_request_error", code: "no_fixture_matched")
     }

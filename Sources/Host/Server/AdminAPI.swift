@@ -123,6 +123,8 @@ struct AdminAPI: Sendable {
                                 writer.member("streamed", entry.streamed)
                                 writer.member("error", entry.error)
                                 writer.member("warnings", array: { writer in entry.warnings.forEach { writer.string($0) } })
+                                writer.member("context", entry.context)
+                                writer.member("near_misses", array: { writer in entry.nearMisses.forEach { writer.string($0) } })
                                 writer.member("duration_ms", entry.durationMilliseconds)
                             }
                         }
