@@ -18,6 +18,8 @@ struct ConfigDecoder {
     private(set) var measuredSize = 0
     /// The bound the document passed, if it passed one.
     private(set) var exceededBound: YAMLBudget.Exceeded.Bound?
+    /// Fixtures an earlier one always answers for (see `unreachableFixtures`).
+    private(set) var unreachable: [ConfigProblem] = []
 
     init(file: String) {
         self.file = file
@@ -51,9 +53,13 @@ struct ConfigDecoder {
                     report(value, key: "fixtures", "must be a list of fixtures")
                     continue
                 }
+                var placed: [PlacedFixture] = []
                 for (index, node) in sequence.enumerated() {
-                    if let fixture = decodeFixture(node, number: index + 1) { configuration.fixtures.append(fixture) }
+                    guard let fixture = decodeFixture(node, number: index + 1) else { continue }
+                    configuration.fixtures.append(fixture)
+                    placed.append(PlacedFixture(fixture: fixture, number: index + 1, line: node.mark?.line, column: node.mark?.column))
                 }
+                unreachable = unreachableFixtures(placed)
             case "plugins":
                 configuration.plugins += decodePlugins(value)
             default:

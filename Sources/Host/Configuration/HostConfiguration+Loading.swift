@@ -33,14 +33,20 @@ extension HostConfiguration {
         sourceFile = path
     }
 
-    /// Every problem in a configuration file; empty when it is fine.
+    /// Every problem in a configuration file, fixtures that can never answer included (an
+    /// earlier one matches every request they would); empty when it is fine. A host still
+    /// starts with unreachable fixtures.
     public static func problems(inFile path: String) -> [ConfigProblem] {
+        let text: String
         do {
-            _ = try HostConfiguration(contentsOfFile: path)
-            return []
+            text = try String(contentsOfFile: path, encoding: .utf8)
         } catch {
-            return error.problems
+            return [ConfigProblem(file: path, key: "", message: "cannot read the file: \(error.localizedDescription)")]
         }
+        var decoder = ConfigDecoder(file: path)
+        var configuration = HostConfiguration()
+        decoder.decodeDocument(text, into: &configuration)
+        return decoder.problems + decoder.unreachable
     }
 }
 

@@ -249,9 +249,10 @@ extension FixtureStore.Snapshot {
     func outcome(for subject: MatchSubject) -> Outcome {
         var outcome = Outcome(match: firstMatch(for: subject))
         if let match = outcome.match {
-            outcome.drift = match.entry.fixture.match.flows.lazy.compactMap { flow in
-                flow.positions(in: subject.request.messages).flatMap { flow.drift($0, in: subject.request.messages) }
-            }.first
+            outcome.drift =
+                match.entry.fixture.match.flows.lazy.compactMap { flow in
+                    flow.positions(in: subject.request.messages).flatMap { flow.drift($0, in: subject.request.messages) }
+                }.first
         } else {
             outcome.misses = nearMisses(for: subject)
         }
@@ -282,7 +283,10 @@ extension FixtureStore.Snapshot {
             let fixture = entries[candidate.index].fixture
             let miss = fixture.match.explainMiss(subject)
             if miss.reasons.isEmpty, fixture.sequence != nil {
-                return (fixture, ["its replies are used up in context \(subject.contextID.debugDescription) (after_last: fall_through)"], 1, candidate.index)
+                return (
+                    fixture, ["its replies are used up in context \(subject.contextID.debugDescription) (after_last: fall_through)"], 1,
+                    candidate.index
+                )
             }
             return (fixture, miss.reasons, miss.closeness, candidate.index)
         }
