@@ -46,7 +46,16 @@ extension ConfigDecoder {
         case "tool_choice": return decodeFieldTest(value, field: .toolChoice, path: path, plain: .equals)
         case "tool_result": return decodeToolResult(value, path: path)
         case "turn": return decodeNumberTest(value, field: .turn, path: path)
-        case "endpoint": return decodeFieldTest(value, field: .endpoint, path: path, plain: .equals)
+        case "endpoint":
+            // A plain name without a dot is an operation or the family of those it starts with:
+            // `chat` is OpenAI's `chat.completions` and Ollama's `chat`.
+            guard value.scalar != nil, let name = value.string, !name.contains(".") else {
+                return decodeFieldTest(value, field: .endpoint, path: path, plain: .equals)
+            }
+            return .any([
+                .text(.endpoint, TextMatcher(.equals(name))),
+                .text(.endpoint, TextMatcher(.glob(CompiledPattern(glob: name + ".*", ignoringCase: false)), ignoringCase: false)),
+            ])
         case "headers": return decodeHeaders(value, path: path)
         case "body": return decodeBody(value, path: path)
         case "response_format": return decodeFieldTest(value, field: .responseFormat, path: path, plain: .equals)
