@@ -57,12 +57,18 @@ public struct ConversationFlow: Sendable {
         return positions
     }
 
-    /// What the journal says when the steps matched but the conversation holds more than they
-    /// name before or between them: a replay whose conversation drifted.
+    /// What the journal says when the steps matched but the conversation holds, before the last
+    /// of them, messages of the roles the flow names that it does not name (a user turn more, a
+    /// tool result more): a replay whose conversation drifted. Messages of other roles (the
+    /// assistant's calls between a user message and a tool result) are the flow's own course.
     func drift(_ positions: [Int], in messages: [Message]) -> String? {
-        let named = messages.indices.filter { messages[$0].role != .system && messages[$0].role != .developer }
         guard let last = positions.last else { return nil }
-        let unnamed = named.filter { $0 <= last && !positions.contains($0) }
+        let roles = steps.contains { $0.role == nil } ? nil : Set(steps.compactMap(\.role))
+        let unnamed = messages.indices.filter { index in
+            let role = messages[index].role
+            guard index <= last, role != .system, role != .developer, !positions.contains(index) else { return false }
+            return roles?.contains(role) ?? true
+        }
         guard !unnamed.isEmpty else { return nil }
         return
             "the conversation flow matched messages \(positions.map { String($0 + 1) }.joined(separator: ", ")) of \(messages.count); \(unnamed.count) message\(unnamed.count == 1 ? "" : "s") before its last step are not in the flow"
