@@ -43,7 +43,8 @@ import Testing
     }
 
     @Test func aContextFromAnOlderHostHasMilliseconds() throws {
-        let json = #"{"request_id": "req_1", "id_suffix": "x", "created": 1700000000, "model": "m", "system_fingerprint": "", "prompt_tokens": 3}"#
+        let json =
+            #"{"request_id": "req_1", "id_suffix": "x", "created": 1700000000, "model": "m", "system_fingerprint": "", "prompt_tokens": 3}"#
         let context = try PluginJSON.decode(ReplyContext.self, from: Array(json.utf8))
         #expect(context.createdMilliseconds == 1_700_000_000_000)
         let precise = ReplyContext(

@@ -51,7 +51,8 @@ public struct ReplyContext: Sendable, Hashable, Codable {
     public init(from decoder: any Decoder) throws {
         let container = try decoder.container(keyedBy: CodingKeys.self)
         self.init(
-            requestID: try container.decode(String.self, forKey: .requestID), idSuffix: try container.decode(String.self, forKey: .idSuffix),
+            requestID: try container.decode(String.self, forKey: .requestID),
+            idSuffix: try container.decode(String.self, forKey: .idSuffix),
             created: try container.decode(Int.self, forKey: .created), model: try container.decode(String.self, forKey: .model),
             systemFingerprint: try container.decode(String.self, forKey: .systemFingerprint),
             promptTokens: try container.decode(Int.self, forKey: .promptTokens),

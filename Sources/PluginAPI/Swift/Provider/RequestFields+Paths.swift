@@ -81,7 +81,8 @@ extension RequestFields {
         guard let number = value.doubleValue, value.boolValue == nil else { throw wrongType(param, expected: "a number", got: value) }
         guard range.contains(number) else {
             throw ReplyError.invalidParameter(
-                param, "Invalid '\(param)': \(number) is out of range. Expected a value between \(range.lowerBound) and \(range.upperBound).",
+                param,
+                "Invalid '\(param)': \(number) is out of range. Expected a value between \(range.lowerBound) and \(range.upperBound).",
                 code: "invalid_value")
         }
         return number
