@@ -81,7 +81,7 @@ dictionary() {
         fuzz-websocket-frames) echo Fuzz/Dictionaries/websocket.dict ;;
         fuzz-lua-reply) echo Fuzz/Dictionaries/lua.dict ;;
         fuzz-lua-patterns) echo Fuzz/Dictionaries/patterns.dict ;;
-        fuzz-responses-decode | fuzz-embeddings-decode | fuzz-completions-decode | fuzz-gemini-decode | fuzz-ollama-decode)
+        fuzz-responses-decode | fuzz-embeddings-decode | fuzz-completions-decode | fuzz-gemini-decode | fuzz-ollama-decode | fuzz-bedrock-decode)
             name="${1#fuzz-}"
             echo "Fuzz/Dictionaries/${name%-decode}.dict"
             ;;
