@@ -118,21 +118,20 @@ struct BedrockObject {
         return objects
     }
 
-    private static func check<Number: Comparable>(
+    /// Requires `number` within `range`; the bounds are written as AWS writes them (`1`, `0.5`).
+    private static func check<Number: Comparable & CustomStringConvertible>(
         _ number: Number, in range: ClosedRange<Number>, value: JSONValue, path: String
     ) throws(ReplyError) {
         if number < range.lowerBound {
-            throw BedrockErrors.constraint(
-                path, value: value, "Member must have value greater than or equal to \(format(range.lowerBound))")
+            throw BedrockErrors.constraint(path, value: value, "Member must have value greater than or equal to \(bound(range.lowerBound))")
         }
         if number > range.upperBound {
-            throw BedrockErrors.constraint(path, value: value, "Member must have value less than or equal to \(format(range.upperBound))")
+            throw BedrockErrors.constraint(path, value: value, "Member must have value less than or equal to \(bound(range.upperBound))")
         }
     }
 
-    /// `1` rather than `1.0` for a whole bound.
-    private static func format<Number>(_ bound: Number) -> String {
-        if let double = bound as? Double, double == double.rounded(), abs(double) < 1e15 { return String(Int(double)) }
-        return "\(bound)"
+    private static func bound(_ value: some CustomStringConvertible) -> String {
+        let text = value.description
+        return text.hasSuffix(".0") ? String(text.dropLast(2)) : text
     }
 }
