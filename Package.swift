@@ -15,6 +15,7 @@ let package = Package(
         .library(name: "LyrebirdLuaGeo", type: .dynamic, targets: ["LyrebirdLuaGeo"]),
         .library(name: "LyrebirdGemini", type: .dynamic, targets: ["LyrebirdGeminiPlugin"]),
         .library(name: "LyrebirdOllama", type: .dynamic, targets: ["LyrebirdOllamaPlugin"]),
+        .library(name: "LyrebirdBedrock", type: .dynamic, targets: ["LyrebirdBedrockPlugin"]),
         // A test plugin: Swift source written for plugin ABI 1.0, which the API must keep compiling.
         .library(name: "LyrebirdOldSwiftPlugin", type: .dynamic, targets: ["LyrebirdOldSwiftPlugin"]),
         // A test plugin whose responder and provider block their thread.
@@ -23,6 +24,7 @@ let package = Package(
         .library(name: "LyrebirdAnthropicProvider", targets: ["LyrebirdAnthropicProvider"]),
         .library(name: "LyrebirdGeminiProvider", targets: ["LyrebirdGeminiProvider"]),
         .library(name: "LyrebirdOllamaProvider", targets: ["LyrebirdOllamaProvider"]),
+        .library(name: "LyrebirdBedrockProvider", targets: ["LyrebirdBedrockProvider"]),
     ],
     dependencies: [
         .package(url: "https://github.com/hummingbird-project/hummingbird.git", from: "2.28.1"),
@@ -113,6 +115,13 @@ let package = Package(
         .target(name: "LyrebirdOllamaProvider", dependencies: ["LyrebirdPluginAPI"], path: "Plugins/Ollama/Provider"),
         .target(
             name: "LyrebirdOllamaPlugin", dependencies: ["LyrebirdOllamaProvider", "LyrebirdPluginAPI"], path: "Plugins/Ollama/Plugin"),
+        // Bedrock's InvokeModel takes Anthropic's Messages bodies: the Anthropic provider's
+        // decoder and writers, a stateless module, are linked into this plugin too.
+        .target(
+            name: "LyrebirdBedrockProvider", dependencies: ["LyrebirdAnthropicProvider", "LyrebirdPluginAPI"],
+            path: "Plugins/Bedrock/Provider"),
+        .target(
+            name: "LyrebirdBedrockPlugin", dependencies: ["LyrebirdBedrockProvider", "LyrebirdPluginAPI"], path: "Plugins/Bedrock/Plugin"),
         .target(
             name: "LyrebirdLuaGeo",
             path: "examples/LuaGeo",
@@ -153,7 +162,7 @@ let package = Package(
             name: "LyrebirdProviderPluginTests",
             dependencies: [
                 "LyrebirdHost", "LyrebirdBuiltinProviders", "LyrebirdPluginAPI", "LyrebirdAnthropicProvider", "LyrebirdGeminiProvider",
-                "LyrebirdOllamaProvider",
+                "LyrebirdOllamaProvider", "LyrebirdBedrockProvider",
             ],
             path: "Tests/LyrebirdProviderPluginTests"
         ),

@@ -4,16 +4,19 @@ and docs send: request bodies (literal SDK calls and raw posts in Tests/conforma
 strings in the Swift tests), configuration files and YAML strings, Lua scripts, and the plugin
 ABI's JSON forms. Run it after changing those; the output is deterministic.
 
-    python3 Fuzz/seed.py
+    python3 Fuzz/seed.py                       # every target
+    python3 Fuzz/seed.py fuzz-bedrock-decode   # only the targets named
 
 Each seed is named by the SHA-1 of its content, as libFuzzer names corpus entries.
 """
 
 import ast
+import base64
 import hashlib
 import json
 import re
 import shutil
+import sys
 from pathlib import Path
 
 import yaml
@@ -35,6 +38,8 @@ GEMINI_STREAM = "/v1beta/models/gemini-2.0-flash:streamGenerateContent"
 GEMINI_COUNT = "/v1beta/models/gemini-2.0-flash:countTokens"
 OLLAMA_CHAT = "/api/chat"
 OLLAMA_GENERATE = "/api/generate"
+BEDROCK_CONVERSE = "/model/{modelId}/converse"
+BEDROCK_INVOKE = "/model/{modelId}/invoke"
 # What fuzz-responses-decode (and e2e.py) replace with the id of a response the server keeps.
 PREVIOUS_RESPONSE = "resp_previous"
 
@@ -48,6 +53,7 @@ SWIFT_BODY_PATHS = {
     "OpenAICompletionsTests.swift": lambda raw: COMPLETIONS if '"prompt"' in raw else None,
     "GeminiProviderTests.swift": lambda raw: GEMINI if '"contents"' in raw else None,
     "OllamaProviderTests.swift": lambda raw: OLLAMA_GENERATE if '"prompt"' in raw else OLLAMA_CHAT if '"messages"' in raw else None,
+    "BedrockProviderTests.swift": lambda raw: BEDROCK_INVOKE if '"anthropic_version"' in raw else BEDROCK_CONVERSE,
 }
 
 
@@ -420,6 +426,9 @@ def host_requests(paths_and_bodies, fixtures):
 
 
 def write(target, seeds):
+    # Named targets only, when the command line names any.
+    if sys.argv[1:] and target not in sys.argv[1:]:
+        return
     folder = CORPUS / target
     shutil.rmtree(folder, ignore_errors=True)
     folder.mkdir(parents=True)
@@ -454,6 +463,72 @@ def gemini_sdk_bodies():
                       {"role": "model", "parts": [{"functionCall": {"name": "lookup", "args": {"q": "x y"}}}]},
                       {"role": "user", "parts": [{"functionResponse": {"name": "lookup", "response": {"result": "found"}}}]}]},
     ]]
+
+
+def bedrock_sdk_bodies():
+    """What boto3 sends for the `converse` and `converse_stream` calls of test_bedrock.py (their
+    keywords but `modelId`, blobs in base64), and InvokeModel's Anthropic bodies, which the tests
+    build at run time (written out here)."""
+
+    def jsonable(value):
+        if isinstance(value, bytes):
+            return base64.b64encode(value).decode()
+        if isinstance(value, dict):
+            return {key: jsonable(item) for key, item in value.items()}
+        if isinstance(value, list):
+            return [jsonable(item) for item in value]
+        return value
+
+    tree = ast.parse((ROOT / "Tests" / "conformance" / "test_bedrock.py").read_text())
+    names = literal_names(tree)
+    names["user"] = None
+    bodies = []
+    for node in ast.walk(tree):
+        if not (isinstance(node, ast.Call) and call_chain(node.func)[-1:] in (["converse"], ["converse_stream"])):
+            continue
+        body = {}
+        for keyword in node.keywords:
+            if keyword.arg in (None, "modelId"):
+                continue
+            value = keyword.value
+            # user("hello"): the test's helper for one user text.
+            if isinstance(value, ast.Call) and call_chain(value.func) == ["user"] and value.args:
+                try:
+                    body[keyword.arg] = [{"role": "user", "content": [{"text": literal(value.args[0], names)}]}]
+                except (ValueError, SyntaxError, TypeError):
+                    pass
+                continue
+            try:
+                body[keyword.arg] = jsonable(literal(value, names))
+            except (ValueError, SyntaxError, TypeError):
+                continue
+        if "messages" in body:
+            bodies.append(json.dumps(body).encode())
+    # The agent loop of the tool test, and structured output, which the tests build at run time.
+    spec = {"toolSpec": {"name": "get_forecast", "description": "The forecast", "inputSchema": {"json": {"type": "object"}}}}
+    bodies.append(json.dumps({
+        "system": [{"text": "Be brief."}, {"cachePoint": {"type": "default"}}],
+        "messages": [
+            {"role": "user", "content": [{"text": "What is the forecast for Oslo?"}, {"image": {"format": "png", "source": {"bytes": "iVBORw=="}}}]},
+            {"role": "assistant", "content": [{"text": "Checking."}, {"toolUse": {"toolUseId": "tooluse_forecast", "name": "get_forecast", "input": {"city": "Oslo"}}}]},
+            {"role": "user", "content": [{"toolResult": {"toolUseId": "tooluse_forecast", "content": [{"text": "rain"}, {"json": {"mm": 3}}], "status": "success"}}]},
+        ],
+        "inferenceConfig": {"maxTokens": 64, "temperature": 0.2, "topP": 0.9, "stopSequences": ["END"]},
+        "toolConfig": {"tools": [spec, {"cachePoint": {"type": "default"}}], "toolChoice": {"tool": {"name": "get_forecast"}}},
+        "outputConfig": {"textFormat": {"type": "json_schema", "structure": {"jsonSchema": {"schema": "{\"type\": \"object\"}", "name": "w"}}}},
+        "additionalModelRequestFields": {"top_k": 5},
+    }).encode())
+    tool = [{"name": "get_forecast", "input_schema": {"type": "object"}}]
+    anthropic = [
+        {"anthropic_version": "bedrock-2023-05-31", "max_tokens": 100, "messages": [{"role": "user", "content": "hello"}], "system": "Be brief."},
+        {"anthropic_version": "bedrock-2023-05-31", "max_tokens": 100, "messages": [{"role": "user", "content": "forecast for Oslo?"}], "tools": tool},
+        {"anthropic_version": "bedrock-2023-05-31", "max_tokens": 100, "tools": tool, "tool_choice": {"type": "tool", "name": "get_forecast"},
+         "messages": [{"role": "user", "content": "forecast?"},
+                      {"role": "assistant", "content": [{"type": "tool_use", "id": "toolu_1", "name": "get_forecast", "input": {"city": "Oslo"}}]},
+                      {"role": "user", "content": [{"type": "tool_result", "tool_use_id": "toolu_1", "content": "rain"}]}]},
+        {"inputText": "hello"},
+    ]
+    return bodies + [json.dumps(body).encode() for body in anthropic]
 
 
 def admin_hosts():
@@ -520,6 +595,7 @@ def main():
     completions = bodies_for(bodies, COMPLETIONS)
     gemini = bodies_for(bodies, GEMINI, GEMINI_STREAM, GEMINI_COUNT) + gemini_sdk_bodies()
     ollama = bodies_for(bodies, OLLAMA_CHAT, OLLAMA_GENERATE)
+    bedrock = bodies_for(bodies, BEDROCK_CONVERSE, BEDROCK_INVOKE) + bedrock_sdk_bodies()
     fixtures = fixture_bodies(bodies)
     configs = [text.encode() for text in yaml_texts()]
     write("fuzz-json", chat + anthropic + plugin_json())
@@ -538,6 +614,7 @@ def main():
     write("fuzz-ollama-decode", ollama)
     write("fuzz-admin-access", admin_hosts())
     write("fuzz-websocket-frames", websocket_frames())
+    write("fuzz-bedrock-decode", bedrock)
 
 
 if __name__ == "__main__":

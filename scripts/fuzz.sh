@@ -45,7 +45,7 @@ echo "fuzz.sh: building the fuzz targets with the fuzzer and address sanitizers"
 # Product by product: a plain `swift build` would also link the project's own executable,
 # which has no LLVMFuzzerTestOneInput. The provider plugins are built sanitized too, for the
 # targets that load them as the server does.
-for product in "${targets[@]}" LyrebirdAnthropic LyrebirdGemini LyrebirdOllama; do
+for product in "${targets[@]}" LyrebirdAnthropic LyrebirdGemini LyrebirdOllama LyrebirdBedrock; do
     "${build[@]}" --product "$product"
 done
 bin="$("${build[@]}" --show-bin-path)"
@@ -81,7 +81,7 @@ dictionary() {
         fuzz-websocket-frames) echo Fuzz/Dictionaries/websocket.dict ;;
         fuzz-lua-reply) echo Fuzz/Dictionaries/lua.dict ;;
         fuzz-lua-patterns) echo Fuzz/Dictionaries/patterns.dict ;;
-        fuzz-responses-decode | fuzz-embeddings-decode | fuzz-completions-decode | fuzz-gemini-decode | fuzz-ollama-decode)
+        fuzz-responses-decode | fuzz-embeddings-decode | fuzz-completions-decode | fuzz-gemini-decode | fuzz-ollama-decode | fuzz-bedrock-decode)
             name="${1#fuzz-}"
             echo "Fuzz/Dictionaries/${name%-decode}.dict"
             ;;

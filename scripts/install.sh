@@ -14,7 +14,7 @@ swift build -c release
 bin="$(swift build -c release --show-bin-path)"
 install -d "$prefix/bin" "$prefix/lib/lyrebird/plugins" "$prefix/share/lyrebird"
 install -m 755 "$bin/lyrebird" "$prefix/bin/lyrebird"
-for plugin in libLyrebirdAnthropic.so libLyrebirdGemini.so libLyrebirdOllama.so; do
+for plugin in libLyrebirdAnthropic.so libLyrebirdGemini.so libLyrebirdOllama.so libLyrebirdBedrock.so; do
     install -m 644 "$bin/$plugin" "$prefix/lib/lyrebird/plugins/$plugin"
 done
 # Replaced whole, so that a file an older release had is not written into new packages; -L

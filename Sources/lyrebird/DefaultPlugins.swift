@@ -16,6 +16,7 @@ enum DefaultPlugins {
         Library(file: "libLyrebirdAnthropic.so", serves: "Anthropic Messages, POST /v1/messages"),
         Library(file: "libLyrebirdGemini.so", serves: "Google Gemini, POST /v1beta/models/{model}:generateContent and the rest"),
         Library(file: "libLyrebirdOllama.so", serves: "Ollama, POST /api/chat, /api/generate and the rest"),
+        Library(file: "libLyrebirdBedrock.so", serves: "AWS Bedrock Runtime, POST /model/{modelId}/converse and the rest"),
     ]
 
     /// Where the libraries are looked for, in order: the folder of the `lyrebird` executable,

@@ -11,7 +11,7 @@ struct PluginOptions: ParsableArguments {
 
     @Flag(
         name: .customLong("no-default-plugins"),
-        help: "Load only the plugins named here and in the config file, not the default set (the Anthropic, Gemini and Ollama plugins).")
+        help: "Load only the plugins named here and in the config file, not the default set (Anthropic, Gemini, Ollama and Bedrock).")
     var noDefaultPlugins = false
 
     /// Loads the plugins named in `configuration` and on the command line, in that order, then

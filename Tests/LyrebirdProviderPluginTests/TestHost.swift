@@ -1,4 +1,5 @@
 import LyrebirdAnthropicProvider
+import LyrebirdBedrockProvider
 import LyrebirdBuiltinProviders
 import LyrebirdGeminiProvider
 import LyrebirdHost
@@ -7,7 +8,7 @@ import LyrebirdPluginAPI
 import Testing
 
 /// A host serving the builtin providers with the shipped plugins' providers (Anthropic, Gemini,
-/// Ollama) in-process, as a plugin host would once they are loaded, and helpers to talk to it
+/// Ollama, Bedrock) in-process, as a plugin host would once they are loaded, and helpers to talk to it
 /// without a socket.
 struct TestHost {
     let host: LyrebirdHost
@@ -17,7 +18,7 @@ struct TestHost {
         configuration.strict = strict
         host = try LyrebirdHost(
             configuration: configuration,
-            providers: BuiltinProviders.all + [AnthropicMessagesProvider(), GeminiProvider(), OllamaProvider()],
+            providers: BuiltinProviders.all + [AnthropicMessagesProvider(), GeminiProvider(), OllamaProvider(), BedrockProvider()],
             responders: responders)
     }
 

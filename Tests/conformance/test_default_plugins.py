@@ -1,6 +1,6 @@
 """The default plugin set: `lyrebird serve` with no plugin flags serves the Anthropic Messages API,
-Google's Gemini API and Ollama's through the plugins next to the executable (or in an install's
-lib/lyrebird/plugins), and --no-default-plugins leaves them out."""
+Google's Gemini API, Ollama's and AWS Bedrock Runtime through the plugins next to the executable
+(or in an install's lib/lyrebird/plugins), and --no-default-plugins leaves them out."""
 
 import json
 import pathlib
@@ -8,6 +8,7 @@ import shutil
 import subprocess
 
 import anthropic
+import boto3
 import httpx
 import ollama
 import pytest
@@ -20,7 +21,8 @@ BUILD = pathlib.Path(lyrebird_binary()).resolve().parent
 ANTHROPIC_PLUGIN = BUILD / "libLyrebirdAnthropic.so"
 GEMINI_PLUGIN = BUILD / "libLyrebirdGemini.so"
 OLLAMA_PLUGIN = BUILD / "libLyrebirdOllama.so"
-DEFAULT_PLUGINS = [ANTHROPIC_PLUGIN, GEMINI_PLUGIN, OLLAMA_PLUGIN]
+BEDROCK_PLUGIN = BUILD / "libLyrebirdBedrock.so"
+DEFAULT_PLUGINS = [ANTHROPIC_PLUGIN, GEMINI_PLUGIN, OLLAMA_PLUGIN, BEDROCK_PLUGIN]
 DEFAULT_REPLY = "This is a mock response from Lyrebird."
 PACED = "fixtures:\n  - match: {user: slowly}\n    timing: {tokens_per_second: 2000}\n    reply: {content: one two three four}\n"
 
@@ -44,7 +46,13 @@ def ask(client, text, **extra):
     return client.messages.create(model="claude-x", max_tokens=100, messages=[{"role": "user", "content": text}], **extra)
 
 
-def test_serve_with_no_flags_answers_messages_gemini_and_ollama():
+def bedrock_client(url):
+    return boto3.client(
+        "bedrock-runtime", endpoint_url=url, region_name="us-east-1", aws_access_key_id="test", aws_secret_access_key="test"
+    )
+
+
+def test_serve_with_no_flags_answers_messages_gemini_ollama_and_bedrock():
     server = Server([])
     try:
         message = ask(anthropic.Anthropic(base_url=server.url, api_key="k", max_retries=0), "hi")
@@ -58,12 +66,16 @@ def test_serve_with_no_flags_answers_messages_gemini_and_ollama():
         assert local.chat(model="llama3.2", messages=[{"role": "user", "content": "hi"}], stream=False).message.content == DEFAULT_REPLY
         assert "".join(part.response for part in local.generate(model="llama3.2", prompt="hi", stream=True)) == DEFAULT_REPLY
         assert "llama3.2:latest" in [model.model for model in local.list().models]
+        bedrock = bedrock_client(server.url)
+        reply = bedrock.converse(modelId="anthropic.claude-3-haiku-20240307-v1:0", messages=[{"role": "user", "content": [{"text": "hi"}]}])
+        assert reply["output"]["message"]["content"] == [{"text": DEFAULT_REPLY}]
     finally:
         assert server.stop() == 0
     log = server.process.stderr.read()
     assert f"loaded plugin anthropic-messages 1.1.0 (ABI 1.1) from {ANTHROPIC_PLUGIN}" in log
     assert f"loaded plugin gemini 1.0.0 (ABI 1.1) from {GEMINI_PLUGIN}" in log
     assert f"loaded plugin ollama 1.0.0 (ABI 1.1) from {OLLAMA_PLUGIN}" in log
+    assert f"loaded plugin bedrock 1.0.0 (ABI 1.1) from {BEDROCK_PLUGIN}" in log
 
 
 def test_whole_reply(claude):
@@ -99,7 +111,12 @@ def test_raw_stream_response_carries_the_request_id(claude):
 def test_health_lists_the_default_plugins(default_server):
     health = httpx.get(default_server.url + "/health").json()
     host_compiler = json.loads(run_lyrebird("plugins", "--json", "--no-default-plugins").stdout)["host"]["swift_compiler"]
-    expected = [("anthropic-messages", "1.1.0", "anthropic.messages"), ("gemini", "1.0.0", "google.gemini"), ("ollama", "1.0.0", "ollama")]
+    expected = [
+        ("anthropic-messages", "1.1.0", "anthropic.messages"),
+        ("gemini", "1.0.0", "google.gemini"),
+        ("ollama", "1.0.0", "ollama"),
+        ("bedrock", "1.0.0", "aws.bedrock"),
+    ]
     assert health["plugins"] == [
         {
             "name": name,
@@ -114,7 +131,7 @@ def test_health_lists_the_default_plugins(default_server):
     ]
 
 
-def test_no_default_plugins_leaves_messages_gemini_and_ollama_unserved():
+def test_no_default_plugins_leaves_messages_gemini_ollama_and_bedrock_unserved():
     server = Server(["--no-default-plugins"])
     try:
         response = httpx.post(
@@ -125,6 +142,7 @@ def test_no_default_plugins_leaves_messages_gemini_and_ollama_unserved():
         gemini = httpx.post(server.url + "/v1beta/models/gemini-2.0-flash:generateContent", json={"contents": [{"parts": [{"text": "hi"}]}]})
         assert gemini.status_code == 404
         assert httpx.post(server.url + "/api/chat", json={"model": "llama3.2", "messages": []}).status_code == 404
+        assert httpx.post(server.url + "/model/m/converse", json={"messages": []}).status_code == 404
         assert httpx.get(server.url + "/health").json()["plugins"] == []
     finally:
         assert server.stop() == 0
@@ -156,13 +174,13 @@ def test_a_default_named_with_a_configuration_loads_once(tmp_path):
     config.write_text(f"plugins:\n  - path: {ANTHROPIC_PLUGIN}\n    config: {{unused: true}}\nfixtures: []\n")
     result = run_lyrebird("validate", str(config))
     assert result.returncode == 0, result.stderr
-    assert "OK, 0 fixtures, 3 plugins" in result.stdout
+    assert "OK, 0 fixtures, 4 plugins" in result.stdout
 
 
 def test_validate_counts_the_default_plugins(tmp_path):
     config = tmp_path / "empty.yaml"
     config.write_text("fixtures: []\n")
-    assert "OK, 0 fixtures, 3 plugins" in run_lyrebird("validate", str(config)).stdout
+    assert "OK, 0 fixtures, 4 plugins" in run_lyrebird("validate", str(config)).stdout
     assert "OK, 0 fixtures, 0 plugins" in run_lyrebird("validate", str(config), "--no-default-plugins").stdout
 
 
@@ -207,6 +225,8 @@ def test_a_missing_default_plugin_is_logged_not_fatal(tmp_path):
     assert "Anthropic Messages, POST /v1/messages is not served" in listing.stderr
     assert "default plugin libLyrebirdGemini.so is not in" in listing.stderr
     assert "default plugin libLyrebirdOllama.so is not in" in listing.stderr
+    assert "default plugin libLyrebirdBedrock.so is not in" in listing.stderr
+    assert "AWS Bedrock Runtime, POST /model/{modelId}/converse and the rest is not served" in listing.stderr
     # One missing leaves the others served.
     partial = install(tmp_path / "partial", plugins=[ANTHROPIC_PLUGIN, OLLAMA_PLUGIN])
     listing = run_installed(partial, "plugins")

@@ -488,4 +488,4 @@ def test_validate_checks_responder_names_against_loaded_plugins(tmp_path):
     assert 'fixture "stats"' in missing.stderr and 'no responder named "word_stats" is loaded' in missing.stderr
     loaded = run_lyrebird("validate", str(config), "--plugin", str(BUILD / "libLyrebirdWordStats.so"))
     assert loaded.returncode == 0, loaded.stderr
-    assert "OK, 1 fixture, 4 plugins" in loaded.stdout  # word-stats and the default Anthropic, Gemini and Ollama plugins
+    assert "OK, 1 fixture, 5 plugins" in loaded.stdout  # word-stats and the default Anthropic, Gemini, Ollama and Bedrock plugins

@@ -4,14 +4,27 @@ import LyrebirdPluginAPI
 public enum DecoderCheck {
     /// The model a route's `{model}` path parameter names in the requests the checks build.
     public static let pathModel = "gemini-2.0-flash"
+    /// The model Bedrock's `{modelId}` names: an ARN, with the colons and the slash it
+    /// percent-decodes to.
+    public static let pathModelID = "arn:aws:bedrock:us-east-1::foundation-model/anthropic.claude-3-5-sonnet-20240620-v1:0"
 
     /// `body` sent to `route` as the server would hand it over: the route's path with its
-    /// `{model}` parameter filled in, and that parameter's value.
+    /// `{model}` (or `{modelId}`) parameter filled in, and that parameter's value.
     public static func request(_ route: ProviderRoute, body: [UInt8], query: String = "") -> WireRequest {
-        let parameters = route.path.contains("{model}") ? ["model": pathModel] : [:]
+        var parameters: [String: String] = [:]
+        var path = route.path
+        if path.contains("{model}") {
+            parameters["model"] = pathModel
+            path = path.replacingOccurrences(of: "{model}", with: pathModel)
+        }
+        if path.contains("{modelId}") {
+            parameters["modelId"] = pathModelID
+            path = path.replacingOccurrences(
+                of: "{modelId}", with: pathModelID.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? pathModelID)
+        }
         return WireRequest(
-            method: route.method, path: route.path.replacingOccurrences(of: "{model}", with: pathModel), query: query,
-            headers: [Header(name: "content-type", value: "application/json")], body: body, pathParameters: parameters)
+            method: route.method, path: path, query: query, headers: [Header(name: "content-type", value: "application/json")],
+            body: body, pathParameters: parameters)
     }
 
     /// Decodes `body` as a request to `route`: it must either give a canonical request that

@@ -22,6 +22,8 @@ public enum FuzzHosts {
     public static let geminiProviders = pluginProviders("LyrebirdGemini")
     /// The Ollama plugin's providers (`libLyrebirdOllama.so`), loaded the same way.
     public static let ollamaProviders = pluginProviders("LyrebirdOllama")
+    /// The Bedrock plugin's providers (`libLyrebirdBedrock.so`), loaded the same way.
+    public static let bedrockProviders = pluginProviders("LyrebirdBedrock")
 
     /// The providers of the plugin `lib<product>.so` next to the running fuzzer, loaded with the
     /// host's plugin loader.

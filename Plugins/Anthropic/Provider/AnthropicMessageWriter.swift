@@ -1,12 +1,12 @@
 import LyrebirdPluginAPI
 
 /// Writes the parts of an Anthropic Message object that whole replies and streams share.
-enum AnthropicMessageWriter {
+package enum AnthropicMessageWriter {
     /// `msg_<suffix>`, the same for every event of one reply.
-    static func messageID(_ context: ReplyContext) -> String { "msg_" + context.idSuffix }
+    package static func messageID(_ context: ReplyContext) -> String { "msg_" + context.idSuffix }
 
     /// A whole Message; `write` writes the content blocks and `usage` the usage object.
-    static func writeMessage(
+    package static func writeMessage(
         into writer: inout JSONWriter, id: String, model: String, write content: (inout JSONWriter) -> Void, stopReason: String?,
         usage: (inout JSONWriter) -> Void
     ) {
@@ -24,7 +24,7 @@ enum AnthropicMessageWriter {
     }
 
     /// The content blocks of a choice: its text (when any), then one `tool_use` per call.
-    static func writeContent(of choice: CompletedReply.Choice, into writer: inout JSONWriter) {
+    package static func writeContent(of choice: CompletedReply.Choice, into writer: inout JSONWriter) {
         if !choice.text.isEmpty || choice.toolCalls.isEmpty {
             writer.object { writer in
                 writer.member("type", "text")
@@ -43,12 +43,12 @@ enum AnthropicMessageWriter {
 
     /// Tool arguments travel as JSON text in the canonical model; a Message carries them as an
     /// object. Text that is not a JSON object becomes `{}` (a model never sends anything else).
-    static func toolInput(_ arguments: String) -> JSONValue {
+    package static func toolInput(_ arguments: String) -> JSONValue {
         guard let value = try? JSONValue.parse(arguments), case .object = value else { return .object([:]) }
         return value
     }
 
-    static func writeUsage(_ usage: Usage, into writer: inout JSONWriter) {
+    package static func writeUsage(_ usage: Usage, into writer: inout JSONWriter) {
         writer.object { writer in
             writer.member("input_tokens", usage.promptTokens)
             writer.member("cache_creation_input_tokens", 0)
@@ -58,7 +58,7 @@ enum AnthropicMessageWriter {
     }
 
     /// The Anthropic `stop_reason` for a canonical finish reason.
-    static func stopReason(_ reason: FinishReason) -> String {
+    package static func stopReason(_ reason: FinishReason) -> String {
         switch reason {
         case .stop: return "end_turn"
         case .length: return "max_tokens"

@@ -2,10 +2,26 @@ import LyrebirdPluginAPI
 
 /// Reads a Messages request body (wire-format.md §8.1) into the canonical model. Problems are
 /// 400s worded as Anthropic words them: `<param path>: <what is wrong>`.
-enum AnthropicRequestDecoder {
+package enum AnthropicRequestDecoder {
+    /// - Parameter countOnly: Whether the body is a token count's, which has no `max_tokens` or
+    ///   `stream`.
     static func decode(_ request: WireRequest, operation: String, countOnly: Bool) throws(ReplyError) -> CanonicalRequest {
-        let fields = try RequestFields(parsing: request.body)
-        let model = try string(required(fields, "model"), "model")
+        try decode(RequestFields(parsing: request.body), headers: request.headers, operation: operation, countOnly: countOnly)
+    }
+
+    /// Decodes a body already parsed.
+    ///
+    /// - Parameter pathModel: The model when something other than the body names it (Bedrock's
+    ///   path, whose Anthropic bodies carry no `model`); `nil` reads the body's required `model`.
+    package static func decode(
+        _ fields: RequestFields, headers: [Header], operation: String, countOnly: Bool, model pathModel: String? = nil
+    ) throws(ReplyError) -> CanonicalRequest {
+        let model: String
+        if let pathModel {
+            model = pathModel
+        } else {
+            model = try string(required(fields, "model"), "model")
+        }
         var maxTokens: Int?
         if !countOnly {
             maxTokens = try integer(required(fields, "max_tokens"), "max_tokens", minimum: 1)
@@ -43,7 +59,7 @@ enum AnthropicRequestDecoder {
             mockResponse: try fields["mock_response"].map { value throws(ReplyError) in try string(value, "mock_response") },
             user: fields["metadata"]?["user_id"]?.stringValue,
             body: fields.body,
-            headers: request.headers
+            headers: headers
         )
     }
 
