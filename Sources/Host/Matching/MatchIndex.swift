@@ -7,6 +7,8 @@ struct FieldIndex: Sendable {
     var exactCaseNeedles = NeedleIndex([])
     var exactValues: [String: Int] = [:]
     var foldedExactValues: [String: Int] = [:]
+    /// The pieces of every `contains` value, case-folded ones first, for ranking near misses.
+    var trigrams = NeedleTrigrams([])
 
     /// Words of needle bits a subject keeps for this field.
     var wordCount: Int { (foldedNeedles.needleCount + exactCaseNeedles.needleCount + 63) / 64 }
@@ -74,7 +76,9 @@ struct MatchIndexBuilder {
         fields.indices.map { slot in
             FieldIndex(
                 field: fields[slot], foldedNeedles: NeedleIndex(foldedNeedles[slot]), exactCaseNeedles: NeedleIndex(exactCaseNeedles[slot]),
-                exactValues: exactValues[slot], foldedExactValues: foldedExactValues[slot])
+                exactValues: exactValues[slot], foldedExactValues: foldedExactValues[slot],
+                trigrams: NeedleTrigrams(
+                    foldedNeedles[slot] + exactCaseNeedles[slot].map { Array(String(decoding: $0, as: UTF8.self).lowercased().utf8) }))
         }
     }
 }

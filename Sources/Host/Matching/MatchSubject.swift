@@ -27,6 +27,7 @@ final class MatchSubject {
     @exclusivity(unchecked) private var foldedExactIDs: [[Int]]
     @exclusivity(unchecked) private var normalizedTexts: [[[Character]]?]
     @exclusivity(unchecked) private var examined: [Bool]
+    private var needleShares: [[Double]?]
 
     init(_ request: CanonicalRequest, indexes: [FieldIndex], cancellation: ScriptCancellation?) {
         self.request = request
@@ -47,6 +48,7 @@ final class MatchSubject {
         foldedExactIDs = Array(repeating: [], count: indexes.count)
         normalizedTexts = Array(repeating: nil, count: indexes.count)
         examined = Array(repeating: false, count: indexes.count)
+        needleShares = Array(repeating: nil, count: indexes.count)
     }
 
     deinit {
@@ -85,6 +87,15 @@ final class MatchSubject {
         examine(slot)
         let bit = ignoringCase ? needle : indexes[slot].foldedNeedles.needleCount + needle
         return needleBits[wordOffsets[slot] + bit >> 6] & (1 << UInt64(bit & 63)) != 0
+    }
+
+    /// How much of the needle with this id the slot's texts hold, 0 to 1, for ranking near
+    /// misses: worked out for every needle of the slot on first use.
+    func share(of needle: Int, in slot: Int, ignoringCase: Bool) -> Double {
+        if needleShares[slot] == nil {
+            needleShares[slot] = indexes[slot].trigrams.shares(in: values(slot).map { Array($0.lowercased().utf8) })
+        }
+        return needleShares[slot]![ignoringCase ? needle : indexes[slot].foldedNeedles.needleCount + needle]
     }
 
     @inline(__always)

@@ -106,22 +106,26 @@ final class MatchTest: Sendable {
     }
 
     /// How close the request of `subject` came to passing, from the checks that cost a lookup or
-    /// one linear pass (text tests, numbers, patterns): the share of those that hold. Fuzzy
+    /// one linear pass (text tests, numbers, patterns): the share of those that hold, where a
+    /// `contains` that fails counts for the share of its value's pieces the text holds. Fuzzy
     /// tests, flows, combinations and Lua predicates are not counted: ranking every fixture on a
     /// miss must cost little more than matching did.
     func roughCloseness(_ subject: MatchSubject) -> Double {
         var counted = 0
-        var held = 0
+        var held = 0.0
         for check in checks {
             switch check {
-            case .equals, .contains, .exists, .number, .pattern:
+            case .contains(let slot, let needle, let ignoringCase):
+                counted += 1
+                held += Self.holds(check, for: subject) ? 1 : 0.9 * subject.share(of: needle, in: slot, ignoringCase: ignoringCase)
+            case .equals, .exists, .number, .pattern:
                 counted += 1
                 if Self.holds(check, for: subject) { held += 1 }
             case .fuzzy, .conversation, .not, .any, .lua:
                 continue
             }
         }
-        return counted == 0 ? 0 : Double(held) / Double(counted)
+        return counted == 0 ? 0 : held / Double(counted)
     }
 
     /// Whether the request of `subject` passes.

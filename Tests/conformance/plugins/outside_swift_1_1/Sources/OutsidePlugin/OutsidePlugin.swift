@@ -87,6 +87,8 @@ func describe(_ event: ReplyEvent) -> String {
     case .usage(let usage): return "usage: \(usage.promptTokens)+\(usage.completionTokens)"
     case .error(let error): return "error: \(error.message)"
     case .embedding(let index, let vector): return "embedding \(index): \(vector.count)"
+    case .reasoning(let text): return "reasoning: \(text)"
+    case .redactedReasoning(let data): return "redacted reasoning: \(data.count) characters"
     @unknown default: return "unknown event"
     }
 }
