@@ -46,6 +46,11 @@ fixtures:
     reply:
       reasoning: "The user greets me. A short greeting back is enough."
       content: "Hello!"
+  - match: {user: secret thoughts}
+    reply:
+      reasoning: "Some of this is visible."
+      redacted_reasoning: ["EmwKAhgBEgy3va3pzix/LafPsn4aDFIT2Xlxh0L5L8rLVyIwxtE3rAFBa8cr3qpP"]
+      content: "Done."
 """
 
 
@@ -221,3 +226,102 @@ def test_azure_v1_paths_and_models(server):
     response = client.responses.create(model="gpt-4o", input="think")
     assert response.output_text == "Hello!"
     assert client.responses.retrieve(response.id).output_text == "Hello!"
+
+
+@pytest.fixture(scope="module")
+def claude(server):
+    import anthropic
+
+    return anthropic.Anthropic(base_url=server.url, api_key="sk-ant-test", max_retries=0)
+
+
+def ask_claude(claude, text, **extra):
+    return claude.messages.create(model="claude-sonnet-4-5", max_tokens=4096, messages=[{"role": "user", "content": text}], **extra)
+
+
+def test_claude_shows_thinking_only_when_the_request_enables_it(claude):
+    plain = ask_claude(claude, "think")
+    assert [block.type for block in plain.content] == ["text"]
+    thought = ask_claude(claude, "think", thinking={"type": "enabled", "budget_tokens": 2048})
+    assert [block.type for block in thought.content] == ["thinking", "text"]
+    assert thought.content[0].thinking == "The user greets me. A short greeting back is enough."
+    assert thought.content[0].signature
+    assert thought.content[1].text == "Hello!"
+    omitted = ask_claude(claude, "think", thinking={"type": "adaptive", "display": "omitted"})
+    assert omitted.content[0].type == "thinking" and omitted.content[0].thinking == ""
+    assert omitted.content[0].signature == thought.content[0].signature
+    redacted = ask_claude(claude, "secret thoughts", thinking={"type": "enabled", "budget_tokens": 1024})
+    assert [block.type for block in redacted.content] == ["thinking", "redacted_thinking", "text"]
+    assert redacted.content[1].data.startswith("EmwKAhgB")
+
+
+def test_claude_streams_thinking_with_its_signature(claude):
+    with claude.messages.stream(
+        model="claude-sonnet-4-5", max_tokens=4096, messages=[{"role": "user", "content": "think"}],
+        thinking={"type": "enabled", "budget_tokens": 2048},
+    ) as stream:
+        events = list(stream)
+        final = stream.get_final_message()
+    kinds = [event.type for event in events]
+    assert "thinking" in kinds and "signature" in kinds and "text" in kinds
+    assert final.content[0].type == "thinking"
+    assert final.content[0].thinking == "The user greets me. A short greeting back is enough."
+    whole = ask_claude(claude, "think", thinking={"type": "enabled", "budget_tokens": 2048})
+    assert final.content[0].signature == whole.content[0].signature
+    assert final.content[1].text == "Hello!"
+
+
+def test_claude_takes_thinking_blocks_back_in_the_conversation(claude):
+    first = ask_claude(claude, "think", thinking={"type": "enabled", "budget_tokens": 2048})
+    follow_up = claude.messages.create(
+        model="claude-sonnet-4-5", max_tokens=4096, thinking={"type": "enabled", "budget_tokens": 2048},
+        messages=[
+            {"role": "user", "content": "think"},
+            {"role": "assistant", "content": [block.model_dump() for block in first.content]},
+            {"role": "user", "content": "chatty"},
+        ],
+    )
+    assert follow_up.content[-1].text == "I'd rather talk."
+
+
+def test_claude_refuses_a_bad_thinking_budget(claude):
+    import anthropic
+
+    with pytest.raises(anthropic.BadRequestError) as caught:
+        ask_claude(claude, "think", thinking={"type": "enabled", "budget_tokens": 100})
+    assert "thinking.budget_tokens" in caught.value.message
+    with pytest.raises(anthropic.BadRequestError) as caught:
+        claude.messages.create(
+            model="claude-x", max_tokens=2000, messages=[{"role": "user", "content": "think"}],
+            thinking={"type": "enabled", "budget_tokens": 4000},
+        )
+    assert "max_tokens" in caught.value.message
+
+
+def test_claude_structured_output_parses(claude):
+    import pydantic
+
+    class Order(pydantic.BaseModel):
+        product: str
+        quantity: int
+
+    parsed = claude.messages.parse(
+        model="claude-sonnet-4-5", max_tokens=1024, messages=[{"role": "user", "content": "two green teas"}], output_format=Order
+    )
+    assert isinstance(parsed.parsed_output, Order)
+    schema = {"type": "object", "properties": {"n": {"type": "integer", "minimum": 3}}, "required": ["n"], "additionalProperties": False}
+    raw = claude.messages.create(
+        model="claude-sonnet-4-5", max_tokens=1024, messages=[{"role": "user", "content": "a number"}],
+        output_config={"format": {"type": "json_schema", "schema": schema}},
+    )
+    jsonschema.validate(json.loads(raw.content[0].text), schema)
+
+
+def test_claude_forced_tool_gets_a_call_with_arguments_of_its_schema(claude):
+    tool = {"name": "final_answer", "input_schema": ANSWER["function"]["parameters"]}
+    for choice in [{"type": "any"}, {"type": "tool", "name": "final_answer"}]:
+        message = ask_claude(claude, "anything at all", tools=[tool], tool_choice=choice)
+        assert message.stop_reason == "tool_use"
+        call = next(block for block in message.content if block.type == "tool_use")
+        assert call.name == "final_answer"
+        jsonschema.validate(call.input, ANSWER["function"]["parameters"])

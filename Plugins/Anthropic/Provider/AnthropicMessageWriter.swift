@@ -23,8 +23,24 @@ package enum AnthropicMessageWriter {
         }
     }
 
-    /// The content blocks of a choice: its text (when any), then one `tool_use` per call.
-    package static func writeContent(of choice: CompletedReply.Choice, into writer: inout JSONWriter) {
+    /// The content blocks of a choice: its reasoning as `thinking` and `redacted_thinking` blocks
+    /// when the request enabled thinking, its text (when any), then one `tool_use` per call.
+    package static func writeContent(of choice: CompletedReply.Choice, thinking: AnthropicThinking, into writer: inout JSONWriter) {
+        if thinking != .hidden {
+            if !choice.reasoning.isEmpty {
+                writer.object { writer in
+                    writer.member("type", "thinking")
+                    writer.member("thinking", thinking == .omitted ? "" : choice.reasoning)
+                    writer.member("signature", AnthropicThinking.signature(of: choice.reasoning))
+                }
+            }
+            for data in choice.redactedReasoning {
+                writer.object { writer in
+                    writer.member("type", "redacted_thinking")
+                    writer.member("data", data)
+                }
+            }
+        }
         if !choice.text.isEmpty || choice.toolCalls.isEmpty {
             writer.object { writer in
                 writer.member("type", "text")

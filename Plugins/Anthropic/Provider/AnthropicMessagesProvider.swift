@@ -30,7 +30,7 @@ public struct AnthropicMessagesProvider: Provider {
             let choice = reply.choices.first ?? CompletedReply.Choice(index: 0)
             AnthropicMessageWriter.writeMessage(
                 into: &writer, id: AnthropicMessageWriter.messageID(context), model: context.model,
-                write: { writer in AnthropicMessageWriter.writeContent(of: choice, into: &writer) },
+                write: { writer in AnthropicMessageWriter.writeContent(of: choice, thinking: AnthropicThinking(request), into: &writer) },
                 stopReason: AnthropicMessageWriter.stopReason(choice.finishReason),
                 usage: { writer in AnthropicMessageWriter.writeUsage(reply.usage, into: &writer) })
         }
@@ -38,7 +38,7 @@ public struct AnthropicMessagesProvider: Provider {
     }
 
     public func makeStreamEncoder(for request: CanonicalRequest, context: ReplyContext) -> any StreamEncoder {
-        AnthropicStreamEncoder(context: context)
+        AnthropicStreamEncoder(context: context, thinking: AnthropicThinking(request))
     }
 
     public func encode(_ error: ReplyError, for request: CanonicalRequest?, context: ReplyContext) -> WireResponse {

@@ -42,12 +42,14 @@ package enum AnthropicRequestDecoder {
                 stops.append(try string(element, "stop_sequences.\(index)"))
             }
         }
+        try checkThinking(fields["thinking"], maxTokens: maxTokens)
         return CanonicalRequest(
             operation: operation,
             model: model,
             messages: messages,
             tools: try decodeTools(fields["tools"]),
             toolChoice: try decodeToolChoice(fields["tool_choice"]),
+            responseFormat: try decodeOutputFormat(fields),
             sampling: SamplingParameters(
                 temperature: try fields["temperature"].map { value throws(ReplyError) in try number(value, "temperature", in: 0...1) },
                 topP: try fields["top_p"].map { value throws(ReplyError) in try number(value, "top_p", in: 0...1) },
@@ -164,6 +166,53 @@ package enum AnthropicRequestDecoder {
         case "tool": return .function(name: try string(value["name"] ?? .null, "tool_choice.name", required: true))
         default: throw invalid("tool_choice.type", "Input should be 'auto', 'any', 'tool' or 'none'")
         }
+    }
+
+    // MARK: Thinking and output format
+
+    /// `thinking`: `enabled` with a `budget_tokens` of at least 1,024 and less than `max_tokens`,
+    /// `adaptive`, or `disabled`; `display` is `summarized` or `omitted`.
+    private static func checkThinking(_ value: JSONValue?, maxTokens: Int?) throws(ReplyError) {
+        guard let value else { return }
+        guard case .object = value else { throw wrongType("thinking", "a valid dictionary") }
+        let type = try string(value["type"] ?? .null, "thinking.type", required: true)
+        switch type {
+        case "enabled":
+            let budget = try integer(value["budget_tokens"] ?? .null, "thinking.budget_tokens", minimum: 1024)
+            if let maxTokens, budget >= maxTokens {
+                throw invalid("max_tokens", "`max_tokens` must be greater than `thinking.budget_tokens`")
+            }
+        case "adaptive", "disabled":
+            break
+        default:
+            throw invalid("thinking.type", "Input should be 'enabled', 'adaptive' or 'disabled'")
+        }
+        if let display = value["display"], !display.isNull {
+            let text = try string(display, "thinking.display")
+            guard text == "summarized" || text == "omitted" else {
+                throw invalid("thinking.display", "Input should be 'summarized' or 'omitted'")
+            }
+        }
+    }
+
+    /// `output_config.format`, or the beta's `output_format`: `{type: json_schema, schema}`.
+    private static func decodeOutputFormat(_ fields: RequestFields) throws(ReplyError) -> ResponseFormat {
+        let param: String
+        let format: JSONValue
+        if let config = fields["output_config"], !config.isNull {
+            guard case .object = config else { throw wrongType("output_config", "a valid dictionary") }
+            guard let value = config["format"], !value.isNull else { return .text }
+            (param, format) = ("output_config.format", value)
+        } else if let value = fields["output_format"], !value.isNull {
+            (param, format) = ("output_format", value)
+        } else {
+            return .text
+        }
+        guard case .object = format else { throw wrongType(param, "a valid dictionary") }
+        let type = try string(format["type"] ?? .null, "\(param).type", required: true)
+        guard type == "json_schema" else { throw invalid("\(param).type", "Input should be 'json_schema'") }
+        guard let schema = format["schema"], case .object = schema else { throw missing("\(param).schema") }
+        return .jsonSchema(name: "output", schema: schema)
     }
 
     // MARK: Values

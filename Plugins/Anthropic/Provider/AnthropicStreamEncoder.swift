@@ -9,8 +9,8 @@ struct AnthropicStreamEncoder: StreamEncoder {
     /// `_request_id`); it is the host's request id, as on whole replies and errors.
     var headers: [Header] { [Header(name: "request-id", value: events.context.requestID)] }
 
-    init(context: ReplyContext) {
-        events = AnthropicStreamEvents(context: context)
+    init(context: ReplyContext, thinking: AnthropicThinking) {
+        events = AnthropicStreamEvents(context: context, thinking: thinking)
     }
 
     mutating func start() -> [UInt8] { Self.frame(events.start()) }

@@ -14,18 +14,28 @@ package struct AnthropicStreamEvent: Sendable, Hashable {
 }
 
 /// The Messages event stream (wire-format.md §8.3) as events, without their framing:
-/// `message_start`, `ping`, one content block per run of text and per tool call
-/// (`content_block_start`, deltas, `content_block_stop`), then `message_delta` with the stop
+/// `message_start`, `ping`, one content block per run of reasoning (`thinking`, its signature
+/// in a `signature_delta` before it stops), per redacted reasoning, per run of text and per tool
+/// call (`content_block_start`, deltas, `content_block_stop`), then `message_delta` with the stop
 /// reason and usage, and `message_stop`. The SSE encoder frames them as `event:`/`data:` lines;
 /// Bedrock's `InvokeModelWithResponseStream` wraps each in an event-stream message.
 package struct AnthropicStreamEvents: Sendable {
     package let context: ReplyContext
     private let messageID: String
+    private let thinking: AnthropicThinking
+
+    /// What a content block holds.
+    private enum Block: Equatable {
+        case text
+        case toolCall(Int)
+        /// Reasoning, and the text so far, which its signature is made from.
+        case thinking(String)
+    }
 
     /// The index of the next content block.
     private var nextBlock = 0
-    /// The open block: its index, and the tool call it holds (`nil` for text).
-    private var openBlock: (index: Int, toolCall: Int?)?
+    /// The open block: its index and what it holds.
+    private var openBlock: (index: Int, block: Block)?
     /// The block index of each tool call.
     private var toolBlocks: [Int: Int] = [:]
     private var stopReason: FinishReason?
@@ -33,8 +43,9 @@ package struct AnthropicStreamEvents: Sendable {
     package private(set) var ended = false
 
     /// - Parameter messageID: The message's `id`; Anthropic's own is `msg_<suffix>`.
-    package init(context: ReplyContext, messageID: String? = nil) {
+    package init(context: ReplyContext, thinking: AnthropicThinking, messageID: String? = nil) {
         self.context = context
+        self.thinking = thinking
         self.messageID = messageID ?? AnthropicMessageWriter.messageID(context)
     }
 
@@ -68,10 +79,10 @@ package struct AnthropicStreamEvents: Sendable {
         switch event {
         case .text(let text):
             var events: [AnthropicStreamEvent] = []
-            if openBlock == nil || openBlock?.toolCall != nil {
+            if openBlock?.block != .text {
                 events += closeBlock()
                 events.append(
-                    openBlock(toolCall: nil) { writer in
+                    openBlock(.text) { writer in
                         writer.member("type", "text")
                         writer.member("text", "")
                     })
@@ -85,7 +96,7 @@ package struct AnthropicStreamEvents: Sendable {
         case .toolCallStart(let index, let id, let name):
             var events = closeBlock()
             events.append(
-                openBlock(toolCall: index) { writer in
+                openBlock(.toolCall(index)) { writer in
                     writer.member("type", "tool_use")
                     writer.member("id", id)
                     writer.member("name", name)
@@ -111,7 +122,38 @@ package struct AnthropicStreamEvents: Sendable {
                 AnthropicErrorEncoding.writeError(error, into: &writer)
             }
             return [AnthropicStreamEvent(name: "error", data: writer.bytes)]
-        case .embedding, .reasoning, .redactedReasoning:
+        case .reasoning(let text):
+            guard thinking != .hidden else { return [] }
+            var events: [AnthropicStreamEvent] = []
+            if case .thinking(let sofar)? = openBlock?.block {
+                openBlock?.block = .thinking(sofar + text)
+            } else {
+                events += closeBlock()
+                events.append(
+                    openBlock(.thinking(text)) { writer in
+                        writer.member("type", "thinking")
+                        writer.member("thinking", "")
+                        writer.member("signature", "")
+                    })
+            }
+            // Omitted thinking keeps its block and signature, not its text.
+            guard thinking == .shown else { return events }
+            events.append(
+                delta(openBlock!.index) { writer in
+                    writer.member("type", "thinking_delta")
+                    writer.member("thinking", text)
+                })
+            return events
+        case .redactedReasoning(let data):
+            guard thinking != .hidden else { return [] }
+            var events = closeBlock()
+            events.append(
+                openBlock(.text) { writer in
+                    writer.member("type", "redacted_thinking")
+                    writer.member("data", data)
+                })
+            return events + closeBlock()
+        case .embedding:
             // Messages have no embeddings.
             return []
         }
@@ -143,11 +185,11 @@ package struct AnthropicStreamEvents: Sendable {
         return events
     }
 
-    private mutating func openBlock(toolCall: Int?, _ contentBlock: (inout JSONWriter) -> Void) -> AnthropicStreamEvent {
+    private mutating func openBlock(_ block: Block, _ contentBlock: (inout JSONWriter) -> Void) -> AnthropicStreamEvent {
         let index = nextBlock
         nextBlock += 1
-        openBlock = (index, toolCall)
-        if let toolCall { toolBlocks[toolCall] = index }
+        openBlock = (index, block)
+        if case .toolCall(let call) = block { toolBlocks[call] = index }
         var writer = JSONWriter()
         writer.object { writer in
             writer.member("type", "content_block_start")
@@ -160,12 +202,21 @@ package struct AnthropicStreamEvents: Sendable {
     private mutating func closeBlock() -> [AnthropicStreamEvent] {
         guard let block = openBlock else { return [] }
         openBlock = nil
+        var events: [AnthropicStreamEvent] = []
+        if case .thinking(let reasoning) = block.block {
+            events.append(
+                delta(block.index) { writer in
+                    writer.member("type", "signature_delta")
+                    writer.member("signature", AnthropicThinking.signature(of: reasoning))
+                })
+        }
         var writer = JSONWriter()
         writer.object { writer in
             writer.member("type", "content_block_stop")
             writer.member("index", block.index)
         }
-        return [AnthropicStreamEvent(name: "content_block_stop", data: writer.bytes)]
+        events.append(AnthropicStreamEvent(name: "content_block_stop", data: writer.bytes))
+        return events
     }
 
     private func delta(_ index: Int, _ body: (inout JSONWriter) -> Void) -> AnthropicStreamEvent {

@@ -23,9 +23,9 @@ struct BedrockInvokeStreamEncoder: StreamEncoder {
         ]
     }
 
-    init(context: ReplyContext) {
+    init(context: ReplyContext, thinking: AnthropicThinking) {
         self.context = context
-        events = AnthropicStreamEvents(context: context, messageID: BedrockInvokeWriter.messageID(context))
+        events = AnthropicStreamEvents(context: context, thinking: thinking, messageID: BedrockInvokeWriter.messageID(context))
     }
 
     mutating func start() -> [UInt8] {

@@ -7,12 +7,12 @@ enum BedrockInvokeWriter {
     /// The message id of a reply: `msg_bdrk_<suffix>`, the same in every event of one stream.
     static func messageID(_ context: ReplyContext) -> String { "msg_bdrk_" + context.idSuffix }
 
-    static func response(_ reply: CompletedReply, context: ReplyContext) -> WireResponse {
+    static func response(_ reply: CompletedReply, thinking: AnthropicThinking, context: ReplyContext) -> WireResponse {
         let choice = reply.choices.first ?? CompletedReply.Choice(index: 0)
         var writer = JSONWriter(reservingCapacity: 512)
         AnthropicMessageWriter.writeMessage(
             into: &writer, id: messageID(context), model: context.model,
-            write: { writer in AnthropicMessageWriter.writeContent(of: choice, into: &writer) },
+            write: { writer in AnthropicMessageWriter.writeContent(of: choice, thinking: thinking, into: &writer) },
             stopReason: AnthropicMessageWriter.stopReason(choice.finishReason),
             usage: { writer in AnthropicMessageWriter.writeUsage(reply.usage, into: &writer) })
         let headers = [

@@ -1,3 +1,4 @@
+import LyrebirdAnthropicProvider
 import LyrebirdPluginAPI
 
 /// AWS Bedrock Runtime: `Converse` and `ConverseStream`, and `InvokeModel` and
@@ -40,7 +41,7 @@ public struct BedrockProvider: Provider {
 
     public func encode(_ reply: CompletedReply, for request: CanonicalRequest, context: ReplyContext) -> WireResponse {
         if request.operation == Self.invoke {
-            return BedrockInvokeWriter.response(reply, context: context)
+            return BedrockInvokeWriter.response(reply, thinking: AnthropicThinking(request), context: context)
         }
         return WireResponse(
             status: 200, headers: [Header(name: "x-amzn-RequestId", value: context.requestID)],
@@ -49,7 +50,7 @@ public struct BedrockProvider: Provider {
 
     public func makeStreamEncoder(for request: CanonicalRequest, context: ReplyContext) -> any StreamEncoder {
         if request.operation == Self.invokeStream {
-            return BedrockInvokeStreamEncoder(context: context)
+            return BedrockInvokeStreamEncoder(context: context, thinking: AnthropicThinking(request))
         }
         return BedrockConverseStreamEncoder(context: context)
     }
