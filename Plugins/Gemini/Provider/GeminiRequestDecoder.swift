@@ -64,10 +64,14 @@ enum GeminiRequestDecoder {
                 guard let name = try declaration.string("name") else {
                     throw declaration.invalid(declaration.path(of: "name"), "Name cannot be empty.")
                 }
+                // `parameters` is in Google's schema dialect, `parametersJsonSchema` JSON Schema.
+                let parameters = try declaration["parameters"].map { schema throws(ReplyError) in
+                    try GeminiSchema.jsonSchema(schema, path: declaration.path(of: "parameters"), request: declaration.request)
+                }
                 definitions.append(
                     ToolDefinition(
                         name: name, description: try declaration.string("description"),
-                        parameters: declaration["parameters"] ?? declaration["parametersJsonSchema"]))
+                        parameters: parameters ?? declaration["parametersJsonSchema"]))
             }
         }
         return definitions
@@ -89,11 +93,14 @@ enum GeminiRequestDecoder {
         }
     }
 
-    /// `responseMimeType: application/json` asks for JSON, shaped by `responseJsonSchema` or
-    /// `responseSchema` when one is given; `text/x.enum` asks for one of a schema's values as
-    /// plain text.
+    /// `responseMimeType: application/json` asks for JSON, shaped by `responseJsonSchema` (JSON
+    /// Schema) or `responseSchema` (Google's dialect, translated) when one is given;
+    /// `text/x.enum` asks for one of a schema's values as plain text.
     private static func responseFormat(_ generation: GeminiObject) throws(ReplyError) -> ResponseFormat {
-        let schema = generation["responseJsonSchema"] ?? generation["responseSchema"]
+        let googleSchema = try generation["responseSchema"].map { schema throws(ReplyError) in
+            try GeminiSchema.jsonSchema(schema, path: generation.path(of: "responseSchema"), request: generation.request)
+        }
+        let schema = generation["responseJsonSchema"] ?? googleSchema
         switch try generation.string("responseMimeType") ?? "text/plain" {
         case "application/json":
             return schema.map { .jsonSchema(name: "response", schema: $0) } ?? .jsonObject
