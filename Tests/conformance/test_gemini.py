@@ -5,6 +5,7 @@ import asyncio
 from typing import Optional
 
 import httpx
+import openai
 import pytest
 from google import genai
 from google.genai import errors, types
@@ -207,6 +208,16 @@ def test_a_strict_server_lists_and_counts_without_fixtures(strict_server):
     assert refused.value.code == 404 and refused.value.message.startswith("No fixture matched")
 
 
+def test_the_v1_model_list_is_geminis_for_googles_clients_and_openais_for_the_rest(server):
+    client = client_for(server, "v1")
+    names = [model.name for model in client.models.list()]
+    assert "models/gemini-2.0-flash" in names and "models/gpt-4o" in names
+    assert client.models.get(model="gemini-2.5-flash").display_name == "Gemini 2.5 Flash"
+    chat = openai.OpenAI(base_url=server.base_url, api_key="sk-test", max_retries=0)
+    assert "gpt-4o" in [model.id for model in chat.models.list()]
+    assert chat.models.retrieve("gpt-4o").object == "model"
+
+
 # Errors
 
 
@@ -230,6 +241,15 @@ def test_fixture_errors_raise_the_clients_exceptions(client, code, kind, status,
         with pytest.raises(kind) as raised:
             call(model=MODEL, contents=f"status {code}")
         assert (raised.value.code, raised.value.status, raised.value.message) == (code, status, message)
+
+
+def test_an_unknown_method_of_a_model_is_not_found(server):
+    for version in ("v1beta", "v1"):
+        response = httpx.post(
+            f"{server.url}/{version}/models/{MODEL}:foo", headers={"x-goog-api-key": "test-key"}, json={"contents": []}
+        )
+        assert response.status_code == 404
+        assert response.json() == {"error": {"code": 404, "message": "Method not found.", "status": "NOT_FOUND"}}
 
 
 def test_a_bad_request_names_the_field(client):

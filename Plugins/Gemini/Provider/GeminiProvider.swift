@@ -2,16 +2,20 @@ import LyrebirdPluginAPI
 
 /// Google's Gemini API (the Generative Language API), under `/v1beta` and `/v1`:
 /// `generateContent`, `streamGenerateContent` and `countTokens` on `models/{model}`, and the
-/// model list under `/v1beta`. (`GET /v1/models` is the OpenAI model list's path.)
+/// model list. Under `/v1` the model list's paths are also the OpenAI model list's, so there the
+/// Gemini routes take only the requests that carry Google's credentials (`x-goog-api-key`, or
+/// `key` in the query).
 ///
 /// Content generation takes the pipeline; `countTokens` and the model list are answered by the
-/// provider itself, without fixtures.
+/// provider itself, without fixtures, and so is any other method of a model
+/// (`models/{model}:foo`), with Google's 404.
 public struct GeminiProvider: Provider {
     static let generate = "generateContent"
     static let streamGenerate = "streamGenerateContent"
     static let countTokens = "countTokens"
     static let listModels = "models.list"
     static let getModel = "models.get"
+    static let unknownMethod = "models.unknownMethod"
 
     /// The models the provider offers, with the names Google displays.
     static let offered = [
@@ -22,20 +26,34 @@ public struct GeminiProvider: Provider {
         (id: "gemini-2.0-flash-lite", displayName: "Gemini 2.0 Flash-Lite"),
     ]
 
+    /// What Google's clients send and OpenAI's do not: the API key header, or the `key` query
+    /// parameter.
+    static let googleCredentials: [RouteCondition] = [.header("x-goog-api-key"), .queryItem("key")]
+
     public let name = "google.gemini"
-    public let routes: [ProviderRoute] =
-        ["v1beta", "v1"].flatMap { version in
-            [
-                ProviderRoute(method: .post, path: "/\(version)/models/{model}:generateContent", operation: generate, transports: [.http]),
-                ProviderRoute(method: .post, path: "/\(version)/models/{model}:streamGenerateContent", operation: streamGenerate),
-                ProviderRoute(
-                    method: .post, path: "/\(version)/models/{model}:countTokens", operation: countTokens, transports: [.http],
-                    answeredBy: .provider),
-            ]
-        } + [
-            ProviderRoute(method: .get, path: "/v1beta/models", operation: listModels, transports: [.http], answeredBy: .provider),
-            ProviderRoute(method: .get, path: "/v1beta/models/{model}", operation: getModel, transports: [.http], answeredBy: .provider),
+    public let routes: [ProviderRoute] = ["v1beta", "v1"].flatMap { version in
+        // `/v1/models` and `/v1/models/{model}` are the OpenAI model list's paths too.
+        let onlyWith = version == "v1" ? googleCredentials : []
+        return [
+            ProviderRoute(method: .post, path: "/\(version)/models/{model}:generateContent", operation: generate, transports: [.http]),
+            ProviderRoute(method: .post, path: "/\(version)/models/{model}:streamGenerateContent", operation: streamGenerate),
+            ProviderRoute(
+                method: .post, path: "/\(version)/models/{model}:countTokens", operation: countTokens, transports: [.http],
+                answeredBy: .provider),
+            ProviderRoute(
+                method: .get, path: "/\(version)/models", operation: listModels, transports: [.http], answeredBy: .provider,
+                onlyWith: onlyWith),
+            ProviderRoute(
+                method: .get, path: "/\(version)/models/{model}", operation: getModel, transports: [.http], answeredBy: .provider,
+                onlyWith: onlyWith),
+            // A method no route above names (`models/{model}:foo`): the path matches
+            // `models/{model}` with the method in the model's name, which would otherwise be a
+            // 405 inviting a GET. Google answers it with a 404.
+            ProviderRoute(
+                method: .post, path: "/\(version)/models/{model}", operation: unknownMethod, transports: [.http],
+                answeredBy: .provider, onlyWith: onlyWith),
         ]
+    }
     public let models = offered.map(\.id)
 
     public init() {}
@@ -90,6 +108,8 @@ public struct GeminiProvider: Provider {
             case Self.getModel:
                 let version = route.path.split(separator: "/").first.map(String.init) ?? ""
                 return list.model(try Self.model(of: request, route: route), version: version)
+            case Self.unknownMethod:
+                return GeminiErrors.response(for: ReplyError(status: 404, message: "Method not found.", type: "invalid_request_error"))
             default:
                 return list.list(request)
             }
