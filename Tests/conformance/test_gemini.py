@@ -218,6 +218,36 @@ def test_the_v1_model_list_is_geminis_for_googles_clients_and_openais_for_the_re
     assert chat.models.retrieve("gpt-4o").object == "model"
 
 
+# Embeddings
+
+
+def test_embed_content_gives_one_vector_per_content(client):
+    one = client.models.embed_content(model="gemini-embedding-001", contents="the cat sat on the mat")
+    (vector,) = one.embeddings
+    assert len(vector.values) == 3072
+    assert sum(value * value for value in vector.values) == pytest.approx(1, abs=1e-4)
+    config = types.EmbedContentConfig(output_dimensionality=16, task_type="RETRIEVAL_DOCUMENT")
+    contents = ["apples and pears", "pears and apples", "carburettor"]
+    many = client.models.embed_content(model="gemini-embedding-001", contents=contents, config=config)
+    vectors = [embedding.values for embedding in many.embeddings]
+    assert [len(values) for values in vectors] == [16, 16, 16]
+    # The same words point the same way; other words elsewhere.
+    assert vectors[0] == pytest.approx(vectors[1], abs=1e-6)
+    assert vectors[0] != pytest.approx(vectors[2], abs=1e-3)
+
+
+def test_fixtures_pin_embedding_vectors(client, server):
+    pinned = client.models.embed_content(model="gemini-embedding-001", contents=["a", "pinned vector"])
+    assert [embedding.values for embedding in pinned.embeddings] == [[0.6, 0.8], [0.6, 0.8]]
+    # The single form, which the client does not use.
+    response = httpx.post(
+        f"{server.url}/v1beta/models/gemini-embedding-001:embedContent",
+        headers={"x-goog-api-key": "test-key"},
+        json={"content": {"parts": [{"text": "pinned vector"}]}},
+    )
+    assert response.json() == {"embedding": {"values": [0.6, 0.8]}}
+
+
 # Errors
 
 

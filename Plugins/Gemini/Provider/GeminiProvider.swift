@@ -1,18 +1,20 @@
 import LyrebirdPluginAPI
 
 /// Google's Gemini API (the Generative Language API), under `/v1beta` and `/v1`:
-/// `generateContent`, `streamGenerateContent` and `countTokens` on `models/{model}`, and the
-/// model list. Under `/v1` the model list's paths are also the OpenAI model list's, so there the
-/// Gemini routes take only the requests that carry Google's credentials (`x-goog-api-key`, or
-/// `key` in the query).
+/// `generateContent`, `streamGenerateContent`, `countTokens`, `embedContent` and
+/// `batchEmbedContents` on `models/{model}`, and the model list. Under `/v1` the model list's
+/// paths are also the OpenAI model list's, so there the Gemini routes take only the requests that
+/// carry Google's credentials (`x-goog-api-key`, or `key` in the query).
 ///
-/// Content generation takes the pipeline; `countTokens` and the model list are answered by the
-/// provider itself, without fixtures, and so is any other method of a model
+/// Content generation and embeddings take the pipeline; `countTokens` and the model list are
+/// answered by the provider itself, without fixtures, and so is any other method of a model
 /// (`models/{model}:foo`), with Google's 404.
 public struct GeminiProvider: Provider {
     static let generate = "generateContent"
     static let streamGenerate = "streamGenerateContent"
     static let countTokens = "countTokens"
+    static let embed = "embedContent"
+    static let batchEmbed = "batchEmbedContents"
     static let listModels = "models.list"
     static let getModel = "models.get"
     static let unknownMethod = "models.unknownMethod"
@@ -40,6 +42,8 @@ public struct GeminiProvider: Provider {
             ProviderRoute(
                 method: .post, path: "/\(version)/models/{model}:countTokens", operation: countTokens, transports: [.http],
                 answeredBy: .provider),
+            ProviderRoute(method: .post, path: "/\(version)/models/{model}:embedContent", operation: embed, transports: [.http]),
+            ProviderRoute(method: .post, path: "/\(version)/models/{model}:batchEmbedContents", operation: batchEmbed, transports: [.http]),
             ProviderRoute(
                 method: .get, path: "/\(version)/models", operation: listModels, transports: [.http], answeredBy: .provider,
                 onlyWith: onlyWith),
@@ -60,6 +64,11 @@ public struct GeminiProvider: Provider {
 
     public func decode(_ request: WireRequest, route: ProviderRoute) throws(ReplyError) -> CanonicalRequest {
         let model = try Self.model(of: request, route: route)
+        switch route.operation {
+        case Self.embed: return try GeminiEmbeddingDecoder.single(request, model: model, operation: route.operation)
+        case Self.batchEmbed: return try GeminiEmbeddingDecoder.batch(request, model: model, operation: route.operation)
+        default: break
+        }
         let fields = try GeminiRequestDecoder.body(request.body, request: "GenerateContentRequest")
         // The official clients always ask for server-sent events; without `alt=sse` Google sends
         // a JSON array of responses, which is the whole reply in one array here.
@@ -69,6 +78,11 @@ public struct GeminiProvider: Provider {
     }
 
     public func encode(_ reply: CompletedReply, for request: CanonicalRequest, context: ReplyContext) -> WireResponse {
+        switch request.operation {
+        case Self.embed: return GeminiEmbeddingWriter.single(reply)
+        case Self.batchEmbed: return GeminiEmbeddingWriter.batch(reply)
+        default: break
+        }
         let write = { (writer: inout JSONWriter) in
             GeminiResponseWriter.writeResponse(
                 into: &writer, context: context,
