@@ -123,4 +123,23 @@ import Testing
             }
         }
     }
+
+    @Test func modeAnyForcesACallToTheFirstAllowedFunction() async throws {
+        let host = try TestHost()
+        let body = """
+            {"contents": [{"parts": [{"text": "what now?"}]}],
+             "tools": [{"functionDeclarations": [
+               {"name": "get_weather", "parameters": {"type": "OBJECT", "properties": {"city": {"type": "STRING"}}, "required": ["city"]}},
+               {"name": "book_table", "parameters": {"type": "OBJECT", "required": ["guests", "time"],
+                "properties": {"guests": {"type": "INTEGER", "minimum": 1, "maximum": 12}, "time": {"type": "STRING", "format": "date-time"}}}},
+               {"name": "cancel", "parametersJsonSchema": {"type": "object"}}]}],
+             "toolConfig": {"functionCallingConfig": {"mode": "ANY", "allowedFunctionNames": ["book_table", "cancel"]}}}
+            """
+        let reply = try await host.json(.post, "/v1beta/models/gemini-2.5-flash:generateContent", body)
+        let call = try #require(reply["candidates"]?.arrayValue?.first?["content"]?["parts"]?.arrayValue?.first?["functionCall"])
+        #expect(call["name"] == "book_table")
+        #expect((1...12).contains(call["args"]?["guests"]?.intValue ?? 0))
+        #expect(call["args"]?["time"]?.stringValue?.contains("T") == true)
+        #expect(reply["candidates"]?.arrayValue?.first?["finishReason"] == "STOP")
+    }
 }

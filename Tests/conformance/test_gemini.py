@@ -5,6 +5,7 @@ import asyncio
 from typing import Optional
 
 import httpx
+import jsonschema
 import openai
 import pytest
 from google import genai
@@ -160,6 +161,43 @@ def test_a_streamed_chat_calls_the_function_and_streams_the_answer(client):
     assert chunks[0].function_calls[0].args == {"city": "Oslo"}
     assert "".join(chunk.text or "" for chunk in chunks) == "Take an umbrella."
     assert get_forecast.cities == ["Oslo"]
+
+
+def test_a_forced_function_call_fits_the_declarations_schema(client):
+    # No fixture matches: the host calls the first allowed function with arguments generated from
+    # its parameters, which google-genai sends in Google's dialect.
+    book = types.FunctionDeclaration(
+        name="book_table",
+        parameters=types.Schema(
+            type="OBJECT",
+            properties={
+                "guests": types.Schema(type="INTEGER", minimum=1, maximum=12),
+                "time": types.Schema(type="STRING", format="date-time"),
+                "notes": types.Schema(type="STRING", nullable=True),
+            },
+            required=["guests", "time", "notes"],
+        ),
+    )
+    weather = types.FunctionDeclaration(name="get_weather", parameters_json_schema={"type": "object"})
+    config = types.GenerateContentConfig(
+        tools=[types.Tool(function_declarations=[weather, book])],
+        tool_config=types.ToolConfig(
+            function_calling_config=types.FunctionCallingConfig(mode="ANY", allowed_function_names=["book_table"])
+        ),
+    )
+    response = client.models.generate_content(model=MODEL, contents="what now?", config=config)
+    (call,) = response.function_calls
+    assert call.name == "book_table"
+    schema = {
+        "type": "object",
+        "properties": {
+            "guests": {"type": "integer", "minimum": 1, "maximum": 12},
+            "time": {"type": "string"},
+            "notes": {"type": ["string", "null"]},
+        },
+        "required": ["guests", "time", "notes"],
+    }
+    jsonschema.validate(call.args, schema)
 
 
 # Counting tokens and listing models

@@ -78,13 +78,15 @@ enum GeminiRequestDecoder {
     }
 
     /// `toolConfig.functionCallingConfig`: `AUTO` (and `VALIDATED`) let the model choose, `ANY`
-    /// requires a call (of the one function when `allowedFunctionNames` names one), `NONE` forbids.
+    /// requires a call (of the first function `allowedFunctionNames` names, when it names any),
+    /// `NONE` forbids.
     private static func toolChoice(_ fields: GeminiObject) throws(ReplyError) -> ToolChoice {
         guard let config = try fields.object("toolConfig")?.object("functionCallingConfig") else { return .auto }
         let allowed = try config.strings("allowedFunctionNames")
         switch try config.string("mode") ?? "AUTO" {
         case "AUTO", "MODE_UNSPECIFIED", "VALIDATED": return .auto
-        case "ANY": return allowed.count == 1 ? .function(name: allowed[0]) : .required
+        // The canonical choice forces one function: of several allowed, the first.
+        case "ANY": return allowed.first.map { .function(name: $0) } ?? .required
         case "NONE": return .none
         case let mode:
             throw GeminiErrors.invalidArgument(
