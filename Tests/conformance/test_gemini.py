@@ -200,6 +200,45 @@ def test_a_forced_function_call_fits_the_declarations_schema(client):
     jsonschema.validate(call.args, schema)
 
 
+# Thoughts
+
+THOUGHT = "The user wants me to think. A short answer will do."
+
+
+def test_thoughts_are_parts_before_the_answer_when_asked_for(client):
+    config = types.GenerateContentConfig(thinking_config=types.ThinkingConfig(include_thoughts=True))
+    response = client.models.generate_content(model=MODEL, contents="think it over", config=config)
+    parts = response.candidates[0].content.parts
+    assert [(part.thought, part.text) for part in parts] == [(True, THOUGHT), (None, "Done thinking.")]
+    assert response.text == "Done thinking."
+    usage = response.usage_metadata
+    assert usage.thoughts_token_count > 0
+    total = usage.prompt_token_count + usage.candidates_token_count + usage.thoughts_token_count
+    assert usage.total_token_count == total
+    hidden = client.models.generate_content(model=MODEL, contents="think it over")
+    assert [part.thought for part in hidden.candidates[0].content.parts] == [None]
+    assert hidden.usage_metadata.thoughts_token_count == usage.thoughts_token_count
+
+
+def test_streamed_thoughts_come_first(client):
+    config = types.GenerateContentConfig(thinking_config=types.ThinkingConfig(include_thoughts=True))
+    chunks = list(client.models.generate_content_stream(model=MODEL, contents="think it over", config=config))
+    parts = [part for chunk in chunks for part in chunk.candidates[0].content.parts]
+    flags = [bool(part.thought) for part in parts]
+    assert flags == sorted(flags, reverse=True) and flags[0]
+    assert "".join(part.text for part in parts if part.thought) == THOUGHT
+    assert "".join(chunk.text or "" for chunk in chunks) == "Done thinking."
+    assert chunks[-1].usage_metadata.thoughts_token_count > 0
+
+
+def test_a_chat_sends_thoughts_back(client):
+    config = types.GenerateContentConfig(thinking_config=types.ThinkingConfig(include_thoughts=True))
+    chat = client.chats.create(model=MODEL, config=config)
+    assert chat.send_message("think it over").text == "Done thinking."
+    assert chat.send_message("hello").text == HELLO
+    assert any(part.thought for part in chat.get_history()[1].parts)
+
+
 # Counting tokens and listing models
 
 

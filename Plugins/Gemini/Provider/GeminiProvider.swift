@@ -83,6 +83,7 @@ public struct GeminiProvider: Provider {
         case Self.batchEmbed: return GeminiEmbeddingWriter.batch(reply)
         default: break
         }
+        let showingThoughts = GeminiThoughts.areShown(in: request)
         let write = { (writer: inout JSONWriter) in
             GeminiResponseWriter.writeResponse(
                 into: &writer, context: context,
@@ -90,7 +91,7 @@ public struct GeminiProvider: Provider {
                     for choice in reply.choices {
                         GeminiResponseWriter.writeCandidate(into: &writer, index: choice.index, finishReason: choice.finishReason) {
                             writer in
-                            GeminiResponseWriter.writeParts(of: choice, into: &writer)
+                            GeminiResponseWriter.writeParts(of: choice, showingThoughts: showingThoughts, into: &writer)
                         }
                     }
                 },
@@ -106,7 +107,7 @@ public struct GeminiProvider: Provider {
     }
 
     public func makeStreamEncoder(for request: CanonicalRequest, context: ReplyContext) -> any StreamEncoder {
-        GeminiStreamEncoder(context: context, choiceCount: request.choiceCount)
+        GeminiStreamEncoder(context: context, choiceCount: request.choiceCount, showingThoughts: GeminiThoughts.areShown(in: request))
     }
 
     public func encode(_ error: ReplyError, for request: CanonicalRequest?, context: ReplyContext) -> WireResponse {

@@ -33,6 +33,7 @@ enum GeminiRequestDecoder {
         guard stops.count <= 5 else {
             throw generation.invalid(generation.path(of: "stopSequences"), "stop_sequences must have at most 5 elements.")
         }
+        try GeminiThoughts.check(generation)
         return CanonicalRequest(
             operation: operation,
             model: model,
