@@ -139,6 +139,39 @@ def test_streamed_tool_calls_arrive_whole(client):
     assert parts[0].message.tool_calls[0].function.arguments == {"city": "Oslo"}
 
 
+# Thinking
+
+THOUGHT = "The user wants me to think. A short answer will do."
+
+
+def test_chat_shows_thinking_when_asked(client):
+    messages = [{"role": "user", "content": "think it over"}]
+    response = client.chat(model="qwen3", messages=messages, think=True)
+    assert (response.message.thinking, response.message.content) == (THOUGHT, "Done thinking.")
+    assert client.chat(model="qwen3", messages=messages).message.thinking is None
+    assert client.chat(model="qwen3", messages=messages, think="high").message.thinking == THOUGHT
+    # The thinking goes back with the history, and fixtures do not match it.
+    history = messages + [response.message, {"role": "user", "content": "hello"}]
+    assert client.chat(model="qwen3", messages=history, think=True).message.content == HELLO
+
+
+def test_streamed_thinking_comes_before_the_content(client):
+    parts = list(client.chat(model="qwen3", messages=[{"role": "user", "content": "think it over"}], think=True, stream=True))
+    thinking = [bool(part.message.thinking) for part in parts]
+    assert thinking == sorted(thinking, reverse=True) and thinking[0]
+    assert "".join(part.message.thinking or "" for part in parts) == THOUGHT
+    assert "".join(part.message.content for part in parts) == "Done thinking."
+    generated = list(client.generate(model="qwen3", prompt="think it over", think=True, stream=True))
+    assert "".join(part.thinking or "" for part in generated) == THOUGHT
+    assert "".join(part.response for part in generated) == "Done thinking."
+
+
+def test_a_bad_think_value_is_refused(server):
+    response = httpx.post(server.url + "/api/chat", json={"model": "qwen3", "think": "extreme", "messages": []})
+    assert response.status_code == 400
+    assert response.json()["error"].startswith('invalid think value: "extreme"')
+
+
 # Embeddings
 
 

@@ -57,7 +57,8 @@ public struct OllamaProvider: Provider {
         let choice = reply.choices.first ?? CompletedReply.Choice(index: 0)
         var writer = JSONWriter(reservingCapacity: 512)
         Self.writer(for: request, context: context).writeLast(
-            text: choice.text, toolCalls: choice.toolCalls, reason: choice.finishReason, usage: reply.usage, into: &writer)
+            text: choice.text, thinking: choice.reasoning, toolCalls: choice.toolCalls, reason: choice.finishReason,
+            usage: reply.usage, into: &writer)
         return WireResponse(status: 200, body: writer.bytes)
     }
 
@@ -86,6 +87,7 @@ public struct OllamaProvider: Provider {
     }
 
     private static func writer(for request: CanonicalRequest, context: ReplyContext) -> OllamaResponseWriter {
-        OllamaResponseWriter(kind: request.operation == generate ? .generate : .chat, context: context)
+        OllamaResponseWriter(
+            kind: request.operation == generate ? .generate : .chat, context: context, showsThinking: OllamaThinking.isOn(in: request))
     }
 }
