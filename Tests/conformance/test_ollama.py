@@ -145,13 +145,13 @@ THOUGHT = "The user wants me to think. A short answer will do."
 
 
 def test_chat_shows_thinking_when_asked(client):
-    messages = [{"role": "user", "content": "think it over"}]
-    response = client.chat(model="qwen3", messages=messages, think=True)
+    ask = [{"role": "user", "content": "think it over"}]
+    response = client.chat(model="qwen3", messages=ask, think=True)
     assert (response.message.thinking, response.message.content) == (THOUGHT, "Done thinking.")
-    assert client.chat(model="qwen3", messages=messages).message.thinking is None
-    assert client.chat(model="qwen3", messages=messages, think="high").message.thinking == THOUGHT
+    assert client.chat(model="qwen3", messages=ask).message.thinking is None
+    assert client.chat(model="qwen3", messages=ask, think="high").message.thinking == THOUGHT
     # The thinking goes back with the history, and fixtures do not match it.
-    history = messages + [response.message, {"role": "user", "content": "hello"}]
+    history = ask + [response.message, {"role": "user", "content": "hello"}]
     assert client.chat(model="qwen3", messages=history, think=True).message.content == HELLO
 
 
