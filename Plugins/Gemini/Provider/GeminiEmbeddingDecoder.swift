@@ -84,6 +84,7 @@ enum GeminiEmbeddingDecoder {
             message = Message(role: .user, content: contentParts)
 
             let config = try fields.object("embedContentConfig")
+            // Read for their errors: the host's vectors do not depend on them.
             for options in [fields, config].compactMap({ $0 }) {
                 _ = try options.string("taskType")
                 _ = try options.string("title")
