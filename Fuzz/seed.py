@@ -36,10 +36,14 @@ COMPLETIONS = "/v1/completions"
 GEMINI = "/v1beta/models/gemini-2.0-flash:generateContent"
 GEMINI_STREAM = "/v1beta/models/gemini-2.0-flash:streamGenerateContent"
 GEMINI_COUNT = "/v1beta/models/gemini-2.0-flash:countTokens"
+GEMINI_EMBED = "/v1beta/models/gemini-embedding-001:embedContent"
+GEMINI_BATCH_EMBED = "/v1beta/models/gemini-embedding-001:batchEmbedContents"
 OLLAMA_CHAT = "/api/chat"
 OLLAMA_GENERATE = "/api/generate"
 BEDROCK_CONVERSE = "/model/{modelId}/converse"
 BEDROCK_INVOKE = "/model/{modelId}/invoke"
+OLLAMA_EMBED = "/api/embed"
+OLLAMA_EMBEDDINGS = "/api/embeddings"
 # What fuzz-responses-decode (and e2e.py) replace with the id of a response the server keeps.
 PREVIOUS_RESPONSE = "resp_previous"
 
@@ -52,8 +56,14 @@ SWIFT_BODY_PATHS = {
     "LuaEmbeddingTests.swift": lambda raw: EMBEDDINGS if '"input"' in raw else None,
     "OpenAICompletionsTests.swift": lambda raw: COMPLETIONS if '"prompt"' in raw else None,
     "GeminiProviderTests.swift": lambda raw: GEMINI if '"contents"' in raw else None,
+    "GeminiSchemaTests.swift": lambda raw: GEMINI if '"contents"' in raw else None,
+    "GeminiThoughtTests.swift": lambda raw: GEMINI if '"contents"' in raw else None,
+    "GeminiRoutesTests.swift": lambda raw: GEMINI if '"contents"' in raw else None,
+    "GeminiEmbeddingTests.swift": lambda raw: GEMINI_BATCH_EMBED if '"requests"' in raw else GEMINI_EMBED if '"content"' in raw else None,
     "OllamaProviderTests.swift": lambda raw: OLLAMA_GENERATE if '"prompt"' in raw else OLLAMA_CHAT if '"messages"' in raw else None,
     "BedrockProviderTests.swift": lambda raw: BEDROCK_INVOKE if '"anthropic_version"' in raw else BEDROCK_CONVERSE,
+    "OllamaThinkingTests.swift": lambda raw: OLLAMA_GENERATE if '"prompt"' in raw else OLLAMA_CHAT if '"messages"' in raw else None,
+    "OllamaEmbeddingTests.swift": lambda raw: OLLAMA_EMBED if '"input"' in raw else OLLAMA_EMBEDDINGS if '"prompt"' in raw else None,
 }
 
 
@@ -413,7 +423,11 @@ def host_requests(paths_and_bodies, fixtures):
             requests.append(request("POST", path.replace(PREVIOUS_RESPONSE, "resp_missing"), body))
     requests += [request("GET", p, headers=()) for p in ("/v1/models", "/v1/models/gpt-4o", "/v1beta/models",
                                                         "/v1beta/models/gemini-2.0-flash", "/api/tags",
-                                                        "/v1/responses/resp_missing", "/v1/responses/resp_missing/input_items")]
+                                                        "/v1/responses/resp_missing", "/v1/responses/resp_missing/input_items",
+                                                        "/api/ps")]
+    # Google's clients get Gemini's model list and its 404 for unknown methods under /v1 too.
+    requests += [request("GET", p, headers=("x-goog-api-key: k",)) for p in ("/v1/models", "/v1/models/gemini-2.0-flash")]
+    requests += [request("POST", "/v1/models/gemini-2.0-flash:foo", b'{"contents": []}', ("x-goog-api-key: k",))]
     keywords = ["fail", "slow down", "weather in Oslo", "hello there", "paced", "echo me", "bye pirate"]
     for stream in (False, True):
         for word in keywords:
@@ -458,6 +472,26 @@ def gemini_sdk_bodies():
              "required": ["city", "temperature"]}}},
         {"contents": [question, call, answer], "tools": [{"functionDeclarations": [{"name": "get_forecast"}]}],
          "toolConfig": {"functionCallingConfig": {"mode": "AUTO"}}},
+        {"contents": [{"role": "user", "parts": [{"text": "a recipe for soup"}]}],
+         "generationConfig": {"responseMimeType": "application/json", "responseSchema": {
+             "type": "OBJECT", "title": "Recipe", "required": ["name", "ingredients", "minutes"],
+             "property_ordering": ["name", "ingredients", "minutes", "tags"],
+             "properties": {"name": {"type": "STRING", "title": "Name"},
+                            "ingredients": {"type": "ARRAY", "items": {"type": "STRING"}, "title": "Ingredients"},
+                            "minutes": {"anyOf": [{"type": "INTEGER"}], "nullable": True, "title": "Minutes"},
+                            "tags": {"type": "ARRAY", "items": {"type": "STRING"}, "default": [], "title": "Tags"}}}}},
+        {"contents": [{"role": "user", "parts": [{"text": "what now?"}]}],
+         "tools": [{"functionDeclarations": [{"name": "book_table", "parameters": {
+             "type": "OBJECT", "required": ["guests"], "properties": {
+                 "guests": {"type": "INTEGER", "minimum": 1, "maximum": 12},
+                 "notes": {"type": "STRING", "nullable": True}}}}]}],
+         "toolConfig": {"functionCallingConfig": {"mode": "ANY", "allowedFunctionNames": ["book_table"]}}},
+        {"contents": [{"role": "user", "parts": [{"text": "think it over"}]},
+                      {"role": "model", "parts": [{"text": "Thinking.", "thought": True}, {"text": "Done thinking."}]},
+                      {"role": "user", "parts": [{"text": "hello"}]}],
+         "generationConfig": {"thinkingConfig": {"includeThoughts": True}}},
+        {"requests": [{"content": {"parts": [{"text": "a"}], "role": "user"}, "taskType": "RETRIEVAL_DOCUMENT", "title": "t",
+                       "outputDimensionality": 8, "model": "models/gemini-embedding-001"}]},
         {"contents": [{"role": "user", "parts": [{"text": "Héllo, wörld! 12345 😀 naïve—test"},
                                                  {"inlineData": {"mimeType": "image/png", "data": "iVBORw0KGgo="}}]},
                       {"role": "model", "parts": [{"functionCall": {"name": "lookup", "args": {"q": "x y"}}}]},
@@ -593,8 +627,8 @@ def main():
     responses = bodies_for(bodies, RESPONSES)
     embeddings = bodies_for(bodies, EMBEDDINGS)
     completions = bodies_for(bodies, COMPLETIONS)
-    gemini = bodies_for(bodies, GEMINI, GEMINI_STREAM, GEMINI_COUNT) + gemini_sdk_bodies()
-    ollama = bodies_for(bodies, OLLAMA_CHAT, OLLAMA_GENERATE)
+    gemini = bodies_for(bodies, GEMINI, GEMINI_STREAM, GEMINI_COUNT, GEMINI_EMBED, GEMINI_BATCH_EMBED) + gemini_sdk_bodies()
+    ollama = bodies_for(bodies, OLLAMA_CHAT, OLLAMA_GENERATE, OLLAMA_EMBED, OLLAMA_EMBEDDINGS)
     bedrock = bodies_for(bodies, BEDROCK_CONVERSE, BEDROCK_INVOKE) + bedrock_sdk_bodies()
     fixtures = fixture_bodies(bodies)
     configs = [text.encode() for text in yaml_texts()]

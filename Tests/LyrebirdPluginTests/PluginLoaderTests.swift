@@ -19,6 +19,7 @@ import Testing
 
     static let anthropic = PluginSpec(path: buildFolder + "/libLyrebirdAnthropic.so")
     static let wordStats = PluginSpec(path: buildFolder + "/libLyrebirdWordStats.so")
+    static let gemini = PluginSpec(path: buildFolder + "/libLyrebirdGemini.so")
 
     static func host(plugins: [PluginSpec], fixtures: String) throws -> LyrebirdHost {
         let loaded = try PluginLoader.load(plugins, alongside: BuiltinProviders.all)
@@ -157,6 +158,23 @@ import Testing
         }
     }
 
+    @Test func aConditionalProviderRouteMaySharePathsWithABuiltinOne() async throws {
+        // The Gemini plugin serves `GET /v1/models` only to requests with Google's credentials;
+        // OpenAI's builtin model list serves the rest.
+        let host = try Self.host(plugins: [Self.gemini], fixtures: "fixtures: []")
+        let google = await host.respond(
+            to: WireRequest(method: .get, path: "/v1/models", headers: [Header(name: "x-goog-api-key", value: "k")]))
+        #expect(try JSONValue.parse(google.body)["models"] != nil)
+        let openAI = await host.respond(to: WireRequest(method: .get, path: "/v1/models"))
+        #expect(try JSONValue.parse(openAI.body)["object"] == "list")
+        // The same conditions twice are still taken.
+        #expect {
+            _ = try PluginLoader.load([Self.gemini], alongside: BuiltinProviders.all + [ClaimsGeminiModels()])
+        } throws: { error in
+            "\(error)".contains("claims GET /v1/models, which is already taken by builtin provider \"claims-gemini-models\"")
+        }
+    }
+
     @Test func aFileThatIsNotALibraryIsRefusedByName() throws {
         let path = FileManager.default.temporaryDirectory.appendingPathComponent("not-a-plugin-\(UUID().uuidString).so").path
         try Data("hello".utf8).write(to: URL(fileURLWithPath: path))
@@ -177,6 +195,33 @@ import Testing
         try Data().write(to: folder.appendingPathComponent("README.txt"))
         let loaded = try PluginLoader.load([PluginSpec(path: folder.path)])
         #expect(loaded.map(\.file) == [folder.appendingPathComponent("b-words.so").path])
+    }
+}
+
+/// A provider that holds `GET /v1/models` for the requests with Google's credentials, as the
+/// Gemini plugin does.
+private struct ClaimsGeminiModels: Provider {
+    let name = "claims-gemini-models"
+    let routes = [
+        ProviderRoute(
+            method: .get, path: "/v1/models", operation: "models", transports: [.http], answeredBy: .provider,
+            onlyWith: [.queryItem("key"), .header("x-goog-api-key")])
+    ]
+
+    func decode(_ request: WireRequest, route: ProviderRoute) throws(ReplyError) -> CanonicalRequest {
+        CanonicalRequest(operation: route.operation, model: "m", messages: [])
+    }
+
+    func encode(_ reply: CompletedReply, for request: CanonicalRequest, context: ReplyContext) -> WireResponse {
+        WireResponse(status: 200, body: [])
+    }
+
+    func makeStreamEncoder(for request: CanonicalRequest, context: ReplyContext) -> any StreamEncoder {
+        ChatCompletionsProvider().makeStreamEncoder(for: request, context: context)
+    }
+
+    func encode(_ error: ReplyError, for request: CanonicalRequest?, context: ReplyContext) -> WireResponse {
+        WireResponse(status: error.status, body: [])
     }
 }
 

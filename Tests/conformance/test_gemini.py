@@ -2,8 +2,11 @@
 pointed at the server with `http_options=types.HttpOptions(base_url=..., api_version=...)`."""
 
 import asyncio
+from typing import Optional
 
 import httpx
+import jsonschema
+import openai
 import pytest
 from google import genai
 from google.genai import errors, types
@@ -108,6 +111,23 @@ def test_a_json_reply_parses_into_the_response_schema(client):
     assert response.parsed == Weather(city="Paris", temperature=21)
 
 
+def test_response_schema_in_googles_dialect_gets_a_document_that_parses(client):
+    # No fixture matches: the reply is a document generated from the schema, which google-genai
+    # sends in Google's dialect (upper-case types, nullable, property_ordering).
+    class Recipe(BaseModel):
+        name: str
+        ingredients: list[str]
+        minutes: Optional[int]
+        tags: list[str] = []
+
+    config = types.GenerateContentConfig(response_mime_type="application/json", response_schema=Recipe)
+    response = client.models.generate_content(model=MODEL, contents="a recipe for soup", config=config)
+    assert isinstance(response.parsed, Recipe)
+    assert response.parsed.name and response.parsed.ingredients
+    again = client.models.generate_content(model=MODEL, contents="a recipe for soup", config=config)
+    assert again.parsed == response.parsed
+
+
 # Function calling
 
 
@@ -141,6 +161,82 @@ def test_a_streamed_chat_calls_the_function_and_streams_the_answer(client):
     assert chunks[0].function_calls[0].args == {"city": "Oslo"}
     assert "".join(chunk.text or "" for chunk in chunks) == "Take an umbrella."
     assert get_forecast.cities == ["Oslo"]
+
+
+def test_a_forced_function_call_fits_the_declarations_schema(client):
+    # No fixture matches: the host calls the first allowed function with arguments generated from
+    # its parameters, which google-genai sends in Google's dialect.
+    book = types.FunctionDeclaration(
+        name="book_table",
+        parameters=types.Schema(
+            type="OBJECT",
+            properties={
+                "guests": types.Schema(type="INTEGER", minimum=1, maximum=12),
+                "time": types.Schema(type="STRING", format="date-time"),
+                "notes": types.Schema(type="STRING", nullable=True),
+            },
+            required=["guests", "time", "notes"],
+        ),
+    )
+    weather = types.FunctionDeclaration(name="get_weather", parameters_json_schema={"type": "object"})
+    config = types.GenerateContentConfig(
+        tools=[types.Tool(function_declarations=[weather, book])],
+        tool_config=types.ToolConfig(
+            function_calling_config=types.FunctionCallingConfig(mode="ANY", allowed_function_names=["book_table"])
+        ),
+    )
+    response = client.models.generate_content(model=MODEL, contents="what now?", config=config)
+    (call,) = response.function_calls
+    assert call.name == "book_table"
+    schema = {
+        "type": "object",
+        "properties": {
+            "guests": {"type": "integer", "minimum": 1, "maximum": 12},
+            "time": {"type": "string"},
+            "notes": {"type": ["string", "null"]},
+        },
+        "required": ["guests", "time", "notes"],
+    }
+    jsonschema.validate(call.args, schema)
+
+
+# Thoughts
+
+THOUGHT = "The user wants me to think. A short answer will do."
+
+
+def test_thoughts_are_parts_before_the_answer_when_asked_for(client):
+    config = types.GenerateContentConfig(thinking_config=types.ThinkingConfig(include_thoughts=True))
+    response = client.models.generate_content(model=MODEL, contents="think it over", config=config)
+    parts = response.candidates[0].content.parts
+    assert [(part.thought, part.text) for part in parts] == [(True, THOUGHT), (None, "Done thinking.")]
+    assert response.text == "Done thinking."
+    usage = response.usage_metadata
+    assert usage.thoughts_token_count > 0
+    total = usage.prompt_token_count + usage.candidates_token_count + usage.thoughts_token_count
+    assert usage.total_token_count == total
+    hidden = client.models.generate_content(model=MODEL, contents="think it over")
+    assert [part.thought for part in hidden.candidates[0].content.parts] == [None]
+    assert hidden.usage_metadata.thoughts_token_count == usage.thoughts_token_count
+
+
+def test_streamed_thoughts_come_first(client):
+    config = types.GenerateContentConfig(thinking_config=types.ThinkingConfig(include_thoughts=True))
+    chunks = list(client.models.generate_content_stream(model=MODEL, contents="think it over", config=config))
+    parts = [part for chunk in chunks for part in chunk.candidates[0].content.parts]
+    flags = [bool(part.thought) for part in parts]
+    assert flags == sorted(flags, reverse=True) and flags[0]
+    assert "".join(part.text for part in parts if part.thought) == THOUGHT
+    assert "".join(chunk.text or "" for chunk in chunks) == "Done thinking."
+    assert chunks[-1].usage_metadata.thoughts_token_count > 0
+
+
+def test_a_chat_sends_thoughts_back(client):
+    config = types.GenerateContentConfig(thinking_config=types.ThinkingConfig(include_thoughts=True))
+    chat = client.chats.create(model=MODEL, config=config)
+    assert chat.send_message("think it over").text == "Done thinking."
+    assert chat.send_message("hello").text == HELLO
+    assert any(part.thought for part in chat.get_history()[1].parts)
 
 
 # Counting tokens and listing models
@@ -189,6 +285,46 @@ def test_a_strict_server_lists_and_counts_without_fixtures(strict_server):
     assert refused.value.code == 404 and refused.value.message.startswith("No fixture matched")
 
 
+def test_the_v1_model_list_is_geminis_for_googles_clients_and_openais_for_the_rest(server):
+    client = client_for(server, "v1")
+    names = [model.name for model in client.models.list()]
+    assert "models/gemini-2.0-flash" in names and "models/gpt-4o" in names
+    assert client.models.get(model="gemini-2.5-flash").display_name == "Gemini 2.5 Flash"
+    chat = openai.OpenAI(base_url=server.base_url, api_key="sk-test", max_retries=0)
+    assert "gpt-4o" in [model.id for model in chat.models.list()]
+    assert chat.models.retrieve("gpt-4o").object == "model"
+
+
+# Embeddings
+
+
+def test_embed_content_gives_one_vector_per_content(client):
+    one = client.models.embed_content(model="gemini-embedding-001", contents="the cat sat on the mat")
+    (vector,) = one.embeddings
+    assert len(vector.values) == 3072
+    assert sum(value * value for value in vector.values) == pytest.approx(1, abs=1e-4)
+    config = types.EmbedContentConfig(output_dimensionality=16, task_type="RETRIEVAL_DOCUMENT")
+    contents = ["apples and pears", "pears and apples", "carburettor"]
+    many = client.models.embed_content(model="gemini-embedding-001", contents=contents, config=config)
+    vectors = [embedding.values for embedding in many.embeddings]
+    assert [len(values) for values in vectors] == [16, 16, 16]
+    # The same words point the same way; other words elsewhere.
+    assert vectors[0] == pytest.approx(vectors[1], abs=1e-6)
+    assert vectors[0] != pytest.approx(vectors[2], abs=1e-3)
+
+
+def test_fixtures_pin_embedding_vectors(client, server):
+    pinned = client.models.embed_content(model="gemini-embedding-001", contents=["a", "pinned vector"])
+    assert [embedding.values for embedding in pinned.embeddings] == [[0.6, 0.8], [0.6, 0.8]]
+    # The single form, which the client does not use.
+    response = httpx.post(
+        f"{server.url}/v1beta/models/gemini-embedding-001:embedContent",
+        headers={"x-goog-api-key": "test-key"},
+        json={"content": {"parts": [{"text": "pinned vector"}]}},
+    )
+    assert response.json() == {"embedding": {"values": [0.6, 0.8]}}
+
+
 # Errors
 
 
@@ -212,6 +348,15 @@ def test_fixture_errors_raise_the_clients_exceptions(client, code, kind, status,
         with pytest.raises(kind) as raised:
             call(model=MODEL, contents=f"status {code}")
         assert (raised.value.code, raised.value.status, raised.value.message) == (code, status, message)
+
+
+def test_an_unknown_method_of_a_model_is_not_found(server):
+    for version in ("v1beta", "v1"):
+        response = httpx.post(
+            f"{server.url}/{version}/models/{MODEL}:foo", headers={"x-goog-api-key": "test-key"}, json={"contents": []}
+        )
+        assert response.status_code == 404
+        assert response.json() == {"error": {"code": 404, "message": "Method not found.", "status": "NOT_FOUND"}}
 
 
 def test_a_bad_request_names_the_field(client):

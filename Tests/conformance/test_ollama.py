@@ -3,6 +3,7 @@ pointed at the server with `ollama.Client(host=...)`."""
 
 import asyncio
 import json
+from datetime import datetime, timezone
 
 import httpx
 import ollama
@@ -138,6 +139,61 @@ def test_streamed_tool_calls_arrive_whole(client):
     assert parts[0].message.tool_calls[0].function.arguments == {"city": "Oslo"}
 
 
+# Thinking
+
+THOUGHT = "The user wants me to think. A short answer will do."
+
+
+def test_chat_shows_thinking_when_asked(client):
+    ask = [{"role": "user", "content": "think it over"}]
+    response = client.chat(model="qwen3", messages=ask, think=True)
+    assert (response.message.thinking, response.message.content) == (THOUGHT, "Done thinking.")
+    assert client.chat(model="qwen3", messages=ask).message.thinking is None
+    assert client.chat(model="qwen3", messages=ask, think="high").message.thinking == THOUGHT
+    # The thinking goes back with the history, and fixtures do not match it.
+    history = ask + [response.message, {"role": "user", "content": "hello"}]
+    assert client.chat(model="qwen3", messages=history, think=True).message.content == HELLO
+
+
+def test_streamed_thinking_comes_before_the_content(client):
+    parts = list(client.chat(model="qwen3", messages=[{"role": "user", "content": "think it over"}], think=True, stream=True))
+    thinking = [bool(part.message.thinking) for part in parts]
+    assert thinking == sorted(thinking, reverse=True) and thinking[0]
+    assert "".join(part.message.thinking or "" for part in parts) == THOUGHT
+    assert "".join(part.message.content for part in parts) == "Done thinking."
+    generated = list(client.generate(model="qwen3", prompt="think it over", think=True, stream=True))
+    assert "".join(part.thinking or "" for part in generated) == THOUGHT
+    assert "".join(part.response for part in generated) == "Done thinking."
+
+
+def test_a_bad_think_value_is_refused(server):
+    response = httpx.post(server.url + "/api/chat", json={"model": "qwen3", "think": "extreme", "messages": []})
+    assert response.status_code == 400
+    assert response.json()["error"].startswith('invalid think value: "extreme"')
+
+
+# Embeddings
+
+
+def test_embed_gives_a_vector_per_input(client):
+    response = client.embed(model="nomic-embed-text", input=["apples and pears", "pears and apples", "carburettor"])
+    assert [len(vector) for vector in response.embeddings] == [768, 768, 768]
+    assert response.embeddings[0] == pytest.approx(response.embeddings[1])
+    assert response.embeddings[0] != pytest.approx(response.embeddings[2], abs=1e-3)
+    assert sum(value * value for value in response.embeddings[2]) == pytest.approx(1, abs=1e-4)
+    assert response.prompt_eval_count == 13 and response.total_duration > response.load_duration > 0
+    short = client.embed(model="nomic-embed-text", input="carburettor", dimensions=16, truncate=True, keep_alive="1m")
+    assert [len(vector) for vector in short.embeddings] == [16]
+    assert client.embed(model="nomic-embed-text", input="pinned vector").embeddings == [[0.6, 0.8]]
+
+
+def test_the_older_embeddings_takes_one_prompt(client):
+    vector = client.embeddings(model="nomic-embed-text", prompt="carburettor").embedding
+    assert len(vector) == 768
+    assert vector == pytest.approx(client.embed(model="nomic-embed-text", input="carburettor").embeddings[0])
+    assert client.embeddings(model="nomic-embed-text", prompt="").embedding == []
+
+
 # Models
 
 
@@ -148,6 +204,10 @@ def test_a_strict_server_lists_and_shows_models_without_fixtures():
         names = [model.model for model in client.list().models]
         assert "llama3.2:latest" in names and "gpt-4o" in names and "gemini-2.0-flash" in names
         assert len(names) == len(set(names))
+        running = client.ps().models
+        assert [model.model for model in running] == names
+        assert all(model.expires_at > datetime.now(timezone.utc) for model in running)
+        assert running[0].size_vram == running[0].size and running[0].context_length == 4096
         shown = client.show("llama3.2")
         assert (shown.details.family, shown.details.parameter_size) == ("llama", "3.2B")
         assert shown.capabilities == ["completion", "tools"]

@@ -2,12 +2,14 @@ import FuzzSupport
 import LyrebirdGeminiProvider
 import LyrebirdPluginAPI
 
-/// The Gemini provider's decoder on any body: every body goes to `generateContent`,
-/// `streamGenerateContent` (with and without `alt=sse`) and `countTokens` (`v1beta`; `v1`
-/// routes decode the same way), through the plugin loaded from the sanitized
-/// `libLyrebirdGemini.so` as the server loads it (every call crossing the C ABI both ways, path
-/// parameters included; `countTokens`, which the provider answers itself on a host's script
-/// threads, is left to `fuzz-host` there), and to the provider in process, which answers it too.
+/// The Gemini provider's decoder on any body: every body goes to every `POST` route under
+/// `v1beta` (`v1` routes decode the same way): `generateContent`, `streamGenerateContent` (with
+/// and without `alt=sse`), `embedContent`, `batchEmbedContents`, and the routes the provider
+/// answers itself, `countTokens` and `models/{model}` (a method the model lacks). It goes through
+/// the plugin loaded from the sanitized `libLyrebirdGemini.so` as the server loads it (every call
+/// crossing the C ABI both ways, path parameters included; the answered routes, which run on a
+/// host's script threads, are left to `fuzz-host` there), and to the provider in process, which
+/// answers those too.
 let loaded = FuzzHosts.geminiProviders
 let inProcess = GeminiProvider()
 

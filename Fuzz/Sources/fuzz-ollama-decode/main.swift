@@ -2,11 +2,11 @@ import FuzzSupport
 import LyrebirdOllamaProvider
 import LyrebirdPluginAPI
 
-/// The Ollama provider's decoder on any body: every body goes to `/api/chat`, `/api/generate`
-/// and `/api/show`, through the plugin loaded from the sanitized `libLyrebirdOllama.so` as the
-/// server loads it (every call crossing the C ABI both ways; `/api/show`, which the provider
-/// answers itself on a host's script threads, is left to `fuzz-host`), and to the provider in
-/// process, which answers `/api/show` too.
+/// The Ollama provider's decoder on any body: every body goes to `/api/chat`, `/api/generate`,
+/// `/api/embed`, `/api/embeddings` and `/api/show`, through the plugin loaded from the sanitized
+/// `libLyrebirdOllama.so` as the server loads it (every call crossing the C ABI both ways;
+/// `/api/show`, which the provider answers itself on a host's script threads, is left to
+/// `fuzz-host`), and to the provider in process, which answers `/api/show` too.
 let loaded = FuzzHosts.ollamaProviders
 let inProcess = OllamaProvider()
 

@@ -1,17 +1,23 @@
 import LyrebirdPluginAPI
 
 /// Google's Gemini API (the Generative Language API), under `/v1beta` and `/v1`:
-/// `generateContent`, `streamGenerateContent` and `countTokens` on `models/{model}`, and the
-/// model list under `/v1beta`. (`GET /v1/models` is the OpenAI model list's path.)
+/// `generateContent`, `streamGenerateContent`, `countTokens`, `embedContent` and
+/// `batchEmbedContents` on `models/{model}`, and the model list. Under `/v1` the model list's
+/// paths are also the OpenAI model list's, so there the Gemini routes take only the requests that
+/// carry Google's credentials (`x-goog-api-key`, or `key` in the query).
 ///
-/// Content generation takes the pipeline; `countTokens` and the model list are answered by the
-/// provider itself, without fixtures.
+/// Content generation and embeddings take the pipeline; `countTokens` and the model list are
+/// answered by the provider itself, without fixtures, and so is any other method of a model
+/// (`models/{model}:foo`), with Google's 404.
 public struct GeminiProvider: Provider {
     static let generate = "generateContent"
     static let streamGenerate = "streamGenerateContent"
     static let countTokens = "countTokens"
+    static let embed = "embedContent"
+    static let batchEmbed = "batchEmbedContents"
     static let listModels = "models.list"
     static let getModel = "models.get"
+    static let unknownMethod = "models.unknownMethod"
 
     /// The models the provider offers, with the names Google displays.
     static let offered = [
@@ -22,26 +28,47 @@ public struct GeminiProvider: Provider {
         (id: "gemini-2.0-flash-lite", displayName: "Gemini 2.0 Flash-Lite"),
     ]
 
+    /// What Google's clients send and OpenAI's do not: the API key header, or the `key` query
+    /// parameter.
+    static let googleCredentials: [RouteCondition] = [.header("x-goog-api-key"), .queryItem("key")]
+
     public let name = "google.gemini"
-    public let routes: [ProviderRoute] =
-        ["v1beta", "v1"].flatMap { version in
-            [
-                ProviderRoute(method: .post, path: "/\(version)/models/{model}:generateContent", operation: generate, transports: [.http]),
-                ProviderRoute(method: .post, path: "/\(version)/models/{model}:streamGenerateContent", operation: streamGenerate),
-                ProviderRoute(
-                    method: .post, path: "/\(version)/models/{model}:countTokens", operation: countTokens, transports: [.http],
-                    answeredBy: .provider),
-            ]
-        } + [
-            ProviderRoute(method: .get, path: "/v1beta/models", operation: listModels, transports: [.http], answeredBy: .provider),
-            ProviderRoute(method: .get, path: "/v1beta/models/{model}", operation: getModel, transports: [.http], answeredBy: .provider),
+    public let routes: [ProviderRoute] = ["v1beta", "v1"].flatMap { version in
+        // `/v1/models` and `/v1/models/{model}` are the OpenAI model list's paths too.
+        let onlyWith = version == "v1" ? googleCredentials : []
+        return [
+            ProviderRoute(method: .post, path: "/\(version)/models/{model}:generateContent", operation: generate, transports: [.http]),
+            ProviderRoute(method: .post, path: "/\(version)/models/{model}:streamGenerateContent", operation: streamGenerate),
+            ProviderRoute(
+                method: .post, path: "/\(version)/models/{model}:countTokens", operation: countTokens, transports: [.http],
+                answeredBy: .provider),
+            ProviderRoute(method: .post, path: "/\(version)/models/{model}:embedContent", operation: embed, transports: [.http]),
+            ProviderRoute(method: .post, path: "/\(version)/models/{model}:batchEmbedContents", operation: batchEmbed, transports: [.http]),
+            ProviderRoute(
+                method: .get, path: "/\(version)/models", operation: listModels, transports: [.http], answeredBy: .provider,
+                onlyWith: onlyWith),
+            ProviderRoute(
+                method: .get, path: "/\(version)/models/{model}", operation: getModel, transports: [.http], answeredBy: .provider,
+                onlyWith: onlyWith),
+            // A method no route above names (`models/{model}:foo`): the path matches
+            // `models/{model}` with the method in the model's name, which would otherwise be a
+            // 405 inviting a GET. Google answers it with a 404.
+            ProviderRoute(
+                method: .post, path: "/\(version)/models/{model}", operation: unknownMethod, transports: [.http],
+                answeredBy: .provider, onlyWith: onlyWith),
         ]
+    }
     public let models = offered.map(\.id)
 
     public init() {}
 
     public func decode(_ request: WireRequest, route: ProviderRoute) throws(ReplyError) -> CanonicalRequest {
         let model = try Self.model(of: request, route: route)
+        switch route.operation {
+        case Self.embed: return try GeminiEmbeddingDecoder.single(request, model: model, operation: route.operation)
+        case Self.batchEmbed: return try GeminiEmbeddingDecoder.batch(request, model: model, operation: route.operation)
+        default: break
+        }
         let fields = try GeminiRequestDecoder.body(request.body, request: "GenerateContentRequest")
         // The official clients always ask for server-sent events; without `alt=sse` Google sends
         // a JSON array of responses, which is the whole reply in one array here.
@@ -51,6 +78,12 @@ public struct GeminiProvider: Provider {
     }
 
     public func encode(_ reply: CompletedReply, for request: CanonicalRequest, context: ReplyContext) -> WireResponse {
+        switch request.operation {
+        case Self.embed: return GeminiEmbeddingWriter.single(reply)
+        case Self.batchEmbed: return GeminiEmbeddingWriter.batch(reply)
+        default: break
+        }
+        let showingThoughts = GeminiThoughts.areShown(in: request)
         let write = { (writer: inout JSONWriter) in
             GeminiResponseWriter.writeResponse(
                 into: &writer, context: context,
@@ -58,7 +91,7 @@ public struct GeminiProvider: Provider {
                     for choice in reply.choices {
                         GeminiResponseWriter.writeCandidate(into: &writer, index: choice.index, finishReason: choice.finishReason) {
                             writer in
-                            GeminiResponseWriter.writeParts(of: choice, into: &writer)
+                            GeminiResponseWriter.writeParts(of: choice, showingThoughts: showingThoughts, into: &writer)
                         }
                     }
                 },
@@ -74,7 +107,7 @@ public struct GeminiProvider: Provider {
     }
 
     public func makeStreamEncoder(for request: CanonicalRequest, context: ReplyContext) -> any StreamEncoder {
-        GeminiStreamEncoder(context: context, choiceCount: request.choiceCount)
+        GeminiStreamEncoder(context: context, choiceCount: request.choiceCount, showingThoughts: GeminiThoughts.areShown(in: request))
     }
 
     public func encode(_ error: ReplyError, for request: CanonicalRequest?, context: ReplyContext) -> WireResponse {
@@ -90,6 +123,8 @@ public struct GeminiProvider: Provider {
             case Self.getModel:
                 let version = route.path.split(separator: "/").first.map(String.init) ?? ""
                 return list.model(try Self.model(of: request, route: route), version: version)
+            case Self.unknownMethod:
+                return GeminiErrors.response(for: ReplyError(status: 404, message: "Method not found.", type: "invalid_request_error"))
             default:
                 return list.list(request)
             }

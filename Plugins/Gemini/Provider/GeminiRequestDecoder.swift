@@ -33,6 +33,7 @@ enum GeminiRequestDecoder {
         guard stops.count <= 5 else {
             throw generation.invalid(generation.path(of: "stopSequences"), "stop_sequences must have at most 5 elements.")
         }
+        try GeminiThoughts.check(generation)
         return CanonicalRequest(
             operation: operation,
             model: model,
@@ -64,23 +65,29 @@ enum GeminiRequestDecoder {
                 guard let name = try declaration.string("name") else {
                     throw declaration.invalid(declaration.path(of: "name"), "Name cannot be empty.")
                 }
+                // `parameters` is in Google's schema dialect, `parametersJsonSchema` JSON Schema.
+                let parameters = try declaration["parameters"].map { schema throws(ReplyError) in
+                    try GeminiSchema.jsonSchema(schema, path: declaration.path(of: "parameters"), request: declaration.request)
+                }
                 definitions.append(
                     ToolDefinition(
                         name: name, description: try declaration.string("description"),
-                        parameters: declaration["parameters"] ?? declaration["parametersJsonSchema"]))
+                        parameters: parameters ?? declaration["parametersJsonSchema"]))
             }
         }
         return definitions
     }
 
     /// `toolConfig.functionCallingConfig`: `AUTO` (and `VALIDATED`) let the model choose, `ANY`
-    /// requires a call (of the one function when `allowedFunctionNames` names one), `NONE` forbids.
+    /// requires a call (of the first function `allowedFunctionNames` names, when it names any),
+    /// `NONE` forbids.
     private static func toolChoice(_ fields: GeminiObject) throws(ReplyError) -> ToolChoice {
         guard let config = try fields.object("toolConfig")?.object("functionCallingConfig") else { return .auto }
         let allowed = try config.strings("allowedFunctionNames")
         switch try config.string("mode") ?? "AUTO" {
         case "AUTO", "MODE_UNSPECIFIED", "VALIDATED": return .auto
-        case "ANY": return allowed.count == 1 ? .function(name: allowed[0]) : .required
+        // The canonical choice forces one function: of several allowed, the first.
+        case "ANY": return allowed.first.map { .function(name: $0) } ?? .required
         case "NONE": return .none
         case let mode:
             throw GeminiErrors.invalidArgument(
@@ -89,11 +96,14 @@ enum GeminiRequestDecoder {
         }
     }
 
-    /// `responseMimeType: application/json` asks for JSON, shaped by `responseJsonSchema` or
-    /// `responseSchema` when one is given; `text/x.enum` asks for one of a schema's values as
-    /// plain text.
+    /// `responseMimeType: application/json` asks for JSON, shaped by `responseJsonSchema` (JSON
+    /// Schema) or `responseSchema` (Google's dialect, translated) when one is given;
+    /// `text/x.enum` asks for one of a schema's values as plain text.
     private static func responseFormat(_ generation: GeminiObject) throws(ReplyError) -> ResponseFormat {
-        let schema = generation["responseJsonSchema"] ?? generation["responseSchema"]
+        let googleSchema = try generation["responseSchema"].map { schema throws(ReplyError) in
+            try GeminiSchema.jsonSchema(schema, path: generation.path(of: "responseSchema"), request: generation.request)
+        }
+        let schema = generation["responseJsonSchema"] ?? googleSchema
         switch try generation.string("responseMimeType") ?? "text/plain" {
         case "application/json":
             return schema.map { .jsonSchema(name: "response", schema: $0) } ?? .jsonObject

@@ -52,8 +52,10 @@ enum GeminiResponseWriter {
         }
     }
 
-    /// The parts of a whole choice: its text (when it has any, or nothing else), then its calls.
-    static func writeParts(of choice: CompletedReply.Choice, into writer: inout JSONWriter) {
+    /// The parts of a whole choice: its reasoning as a thought when `showingThoughts`, its text
+    /// (when it has any, or nothing else), then its calls.
+    static func writeParts(of choice: CompletedReply.Choice, showingThoughts: Bool, into writer: inout JSONWriter) {
+        if showingThoughts, !choice.reasoning.isEmpty { GeminiThoughts.writePart(choice.reasoning, into: &writer) }
         if !choice.text.isEmpty || choice.toolCalls.isEmpty { writeText(choice.text, into: &writer) }
         for call in choice.toolCalls { writeFunctionCall(call, into: &writer) }
     }

@@ -1,7 +1,8 @@
 import LyrebirdPluginAPI
 
 /// Writes `streamGenerateContent?alt=sse`: one `data: {GenerateContentResponse}` event per piece
-/// of text, with the prompt's usage; a choice's function calls in one event when the choice
+/// of reasoning (a thought part, when the request asks for thoughts) and of text, with the
+/// prompt's usage; a choice's function calls in one event when the choice
 /// finishes (Gemini sends calls whole, never in fragments); and last an event in which every
 /// candidate has its `finishReason` and the usage is complete. An error part way is a
 /// `data: {"error": {...}}` event, which the client raises.
@@ -9,14 +10,17 @@ struct GeminiStreamEncoder: StreamEncoder {
     let contentType = "text/event-stream"
     private let context: ReplyContext
     private let choiceCount: Int
+    /// Whether reasoning is sent, as thought parts.
+    private let showingThoughts: Bool
     /// The calls of each choice not sent yet, by their canonical index.
     private var calls: [Int: [(index: Int, call: ToolCall)]] = [:]
     private var finishReasons: [Int: FinishReason] = [:]
     private var ended = false
 
-    init(context: ReplyContext, choiceCount: Int) {
+    init(context: ReplyContext, choiceCount: Int, showingThoughts: Bool) {
         self.context = context
         self.choiceCount = choiceCount
+        self.showingThoughts = showingThoughts
     }
 
     mutating func start() -> [UInt8] { [] }
@@ -50,8 +54,15 @@ struct GeminiStreamEncoder: StreamEncoder {
         case .error(let error):
             ended = true
             Self.event(GeminiErrors.body(for: error), into: &buffer)
-        case .embedding, .reasoning, .redactedReasoning:
-            // Content generation has no embeddings.
+        case .reasoning(let text):
+            guard showingThoughts else { return }
+            chunk(into: &buffer) { writer in
+                GeminiResponseWriter.writeCandidate(into: &writer, index: choice, finishReason: nil) { writer in
+                    GeminiThoughts.writePart(text, into: &writer)
+                }
+            }
+        case .embedding, .redactedReasoning:
+            // Content generation has no embeddings, and Gemini no opaque reasoning.
             return
         }
     }

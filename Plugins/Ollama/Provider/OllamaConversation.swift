@@ -24,7 +24,12 @@ struct OllamaConversation {
             throw OllamaErrors.badRequest(
                 "invalid message role \"\(roleName)\": use system, user, assistant or tool", param: "messages[\(index)].role")
         }
-        var content: [ContentPart] = [.text(try item.string("content") ?? "")]
+        var content: [ContentPart] = []
+        // Thinking sent back with an assistant's turn is kept, but not as text fixtures test.
+        if let thinking = try item.string("thinking"), !thinking.isEmpty {
+            content.append(.other(type: "thinking", value: .string(thinking)))
+        }
+        content.append(.text(try item.string("content") ?? ""))
         for image in try item.strings("images") { content.append(.image(url: Self.dataURL(ofBase64Image: image))) }
         var toolCalls: [ToolCall] = []
         for (position, call) in try item.objects("tool_calls", of: "api.ToolCall").enumerated() where role == .assistant {

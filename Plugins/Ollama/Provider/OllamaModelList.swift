@@ -84,7 +84,8 @@ struct OllamaModelList {
         return WireResponse(status: 200, body: writer.bytes)
     }
 
-    private func writeDetails(of name: String, into writer: inout JSONWriter) {
+    /// A `ModelDetails`: what `tags`, `show` and `ps` say of a model.
+    func writeDetails(of name: String, into writer: inout JSONWriter) {
         let family = Self.family(of: name)
         writer.object { writer in
             writer.member("parent_model", "")

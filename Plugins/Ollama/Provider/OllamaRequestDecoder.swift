@@ -54,6 +54,7 @@ enum OllamaRequestDecoder {
         guard let model = try fields.string("model"), !model.isEmpty else {
             throw OllamaErrors.badRequest("model is required", param: "model")
         }
+        try OllamaThinking.check(fields)
         return CanonicalRequest(
             operation: operation,
             model: model,

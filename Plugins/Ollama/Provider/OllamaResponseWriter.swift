@@ -17,26 +17,32 @@ struct OllamaResponseWriter {
     let model: String
     /// The reply's creation time in RFC 3339, as Ollama writes it.
     let createdAt: String
+    /// Whether the request turned `think` on, so that the reasoning is shown as `thinking`.
+    let showsThinking: Bool
 
-    init(kind: Kind, context: ReplyContext) {
+    init(kind: Kind, context: ReplyContext, showsThinking: Bool) {
         self.kind = kind
         self.model = context.model
         self.createdAt = Date(timeIntervalSince1970: TimeInterval(context.created)).formatted(.iso8601)
+        self.showsThinking = showsThinking
     }
 
-    /// An object that is not the last: a piece of text, or (chat) tool calls with empty content.
-    func writePiece(text: String, toolCalls: [ToolCall] = [], into writer: inout JSONWriter) {
+    /// An object that is not the last: a piece of thinking or of text, or (chat) tool calls with
+    /// empty content.
+    func writePiece(text: String, thinking: String = "", toolCalls: [ToolCall] = [], into writer: inout JSONWriter) {
         writer.object { writer in
-            writeHead(text: text, toolCalls: toolCalls, into: &writer)
+            writeHead(text: text, thinking: thinking, toolCalls: toolCalls, into: &writer)
             writer.member("done", false)
         }
     }
 
-    /// The last object: the text and tool calls it still carries, then `done`, the reason and the
-    /// counts.
-    func writeLast(text: String, toolCalls: [ToolCall], reason: FinishReason, usage: Usage, into writer: inout JSONWriter) {
+    /// The last object: the text, thinking and tool calls it still carries, then `done`, the
+    /// reason and the counts.
+    func writeLast(
+        text: String, thinking: String = "", toolCalls: [ToolCall], reason: FinishReason, usage: Usage, into writer: inout JSONWriter
+    ) {
         writer.object { writer in
-            writeHead(text: text, toolCalls: toolCalls, into: &writer)
+            writeHead(text: text, thinking: thinking, toolCalls: toolCalls, into: &writer)
             writer.member("done", true)
             // Ollama ends on "stop" or "length"; tool calls and filtered replies end on "stop".
             writer.member("done_reason", reason == .length ? "length" : "stop")
@@ -52,19 +58,24 @@ struct OllamaResponseWriter {
         }
     }
 
-    private func writeHead(text: String, toolCalls: [ToolCall], into writer: inout JSONWriter) {
+    /// `model`, `created_at`, and the reply's part: `response` and `thinking` for generate, a
+    /// `message` for chat. `thinking` is left out when empty or not asked for, as Ollama leaves it.
+    private func writeHead(text: String, thinking: String, toolCalls: [ToolCall], into writer: inout JSONWriter) {
         writer.member("model", model)
         writer.member("created_at", createdAt)
+        let thinking = showsThinking && !thinking.isEmpty ? thinking : nil
         switch kind {
         case .generate:
             // Generate has no tool calls; a reply written for chat sends its text.
             writer.member("response", text)
+            if let thinking { writer.member("thinking", thinking) }
         case .chat:
             writer.member(
                 "message",
                 object: { writer in
                     writer.member("role", "assistant")
                     writer.member("content", text)
+                    if let thinking { writer.member("thinking", thinking) }
                     if !toolCalls.isEmpty {
                         writer.member(
                             "tool_calls",

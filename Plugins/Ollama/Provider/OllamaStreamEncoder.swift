@@ -1,9 +1,9 @@
 import LyrebirdPluginAPI
 
-/// Writes Ollama's stream: newline-delimited JSON, one object per piece of text, a chat's tool
-/// calls in one object when the reply finishes (Ollama sends calls whole), and last the object
-/// with `done: true` and the counts. An error part way is an `{"error": ...}` line, which the
-/// client raises.
+/// Writes Ollama's stream: newline-delimited JSON, one object per piece of thinking (when the
+/// request turned `think` on) and of text, a chat's tool calls in one object when the reply
+/// finishes (Ollama sends calls whole), and last the object with `done: true` and the counts. An
+/// error part way is an `{"error": ...}` line, which the client raises.
 struct OllamaStreamEncoder: StreamEncoder {
     let contentType = "application/x-ndjson"
     private let writer: OllamaResponseWriter
@@ -47,8 +47,11 @@ struct OllamaStreamEncoder: StreamEncoder {
             ended = true
             buffer += OllamaErrors.body(for: error)
             buffer.append(0x0A)
-        case .embedding, .reasoning, .redactedReasoning:
-            // Chat and generate have no embeddings.
+        case .reasoning(let thinking):
+            guard writer.showsThinking else { return }
+            line(into: &buffer) { json in writer.writePiece(text: "", thinking: thinking, into: &json) }
+        case .embedding, .redactedReasoning:
+            // Chat and generate have no embeddings, and Ollama no opaque reasoning.
             return
         }
     }

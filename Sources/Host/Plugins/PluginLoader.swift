@@ -37,7 +37,7 @@ public enum PluginLoader {
         }
         for provider in builtins {
             for route in provider.routes {
-                owners.claim(route.method, route.path, by: "builtin provider \(provider.name.debugDescription)")
+                owners.claim(route.method, route.path, conditions: route.onlyWith, by: "builtin provider \(provider.name.debugDescription)")
             }
         }
         var responderOwners: [String: String] = [:]
@@ -47,7 +47,8 @@ public enum PluginLoader {
             for provider in plugin.providers {
                 for route in provider.routes {
                     if let owner = owners.claim(
-                        route.method, route.path, by: "provider \(provider.name.debugDescription) of \(plugin.file)")
+                        route.method, route.path, conditions: route.onlyWith,
+                        by: "provider \(provider.name.debugDescription) of \(plugin.file)")
                     {
                         throw PluginLoadError(
                             file: plugin.file,
@@ -233,11 +234,15 @@ private struct RouteOwners {
     private var owners: [String: String] = [:]
 
     /// Claims a route; returns the owner when it is already taken. `{name}` segments are
-    /// equal whatever their names.
+    /// equal whatever their names. Routes with different `conditions` (`onlyWith`) may share a
+    /// method and path, as the route table serves them: only the same set twice is taken.
     @discardableResult
-    mutating func claim(_ method: HTTPMethodName, _ path: String, by owner: String) -> String? {
+    mutating func claim(_ method: HTTPMethodName, _ path: String, conditions: [RouteCondition] = [], by owner: String) -> String? {
         let segments = path.split(separator: "/").map { $0.hasPrefix("{") && $0.hasSuffix("}") ? "{}" : String($0) }
-        let key = method.rawValue + " /" + segments.joined(separator: "/")
+        let only = Set(conditions.map { "\($0.header.map { "header " + $0 } ?? "") \($0.queryItem.map { "query " + $0 } ?? "")" })
+        let key =
+            method.rawValue + " /" + segments.joined(separator: "/")
+            + (only.isEmpty ? "" : " only with " + only.sorted().joined(separator: ", "))
         if let existing = owners[key] { return existing }
         owners[key] = owner
         return nil
