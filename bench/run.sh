@@ -11,6 +11,8 @@
 #   BENCH_CONNECTIONS=32    wrk connections (BENCH_THREADS=2 wrk threads)
 #   BENCH_WARMUP=2          seconds of wrk against each server before the rounds
 #   BENCH_PACED="1000 10000"  concurrent stream counts for the paced test ("" skips it)
+#   BENCH_MATCH_SECONDS=5   seconds per wrk run of the matching section (0 skips it)
+#   BENCH_MATCH_COUNTS="100 10000"  fixture counts the matching section serves, each kind
 #   BENCH_PORT=28700        first of four consecutive ports (nginx, bare, Lyrebird, paced Lyrebird)
 #   BENCH_OUTPUT=bench/results/latest.json
 set -euo pipefail
@@ -23,6 +25,8 @@ connections=${BENCH_CONNECTIONS:-32}
 threads=${BENCH_THREADS:-2}
 warmup=${BENCH_WARMUP:-2}
 paced_counts=${BENCH_PACED-1000 10000}
+match_seconds=${BENCH_MATCH_SECONDS:-5}
+match_counts=${BENCH_MATCH_COUNTS:-100 10000}
 port_base=${BENCH_PORT:-28700}
 output=${BENCH_OUTPUT:-bench/results/latest.json}
 
@@ -229,6 +233,7 @@ cases=(
     "lua $lyrebird_port /v1/chat/completions lua.json $connections $threads"
     "plugin $lyrebird_port /v1/chat/completions plugin.json $connections $threads"
     "stream1 $lyrebird_port /v1/chat/completions stream.json 1 1"
+    "bare1 $bare_port /v1/chat/completions chat.json 1 1"
 )
 
 # Endpoints Lyrebird will serve later (Responses SSE, embeddings): each case is measured when its
@@ -278,10 +283,10 @@ done
 # Time from spawning `lyrebird serve --port 0` to the answer of its first request (the port comes
 # from its "listening on" line), measured with bash builtins only so no fork is counted twice;
 # then its resident set after a second idle.
-measure_startup() {
-    local start line="" port fd answer end pid
+measure_startup() { # [CONFIG KEY]
+    local start line="" port fd answer end pid config=${1:-$work/bench.yaml} key=${2:-startup}
     start=$EPOCHREALTIME
-    coproc STARTUP { exec "$lyrebird" serve --port 0 --config "$work/bench.yaml" 2>>"$work/startup.log"; }
+    coproc STARTUP { exec "$lyrebird" serve --port 0 --config "$config" 2>>"$work/startup.log"; }
     pid=$STARTUP_PID
     pids+=("$pid")
     while [[ $line != "listening on "* ]]; do
@@ -295,13 +300,76 @@ measure_startup() {
     exec {fd}>&-
     [[ $answer == "HTTP/1.1 200"* ]] || die "first request answered: $answer"
     sleep 1
-    printf 'startup.ms\t%s\n' "$(awk -v a="$start" -v b="$end" 'BEGIN { printf "%.2f", (b - a) * 1000 }')" >>"$raw"
-    printf 'startup.rss_mb\t%s\n' "$(awk '/^VmRSS:/ { printf "%.1f", $2 / 1024 }' "/proc/$pid/status")" >>"$raw"
+    printf '%s.ms\t%s\n' "$key" "$(awk -v a="$start" -v b="$end" 'BEGIN { printf "%.2f", (b - a) * 1000 }')" >>"$raw"
+    printf '%s.rss_mb\t%s\n' "$key" "$(awk '/^VmRSS:/ { printf "%.1f", $2 / 1024 }' "/proc/$pid/status")" >>"$raw"
     kill "$pid"
     wait "$pid" 2>/dev/null || true
 }
 log "measuring start-up ($rounds times)"
 for _ in $(seq "$rounds"); do measure_startup; done
+
+# --- Matching ---------------------------------------------------------------------------------
+
+# For each kind of condition (contains, regex, glob) and each count: COUNT fixtures on the
+# request's model, each on its own cluster of the last user message; the last one matches the
+# chat request (a hit, after every other fixture was ruled out) and no fixture matches a request
+# for another cluster (a miss, with its near misses explained for the journal). Each is measured
+# with one client (latency against the bare server's, one client too) and with every connection
+# (throughput against the bare server's), then its start-up to first answer.
+match_fixture() { # KIND CLUSTER
+    case $1 in
+        contains) printf '{contains: "incident report for cluster %s "}' "$2" ;;
+        regex) printf '{regex: "report for cluster %s[^0-9a-z-]"}' "$2" ;;
+        glob) printf '{glob: "*incident report for cluster %s *"}' "$2" ;;
+    esac
+}
+match_config() { # KIND COUNT FILE
+    {
+        printf 'fixtures:\n'
+        for i in $(seq $(($2 - 1))); do
+            printf '  - match: {model: gpt-4o-mini, user: %s}\n    reply: {content: "near miss %d"}\n' "$(match_fixture "$1" "$i")" "$i"
+        done
+        printf '  - match: {model: gpt-4o-mini, user: %s}\n    reply: {content: "%s"}\n' "$(match_fixture "$1" east-7)" "$reply_text"
+    } >"$3"
+}
+chat_request west-9 >"$work/miss.json"
+match_port=$((port_base + 4))
+match_kinds=()
+if [ "$match_seconds" -gt 0 ]; then
+    port_free "$match_port" || die "port $match_port is in use; set BENCH_PORT to the first of five free ports"
+    for kind in contains regex glob; do
+        for count in $match_counts; do
+            match_config "$kind" "$count" "$work/match-$kind-$count.yaml"
+            log "matching: $count $kind fixtures"
+            "$lyrebird" serve --config "$work/match-$kind-$count.yaml" --port "$match_port" >"$work/match.log" 2>&1 &
+            pid=$!
+            pids+=("$pid")
+            wait_http "$match_port" "$pid" "$work/match.log"
+            status=$(post "$match_port" /v1/chat/completions "$work/chat.json" "$work/check.json")
+            [ "$status" = 200 ] && [ "$(content_of "$work/check.json")" = "$reply_text" ] ||
+                die "$count $kind fixtures: the last fixture did not answer: $(head -c 300 "$work/check.json")"
+            status=$(post "$match_port" /v1/chat/completions "$work/miss.json" "$work/check.json")
+            [ "$status" = 200 ] && [ "$(content_of "$work/check.json")" != "$reply_text" ] ||
+                die "$count $kind fixtures: the miss was answered by a fixture: $(head -c 300 "$work/check.json")"
+            run_wrk 1 "warm $match_port /v1/chat/completions chat.json 1 1" >/dev/null
+            for request in hit:chat.json miss:miss.json; do
+                for clients in 1:"1 1" all:"$connections $threads"; do
+                    result=$(run_wrk "$match_seconds" "m $match_port /v1/chat/completions ${request#*:} ${clients#*:}")
+                    for field in rps mean_ms errors; do
+                        value=$(sed -E "s/.* $field=([^ ]+).*/\\1/" <<<"$result")
+                        printf 'match-%s-%s-%s-%s.%s\t%s\n' "$kind" "$count" "${request%%:*}" "${clients%%:*}" "$field" "$value" >>"$raw"
+                    done
+                done
+            done
+            kill "$pid"
+            wait "$pid" 2>/dev/null || true
+            if [ "$count" = "${match_counts##* }" ]; then
+                for _ in $(seq "$rounds"); do measure_startup "$work/match-$kind-$count.yaml" "match-$kind-$count.startup"; done
+            fi
+        done
+        match_kinds+=("$kind")
+    done
+fi
 
 # --- Paced streams ----------------------------------------------------------------------------
 
@@ -394,6 +462,18 @@ for later in "responses|Responses SSE streams/s|streams/s" "embeddings|embedding
 done
 row "start-up to first answer" startup.ms ms "<= 100"
 row "idle RSS after start" startup.rss_mb MB "<= 50"
+row "bare Hummingbird chat latency, 1 client" bare1.mean_ms ms -
+for kind in "${match_kinds[@]}"; do
+    for count in $match_counts; do
+        for request in hit miss; do
+            row "$kind x$count $request latency, 1 client" "match-$kind-$count-$request-1.mean_ms" ms bare bare1.mean_ms -
+            row "$kind x$count $request req/s" "match-$kind-$count-$request-all.rps" req/s bare bare.rps -
+        done
+    done
+    count=${match_counts##* }
+    row "$kind x$count start-up to first answer" "match-$kind-$count.startup.ms" ms "<= 1000"
+    row "$kind x$count idle RSS after start" "match-$kind-$count.startup.rss_mb" MB -
+done
 for count in $paced_counts; do
     if [ -n "$paced_skip" ]; then
         skip_row "paced $count streams" "" "$paced_skip"
