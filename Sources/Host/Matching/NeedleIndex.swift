@@ -31,47 +31,46 @@ struct NeedleIndex: Sendable {
             }
         }
 
-        // The trie, with transitions filled in breadth first into a full automaton.
-        var children: [[Int: Int32]] = [[:]]
+        // The trie as a table of rows, one per state, where 0 means no child (the root is no
+        // one's child); then filled in place, breadth first, into the full automaton: a row is
+        // filled when its state is reached, from rows of shallower states, already full.
+        var transitions = [Int32](repeating: 0, count: columnCount)
         var ends: [[Int32]] = [[]]
+        var stateCount = 1
         for (id, needle) in needles.enumerated() where !needle.isEmpty {
             var state = 0
             for byte in needle {
-                let column = Int(columns[Int(byte)])
-                if let next = children[state][column] {
-                    state = Int(next)
-                } else {
-                    children.append([:])
+                let slot = state * columnCount + Int(columns[Int(byte)])
+                if transitions[slot] == 0 {
+                    transitions[slot] = Int32(stateCount)
+                    for _ in 0..<columnCount { transitions.append(0) }
                     ends.append([])
-                    children[state][column] = Int32(children.count - 1)
-                    state = children.count - 1
+                    stateCount += 1
                 }
+                state = Int(transitions[slot])
             }
             ends[state].append(Int32(id))
         }
 
-        let stateCount = children.count
-        var transitions = [Int32](repeating: 0, count: stateCount * columnCount)
         var failure = [Int32](repeating: 0, count: stateCount)
         var order: [Int] = []
         order.reserveCapacity(stateCount)
-        for (column, child) in children[0] {
-            transitions[column] = child
-            order.append(Int(child))
+        for column in 0..<columnCount where transitions[column] != 0 {
+            order.append(Int(transitions[column]))
         }
         var head = 0
         while head < order.count {
             let state = order[head]
             head += 1
+            let fallbackRow = Int(failure[state]) * columnCount
             for column in 0..<columnCount {
                 let slot = state * columnCount + column
-                if let child = children[state][column] {
-                    let fallback = transitions[Int(failure[state]) * columnCount + column]
-                    failure[Int(child)] = fallback
-                    transitions[slot] = child
+                let child = transitions[slot]
+                if child != 0 {
+                    failure[Int(child)] = transitions[fallbackRow + column]
                     order.append(Int(child))
                 } else {
-                    transitions[slot] = transitions[Int(failure[state]) * columnCount + column]
+                    transitions[slot] = transitions[fallbackRow + column]
                 }
             }
         }
