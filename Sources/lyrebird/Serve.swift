@@ -21,6 +21,13 @@ struct Serve: AsyncParsableCommand {
     @Flag(name: .long, help: "Answer requests that match no fixture with an error instead of the default reply.")
     var strict = false
 
+    @Option(
+        name: .long,
+        help:
+            "Where to keep run-time fixtures, the journal and counters: a SQLite file, postgres://..., or memory (default, or the file's settings.store)."
+    )
+    var store: String?
+
     @Flag(name: .long, help: "At shutdown, list the fixtures that answered no request.")
     var reportUnused = false
 
@@ -34,6 +41,7 @@ struct Serve: AsyncParsableCommand {
         if let host { configuration.host = host }
         if let port { configuration.port = port }
         if strict { configuration.strict = true }
+        if let store { configuration.store = StoreLocation(store) }
 
         var logger = Logger(label: "lyrebird")
         logger.logLevel = Logger.Level(rawValue: logLevel) ?? .info
@@ -50,11 +58,12 @@ struct Serve: AsyncParsableCommand {
             throw ExitCode.failure
         }
         let signals = ShutdownSignals(grace: configuration.shutdownGrace, logger: logger)
+        logger.info("state lives \(configuration.store)")
         let url = try await server.start(gracefulShutdownSignals: ShutdownSignals.trapped)
         FileHandle.standardOutput.write(Data("listening on \(url.absoluteString)\n".utf8))
         try await server.waitUntilStopped()
         withExtendedLifetime(signals) {}
-        if reportUnused { Self.reportUnused(server.fixtures.neverHit, of: server.fixtures.count) }
+        if reportUnused { Self.reportUnused(try await server.fixtures.neverHit(), of: server.fixtures.count) }
     }
 
     private static func reportUnused(_ fixtures: [Fixture], of total: Int) {

@@ -75,6 +75,17 @@ extension ConfigDecoder {
         .integer("max_runtime_fixtures", 0...10_000_000) { $0.fixtureLimits.maxRuntimeFixtures = $1 },
         .integer("max_runtime_fixture_bytes", 0...Int.max) { $0.fixtureLimits.maxRuntimeFixtureBytes = $1 },
         .integer("max_contexts", 1...10_000_000) { $0.maxContexts = $1 },
+        .integer("journal_max_entries", 1...100_000_000) { $0.journalRetention.maxEntries = $1 },
+        .integer("journal_max_age_seconds", 1...Int(Int32.max)) { $0.journalRetention.maxAge = Double($1) },
+        Setting(key: "store") { decoder, node, path, configuration in
+            guard let text = decoder.string(node, path: path) else { return }
+            let location = StoreLocation(text)
+            if case .sqlite(let file) = location {
+                configuration.store = .sqlite(path: decoder.resolvePath(file))
+            } else {
+                configuration.store = location
+            }
+        },
     ]
 
     private static let settingsByKey = Dictionary(uniqueKeysWithValues: settings.map { ($0.key, $0) })

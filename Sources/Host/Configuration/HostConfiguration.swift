@@ -50,6 +50,12 @@ public struct HostConfiguration: Sendable {
     /// the host keeps at once (`settings.max_contexts`); meeting one more forgets the one met
     /// longest ago, whose sequences then start again.
     public var maxContexts: Int = 10_000
+    /// Where run-time fixtures, the journal, sequence turns and hit counts are kept
+    /// (`settings.store`, `--store`): in memory by default.
+    public var store: StoreLocation = .memory
+    /// How much of the journal the store keeps (`settings.journal_max_entries`,
+    /// `settings.journal_max_age_seconds`).
+    public var journalRetention = JournalRetention()
     /// What one Lua call may spend.
     public var luaLimits = LuaLimits()
     /// How many threads run scripts (Lua calls and plugin responders); by default one per core.

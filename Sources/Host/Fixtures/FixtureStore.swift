@@ -26,46 +26,9 @@ public final class FixtureStore: Sendable {
         var prepared: PreparedReply? { entry.prepared[step] }
     }
 
-    /// The fixtures as matching sees them between two changes: in order, each condition compiled
-    /// against indexes shared by all of them.
-    final class Snapshot: Sendable {
-        let entries: [Entry]
-        let tests: [MatchTest]
-        let indexes: [FieldIndex]
-        /// Whether matching may run a Lua predicate.
-        let containsScriptPredicates: Bool
-        let counters: FixtureCounters
-
-        init(_ entries: [Entry], counters: FixtureCounters) {
-            var builder = MatchIndexBuilder()
-            self.entries = entries
-            self.counters = counters
-            self.tests = entries.map { MatchTest($0.fixture.match, builder: &builder) }
-            self.indexes = builder.build()
-            self.containsScriptPredicates = entries.contains { $0.fixture.match.containsScriptPredicates }
-        }
-
-        /// The first fixture that matches the request of `subject` and still answers its
-        /// context (a sequence that falls through does not), counted as a hit.
-        func firstMatch(for subject: MatchSubject) -> Match? {
-            for index in tests.indices {
-                let test = tests[index]
-                guard test.opens(subject) && test.passes(subject) else { continue }
-                let entry = entries[index]
-                guard let sequence = entry.fixture.sequence else {
-                    _ = counters.claim(entry.fixture.id, context: subject.contextID)
-                    return Match(entry: entry, step: 0)
-                }
-                let turn = counters.claim(entry.fixture.id, context: subject.contextID) { sequence.step(forTurn: $0) != nil }
-                if let turn, let step = sequence.step(forTurn: turn) { return Match(entry: entry, step: step) }
-            }
-            return nil
-        }
-    }
-
     private struct State {
         var entries: [Entry] = []
-        var snapshot: Snapshot
+        var snapshot = Snapshot([])
         /// The ids of `entries`.
         var ids: Set<String> = []
         var nextNumber = 1
@@ -82,10 +45,10 @@ public final class FixtureStore: Sendable {
         case full(limit: Int, used: Int)
     }
 
-    private let state: Mutex<State>
+    private let state = Mutex(State())
     private let scripts: ScriptRuntime?
-    /// How often each fixture answered, and where each context stands in each sequence.
-    let counters: FixtureCounters
+    /// Where hit counts and sequence turns are kept.
+    let store: HostStore
     /// The stream piece size fixed replies are prepared for.
     let streamChunkCharacters: Int
 
@@ -93,40 +56,46 @@ public final class FixtureStore: Sendable {
     /// Lua responders answer only once a host's store holds them.
     public convenience init(_ fixtures: [Fixture] = []) {
         let defaults = HostConfiguration()
-        self.init(fixtures, scripts: nil, streamChunkCharacters: defaults.streamChunkCharacters, contextLimit: defaults.maxContexts)
+        self.init(
+            fixtures, scripts: nil, streamChunkCharacters: defaults.streamChunkCharacters,
+            store: .inMemory(contextLimit: defaults.maxContexts))
     }
 
     /// A host's store.
-    init(_ fixtures: [Fixture], scripts: ScriptRuntime?, streamChunkCharacters: Int, contextLimit: Int) {
+    init(_ fixtures: [Fixture], scripts: ScriptRuntime?, streamChunkCharacters: Int, store: HostStore) {
         self.scripts = scripts
         self.streamChunkCharacters = streamChunkCharacters
-        let counters = FixtureCounters(contextLimit: contextLimit)
-        self.counters = counters
-        state = Mutex(State(snapshot: Snapshot([], counters: counters)))
+        self.store = store
         state.withLock { state in
             for fixture in fixtures { _ = insert(fixture, into: &state) }
-            state.snapshot = Snapshot(state.entries, counters: counters)
+            state.snapshot = Snapshot(state.entries)
         }
     }
 
     /// All fixtures in the order they are tried.
     public var all: [Fixture] { state.withLock { $0.entries.map(\.fixture) } }
 
-    /// How often the fixture with `id` answered since it was added: in total, and in each
-    /// context id the host keeps (`HostConfiguration.maxContexts`) since that context's last
-    /// reset.
-    public func hits(of id: String) -> (total: Int, contexts: [String: Int]) { counters.hits(of: id) }
+    /// How often the fixture with `id` answered: in total, and in each context id the host
+    /// keeps (`HostConfiguration.maxContexts`) since that context's last reset.
+    public func hits(of id: String) async throws -> (total: Int, contexts: [String: Int]) {
+        await store.writer.flush()
+        return try await store.engine.hits(fixture: id)
+    }
 
-    /// The fixtures that have answered no request since they were added, in the order they are tried.
-    public var neverHit: [Fixture] {
-        let totals = counters.totals
+    /// The fixtures that have answered no request, in the order they are tried.
+    public func neverHit() async throws -> [Fixture] {
+        await store.writer.flush()
+        let totals = try await store.engine.hitTotals()
         return all.filter { totals[$0.id] == nil }
     }
 
     /// Starts the reply sequences of `context` again (its hit counts with them), or of every
     /// context when it is `nil`; returns how many contexts were reset.
     @discardableResult
-    public func resetSequences(context: String? = nil) -> Int { counters.reset(context: context) }
+    public func resetSequences(context: String? = nil) async throws -> Int {
+        await store.writer.flush()
+        return try await store.engine.resetTurns(context: context)
+    }
 
     /// How many fixtures the store holds.
     public var count: Int { state.withLock { $0.entries.count } }
@@ -137,7 +106,7 @@ public final class FixtureStore: Sendable {
     public func add(_ fixture: Fixture) -> String {
         state.withLock { state in
             let id = insert(fixture, into: &state)
-            state.snapshot = Snapshot(state.entries, counters: counters)
+            state.snapshot = Snapshot(state.entries)
             return id
         }
     }
@@ -152,7 +121,7 @@ public final class FixtureStore: Sendable {
             let id = insert(fixture, into: &state, postedSize: size)
             state.postedCount += 1
             state.postedBytes += size
-            state.snapshot = Snapshot(state.entries, counters: counters)
+            state.snapshot = Snapshot(state.entries)
             return .success(id)
         }
     }
@@ -192,8 +161,7 @@ public final class FixtureStore: Sendable {
                 state.postedCount -= 1
                 state.postedBytes -= size
             }
-            counters.forget(id)
-            state.snapshot = Snapshot(state.entries, counters: counters)
+            state.snapshot = Snapshot(state.entries)
             return true
         }
     }
@@ -203,10 +171,9 @@ public final class FixtureStore: Sendable {
         state.withLock { state in
             state.entries.removeAll()
             state.ids.removeAll()
-            counters.removeAll()
             state.postedCount = 0
             state.postedBytes = 0
-            state.snapshot = Snapshot([], counters: counters)
+            state.snapshot = Snapshot([])
         }
     }
 
@@ -215,10 +182,12 @@ public final class FixtureStore: Sendable {
     /// matches on the host's script threads when this is true.
     public var containsScriptPredicates: Bool { snapshot.containsScriptPredicates }
 
-    /// The first fixture that matches `request`. Lua predicates run on the calling thread.
+    /// The first fixture whose conditions `request` meets, without counting a hit or a turn.
+    /// Lua predicates run on the calling thread.
     public func firstMatch(for request: CanonicalRequest) -> Fixture? {
         let snapshot = self.snapshot
-        return snapshot.firstMatch(for: MatchSubject(request, indexes: snapshot.indexes, cancellation: nil))?.entry.fixture
+        let subject = MatchSubject(request, indexes: snapshot.indexes, cancellation: nil)
+        return snapshot.firstPassing(subject, from: 0).map { snapshot.entries[$0].fixture }
     }
 
     /// The fixtures as they are now, ready for matching.
@@ -228,68 +197,5 @@ public final class FixtureStore: Sendable {
     public func nearMisses(for request: CanonicalRequest, limit: Int = 3) -> [(fixture: Fixture, reasons: [String])] {
         let snapshot = self.snapshot
         return snapshot.nearMisses(for: MatchSubject(request, indexes: snapshot.indexes, cancellation: nil), limit: limit)
-    }
-}
-
-extension FixtureStore.Snapshot {
-    /// What matching found for one request.
-    struct Outcome: Sendable {
-        /// The fixture that answers, if one does.
-        var match: FixtureStore.Match?
-        /// When none does, the closest fixtures, each with why it failed.
-        var misses: [(fixture: Fixture, reasons: [String])] = []
-        /// Why Lua predicates that ran failed; each counted as no match.
-        var predicateFailures: [String] = []
-        /// When the fixture matched by a conversation flow whose conversation holds more than
-        /// the flow names, what the journal says about it.
-        var drift: String?
-    }
-
-    /// Matches the request of `subject`, explaining a miss.
-    func outcome(for subject: MatchSubject) -> Outcome {
-        var outcome = Outcome(match: firstMatch(for: subject))
-        if let match = outcome.match {
-            outcome.drift =
-                match.entry.fixture.match.flows.lazy.compactMap { flow in
-                    flow.positions(in: subject.request.messages).flatMap { flow.drift($0, in: subject.request.messages) }
-                }.first
-        } else {
-            outcome.misses = nearMisses(for: subject)
-        }
-        outcome.predicateFailures = subject.predicateFailures
-        return outcome
-    }
-
-    /// How many fixtures a rough ranking hands on to be explained in full.
-    private static let shortlist = 8
-
-    /// The fixtures that came closest to matching the request of `subject`, closest first, each
-    /// with the reasons it failed. Every fixture is ranked roughly (`MatchTest.roughCloseness`),
-    /// then the closest few are explained, each field of the request read and normalised once
-    /// for them all; only the first `FuzzySimilarity.rankingLimit` characters of a text count
-    /// toward closeness.
-    func nearMisses(for subject: MatchSubject, limit: Int = 3) -> [(fixture: Fixture, reasons: [String])] {
-        guard limit > 0, !entries.isEmpty else { return [] }
-        var shortlist: [(index: Int, closeness: Double)] = []
-        for index in tests.indices {
-            let closeness = tests[index].roughCloseness(subject)
-            // Earlier fixtures win ties: a later one must be strictly closer to enter a full list.
-            guard shortlist.count < Self.shortlist || closeness > shortlist[shortlist.count - 1].closeness else { continue }
-            let place = shortlist.firstIndex { $0.closeness < closeness } ?? shortlist.count
-            shortlist.insert((index, closeness), at: place)
-            if shortlist.count > Self.shortlist { shortlist.removeLast() }
-        }
-        let explained = shortlist.map { candidate -> (Fixture, [String], Double, Int) in
-            let fixture = entries[candidate.index].fixture
-            let miss = fixture.match.explainMiss(subject)
-            if miss.reasons.isEmpty, fixture.sequence != nil {
-                return (
-                    fixture, ["its replies are used up in context \(subject.contextID.debugDescription) (after_last: fall_through)"], 1,
-                    candidate.index
-                )
-            }
-            return (fixture, miss.reasons, miss.closeness, candidate.index)
-        }
-        return explained.sorted { ($0.2, -$0.3) > ($1.2, -$1.3) }.prefix(limit).map { ($0.0, $0.1) }
     }
 }

@@ -52,7 +52,9 @@ extension JournalEntry {
     }
 }
 
-/// The most recent requests, newest last, bounded in size.
+/// What happened to each request: every entry goes to the host's store, where the admin API
+/// reads, filters and pages them (and every host of a fleet sees them), and the most recent
+/// stay in memory as well, for `all`.
 public final class Journal: Sendable {
     /// A ring of entries: recording one never moves the others.
     private struct Ring {
@@ -62,18 +64,27 @@ public final class Journal: Sendable {
     }
 
     private let ring = Mutex(Ring())
-    /// How many entries are kept.
+    /// How many entries are kept in memory.
     public let capacity: Int
+    private let store: StoreWriter
 
-    /// Creates an empty journal keeping the last `capacity` entries (at least 1).
-    public init(capacity: Int = 1000) {
+    /// Creates an empty journal keeping the last `capacity` entries in memory (at least 1),
+    /// with a store of its own in memory.
+    public convenience init(capacity: Int = 1000) {
+        self.init(capacity: capacity, store: HostStore.inMemory(contextLimit: HostConfiguration().maxContexts).writer)
+    }
+
+    /// A host's journal, writing to its store.
+    init(capacity: Int = 1000, store: StoreWriter) {
         self.capacity = max(1, capacity)
+        self.store = store
     }
 
     /// Adds an entry, its texts bounded (see `JournalEntry.longestText`), dropping the oldest
     /// when full. Thread-safe.
     public func record(_ entry: JournalEntry) {
         let entry = entry.bounded()
+        store.record(entry)
         ring.withLock { ring in
             if ring.entries.count < capacity {
                 ring.entries.append(entry)
@@ -84,14 +95,28 @@ public final class Journal: Sendable {
         }
     }
 
-    /// The kept entries, oldest first.
+    /// The entries `query` selects from the store, oldest first, with how many it selects in
+    /// all. Everything recorded before the call is written first.
+    public func entries(_ query: JournalQuery = JournalQuery()) async throws -> JournalPage {
+        await store.flush()
+        return try await store.engine.journal(query)
+    }
+
+    /// Removes every entry, from the store and from memory.
+    public func clear() async throws {
+        await store.flush()
+        try await store.engine.clearJournal()
+        ring.withLock { $0 = Ring() }
+    }
+
+    /// The most recent entries this host recorded, oldest first, from memory.
     public var all: [JournalEntry] {
         ring.withLock { ring in
             Array(ring.entries[ring.oldest...] + ring.entries[..<ring.oldest])
         }
     }
 
-    /// Forgets every entry.
+    /// Forgets the entries kept in memory; the store keeps its own (see `clear()`).
     public func removeAll() {
         ring.withLock { $0 = Ring() }
     }

@@ -393,38 +393,70 @@ struct Pipeline: Sendable {
             return Choice(name: "mock_response", source: .prepared(reply))
         }
         let snapshot = fixtures.snapshot
-        let outcome: FixtureStore.Snapshot.Outcome
-        if snapshot.containsScriptPredicates {
-            // A Lua predicate may run up to its time limit: never on the cooperative pool.
-            do {
-                outcome = try await scripts.run { cancellation in
-                    snapshot.outcome(for: MatchSubject(request, indexes: snapshot.indexes, cancellation: cancellation))
+        let context = request.contextID
+        let choice: FixtureStore.Choice
+        do {
+            if snapshot.containsScriptPredicates {
+                // A Lua predicate may run up to its time limit: never on the cooperative pool.
+                choice = try await fixtures.choose(in: snapshot, context: context) { start in
+                    try await scripts.run { cancellation in
+                        let subject = MatchSubject(request, indexes: snapshot.indexes, cancellation: cancellation)
+                        return (snapshot.firstPassing(subject, from: start), subject.predicateFailures)
+                    }
                 }
-            } catch {
-                return Choice(name: "none", source: .error(error.replyError))
+            } else {
+                let subject = MatchSubject(request, indexes: snapshot.indexes, cancellation: nil)
+                choice = try await fixtures.choose(in: snapshot, context: context) { start in
+                    (snapshot.firstPassing(subject, from: start), [])
+                }
             }
-        } else {
-            outcome = snapshot.outcome(for: MatchSubject(request, indexes: snapshot.indexes, cancellation: nil))
+        } catch let error as ScriptPoolError {
+            return Choice(name: "none", source: .error(error.replyError))
+        } catch {
+            return Choice(name: "none", source: .error(.storeFailed(error)))
         }
-        var warnings = outcome.predicateFailures.map { "a Lua predicate failed and did not match: \($0)" }
-        if let drift = outcome.drift { warnings.append(drift) }
-        if strict, let failure = outcome.predicateFailures.first {
+        var warnings = choice.predicateFailures.map { "a Lua predicate failed and did not match: \($0)" }
+        if strict, let failure = choice.predicateFailures.first {
             // Falling through to another fixture would hide which fixture was meant.
             let error = ReplyError(
                 status: 500, message: "A Lua predicate failed (strict mode): \(failure)", type: "server_error", code: "lua_error")
             return Choice(name: "none", source: .error(error), warnings: warnings)
         }
-        if let match = outcome.match {
+        if let match = choice.match {
             let fixture = match.entry.fixture
+            if let index = snapshot.entries.firstIndex(where: { $0.fixture.id == fixture.id }),
+                let drift = snapshot.drift(of: index, in: request)
+            {
+                warnings.append(drift)
+            }
             return Choice(
                 name: fixture.id, source: source(of: fixture, reply: match.reply, prepared: match.prepared), timing: fixture.timing,
                 warnings: warnings)
         }
-        let misses = outcome.misses.map { "\($0.fixture.label): \($0.reasons.joined(separator: "; "))" }
+        let misses: [String]
+        do {
+            misses = try await explainMiss(of: request, in: snapshot, usedUp: choice.usedUp)
+        } catch {
+            return Choice(name: "none", source: .error(error.replyError), warnings: warnings)
+        }
         if strict {
             return Choice(name: "none", source: .error(Self.noMatchError(misses)), warnings: warnings, nearMisses: misses)
         }
         return Choice(name: "default", source: .prepared(defaultReply), warnings: warnings, nearMisses: misses)
+    }
+
+    /// The fixtures that came closest to answering, each with the conditions it failed, as the
+    /// journal and strict mode's error show them.
+    private func explainMiss(
+        of request: CanonicalRequest, in snapshot: FixtureStore.Snapshot, usedUp: Set<Int>
+    ) async throws(ScriptPoolError) -> [String] {
+        let explain = { @Sendable (cancellation: ScriptCancellation?) -> [String] in
+            let subject = MatchSubject(request, indexes: snapshot.indexes, cancellation: cancellation)
+            return snapshot.nearMisses(for: subject, usedUp: usedUp).map { "\($0.fixture.label): \($0.reasons.joined(separator: "; "))" }
+        }
+        // Explaining a Lua predicate's miss runs it again.
+        guard snapshot.containsScriptPredicates else { return explain(nil) }
+        return try await scripts.run { cancellation in explain(cancellation) }
     }
 
     private func source(of fixture: Fixture, reply: FixtureReply, prepared: PreparedReply?) -> ReplySource {

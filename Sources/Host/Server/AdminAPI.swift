@@ -59,13 +59,21 @@ struct AdminAPI: Sendable {
             }
         case .listFixtures:
             let all = fixtures.all
+            var hits: [String: (total: Int, contexts: [String: Int])] = [:]
+            let neverHit: [Fixture]
+            do {
+                for fixture in all { hits[fixture.id] = try await fixtures.hits(of: fixture.id) }
+                neverHit = try await fixtures.neverHit()
+            } catch {
+                return Self.errorResponse(.storeFailed(error))
+            }
             return Self.json { writer in
                 writer.member("object", "list")
                 writer.member(
                     "data",
                     array: { writer in
                         for fixture in all {
-                            let hits = fixtures.hits(of: fixture.id)
+                            let hits = hits[fixture.id] ?? (0, [:])
                             writer.object { writer in
                                 writer.member("id", fixture.id)
                                 writer.member("name", fixture.name)
@@ -81,7 +89,7 @@ struct AdminAPI: Sendable {
                             }
                         }
                     })
-                writer.member("never_hit", array: { writer in fixtures.neverHit.forEach { writer.string($0.id) } })
+                writer.member("never_hit", array: { writer in neverHit.forEach { writer.string($0.id) } })
             }
         case .addFixture:
             return await addFixture(request)
@@ -101,7 +109,7 @@ struct AdminAPI: Sendable {
                 writer.member("deleted", true)
             }
         case .resetSequences:
-            return resetSequences(request)
+            return await resetSequences(request)
         case .journal:
             return Self.json { writer in
                 writer.member("object", "list")
@@ -134,7 +142,7 @@ struct AdminAPI: Sendable {
     }
 
     /// Starts the reply sequences of one context (`{"context": "..."}`) or of all again.
-    private func resetSequences(_ request: WireRequest) -> WireResponse {
+    private func resetSequences(_ request: WireRequest) async -> WireResponse {
         var context: String?
         if !request.body.allSatisfy({ $0 == 0x20 || $0 == 0x0A || $0 == 0x0D || $0 == 0x09 }) {
             let body: JSONValue
@@ -153,7 +161,12 @@ struct AdminAPI: Sendable {
             default: return Self.errorResponse(.invalidParameter("context", "context must be a string, a context id."))
             }
         }
-        let count = fixtures.resetSequences(context: context)
+        let count: Int
+        do {
+            count = try await fixtures.resetSequences(context: context)
+        } catch {
+            return Self.errorResponse(.storeFailed(error))
+        }
         return Self.json { writer in
             writer.member("object", "sequences.reset")
             writer.member("context", context)

@@ -34,6 +34,8 @@ public final class LyrebirdHost: Sendable {
     private let buffers: BufferBudget
     /// Where scripts run: Lua calls and plugin responders.
     private let scripts: ScriptThreadPool
+    /// Where run-time fixtures, the journal and the counters are kept.
+    let store: HostStore
     private let logger: Logger
     private let running = Mutex<RunState?>(nil)
     /// Whether `start()` has been called: a host runs once (its script threads end with it).
@@ -88,11 +90,20 @@ public final class LyrebirdHost: Sendable {
         let providers = (providers + plugins.flatMap(\.providers)).map { provider in
             (provider as? any ScriptProvider)?.running(on: runtime) ?? provider
         }
-        self.fixtures = FixtureStore(
-            configuration.fixtures, scripts: runtime, streamChunkCharacters: configuration.streamChunkCharacters,
-            contextLimit: configuration.maxContexts)
-        self.journal = Journal()
         let file = configuration.sourceFile ?? "<configuration>"
+        let store: HostStore
+        do {
+            store = try HostStore(
+                configuration.store, retention: configuration.journalRetention, contextLimit: configuration.maxContexts, logger: logger)
+        } catch {
+            throw ConfigurationError(problems: [
+                ConfigProblem(file: file, key: "settings.store", message: "cannot open the store \(configuration.store): \(error)")
+            ])
+        }
+        self.store = store
+        self.fixtures = FixtureStore(
+            configuration.fixtures, scripts: runtime, streamChunkCharacters: configuration.streamChunkCharacters, store: store)
+        self.journal = Journal(store: store.writer)
         var problems: [ConfigProblem] = []
 
         var respondersByName: [String: any Responder] = [:]
@@ -187,8 +198,9 @@ public final class LyrebirdHost: Sendable {
             onServerRunning: { channel in bound.fill(.success(channel.localAddress?.port ?? 0)) },
             logger: logger
         )
+        // Services stop in the reverse order: the store's writer takes the last requests' records.
         let group = ServiceGroup(
-            configuration: .init(services: [application], gracefulShutdownSignals: gracefulShutdownSignals, logger: logger)
+            configuration: .init(services: [store.writer, application], gracefulShutdownSignals: gracefulShutdownSignals, logger: logger)
         )
         let task = Task { [scripts] in
             // However the server stops (stop(), a signal, an error), its scripts stop with it.

@@ -1,0 +1,77 @@
+import LyrebirdPluginAPI
+
+extension FixtureStore {
+    /// The fixtures as matching sees them between two changes: in order, each condition compiled
+    /// against indexes shared by all of them.
+    final class Snapshot: Sendable {
+        let entries: [Entry]
+        let tests: [MatchTest]
+        let indexes: [FieldIndex]
+        /// Whether matching may run a Lua predicate.
+        let containsScriptPredicates: Bool
+
+        init(_ entries: [Entry]) {
+            var builder = MatchIndexBuilder()
+            self.entries = entries
+            self.tests = entries.map { MatchTest($0.fixture.match, builder: &builder) }
+            self.indexes = builder.build()
+            self.containsScriptPredicates = entries.contains { $0.fixture.match.containsScriptPredicates }
+        }
+
+        /// The place of the first fixture from `start` on whose conditions the request of
+        /// `subject` meets.
+        func firstPassing(_ subject: MatchSubject, from start: Int) -> Int? {
+            for index in start..<tests.count {
+                let test = tests[index]
+                if test.opens(subject) && test.passes(subject) { return index }
+            }
+            return nil
+        }
+    }
+}
+
+extension FixtureStore.Snapshot {
+    /// When the fixture at `index` matched by a conversation flow whose conversation holds more
+    /// than the flow names, what the journal says about it.
+    func drift(of index: Int, in request: CanonicalRequest) -> String? {
+        entries[index].fixture.match.flows.lazy.compactMap { flow in
+            flow.positions(in: request.messages).flatMap { flow.drift($0, in: request.messages) }
+        }.first
+    }
+
+    /// How many fixtures a rough ranking hands on to be explained in full.
+    private static let shortlist = 8
+
+    /// The fixtures that came closest to matching the request of `subject`, closest first, each
+    /// with the reasons it failed. Every fixture is ranked roughly (`MatchTest.roughCloseness`),
+    /// then the closest few are explained, each field of the request read and normalised once
+    /// for them all; only the first `FuzzySimilarity.rankingLimit` characters of a text count
+    /// toward closeness.
+    ///
+    /// - Parameter usedUp: The places of fixtures whose conditions held but whose replies are
+    ///   used up in the request's context (`after_last: fall_through`).
+    func nearMisses(for subject: MatchSubject, usedUp: Set<Int> = [], limit: Int = 3) -> [(fixture: Fixture, reasons: [String])] {
+        guard limit > 0, !entries.isEmpty else { return [] }
+        var shortlist: [(index: Int, closeness: Double)] = []
+        for index in tests.indices {
+            let closeness = usedUp.contains(index) ? 1 : tests[index].roughCloseness(subject)
+            // Earlier fixtures win ties: a later one must be strictly closer to enter a full list.
+            guard shortlist.count < Self.shortlist || closeness > shortlist[shortlist.count - 1].closeness else { continue }
+            let place = shortlist.firstIndex { $0.closeness < closeness } ?? shortlist.count
+            shortlist.insert((index, closeness), at: place)
+            if shortlist.count > Self.shortlist { shortlist.removeLast() }
+        }
+        let explained = shortlist.map { candidate -> (Fixture, [String], Double, Int) in
+            let fixture = entries[candidate.index].fixture
+            let miss = fixture.match.explainMiss(subject)
+            if usedUp.contains(candidate.index) {
+                return (
+                    fixture, ["its replies are used up in context \(subject.contextID.debugDescription) (after_last: fall_through)"], 1,
+                    candidate.index
+                )
+            }
+            return (fixture, miss.reasons, miss.closeness, candidate.index)
+        }
+        return explained.sorted { ($0.2, -$0.3) > ($1.2, -$1.3) }.prefix(limit).map { ($0.0, $0.1) }
+    }
+}

@@ -1,0 +1,53 @@
+import Logging
+import LyrebirdPluginAPI
+
+/// A host's store: its engine, and the writer that takes the hot path's records to it.
+final class HostStore: Sendable {
+    let engine: any StoreEngine
+    let writer: StoreWriter
+
+    /// Opens the store at `location`.
+    init(_ location: StoreLocation, retention: JournalRetention, contextLimit: Int, logger: Logger) throws {
+        switch location {
+        case .memory, .sqlite:
+            engine = try SQLiteEngine(location)
+        case .postgres:
+            throw StoreError.unsupported("PostgreSQL stores are not built into this host yet")
+        }
+        writer = StoreWriter(engine: engine, retention: retention, contextLimit: contextLimit, logger: logger)
+    }
+
+    /// A store in memory with the default settings, for a fixture store made on its own.
+    static func inMemory(contextLimit: Int) -> HostStore {
+        // An in-memory SQLite database opens unless the process is out of memory.
+        try! HostStore(.memory, retention: JournalRetention(), contextLimit: contextLimit, logger: Logger(label: "lyrebird.store"))
+    }
+
+    /// Counts one turn of a fixture with a sequence, now: the turn a request gets must be its own.
+    func claimTurn(fixture: String, context: String, limit: Int?) async throws -> Int? {
+        let turn = try await engine.claimTurn(fixture: fixture, context: context, limit: limit)
+        writer.noteClaim()
+        return turn
+    }
+}
+
+/// Why the store cannot be used.
+enum StoreError: Error, CustomStringConvertible {
+    case unsupported(String)
+
+    var description: String {
+        switch self {
+        case .unsupported(let message): return message
+        }
+    }
+}
+
+extension ReplyError {
+    /// What a client gets when the store cannot be read or written: a fixture with replies in
+    /// turn could not claim its turn, say. A store that comes back serves the retry.
+    static func storeFailed(_ error: any Error) -> ReplyError {
+        ReplyError(
+            status: 503, message: "The store cannot be reached: \(error)", type: "server_error", code: "store_unavailable",
+            retryAfterMilliseconds: 1000)
+    }
+}

@@ -1,0 +1,58 @@
+import GRDB
+import LyrebirdPluginAPI
+
+/// A journal entry as a row of the SQLite `journal` table: the fields queries filter on in
+/// columns of their own, the lists (warnings, near misses) as one JSON document.
+enum JournalRecord {
+    static func arguments(of entry: JournalEntry) -> StatementArguments {
+        [
+            entry.requestID, entry.time, entry.method, entry.path, entry.provider, entry.plugin, entry.operation, entry.model,
+            entry.source, entry.status, entry.streamed, entry.error, entry.durationMilliseconds, entry.context, details(of: entry),
+        ]
+    }
+
+    /// The lists of an entry as JSON text.
+    static func details(of entry: JournalEntry) -> String {
+        let details: JSONValue = [
+            "warnings": .array(entry.warnings.map(JSONValue.string)),
+            "near_misses": .array(entry.nearMisses.map(JSONValue.string)),
+        ]
+        return details.serialized
+    }
+
+    static func entry(from row: Row) -> JournalEntry {
+        var entry = JournalEntry(
+            requestID: row["request_id"], time: row["time"], method: row["method"], path: row["path"], provider: row["provider"],
+            plugin: row["plugin"], operation: row["operation"], model: row["model"], source: row["source"], status: row["status"],
+            streamed: row["streamed"], error: row["error"], durationMilliseconds: row["duration_ms"])
+        entry.context = row["context"]
+        applyDetails(row["details"], to: &entry)
+        return entry
+    }
+
+    /// Reads the lists back from their JSON text.
+    static func applyDetails(_ text: String, to entry: inout JournalEntry) {
+        guard let details = try? JSONValue.parse(text) else { return }
+        entry.warnings = details["warnings"]?.arrayValue?.compactMap(\.stringValue) ?? []
+        entry.nearMisses = details["near_misses"]?.arrayValue?.compactMap(\.stringValue) ?? []
+    }
+
+    /// ` WHERE ...` with `?` placeholders for what `query` selects, and their values.
+    static func whereClause(_ query: JournalQuery) -> (String, [(any DatabaseValueConvertible)?]) {
+        var conditions: [String] = []
+        var arguments: [(any DatabaseValueConvertible)?] = []
+        func add(_ condition: String, _ value: (any DatabaseValueConvertible)?) {
+            guard let value else { return }
+            conditions.append(condition)
+            arguments.append(value)
+        }
+        add("path = ?", query.path)
+        add("source = ?", query.source)
+        add("context = ?", query.context)
+        add("request_id = ?", query.requestID)
+        add("status = ?", query.status)
+        add("time >= ?", query.since)
+        add("time < ?", query.until)
+        return (conditions.isEmpty ? "" : " WHERE " + conditions.joined(separator: " AND "), arguments)
+    }
+}

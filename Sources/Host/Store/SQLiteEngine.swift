@@ -1,0 +1,235 @@
+import Foundation
+import GRDB
+import LyrebirdPluginAPI
+
+/// The store in SQLite, through GRDB: in memory by default, or in a file in WAL mode, where a
+/// committed write survives the process being killed (`synchronous = NORMAL`: only a power
+/// failure can take the last writes).
+final class SQLiteEngine: StoreEngine {
+    let location: StoreLocation
+    private let database: any DatabaseWriter
+
+    /// Opens (and creates or upgrades) the database at `location` (`.memory` or `.sqlite`).
+    init(_ location: StoreLocation) throws {
+        self.location = location
+        var configuration = Configuration()
+        configuration.label = "lyrebird.store"
+        configuration.prepareDatabase { database in
+            try database.execute(sql: "PRAGMA synchronous = NORMAL")
+        }
+        switch location {
+        case .sqlite(let path):
+            database = try DatabasePool(path: path, configuration: configuration)
+        default:
+            database = try DatabaseQueue(configuration: configuration)
+        }
+        try Self.migrator.migrate(database)
+    }
+
+    private static var migrator: DatabaseMigrator {
+        var migrator = DatabaseMigrator()
+        migrator.registerMigration("1") { database in
+            try database.execute(
+                sql: """
+                    CREATE TABLE meta (key TEXT PRIMARY KEY, value INTEGER NOT NULL);
+                    INSERT INTO meta VALUES ('fixtures_version', 0), ('context_arrivals', 0);
+                    CREATE TABLE runtime_fixtures (id TEXT PRIMARY KEY, text TEXT NOT NULL, position INTEGER NOT NULL);
+                    CREATE TABLE journal (
+                        seq INTEGER PRIMARY KEY AUTOINCREMENT, request_id TEXT NOT NULL, time REAL NOT NULL,
+                        method TEXT NOT NULL, path TEXT NOT NULL, provider TEXT, plugin TEXT, operation TEXT, model TEXT,
+                        source TEXT, status INTEGER NOT NULL, streamed INTEGER NOT NULL, error TEXT,
+                        duration_ms REAL NOT NULL, context TEXT, details TEXT NOT NULL);
+                    CREATE INDEX journal_time ON journal(time);
+                    CREATE INDEX journal_source ON journal(source);
+                    CREATE INDEX journal_context ON journal(context);
+                    CREATE INDEX journal_request ON journal(request_id);
+                    CREATE TABLE contexts (context TEXT PRIMARY KEY, arrival INTEGER NOT NULL);
+                    CREATE INDEX contexts_arrival ON contexts(arrival);
+                    CREATE TABLE turns (fixture TEXT NOT NULL, context TEXT NOT NULL, count INTEGER NOT NULL,
+                        PRIMARY KEY (fixture, context));
+                    CREATE TABLE hit_totals (fixture TEXT PRIMARY KEY, count INTEGER NOT NULL);
+                    """)
+        }
+        return migrator
+    }
+
+    // MARK: Fixtures
+
+    func runtimeFixtures() async throws -> [StoredFixture] {
+        try await database.read { database in
+            try Row.fetchAll(database, sql: "SELECT id, text, position FROM runtime_fixtures ORDER BY position, id").map { row in
+                StoredFixture(id: row["id"], text: row["text"], position: row["position"])
+            }
+        }
+    }
+
+    func saveFixture(_ fixture: StoredFixture) async throws {
+        try await database.write { database in
+            try database.execute(
+                sql:
+                    "INSERT INTO runtime_fixtures VALUES (?, ?, ?) ON CONFLICT(id) DO UPDATE SET text = excluded.text, position = excluded.position",
+                arguments: [fixture.id, fixture.text, fixture.position])
+            try Self.bumpFixturesVersion(database)
+        }
+    }
+
+    func deleteFixture(id: String) async throws -> Bool {
+        try await database.write { database in
+            try database.execute(sql: "DELETE FROM runtime_fixtures WHERE id = ?", arguments: [id])
+            guard database.changesCount > 0 else { return false }
+            try Self.bumpFixturesVersion(database)
+            return true
+        }
+    }
+
+    func setPositions(_ positions: [(id: String, position: Int)]) async throws {
+        try await database.write { database in
+            for (id, position) in positions {
+                try database.execute(sql: "UPDATE runtime_fixtures SET position = ? WHERE id = ?", arguments: [position, id])
+            }
+            try Self.bumpFixturesVersion(database)
+        }
+    }
+
+    func fixturesVersion() async throws -> Int64 {
+        try await database.read { database in
+            try Int64.fetchOne(database, sql: "SELECT value FROM meta WHERE key = 'fixtures_version'") ?? 0
+        }
+    }
+
+    private static func bumpFixturesVersion(_ database: Database) throws {
+        try database.execute(sql: "UPDATE meta SET value = value + 1 WHERE key = 'fixtures_version'")
+    }
+
+    // MARK: Journal
+
+    func appendJournal(_ entries: [JournalEntry], retention: JournalRetention) async throws {
+        guard !entries.isEmpty else { return }
+        try await database.write { database in
+            let statement = try database.cachedStatement(
+                sql: """
+                    INSERT INTO journal (request_id, time, method, path, provider, plugin, operation, model, source, status,
+                        streamed, error, duration_ms, context, details) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                    """)
+            for entry in entries {
+                try statement.execute(arguments: JournalRecord.arguments(of: entry))
+            }
+            let oldest = Date().timeIntervalSince1970 - retention.maxAge
+            try database.execute(sql: "DELETE FROM journal WHERE time < ?", arguments: [oldest])
+            try database.execute(
+                sql: "DELETE FROM journal WHERE seq <= (SELECT seq FROM journal ORDER BY seq DESC LIMIT 1 OFFSET ?)",
+                arguments: [retention.maxEntries])
+        }
+    }
+
+    func journal(_ query: JournalQuery) async throws -> JournalPage {
+        try await database.read { database in
+            let (clause, arguments) = JournalRecord.whereClause(query)
+            let total =
+                try Int.fetchOne(database, sql: "SELECT COUNT(*) FROM journal\(clause)", arguments: StatementArguments(arguments)) ?? 0
+            let rows = try Row.fetchAll(
+                database, sql: "SELECT * FROM journal\(clause) ORDER BY seq LIMIT ? OFFSET ?",
+                arguments: StatementArguments(arguments + [query.limit, query.offset]))
+            return JournalPage(entries: rows.map(JournalRecord.entry(from:)), total: total)
+        }
+    }
+
+    func clearJournal() async throws {
+        try await database.write { database in try database.execute(sql: "DELETE FROM journal") }
+    }
+
+    // MARK: Counters
+
+    func claimTurn(fixture: String, context: String, limit: Int?) async throws -> Int? {
+        try await database.write { database in
+            let limitClause = limit == nil ? "" : " WHERE turns.count < ?"
+            var arguments: [(any DatabaseValueConvertible)?] = [fixture, context]
+            if let limit { arguments.append(limit) }
+            guard
+                let count = try Int.fetchOne(
+                    database,
+                    sql: """
+                        INSERT INTO turns (fixture, context, count) VALUES (?, ?, 1)
+                        ON CONFLICT(fixture, context) DO UPDATE SET count = turns.count + 1\(limitClause) RETURNING count
+                        """, arguments: StatementArguments(arguments))
+            else { return nil }
+            try Self.meet(context, database)
+            try database.execute(
+                sql: "INSERT INTO hit_totals VALUES (?, 1) ON CONFLICT(fixture) DO UPDATE SET count = count + 1", arguments: [fixture])
+            return count - 1
+        }
+    }
+
+    func addHits(_ hits: [HitCount], contextLimit: Int) async throws {
+        try await database.write { database in
+            for hit in hits {
+                try database.execute(
+                    sql: "INSERT INTO turns VALUES (?, ?, ?) ON CONFLICT(fixture, context) DO UPDATE SET count = count + excluded.count",
+                    arguments: [hit.fixture, hit.context, hit.count])
+                try database.execute(
+                    sql: "INSERT INTO hit_totals VALUES (?, ?) ON CONFLICT(fixture) DO UPDATE SET count = count + excluded.count",
+                    arguments: [hit.fixture, hit.count])
+                try Self.meet(hit.context, database)
+            }
+            // The contexts met longest ago go first, their turns with them.
+            try database.execute(
+                sql: """
+                    DELETE FROM turns WHERE context IN
+                        (SELECT context FROM contexts ORDER BY arrival DESC LIMIT -1 OFFSET ?);
+                    DELETE FROM contexts WHERE context IN
+                        (SELECT context FROM contexts ORDER BY arrival DESC LIMIT -1 OFFSET ?);
+                    """, arguments: [contextLimit, contextLimit])
+        }
+    }
+
+    /// Notes that `context` has counts, once, in the order contexts arrive.
+    private static func meet(_ context: String, _ database: Database) throws {
+        try database.execute(
+            sql: """
+                INSERT INTO contexts (context, arrival) SELECT ?, value + 1 FROM meta WHERE key = 'context_arrivals'
+                ON CONFLICT(context) DO NOTHING
+                """, arguments: [context])
+        if database.changesCount > 0 {
+            try database.execute(sql: "UPDATE meta SET value = value + 1 WHERE key = 'context_arrivals'")
+        }
+    }
+
+    func hits(fixture: String) async throws -> (total: Int, contexts: [String: Int]) {
+        try await database.read { database in
+            let total = try Int.fetchOne(database, sql: "SELECT count FROM hit_totals WHERE fixture = ?", arguments: [fixture]) ?? 0
+            var contexts: [String: Int] = [:]
+            for row in try Row.fetchAll(database, sql: "SELECT context, count FROM turns WHERE fixture = ?", arguments: [fixture]) {
+                contexts[row["context"]] = row["count"]
+            }
+            return (total, contexts)
+        }
+    }
+
+    func hitTotals() async throws -> [String: Int] {
+        try await database.read { database in
+            var totals: [String: Int] = [:]
+            for row in try Row.fetchAll(database, sql: "SELECT fixture, count FROM hit_totals") { totals[row["fixture"]] = row["count"] }
+            return totals
+        }
+    }
+
+    func resetTurns(context: String?) async throws -> Int {
+        try await database.write { database in
+            guard let context else {
+                let count = try Int.fetchOne(database, sql: "SELECT COUNT(*) FROM contexts") ?? 0
+                try database.execute(sql: "DELETE FROM turns; DELETE FROM contexts")
+                return count
+            }
+            try database.execute(sql: "DELETE FROM turns WHERE context = ?", arguments: [context])
+            try database.execute(sql: "DELETE FROM contexts WHERE context = ?", arguments: [context])
+            return database.changesCount
+        }
+    }
+
+    func forgetCounts(fixture id: String) async throws {
+        try await database.write { database in
+            try database.execute(sql: "DELETE FROM turns WHERE fixture = ?", arguments: [id])
+            try database.execute(sql: "DELETE FROM hit_totals WHERE fixture = ?", arguments: [id])
+        }
+    }
+}
