@@ -51,6 +51,11 @@ package struct PatternProgram: Sendable {
     /// can be live at once.
     var size: Int { instructions.count }
 
+    /// The most a check charges for each position of the text: every state followed once, and
+    /// every live state advanced at its weight. A check of `n` characters costs at most
+    /// `checkCost + (n + 1) * operationsPerPosition`: linear in the text whatever the pattern.
+    var operationsPerPosition: Int { instructions.count + weights.reduce(0, +) }
+
     /// Whether the pattern matches anywhere in `text`, on no budget: for fixture regexes, whose
     /// cost (the text's length times the program's size, at most) their fixture's author sets.
     package func matches(_ text: [Unicode.Scalar]) -> Bool {
