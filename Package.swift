@@ -23,6 +23,8 @@ let package = Package(
         .library(name: "LyrebirdAnthropicProvider", targets: ["LyrebirdAnthropicProvider"]),
         .library(name: "LyrebirdGeminiProvider", targets: ["LyrebirdGeminiProvider"]),
         .library(name: "LyrebirdOllamaProvider", targets: ["LyrebirdOllamaProvider"]),
+        // The structured-output module itself, for the fuzzer of its pattern engine (fuzz-regex).
+        .library(name: "LyrebirdStructuredOutput", targets: ["LyrebirdStructuredOutput"]),
     ],
     dependencies: [
         .package(url: "https://github.com/hummingbird-project/hummingbird.git", from: "2.28.1"),

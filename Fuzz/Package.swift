@@ -9,11 +9,14 @@ let targets = [
     "fuzz-json", "fuzz-chat-decode", "fuzz-anthropic-decode", "fuzz-config", "fuzz-lua-request", "fuzz-lua-reply",
     "fuzz-plugin-json", "fuzz-host", "fuzz-responses-decode", "fuzz-embeddings-decode", "fuzz-completions-decode",
     "fuzz-gemini-decode", "fuzz-ollama-decode", "fuzz-admin-access", "fuzz-websocket-frames", "fuzz-lua-patterns",
+    "fuzz-regex",
 ]
 
-/// Plugin providers some targets also call in process, next to the loaded plugin.
+/// Plugin providers some targets also call in process, next to the loaded plugin, and the
+/// project's modules a target calls directly.
 let inProcessProviders = [
     "fuzz-gemini-decode": ["LyrebirdGeminiProvider"], "fuzz-ollama-decode": ["LyrebirdOllamaProvider"],
+    "fuzz-regex": ["LyrebirdStructuredOutput"],
 ]
 
 /// SwiftNIO modules a target compares the host's own readers with.
