@@ -25,6 +25,8 @@ let package = Package(
         .library(name: "LyrebirdGeminiProvider", targets: ["LyrebirdGeminiProvider"]),
         .library(name: "LyrebirdOllamaProvider", targets: ["LyrebirdOllamaProvider"]),
         .library(name: "LyrebirdBedrockProvider", targets: ["LyrebirdBedrockProvider"]),
+        // The structured-output module itself, for the fuzzer of its pattern engine (fuzz-regex).
+        .library(name: "LyrebirdStructuredOutput", targets: ["LyrebirdStructuredOutput"]),
     ],
     dependencies: [
         .package(url: "https://github.com/hummingbird-project/hummingbird.git", from: "2.28.1"),

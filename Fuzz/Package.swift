@@ -10,12 +10,15 @@ let targets = [
     "fuzz-plugin-json", "fuzz-host", "fuzz-responses-decode", "fuzz-embeddings-decode", "fuzz-completions-decode",
     "fuzz-gemini-decode", "fuzz-ollama-decode", "fuzz-admin-access", "fuzz-websocket-frames", "fuzz-lua-patterns",
     "fuzz-bedrock-decode",
+    "fuzz-regex",
 ]
 
-/// Plugin providers some targets also call in process, next to the loaded plugin.
+/// Plugin providers some targets also call in process, next to the loaded plugin, and the
+/// project's modules a target calls directly.
 let inProcessProviders = [
     "fuzz-gemini-decode": ["LyrebirdGeminiProvider"], "fuzz-ollama-decode": ["LyrebirdOllamaProvider"],
     "fuzz-bedrock-decode": ["LyrebirdBedrockProvider"],
+    "fuzz-regex": ["LyrebirdStructuredOutput"],
 ]
 
 /// SwiftNIO modules a target compares the host's own readers with.

@@ -1,8 +1,9 @@
 #!/usr/bin/env python3
 """Regenerates the seed corpora in Fuzz/Corpus/<target>/ from what the project's tests, examples
 and docs send: request bodies (literal SDK calls and raw posts in Tests/conformance, raw JSON
-strings in the Swift tests), configuration files and YAML strings, Lua scripts, and the plugin
-ABI's JSON forms. Run it after changing those; the output is deterministic.
+strings in the Swift tests), configuration files and YAML strings, Lua scripts, Lua patterns,
+regular expressions, and the plugin ABI's JSON forms. Run it after changing those; the output is
+deterministic.
 
     python3 Fuzz/seed.py                       # every target
     python3 Fuzz/seed.py fuzz-bedrock-decode   # only the targets named
@@ -374,6 +375,40 @@ def pattern_inputs():
     return seeds
 
 
+def regex_inputs():
+    """fuzz-regex's inputs: a pattern, a newline and a text. The `regex` conditions of the configs,
+    then one pattern for each feature of the syntax and for each refusal, each on a text."""
+    used = []
+
+    def collect(value):
+        if isinstance(value, dict):
+            if isinstance(value.get("regex"), str):
+                used.append(value["regex"].encode())
+            for child in value.values():
+                collect(child)
+        elif isinstance(value, list):
+            for child in value:
+                collect(child)
+
+    for text in yaml_texts():
+        try:
+            collect(yaml.safe_load(text))
+        except yaml.YAMLError:
+            continue
+    features = [
+        rb"\bcat\b", rb"\Bing\b", rb"^\p{Lu}\p{Ll}+$", rb"[\p{L}\d_]+", rb"[^\p{N}]", rb"\P{L}+", rb"\p{gc=Nd}\p{Letter}",
+        rb"(?i)hello", rb"a(?i)b|c", rb"(?i:b)c", rb"(?i)a(?-i)b", rb"(?s)a.b", rb"(?m)^a$", rb"(?im)^abc$", rb"(?i-s:a.)",
+        rb"[\b]", rb"(\b\w+\b\s*)*$", rb"(?i)(a|aa)*b", rb"^(a+)+$", rb"(?:a{1000}){19}b", rb"\d{3}-\d{4}",
+        rb"^[a-z_][a-z0-9_]{0,3}$", rb"(?<name>x)(?P<other>y)?", rb"\u0041\x42\u{1F600}", rb"a{2,}b*?", rb"(?i)[^a]",
+        rb"(a)\1", rb"(?=a)", rb"(?<!a)b", rb"\k<n>", rb"\p{Script=Latin}", rb"[]a]", rb"(?x)a", rb"a**", rb"\b+",
+    ]
+    texts = [
+        b"the cat sat", b"Hello World\nsecond line", b"aaaaaaaaaaaaaaaaaaaab", "\u00c9cole 123 caf\u00e9".encode(),
+        b"word word word !", b"555-1234 xyz\r\nAB",
+    ]
+    return [pattern + b"\n" + texts[index % len(texts)] for index, pattern in enumerate(used + features)]
+
+
 def plugin_json():
     """The JSON forms of the plugin ABI: from the plugin tests, the docs' examples, and one
     canonical request and completed reply written as docs/plugins.md describes them."""
@@ -639,6 +674,7 @@ def main():
     write("fuzz-lua-request", chat + anthropic)
     write("fuzz-lua-reply", lua_scripts())
     write("fuzz-lua-patterns", pattern_inputs())
+    write("fuzz-regex", regex_inputs())
     write("fuzz-plugin-json", plugin_json())
     write("fuzz-host", host_requests(bodies, fixtures))
     write("fuzz-responses-decode", responses)

@@ -51,7 +51,8 @@ done
 bin="$("${build[@]}" --show-bin-path)"
 
 # Longest input per target: request bodies up to 64 KiB, scripts and configurations shorter,
-# patterns and subjects shorter still (each input also runs in liblua, whose matcher nothing stops).
+# patterns and subjects shorter still (each input also runs in liblua, whose matcher nothing stops;
+# a regular expression's text is also repeated into a long one).
 max_len() {
     case "$1" in
         fuzz-config) echo 16384 ;;
@@ -59,6 +60,7 @@ max_len() {
         fuzz-admin-access) echo 512 ;;
         fuzz-websocket-frames) echo 16384 ;;
         fuzz-lua-patterns) echo 512 ;;
+        fuzz-regex) echo 4096 ;;
         *) echo 65536 ;;
     esac
 }
@@ -81,6 +83,7 @@ dictionary() {
         fuzz-websocket-frames) echo Fuzz/Dictionaries/websocket.dict ;;
         fuzz-lua-reply) echo Fuzz/Dictionaries/lua.dict ;;
         fuzz-lua-patterns) echo Fuzz/Dictionaries/patterns.dict ;;
+        fuzz-regex) echo Fuzz/Dictionaries/regex.dict ;;
         fuzz-responses-decode | fuzz-embeddings-decode | fuzz-completions-decode | fuzz-gemini-decode | fuzz-ollama-decode | fuzz-bedrock-decode)
             name="${1#fuzz-}"
             echo "Fuzz/Dictionaries/${name%-decode}.dict"

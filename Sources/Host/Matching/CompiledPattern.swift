@@ -4,9 +4,10 @@ import LyrebirdStructuredOutput
 /// at most the text's length times the pattern's size, whatever the text: no pattern backtracks.
 ///
 /// A regular expression is read by `PatternParser` (the syntax ECMA-262 and Python share, as in
-/// JSON Schema patterns) and run by `PatternProgram`, Thompson's construction. A leading `(?i)`
-/// ignores case. Anything a backtracking engine would be needed for, such as back-references or
-/// look-around, is refused when the fixture is loaded.
+/// JSON Schema patterns) and run by `PatternProgram`, Thompson's construction. Inline flags
+/// (`(?i)`, `(?m)`, `(?s)`, `(?i:...)`) are the parser's, anywhere in the pattern. Anything a
+/// backtracking engine would be needed for, such as back-references or look-around, is refused
+/// when the fixture is loaded.
 public final class CompiledPattern: Sendable {
     /// The pattern as the fixture wrote it.
     public let source: String
@@ -17,15 +18,10 @@ public final class CompiledPattern: Sendable {
         case glob(GlobPattern)
     }
 
-    /// The inline flag that makes a whole regular expression ignore case.
-    private static let ignoreCaseFlag = "(?i)"
-
     /// Compiles a regular expression; throws an error saying why a pattern cannot be used.
     public init(regex source: String) throws {
         self.source = source
-        let ignoringCase = source.hasPrefix(Self.ignoreCaseFlag)
-        let body = ignoringCase ? String(source.dropFirst(Self.ignoreCaseFlag.count)) : source
-        engine = .program(try PatternProgram(PatternParser.parse(body), ignoringCase: ignoringCase))
+        engine = .program(try PatternProgram(PatternParser.parse(source)))
     }
 
     /// Compiles a glob: `*` matches any run, `?` one character, everything else itself.

@@ -27,6 +27,24 @@ struct GlobPattern: Sendable {
         self.tokens = tokens
     }
 
+    /// The runs of literal characters between wildcards (`*error*retry?` gives `error` and
+    /// `retry`), each once, in the glob's order: every text the glob matches contains all of
+    /// them. Lower-cased one scalar at a time with `Unicode.Scalar.lowercased`, as the glob
+    /// compares, so a prefilter looks for them in the text lower-cased the same way.
+    func requiredLiterals() -> [String] {
+        var runs: [String] = []
+        var run = String.UnicodeScalarView()
+        for token in tokens + [.anyRun] {
+            guard case .scalar(let scalar) = token else {
+                if !run.isEmpty, !runs.contains(String(run)) { runs.append(String(run)) }
+                run = String.UnicodeScalarView()
+                continue
+            }
+            run.append(scalar)
+        }
+        return runs
+    }
+
     /// Whether the pattern matches all of `text`, one Unicode scalar at a time.
     func matches(_ text: String) -> Bool {
         let text = ignoringCase ? text.unicodeScalars.map(\.lowercased) : Array(text.unicodeScalars)

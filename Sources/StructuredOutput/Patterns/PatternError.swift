@@ -1,5 +1,5 @@
-/// Why a `pattern` cannot be used: it is malformed, or it uses a feature outside the subset that
-/// `PatternParser` reads (back-references, look-around, word boundaries, Unicode properties).
+/// Why a pattern cannot be used: it is malformed, or it uses a feature outside the subset that
+/// `PatternParser` reads (back-references, look-around, scripts).
 package struct PatternError: Error, Sendable, Hashable, CustomStringConvertible {
     let reason: String
 

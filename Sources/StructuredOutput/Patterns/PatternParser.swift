@@ -1,18 +1,38 @@
 /// Reads the part of regular expression syntax that ECMA-262 (which JSON Schema names) and
-/// Python agree on, and that schemas use: literals and escapes, `.`, classes with ranges and
-/// `\d \w \s` (and their negations), groups (plain, `(?:...)`, named), alternation, the
-/// quantifiers `* + ? {n} {n,} {n,m}` (lazy ones too), and the anchors `^ $`.
+/// Python agree on, and that schemas and fixtures use, with what else a linear engine can run
+/// (as RE2 does): literals and escapes, `.`, classes with ranges, `\d \w \s` (and their
+/// negations) and Unicode general categories (`\p{L}`, `\P{Lu}`, as ECMA-262 reads them with its
+/// `u` flag), groups (plain, `(?:...)`, named), alternation, the quantifiers `* + ? {n} {n,}
+/// {n,m}` (lazy ones too), the assertions `^ $ \b \B`, and the inline flags `i`, `m` and `s`, set
+/// for the rest of the enclosing group (`(?i)`, anywhere, as RE2 reads it) or for a group of their
+/// own (`(?i-s:...)`).
 ///
-/// Anything else (back-references, look-around, word boundaries, inline flags, Unicode
-/// properties) is refused with a `PatternError`, never guessed at.
+/// Anything else is refused with a `PatternError`, never guessed at: above all what only a
+/// backtracking engine can run (back-references, look-around), since `PatternProgram` runs
+/// every pattern in time linear in the text.
 package struct PatternParser {
     /// The most repeats a quantifier may ask for.
     static let maximumRepeat = 1_000
     /// How deeply groups may nest.
     static let maximumNesting = 32
 
-    private let scalars: [Unicode.Scalar]
-    private var position = 0
+    /// Why a feature that needs a backtracking engine is refused, after its name.
+    static let needsBacktracking =
+        "matching needs a backtracking engine, and Lyrebird only runs patterns that match in time linear in the text"
+
+    /// The inline flags in force.
+    struct Flags {
+        /// `i`: letters match in either case.
+        var ignoreCase = false
+        /// `s`: `.` matches line terminators too.
+        var dotMatchesLineTerminators = false
+        /// `m`: `^` and `$` match at the start and end of every line.
+        var multiline = false
+    }
+
+    let scalars: [Unicode.Scalar]
+    var position = 0
+    var flags = Flags()
 
     private init(_ source: String) {
         scalars = Array(source.unicodeScalars)
@@ -26,13 +46,13 @@ package struct PatternParser {
         return node
     }
 
-    private var peek: Unicode.Scalar? { position < scalars.count ? scalars[position] : nil }
+    var peek: Unicode.Scalar? { position < scalars.count ? scalars[position] : nil }
 
-    private func peek(_ offset: Int) -> Unicode.Scalar? {
+    func peek(_ offset: Int) -> Unicode.Scalar? {
         position + offset < scalars.count ? scalars[position + offset] : nil
     }
 
-    private mutating func next() throws(PatternError) -> Unicode.Scalar {
+    mutating func next() throws(PatternError) -> Unicode.Scalar {
         guard let scalar = peek else { throw PatternError("the pattern ends too early") }
         position += 1
         return scalar
@@ -51,18 +71,19 @@ package struct PatternParser {
     private mutating func sequence(depth: Int) throws(PatternError) -> PatternNode {
         var items: [PatternNode] = []
         while let scalar = peek, scalar != "|", scalar != ")" {
-            items.append(try quantified(depth: depth))
+            if let item = try quantified(depth: depth) { items.append(item) }
         }
         return items.count == 1 ? items[0] : .sequence(items)
     }
 
-    private mutating func quantified(depth: Int) throws(PatternError) -> PatternNode {
-        let atom = try atom(depth: depth)
-        guard let (minimum, maximum) = try quantifier() else { return atom }
-        switch atom {
-        case .start, .end: throw PatternError("an anchor cannot be repeated")
-        default: break
+    /// An atom and its quantifier, or `nil` for a group that only sets flags (`(?i)`).
+    private mutating func quantified(depth: Int) throws(PatternError) -> PatternNode? {
+        guard let atom = try atom(depth: depth) else {
+            if try quantifierAhead() { throw PatternError("a quantifier has nothing to repeat") }
+            return nil
         }
+        guard let (minimum, maximum) = try quantifier() else { return atom }
+        if case .assertion = atom { throw PatternError("an anchor or word boundary cannot be repeated") }
         if peek == "?" { position += 1 }  // lazy: the same strings match
         if try quantifierAhead() { throw PatternError("a quantifier follows a quantifier") }
         return .repetition(atom, minimum: minimum, maximum: maximum)
@@ -114,166 +135,97 @@ package struct PatternParser {
         }
     }
 
-    private mutating func atom(depth: Int) throws(PatternError) -> PatternNode {
+    /// One atom, or `nil` for a group that only sets flags.
+    private mutating func atom(depth: Int) throws(PatternError) -> PatternNode? {
         let scalar = try next()
         switch scalar {
         case "(":
-            try groupPrefix()
+            // Flags a group sets end with it; `(?i)` changes them for the rest of the enclosing one.
+            let outer = flags
+            guard try groupPrefix() else { return nil }
             let inner = try alternation(depth: depth + 1)
             guard peek == ")" else { throw PatternError("unbalanced parenthesis") }
             position += 1
+            flags = outer
             return inner
         case ")": throw PatternError("unbalanced parenthesis")
-        case "[": return .characterClass(try characterClass())
-        case ".": return .characterClass(.anyButNewline)
-        case "^": return .start
-        case "$": return .end
+        case "[": return .characterClass(try characterClass(), ignoringCase: flags.ignoreCase)
+        case ".": return .characterClass(flags.dotMatchesLineTerminators ? .anything : .anyButNewline, ignoringCase: false)
+        case "^": return .assertion(flags.multiline ? .lineStart : .textStart)
+        case "$": return .assertion(flags.multiline ? .lineEnd : .textEnd)
         case "\\": return try escape()
         case "*", "+", "?": throw PatternError("a quantifier has nothing to repeat")
         case "{":
             position -= 1
             if try quantifierAhead() { throw PatternError("a quantifier has nothing to repeat") }
             position += 1
-            return .literal(scalar)
-        default: return .literal(scalar)
+            return .literal(scalar, ignoringCase: flags.ignoreCase)
+        default: return .literal(scalar, ignoringCase: flags.ignoreCase)
         }
     }
 
-    /// Skips what follows `(` in a group that only groups: `?:`, `?<name>` or `?P<name>`.
-    private mutating func groupPrefix() throws(PatternError) {
-        guard peek == "?" else { return }
-        if peek(1) == ":" {
+    /// Reads what follows a group's `(` before its contents: nothing, `?:`, `?<name>`,
+    /// `?P<name>` or flags with `:` (`?i-s:`), which it sets. False for flags with `)` (`(?i)`),
+    /// which it sets and reads to the end: that group has no contents.
+    private mutating func groupPrefix() throws(PatternError) -> Bool {
+        guard peek == "?" else { return true }
+        switch (peek(1), peek(2)) {
+        case (":", _):
             position += 2
-            return
+            return true
+        case ("=", _), ("!", _):
+            throw PatternError("look-ahead ((?=...), (?!...)) is not supported: \(Self.needsBacktracking)")
+        case ("<", "="), ("<", "!"):
+            throw PatternError("look-behind ((?<=...), (?<!...)) is not supported: \(Self.needsBacktracking)")
+        case ("<", _):
+            position += 2
+        case ("P", "<"):
+            position += 3
+        case ("P", "="):
+            throw PatternError("back-references ((?P=name)) are not supported: \(Self.needsBacktracking)")
+        default:
+            position += 1
+            return try inlineFlags()
         }
-        let nameStart: Int
-        if peek(1) == "<", let first = peek(2), first.properties.isAlphabetic || first == "_" {
-            nameStart = 2
-        } else if peek(1) == "P", peek(2) == "<" {
-            nameStart = 3
-        } else {
-            throw PatternError("look-around, inline flags and other (?...) groups are not supported")
+        guard let first = peek, first.properties.isAlphabetic || first == "_" else {
+            throw PatternError("a group name must start with a letter or _")
         }
-        position += nameStart
         while let scalar = peek, scalar != ">" { position += 1 }
         guard peek == ">" else { throw PatternError("a group name is not closed") }
         position += 1
+        return true
     }
 
-    private mutating func escape() throws(PatternError) -> PatternNode {
-        let scalar = try next()
-        if let ranges = Self.classEscape(scalar) { return .characterClass(PatternCharacterClass(parts: [ranges], negated: false)) }
-        return .literal(try escapedCharacter(scalar, inClass: false))
-    }
-
-    /// The class a `\d \D \w \W \s \S` escape stands for.
-    private static func classEscape(_ scalar: Unicode.Scalar) -> PatternCharacterClass.Part? {
-        switch scalar {
-        case "d": return .init(ranges: PatternCharacterClass.digits, negated: false)
-        case "D": return .init(ranges: PatternCharacterClass.digits, negated: true)
-        case "w": return .init(ranges: PatternCharacterClass.wordCharacters, negated: false)
-        case "W": return .init(ranges: PatternCharacterClass.wordCharacters, negated: true)
-        case "s": return .init(ranges: PatternCharacterClass.whitespace, negated: false)
-        case "S": return .init(ranges: PatternCharacterClass.whitespace, negated: true)
-        default: return nil
-        }
-    }
-
-    /// The one character an escape other than a class escape stands for.
-    private mutating func escapedCharacter(_ scalar: Unicode.Scalar, inClass: Bool) throws(PatternError) -> Unicode.Scalar {
-        switch scalar {
-        case "n": return "\n"
-        case "r": return "\r"
-        case "t": return "\t"
-        case "f": return "\u{0C}"
-        case "v": return "\u{0B}"
-        case "b" where inClass: return "\u{08}"
-        case "0" where !(peek.map { ("0"..."9").contains($0) } ?? false): return "\u{00}"
-        case "x": return try hexadecimal(digits: 2)
-        case "u":
-            guard peek == "{" else { return try hexadecimal(digits: 4) }
+    /// Reads flags after `(?` up to `:` (true: a group follows) or `)` (false), and sets them.
+    private mutating func inlineFlags() throws(PatternError) -> Bool {
+        var on = Flags()
+        var off = Flags()
+        var turningOff = false
+        var named = false
+        while let scalar = peek, scalar != ":", scalar != ")" {
             position += 1
-            return try hexadecimal(upTo: "}")
-        case "b", "B": throw PatternError("word boundaries (\\b, \\B) are not supported")
-        case "1"..."9", "0": throw PatternError("back-references and octal escapes are not supported")
-        case "a"..."z", "A"..."Z":
-            throw PatternError("the escape \\\(scalar) is not supported")
-        default:
-            return scalar  // escaped punctuation stands for itself
-        }
-    }
-
-    private mutating func hexadecimal(digits: Int) throws(PatternError) -> Unicode.Scalar {
-        var value: UInt32 = 0
-        for _ in 0..<digits {
-            guard let digit = Self.hexValue(try next()) else { throw PatternError("a hexadecimal escape is malformed") }
-            value = value * 16 + digit
-        }
-        guard let scalar = Unicode.Scalar(value) else { throw PatternError("a hexadecimal escape is not a character") }
-        return scalar
-    }
-
-    private mutating func hexadecimal(upTo terminator: Unicode.Scalar) throws(PatternError) -> Unicode.Scalar {
-        var value: UInt32 = 0
-        var count = 0
-        while let scalar = peek, scalar != terminator {
-            guard let digit = Self.hexValue(scalar), count < 6 else { throw PatternError("a hexadecimal escape is malformed") }
-            value = value * 16 + digit
-            count += 1
-            position += 1
-        }
-        guard count > 0, peek == terminator, let scalar = Unicode.Scalar(value) else {
-            throw PatternError("a hexadecimal escape is malformed")
-        }
-        position += 1
-        return scalar
-    }
-
-    private static func hexValue(_ scalar: Unicode.Scalar) -> UInt32? {
-        switch scalar {
-        case "0"..."9": return scalar.value - 0x30
-        case "a"..."f": return scalar.value - 0x61 + 10
-        case "A"..."F": return scalar.value - 0x41 + 10
-        default: return nil
-        }
-    }
-
-    /// Reads a class after its `[`, up to and including its `]`.
-    private mutating func characterClass() throws(PatternError) -> PatternCharacterClass {
-        let negated = peek == "^"
-        if negated { position += 1 }
-        // `[]` is an empty class in ECMA-262 and a literal `]` in Python: refused rather than guessed.
-        guard peek != "]" else { throw PatternError("a class that starts with ] is read differently by different engines") }
-        var parts: [PatternCharacterClass.Part] = []
-        var ranges: [ClosedRange<UInt32>] = []
-        while peek != "]" {
-            var scalar = try next()
-            if scalar == "\\" {
-                let escaped = try next()
-                if let part = Self.classEscape(escaped) {
-                    parts.append(part)
-                    continue
-                }
-                scalar = try escapedCharacter(escaped, inClass: true)
-            } else if scalar == "[" {
-                throw PatternError("nested classes and [: :] are not supported")
-            }
-            guard peek == "-", let after = peek(1), after != "]" else {
-                ranges.append(scalar.value...scalar.value)
+            let flag: WritableKeyPath<Flags, Bool>
+            switch scalar {
+            case "-" where !turningOff:
+                turningOff = true
                 continue
+            case "-": throw PatternError("an inline flag group has more than one -")
+            case "i": flag = \.ignoreCase
+            case "s": flag = \.dotMatchesLineTerminators
+            case "m": flag = \.multiline
+            case "a"..."z", "A"..."Z": throw PatternError("the inline flag \(scalar) is not supported: only i, m and s are")
+            default: throw PatternError("(?\(scalar)...) groups are not supported")
             }
-            position += 1
-            var upper = try next()
-            if upper == "\\" {
-                let escaped = try next()
-                guard Self.classEscape(escaped) == nil else { throw PatternError("a range ends in a class escape") }
-                upper = try escapedCharacter(escaped, inClass: true)
-            }
-            guard scalar.value <= upper.value else { throw PatternError("a range in a class is backwards") }
-            ranges.append(scalar.value...upper.value)
+            if turningOff { off[keyPath: flag] = true } else { on[keyPath: flag] = true }
+            named = true
         }
+        guard let end = peek else { throw PatternError("an inline flag group is not closed") }
         position += 1
-        if !ranges.isEmpty { parts.append(.init(ranges: ranges, negated: false)) }
-        return PatternCharacterClass(parts: parts, negated: negated)
+        guard named else { throw PatternError("an inline flag group names no flag") }
+        for flag in [\Flags.ignoreCase, \.dotMatchesLineTerminators, \.multiline] {
+            guard !(on[keyPath: flag] && off[keyPath: flag]) else { throw PatternError("an inline flag is turned both on and off") }
+            flags[keyPath: flag] = (flags[keyPath: flag] || on[keyPath: flag]) && !off[keyPath: flag]
+        }
+        return end == ":"
     }
 }

@@ -1,6 +1,7 @@
 /// A pattern compiled for matching in time proportional to the text's length times the
-/// program's, charged to a `WorkBudget`: Thompson's construction, run over all states at once, so no pattern can make a
-/// check backtrack for long.
+/// program's, charged to a `WorkBudget`: Thompson's construction, run over all states at once, so
+/// no pattern can make a check backtrack for long. Assertions (`^ $ \b \B`) read no character:
+/// they are followed, or not, by looking at the characters on either side of the position.
 package struct PatternProgram: Sendable {
     /// The most instructions a program may have; counted repeats (`\d{1000}`) are written out.
     static let maximumInstructions = 20_000
@@ -11,40 +12,49 @@ package struct PatternProgram: Sendable {
 
     private enum Instruction: Sendable {
         case scalar(Unicode.Scalar)
+        /// A character whose lower case is this (lower-case) scalar: a literal under `(?i)`.
+        case loweredScalar(Unicode.Scalar)
         case characterClass(PatternCharacterClass)
+        /// A character the class takes ignoring case: a class under `(?i)`.
+        case characterClassIgnoringCase(PatternCharacterClass)
         /// Continue at both targets.
         case split(Int, Int)
         case jump(Int)
-        case start
-        case end
+        /// Continue with the next instruction, without reading, where the assertion holds.
+        case assertion(PatternAssertion)
         case match
     }
 
     private var instructions: [Instruction] = []
-    /// Whether letters match in either case: literals are lower-cased when compiled and the
-    /// text when matched, and a class takes a character in either case.
-    private let ignoringCase: Bool
+    /// Whether some instruction ignores case, so that a check needs each character's lower case.
+    private var foldsCase = false
     /// What advancing each state over one character costs, in `WorkBudget` operations: one, plus
-    /// the ranges a character class tests.
+    /// the ranges and category sets a character class tests.
     private var weights: [Int] = []
     /// Whether every match must begin at the start of the text (`^...`), so that a check can stop
     /// as soon as no state is live.
     private var isAnchored = false
 
-    package init(_ node: PatternNode, ignoringCase: Bool = false) throws(PatternError) {
-        self.ignoringCase = ignoringCase
+    package init(_ node: PatternNode) throws(PatternError) {
         try emit(node)
         instructions.append(.match)
         weights = instructions.map { instruction in
-            guard case .characterClass(let characters) = instruction else { return 1 }
-            return 1 + characters.parts.reduce(0) { $0 + $1.ranges.count }
+            switch instruction {
+            case .characterClass(let characters), .characterClassIgnoringCase(let characters): return 1 + characters.weight
+            default: return 1
+            }
         }
-        if case .start = instructions[0] { isAnchored = true }
+        if case .assertion(.textStart) = instructions[0] { isAnchored = true }
     }
 
     /// How many instructions the program has: what compiling it cost, and the most states that
     /// can be live at once.
     var size: Int { instructions.count }
+
+    /// The most a check charges for each position of the text: every state followed once, and
+    /// every live state advanced at its weight. A check of `n` characters costs at most
+    /// `checkCost + (n + 1) * operationsPerPosition`: linear in the text whatever the pattern.
+    var operationsPerPosition: Int { instructions.count + weights.reduce(0, +) }
 
     /// Whether the pattern matches anywhere in `text`, on no budget: for fixture regexes, whose
     /// cost (the text's length times the program's size, at most) their fixture's author sets.
@@ -60,7 +70,6 @@ package struct PatternProgram: Sendable {
     ///
     /// - Throws: `.limitExceeded` when the budget runs out.
     package func matches(_ text: [Unicode.Scalar], budget: WorkBudget) throws(StructuredOutputError) -> Bool {
-        let text = ignoringCase ? text.map(\.lowercased) : text
         // The lists are moved out of the budget for the check and back after it.
         var scratch = PatternScratch()
         swap(&scratch, &budget.patternScratch)
@@ -80,27 +89,32 @@ package struct PatternProgram: Sendable {
         }
         current.removeAll(keepingCapacity: true)
         for position in 0...text.count {
+            // Assertions look at the characters on either side of a position.
+            let previous = position > 0 ? text[position - 1] : nil
+            let scalar = position < text.count ? text[position] : nil
             // A match may begin at any position.
-            if addClosure(0, stamp: base + position + 1, at: position, length: text.count, into: &current, &scratch, cost: &cost) {
+            if addClosure(0, stamp: base + position + 1, after: previous, before: scalar, into: &current, &scratch, cost: &cost) {
                 try budget.spend(operations: cost)
                 return true
             }
-            guard position < text.count, !(isAnchored && position > 0 && current.isEmpty) else { break }
+            guard let scalar, !(isAnchored && position > 0 && current.isEmpty) else { break }
             next.removeAll(keepingCapacity: true)
-            let scalar = text[position]
+            let lowered = foldsCase ? scalar.lowercased : scalar
+            let following = position + 1 < text.count ? text[position + 1] : nil
             for state in current {
                 let counter = Int(state)
                 cost += weights[counter]
                 let advances: Bool
                 switch instructions[counter] {
                 case .scalar(let expected): advances = expected == scalar
-                case .characterClass(let characters):
-                    advances = characters.contains(scalar) || (ignoringCase && characters.contains(scalar.uppercased))
+                case .loweredScalar(let expected): advances = expected == lowered
+                case .characterClass(let characters): advances = characters.contains(scalar)
+                case .characterClassIgnoringCase(let characters): advances = characters.contains(scalar, lowered: lowered)
                 default: advances = false
                 }
                 if advances,
                     addClosure(
-                        counter + 1, stamp: base + position + 2, at: position + 1, length: text.count, into: &next, &scratch, cost: &cost)
+                        counter + 1, stamp: base + position + 2, after: scalar, before: following, into: &next, &scratch, cost: &cost)
                 {
                     try budget.spend(operations: cost)
                     return true
@@ -117,11 +131,12 @@ package struct PatternProgram: Sendable {
         return false
     }
 
-    /// Adds the states reachable from `counter` without reading a character to `list`, counting
+    /// Adds the states reachable from `counter` without reading a character to `list`, at the
+    /// position between `previous` and `current` (`nil` past either end of the text), counting
     /// each state followed in `cost`; true when one of them is the match.
     private func addClosure(
-        _ counter: Int, stamp: Int, at position: Int, length: Int, into list: inout [Int32], _ scratch: inout PatternScratch,
-        cost: inout Int
+        _ counter: Int, stamp: Int, after previous: Unicode.Scalar?, before current: Unicode.Scalar?, into list: inout [Int32],
+        _ scratch: inout PatternScratch, cost: inout Int
     ) -> Bool {
         scratch.pending.removeAll(keepingCapacity: true)
         scratch.pending.append(Int32(counter))
@@ -135,10 +150,10 @@ package struct PatternProgram: Sendable {
             case .split(let first, let second):
                 scratch.pending.append(Int32(second))
                 scratch.pending.append(Int32(first))
-            case .start: if position == 0 { scratch.pending.append(Int32(counter + 1)) }
-            case .end: if position == length { scratch.pending.append(Int32(counter + 1)) }
+            case .assertion(let assertion):
+                if assertion.holds(after: previous, before: current) { scratch.pending.append(Int32(counter + 1)) }
             case .match: return true
-            case .scalar, .characterClass: list.append(last)
+            case .scalar, .loweredScalar, .characterClass, .characterClassIgnoringCase: list.append(last)
             }
         }
         return false
@@ -149,10 +164,15 @@ package struct PatternProgram: Sendable {
             throw PatternError("the pattern is too large (over \(Self.maximumInstructions) steps once its repeats are written out)")
         }
         switch node {
-        case .literal(let scalar): instructions.append(.scalar(ignoringCase ? scalar.lowercased : scalar))
-        case .characterClass(let characters): instructions.append(.characterClass(characters))
-        case .start: instructions.append(.start)
-        case .end: instructions.append(.end)
+        case .literal(let scalar, ignoringCase: false): instructions.append(.scalar(scalar))
+        case .literal(let scalar, ignoringCase: true):
+            instructions.append(.loweredScalar(scalar.lowercased))
+            foldsCase = true
+        case .characterClass(let characters, ignoringCase: false): instructions.append(.characterClass(characters))
+        case .characterClass(let characters, ignoringCase: true):
+            instructions.append(.characterClassIgnoringCase(characters))
+            foldsCase = true
+        case .assertion(let assertion): instructions.append(.assertion(assertion))
         case .sequence(let items):
             for item in items { try emit(item) }
         case .alternation(let branches):

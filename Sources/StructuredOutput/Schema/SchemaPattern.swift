@@ -63,11 +63,13 @@ struct SchemaPattern: Sendable {
     }
 
     /// `text`, and when it is short, `text` padded at its end or at its start (an unanchored
-    /// pattern still matches inside).
+    /// pattern still matches inside), with letters or, for a pattern that ends or starts with a
+    /// word boundary (`\bid\b`), spaces.
     private func padded(_ text: String, to length: Int) -> [String] {
         let missing = length - text.unicodeScalars.count
         guard missing > 0 else { return [text] }
-        let padding = String(repeating: "x", count: missing)
-        return [text, text + padding, padding + text]
+        let letters = String(repeating: "x", count: missing)
+        let spaces = String(repeating: " ", count: missing)
+        return [text, text + letters, letters + text, text + spaces, spaces + text]
     }
 }
