@@ -295,8 +295,9 @@ struct Pipeline: Sendable {
         return .whole(response)
     }
 
-    /// The plugin that registered `provider`, for the journal; `nil` for a provider given in code.
-    fileprivate static func plugin(of provider: any Provider) -> String? {
+    /// The plugin that registered `provider`, for the journal and the OpenAPI document; `nil`
+    /// for a provider given in code.
+    static func plugin(of provider: any Provider) -> String? {
         (provider as? PluginProvider)?.plugin
     }
 

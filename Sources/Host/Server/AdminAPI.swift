@@ -8,10 +8,11 @@ enum AdminEndpoint: Sendable, CaseIterable {
     case deleteFixture
     case journal
     case resetSequences
+    case openAPI
 
     var method: HTTPMethodName {
         switch self {
-        case .health, .listFixtures, .journal: return .get
+        case .health, .listFixtures, .journal, .openAPI: return .get
         case .addFixture, .resetSequences: return .post
         case .deleteFixture: return .delete
         }
@@ -24,11 +25,13 @@ enum AdminEndpoint: Sendable, CaseIterable {
         case .deleteFixture: return "/fixtures/{id}"
         case .journal: return "/journal"
         case .resetSequences: return "/_lyrebird/sequences/reset"
+        case .openAPI: return "/_lyrebird/openapi.json"
         }
     }
 }
 
-/// Serves the admin endpoints: health, fixtures added and removed at run time, and the journal.
+/// Serves the admin endpoints: health, fixtures added and removed at run time, the journal,
+/// reply sequences reset, and the OpenAPI document of the routes.
 struct AdminAPI: Sendable {
     let fixtures: FixtureStore
     let journal: Journal
@@ -43,6 +46,9 @@ struct AdminAPI: Sendable {
     let scripts: ScriptThreadPool
     /// What those fixtures may hold.
     let fixtureLimits: FixtureLimits
+    /// The OpenAPI document of the host's routes, written once when the host was built: the
+    /// routes never change after that.
+    let openAPIDocument: [UInt8]
 
     func handle(_ endpoint: AdminEndpoint, _ request: WireRequest, parameters: [String: String]) async -> WireResponse {
         switch endpoint {
@@ -110,6 +116,8 @@ struct AdminAPI: Sendable {
             }
         case .resetSequences:
             return await resetSequences(request)
+        case .openAPI:
+            return WireResponse(status: 200, body: openAPIDocument)
         case .journal:
             return Self.json { writer in
                 writer.member("object", "list")

@@ -17,7 +17,7 @@ import UnixSignals
 /// await host.stop()
 /// ```
 public final class LyrebirdHost: Sendable {
-    /// The Lyrebird version reported by `/health`.
+    /// The Lyrebird version reported by `/health` and the OpenAPI document.
     public static let version = "0.1.0"
 
     /// The fixtures the host answers from; change them at any time.
@@ -163,7 +163,8 @@ public final class LyrebirdHost: Sendable {
                     limits: configuration.luaLimits, natives: configuration.luaNatives,
                     streamChunkCharacters: configuration.streamChunkCharacters, logger: logger),
                 scriptFiles: configuration.scriptsFolder.map { .inside(URL(fileURLWithPath: $0).resolvingSymlinksInPath().path) } ?? .none,
-                scripts: scripts, fixtureLimits: configuration.fixtureLimits),
+                scripts: scripts, fixtureLimits: configuration.fixtureLimits,
+                openAPIDocument: OpenAPIDocument(routes: routes, version: Self.version).bytes),
             adminAccess: AdminAccess(configuration: configuration),
             cors: CORSPolicy(configuration: configuration),
             maxBodyBytes: configuration.maxBodyBytes,

@@ -78,6 +78,26 @@ struct RoutePattern: Sendable, Hashable {
         }
     }
 
+    /// The parameters' names, in the order of their segments.
+    var parameterNames: [String] {
+        segments.compactMap { segment in
+            if case .parameter(let name, _, _) = segment { return name }
+            return nil
+        }
+    }
+
+    /// The path written back from its segments, parameters in braces: the route's own spelling
+    /// without empty segments, and the path template OpenAPI reads.
+    var template: String {
+        "/"
+            + segments.map { segment in
+                switch segment {
+                case .literal(let text): return text
+                case .parameter(let name, let prefix, let suffix): return prefix + "{" + name + "}" + suffix
+                }
+            }.joined(separator: "/")
+    }
+
     /// The parameter values when `path` (split into segments) matches, else `nil`.
     func match(_ path: [Substring]) -> [String: String]? {
         guard path.count == segments.count else { return nil }
