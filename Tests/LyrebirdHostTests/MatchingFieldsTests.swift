@@ -105,6 +105,32 @@ import Testing
         #expect(try !matches("{user: {fuzzy: goodbye moon, threshold: 0.8}}", request))
     }
 
+    /// The literals a regex or glob requires are looked for before it runs; the store's answer
+    /// (prefilter, then pattern) must be the pattern's own.
+    @Test func patternPrefiltersNeverChangeAnAnswer() throws {
+        let patterns: [TextMatcher] = [
+            TextMatcher(.regex(try CompiledPattern(regex: "weather in (paris|rome)\\b"))),
+            TextMatcher(.regex(try CompiledPattern(regex: "(?i)HELLO\\s+World"))),
+            TextMatcher(.regex(try CompiledPattern(regex: "İstanbul"))),
+            TextMatcher(.regex(try CompiledPattern(regex: "(?i)straße"))),
+            TextMatcher(.regex(try CompiledPattern(regex: "ab+c"))),
+            TextMatcher(.glob(CompiledPattern(glob: "*Error*Retry?"))),
+            TextMatcher(.glob(CompiledPattern(glob: "*Error*", ignoringCase: false))),
+            TextMatcher(.glob(CompiledPattern(glob: "*istanbul*"))),
+        ]
+        let texts = [
+            "the weather in Paris", "weather in rome!", "weather in romes", "hello   WORLD", "HELLO world", "İstanbul", "İSTANBUL",
+            "istanbul", "STRASSE", "Straße", "abbbc", "ac", "an error, retry1", "an ERROR then RETRY", "Error", "error", "",
+        ]
+        for matcher in patterns {
+            let store = FixtureStore([Fixture(match: .user(matcher), reply: .message(StaticReply(content: "x")))])
+            for text in texts {
+                let request = CanonicalRequest(operation: "chat.completions", model: "m", messages: [Message(role: .user, text: text)])
+                #expect((store.firstMatch(for: request) != nil) == matcher.matches(text), "\(matcher.summary) on \(text.debugDescription)")
+            }
+        }
+    }
+
     @Test func combinatorsNestToAnyDepth() throws {
         let request = CanonicalRequest(operation: "chat.completions", model: "gpt-4o", messages: [Message(role: .user, text: "hi there")])
         #expect(try matches("{any: [{user: hello}, {user: hi}]}", request))

@@ -11,6 +11,10 @@ import LyrebirdStructuredOutput
 public final class CompiledPattern: Sendable {
     /// The pattern as the fixture wrote it.
     public let source: String
+    /// Strings every text the pattern matches contains, lower-cased one scalar at a time
+    /// (`CompiledPattern.folded(_:)`): matching looks for them in every fixture's texts at once
+    /// and runs the pattern only when all are there.
+    let requiredLiterals: [String]
     private let engine: Engine
 
     private enum Engine: Sendable {
@@ -21,14 +25,26 @@ public final class CompiledPattern: Sendable {
     /// Compiles a regular expression; throws an error saying why a pattern cannot be used.
     public init(regex source: String) throws {
         self.source = source
-        engine = .program(try PatternProgram(PatternParser.parse(source)))
+        let node = try PatternParser.parse(source)
+        engine = .program(try PatternProgram(node))
+        requiredLiterals = node.requiredLiterals().map(Self.folded)
     }
 
     /// Compiles a glob: `*` matches any run, `?` one character, everything else itself.
     /// The glob must match the whole text; case is ignored unless `ignoringCase` is false.
     public init(glob source: String, ignoringCase: Bool = true) {
         self.source = source
-        engine = .glob(GlobPattern(source, ignoringCase: ignoringCase))
+        let glob = GlobPattern(source, ignoringCase: ignoringCase)
+        engine = .glob(glob)
+        requiredLiterals = glob.requiredLiterals().map(Self.folded)
+    }
+
+    /// `text` lower-cased one scalar at a time, as patterns compare case (`String.lowercased()`
+    /// may change a text's length, which a pattern's literal must not see).
+    static func folded(_ text: String) -> String {
+        var scalars = String.UnicodeScalarView()
+        scalars.append(contentsOf: text.unicodeScalars.lazy.map(\.lowercased))
+        return String(scalars)
     }
 
     /// Whether the pattern finds a match in `text`.

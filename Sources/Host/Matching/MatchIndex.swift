@@ -1,17 +1,23 @@
 /// What the fixtures' conditions look for in one field, gathered so that a request's texts are
 /// examined once for all of them: every `contains` value in one automaton (one for values that
-/// ignore case, one for those that do not), every `equals` value in one table.
+/// ignore case, one for those that do not), every literal a regex or glob requires in a third
+/// (their texts folded as patterns fold them), every `equals` value in one table.
 struct FieldIndex: Sendable {
     let field: MatchField
     var foldedNeedles = NeedleIndex([])
     var exactCaseNeedles = NeedleIndex([])
+    /// The literals patterns require, lower-cased one scalar at a time.
+    var patternLiterals = NeedleIndex([])
     var exactValues: [String: Int] = [:]
     var foldedExactValues: [String: Int] = [:]
     /// The pieces of every `contains` value, case-folded ones first, for ranking near misses.
     var trigrams = NeedleTrigrams([])
 
     /// Words of needle bits a subject keeps for this field.
-    var wordCount: Int { (foldedNeedles.needleCount + exactCaseNeedles.needleCount + 63) / 64 }
+    var wordCount: Int { (foldedNeedles.needleCount + exactCaseNeedles.needleCount + patternLiterals.needleCount + 63) / 64 }
+
+    /// The bit of a pattern literal, after those of `contains` values.
+    func literalBit(_ literal: Int) -> Int { foldedNeedles.needleCount + exactCaseNeedles.needleCount + literal }
 }
 
 /// Gathers the values compiled conditions test, field by field, and builds their indexes. Each
@@ -23,6 +29,8 @@ struct MatchIndexBuilder {
     private var exactCaseNeedles: [[[UInt8]]] = []
     private var foldedNeedleIDs: [[[UInt8]: Int]] = []
     private var exactCaseNeedleIDs: [[[UInt8]: Int]] = []
+    private var literals: [[[UInt8]]] = []
+    private var literalIDs: [[[UInt8]: Int]] = []
     private var exactValues: [[String: Int]] = []
     private var foldedExactValues: [[String: Int]] = []
 
@@ -36,6 +44,8 @@ struct MatchIndexBuilder {
         exactCaseNeedles.append([])
         foldedNeedleIDs.append([:])
         exactCaseNeedleIDs.append([:])
+        literals.append([])
+        literalIDs.append([:])
         exactValues.append([:])
         foldedExactValues.append([:])
         return slot
@@ -54,6 +64,15 @@ struct MatchIndexBuilder {
         let id = exactCaseNeedles[slot].count
         exactCaseNeedles[slot].append(needle)
         exactCaseNeedleIDs[slot][needle] = id
+        return id
+    }
+
+    /// The id of a literal a pattern requires (bytes folded by `CompiledPattern.folded`) in the slot.
+    mutating func literalID(_ literal: [UInt8], in slot: Int) -> Int {
+        if let id = literalIDs[slot][literal] { return id }
+        let id = literals[slot].count
+        literals[slot].append(literal)
+        literalIDs[slot][literal] = id
         return id
     }
 
@@ -76,6 +95,7 @@ struct MatchIndexBuilder {
         fields.indices.map { slot in
             FieldIndex(
                 field: fields[slot], foldedNeedles: NeedleIndex(foldedNeedles[slot]), exactCaseNeedles: NeedleIndex(exactCaseNeedles[slot]),
+                patternLiterals: NeedleIndex(literals[slot]),
                 exactValues: exactValues[slot], foldedExactValues: foldedExactValues[slot],
                 trigrams: NeedleTrigrams(
                     foldedNeedles[slot] + exactCaseNeedles[slot].map { Array(String(decoding: $0, as: UTF8.self).lowercased().utf8) }))

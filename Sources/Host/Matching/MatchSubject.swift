@@ -81,6 +81,15 @@ final class MatchSubject {
         return (ignoringCase ? foldedExactIDs[slot] : exactIDs[slot]).contains(id)
     }
 
+    /// Whether some text of the slot, folded as patterns fold it, contains the pattern literal
+    /// with this id.
+    @inline(__always)
+    func containsLiteral(_ literal: Int, in slot: Int) -> Bool {
+        examine(slot)
+        let bit = indexes[slot].literalBit(literal)
+        return needleBits[wordOffsets[slot] + bit >> 6] & (1 << UInt64(bit & 63)) != 0
+    }
+
     /// Whether some text of the slot contains the needle with this id.
     @inline(__always)
     func contains(_ needle: Int, in slot: Int, ignoringCase: Bool) -> Bool {
@@ -114,6 +123,13 @@ final class MatchSubject {
             if foldedCount > 0, let folded {
                 index.foldedNeedles.search(Array(folded.utf8)) { needle in
                     needleBits[offset + needle >> 6] |= 1 << UInt64(needle & 63)
+                }
+            }
+            if index.patternLiterals.needleCount > 0 {
+                let firstBit = index.literalBit(0)
+                index.patternLiterals.search(Array(CompiledPattern.folded(text).utf8)) { literal in
+                    let bit = firstBit + literal
+                    needleBits[offset + bit >> 6] |= 1 << UInt64(bit & 63)
                 }
             }
             if index.exactCaseNeedles.needleCount > 0 {

@@ -9,6 +9,9 @@ final class MatchTest: Sendable {
         case contains(slot: Int, needle: Int, ignoringCase: Bool)
         /// Holds when some text of the slot is similar enough to the value, normalised when loaded.
         case fuzzy(slot: Int, value: [Character], threshold: Double)
+        /// Holds when some text of the slot, folded as patterns fold it, holds a literal a
+        /// pattern requires: the pattern need not run unless it does.
+        case literal(slot: Int, id: Int)
         /// Holds when some text of the slot passes the matcher (regexes and globs).
         case pattern(slot: Int, TextMatcher)
         /// Holds when the slot's field has a value.
@@ -29,6 +32,7 @@ final class MatchTest: Sendable {
     /// A check on one bit or one id: what `MatchSubject` answers with a load.
     enum Gate {
         case needle(slot: Int, needle: Int, ignoringCase: Bool)
+        case literal(slot: Int, id: Int)
         case exact(slot: Int, id: Int, ignoringCase: Bool)
     }
 
@@ -45,6 +49,7 @@ final class MatchTest: Sendable {
                 case .contains(let slot, let needle, let ignoringCase):
                     return .needle(slot: slot, needle: needle, ignoringCase: ignoringCase)
                 case .equals(let slot, let id, let ignoringCase): return .exact(slot: slot, id: id, ignoringCase: ignoringCase)
+                case .literal(let slot, let id): return .literal(slot: slot, id: id)
                 default: return nil
                 }
             }.first
@@ -52,7 +57,7 @@ final class MatchTest: Sendable {
 
     private static func cost(_ check: Check) -> Int {
         switch check {
-        case .equals, .contains, .exists: return 0
+        case .equals, .contains, .literal, .exists: return 0
         case .number: return 1
         case .fuzzy, .pattern, .conversation: return 2
         case .not, .any: return 3
@@ -90,7 +95,10 @@ final class MatchTest: Sendable {
             }
         case .fuzzy(let value, let threshold):
             checks.append(.fuzzy(slot: slot, value: FuzzySimilarity.normalized(value), threshold: threshold))
-        case .regex, .glob:
+        case .regex(let pattern), .glob(let pattern):
+            for literal in pattern.requiredLiterals where !literal.isEmpty {
+                checks.append(.literal(slot: slot, id: builder.literalID(Array(literal.utf8), in: slot)))
+            }
             checks.append(.pattern(slot: slot, matcher))
         }
     }
@@ -102,6 +110,7 @@ final class MatchTest: Sendable {
         case .none: return true
         case .needle(let slot, let needle, let ignoringCase)?: return subject.contains(needle, in: slot, ignoringCase: ignoringCase)
         case .exact(let slot, let id, let ignoringCase)?: return subject.hasExactValue(id, in: slot, ignoringCase: ignoringCase)
+        case .literal(let slot, let id)?: return subject.containsLiteral(id, in: slot)
         }
     }
 
@@ -118,7 +127,7 @@ final class MatchTest: Sendable {
             case .contains(let slot, let needle, let ignoringCase):
                 counted += 1
                 held += Self.holds(check, for: subject) ? 1 : 0.9 * subject.share(of: needle, in: slot, ignoringCase: ignoringCase)
-            case .equals, .exists, .number, .pattern:
+            case .equals, .exists, .number, .pattern, .literal:
                 counted += 1
                 if Self.holds(check, for: subject) { held += 1 }
             case .fuzzy, .conversation, .not, .any, .lua:
@@ -137,6 +146,7 @@ final class MatchTest: Sendable {
         switch check {
         case .equals(let slot, let id, let ignoringCase): return subject.hasExactValue(id, in: slot, ignoringCase: ignoringCase)
         case .contains(let slot, let needle, let ignoringCase): return subject.contains(needle, in: slot, ignoringCase: ignoringCase)
+        case .literal(let slot, let id): return subject.containsLiteral(id, in: slot)
         case .fuzzy(let slot, let value, let threshold):
             return subject.normalizedTexts(slot).contains { FuzzySimilarity.isSimilar($0, value, threshold: threshold) }
         case .pattern(let slot, let matcher): return subject.values(slot).contains { matcher.matches($0) }
