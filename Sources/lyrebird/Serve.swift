@@ -28,6 +28,9 @@ struct Serve: AsyncParsableCommand {
     )
     var store: String?
 
+    @Option(name: .long, help: "The token admin requests must carry (default: LYREBIRD_ADMIN_TOKEN, or the file's settings.admin_token).")
+    var adminToken: String?
+
     @Flag(name: .long, help: "At shutdown, list the fixtures that answered no request.")
     var reportUnused = false
 
@@ -42,6 +45,7 @@ struct Serve: AsyncParsableCommand {
         if let port { configuration.port = port }
         if strict { configuration.strict = true }
         if let store { configuration.store = StoreLocation(store) }
+        if let token = adminToken ?? ProcessInfo.processInfo.environment["LYREBIRD_ADMIN_TOKEN"] { configuration.adminToken = token }
 
         var logger = Logger(label: "lyrebird")
         logger.logLevel = Logger.Level(rawValue: logLevel) ?? .info

@@ -77,6 +77,12 @@ extension ConfigDecoder {
         .integer("max_contexts", 1...10_000_000) { $0.maxContexts = $1 },
         .integer("journal_max_entries", 1...100_000_000) { $0.journalRetention.maxEntries = $1 },
         .integer("journal_max_age_seconds", 1...Int(Int32.max)) { $0.journalRetention.maxAge = Double($1) },
+        Setting(key: "admin_token") { decoder, node, path, configuration in
+            if let token = decoder.string(node, path: path) { configuration.adminToken = token }
+        },
+        Setting(key: "reload") { decoder, node, path, configuration in
+            if let reload = decoder.bool(node, path: path) { configuration.reloadsFile = reload }
+        },
         Setting(key: "store") { decoder, node, path, configuration in
             guard let text = decoder.string(node, path: path) else { return }
             let location = StoreLocation(text)

@@ -56,6 +56,12 @@ public struct HostConfiguration: Sendable {
     /// How much of the journal the store keeps (`settings.journal_max_entries`,
     /// `settings.journal_max_age_seconds`).
     public var journalRetention = JournalRetention()
+    /// The token admin requests must carry (`settings.admin_token`, `--admin-token`, the
+    /// `LYREBIRD_ADMIN_TOKEN` environment variable); `nil` needs none.
+    public var adminToken: String?
+    /// Whether the configuration file's fixtures are read again when it changes on disk
+    /// (`settings.reload`).
+    public var reloadsFile = true
     /// What one Lua call may spend.
     public var luaLimits = LuaLimits()
     /// How many threads run scripts (Lua calls and plugin responders); by default one per core.

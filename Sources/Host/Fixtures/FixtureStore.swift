@@ -12,8 +12,24 @@ public final class FixtureStore: Sendable {
         let fixture: Fixture
         /// Each of the fixture's replies (`Fixture.replies`) that is fixed, prepared.
         let prepared: [PreparedReply?]
-        /// For a fixture sent over HTTP, its size as `FixtureLimits` counts it.
-        var postedSize: Int?
+        /// Where the fixture came from.
+        var origin: Origin
+    }
+
+    /// Where a fixture came from, which says what may replace it.
+    enum Origin: Sendable, Equatable {
+        /// The configuration file: a reload of the file replaces it.
+        case file
+        /// Code that embeds the host (`add(_:)`).
+        case code
+        /// The admin API, at run time, with its size as `FixtureLimits` counts it: kept in the
+        /// store, and replaced when another host of a fleet changes the run-time fixtures.
+        case posted(size: Int)
+
+        var postedSize: Int? {
+            if case .posted(let size) = self { return size }
+            return nil
+        }
     }
 
     /// The fixture that answers a request, and which of its replies.
@@ -61,13 +77,13 @@ public final class FixtureStore: Sendable {
             store: .inMemory(contextLimit: defaults.maxContexts))
     }
 
-    /// A host's store.
+    /// A host's store, holding the fixtures of its configuration file.
     init(_ fixtures: [Fixture], scripts: ScriptRuntime?, streamChunkCharacters: Int, store: HostStore) {
         self.scripts = scripts
         self.streamChunkCharacters = streamChunkCharacters
         self.store = store
         state.withLock { state in
-            for fixture in fixtures { _ = insert(fixture, into: &state) }
+            for fixture in fixtures { _ = insert(fixture, into: &state, origin: .file) }
             state.snapshot = Snapshot(state.entries)
         }
     }
@@ -105,7 +121,7 @@ public final class FixtureStore: Sendable {
     @discardableResult
     public func add(_ fixture: Fixture) -> String {
         state.withLock { state in
-            let id = insert(fixture, into: &state)
+            let id = insert(fixture, into: &state, origin: .code)
             state.snapshot = Snapshot(state.entries)
             return id
         }
@@ -118,7 +134,7 @@ public final class FixtureStore: Sendable {
             guard size <= limits.maxRuntimeFixtureBytes - state.postedBytes else {
                 return .failure(.full(limit: limits.maxRuntimeFixtureBytes, used: state.postedBytes))
             }
-            let id = insert(fixture, into: &state, postedSize: size)
+            let id = insert(fixture, into: &state, origin: .posted(size: size))
             state.postedCount += 1
             state.postedBytes += size
             state.snapshot = Snapshot(state.entries)
@@ -126,7 +142,7 @@ public final class FixtureStore: Sendable {
         }
     }
 
-    private func insert(_ fixture: Fixture, into state: inout State, postedSize: Int? = nil) -> String {
+    private func insert(_ fixture: Fixture, into state: inout State, origin: Origin) -> String {
         var fixture = scripts.map { fixture.running(on: $0) } ?? fixture
         if fixture.id.isEmpty || state.ids.contains(fixture.id) {
             let base = fixture.id.isEmpty ? "fixture" : fixture.id
@@ -148,7 +164,7 @@ public final class FixtureStore: Sendable {
             let middle = (low + high) / 2
             if state.entries[middle].fixture.priority >= fixture.priority { low = middle + 1 } else { high = middle }
         }
-        state.entries.insert(Entry(fixture: fixture, prepared: prepared, postedSize: postedSize), at: low)
+        state.entries.insert(Entry(fixture: fixture, prepared: prepared, origin: origin), at: low)
         return fixture.id
     }
 
@@ -157,13 +173,52 @@ public final class FixtureStore: Sendable {
     public func remove(id: String) -> Bool {
         state.withLock { state in
             guard state.ids.remove(id) != nil, let index = state.entries.firstIndex(where: { $0.fixture.id == id }) else { return false }
-            if let size = state.entries.remove(at: index).postedSize {
+            if let size = state.entries.remove(at: index).origin.postedSize {
                 state.postedCount -= 1
                 state.postedBytes -= size
             }
             state.snapshot = Snapshot(state.entries)
             return true
         }
+    }
+
+    /// Replaces every fixture of `origin`'s kind (the file's, or those posted at run time) with
+    /// `fixtures`, in their order, keeping their ids; the others stay.
+    func replaceAll(of origin: Origin, with fixtures: [(fixture: Fixture, origin: Origin)]) {
+        state.withLock { state in
+            let isReplaced = { (entry: Entry) in
+                switch (entry.origin, origin) {
+                case (.file, .file), (.code, .code), (.posted, .posted): return true
+                default: return false
+                }
+            }
+            for entry in state.entries where isReplaced(entry) {
+                state.ids.remove(entry.fixture.id)
+                if let size = entry.origin.postedSize {
+                    state.postedCount -= 1
+                    state.postedBytes -= size
+                }
+            }
+            state.entries.removeAll(where: isReplaced)
+            for (fixture, origin) in fixtures {
+                _ = insert(fixture, into: &state, origin: origin)
+                if let size = origin.postedSize {
+                    state.postedCount += 1
+                    state.postedBytes += size
+                }
+            }
+            state.snapshot = Snapshot(state.entries)
+        }
+    }
+
+    /// The fixtures posted at run time with their origins, in the order they are tried.
+    var posted: [(fixture: Fixture, origin: Origin)] {
+        state.withLock { $0.entries.filter { $0.origin.postedSize != nil }.map { ($0.fixture, $0.origin) } }
+    }
+
+    /// Where the fixture with `id` came from, if there is one.
+    func origin(of id: String) -> Origin? {
+        state.withLock { $0.entries.first { $0.fixture.id == id }?.origin }
     }
 
     /// Removes every fixture.

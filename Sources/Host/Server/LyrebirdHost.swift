@@ -36,6 +36,10 @@ public final class LyrebirdHost: Sendable {
     private let scripts: ScriptThreadPool
     /// Where run-time fixtures, the journal and the counters are kept.
     let store: HostStore
+    /// The fixtures created at run time, read from the store when the host starts.
+    private let runtimeFixtures: RuntimeFixtures
+    /// Reads the configuration file again when it changes, if the host has one.
+    private let reloader: ConfigReloader?
     private let logger: Logger
     private let running = Mutex<RunState?>(nil)
     /// Whether `start()` has been called: a host runs once (its script threads end with it).
@@ -153,17 +157,33 @@ public final class LyrebirdHost: Sendable {
             providerModels: providers.flatMap { provider in provider.models.map { ModelListing(id: $0, ownedBy: provider.name) } },
             logger: logger
         )
+        let lua = LuaEnvironment(
+            limits: configuration.luaLimits, natives: configuration.luaNatives, streamChunkCharacters: configuration.streamChunkCharacters,
+            logger: logger)
+        let scriptFiles = configuration.scriptsFolder.map { ScriptFileAccess.inside(URL(fileURLWithPath: $0).resolvingSymlinksInPath().path) } ?? .none
+        let maximumFixtureBytes = configuration.fixtureLimits.maxFixtureBytes
+        let scripts = self.scripts
+        let runtimeFixtures = RuntimeFixtures(
+            fixtures: fixtures, engine: store.engine, limits: configuration.fixtureLimits, logger: logger,
+            decode: { text throws(ScriptPoolError) in
+                // Decoding compiles the fixture's scripts and runs their top level.
+                try await scripts.run { _ in
+                    Fixture.decodePosted(text, lua: lua, scriptFiles: scriptFiles, maximumSize: maximumFixtureBytes)
+                }
+            })
+        self.runtimeFixtures = runtimeFixtures
+        if configuration.reloadsFile, let path = configuration.sourceFile {
+            reloader = ConfigReloader(
+                path: path, fixtures: fixtures, journal: journal, responders: Set(respondersByName.keys), logger: logger)
+        } else {
+            reloader = nil
+        }
         let buffers = BufferBudget(limit: configuration.maxBufferedBytes ?? HostConfiguration.defaultMaxBufferedBytes)
         self.buffers = buffers
         self.responder = HostResponder(
             routes: routes, pipeline: pipeline,
             admin: AdminAPI(
-                fixtures: fixtures, journal: journal, version: Self.version, plugins: plugins,
-                lua: LuaEnvironment(
-                    limits: configuration.luaLimits, natives: configuration.luaNatives,
-                    streamChunkCharacters: configuration.streamChunkCharacters, logger: logger),
-                scriptFiles: configuration.scriptsFolder.map { .inside(URL(fileURLWithPath: $0).resolvingSymlinksInPath().path) } ?? .none,
-                scripts: scripts, fixtureLimits: configuration.fixtureLimits,
+                fixtures: fixtures, runtime: runtimeFixtures, journal: journal, version: Self.version, plugins: plugins,
                 openAPIDocument: OpenAPIDocument(routes: routes, version: Self.version).bytes),
             adminAccess: AdminAccess(configuration: configuration),
             cors: CORSPolicy(configuration: configuration),
@@ -190,6 +210,8 @@ public final class LyrebirdHost: Sendable {
     @discardableResult
     public func start(gracefulShutdownSignals: [UnixSignal] = []) async throws -> URL {
         guard !started.exchange(true, ordering: .acquiringAndReleasing) else { throw StartError.alreadyStarted(url: url) }
+        // The fixtures created at run time before a restart answer from the first request on.
+        try await runtimeFixtures.synchronize()
         // The port, once the server listens; or why it stopped before it did.
         let bound = OneShot<Result<Int, any Error>>()
         let application = Application(
@@ -201,7 +223,9 @@ public final class LyrebirdHost: Sendable {
         )
         // Services stop in the reverse order: the store's writer takes the last requests' records.
         let group = ServiceGroup(
-            configuration: .init(services: [store.writer, application], gracefulShutdownSignals: gracefulShutdownSignals, logger: logger)
+            configuration: .init(
+                services: [store.writer, runtimeFixtures] + (reloader.map { [$0] } ?? []) + [application],
+                gracefulShutdownSignals: gracefulShutdownSignals, logger: logger)
         )
         let task = Task { [scripts] in
             // However the server stops (stop(), a signal, an error), its scripts stop with it.
