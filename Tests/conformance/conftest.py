@@ -101,3 +101,73 @@ def send_beside_health(server, path, body, timeout=30.0):
         assert httpx.get(server.url + "/health", timeout=timeout).status_code == 200
         sender.join(0.2)
     return result["response"]
+
+
+class PostgresCluster:
+    """A PostgreSQL server for the fleet tests: the one LYREBIRD_TEST_POSTGRES_URL names (which
+    .ci/run starts), or else a private cluster started here from Debian's postgresql package, on
+    a free port, removed when the tests end. `url(name)` creates a fresh database."""
+
+    def __init__(self):
+        import pathlib
+        import shutil
+        import socket
+        import tempfile
+
+        self.process = None
+        self.base_url = os.environ.get("LYREBIRD_TEST_POSTGRES_URL")
+        self.folder = None
+        if self.base_url:
+            return
+        binaries = sorted(pathlib.Path("/usr/lib/postgresql").glob("*/bin"))
+        if not binaries:
+            raise RuntimeError("PostgreSQL is not installed: scripts/setup.sh installs Debian's postgresql package")
+        bin_dir = binaries[-1]
+        self.folder = pathlib.Path(tempfile.mkdtemp(prefix="lyrebird-pg-"))
+        as_user = []
+        if os.geteuid() == 0:
+            # PostgreSQL refuses to run as root; Debian's package made the postgres user.
+            shutil.chown(self.folder, "postgres")
+            as_user = ["runuser", "-u", "postgres", "--"]
+        data = self.folder / "data"
+        subprocess.run(
+            [*as_user, str(bin_dir / "initdb"), "-D", str(data), "-U", "postgres", "--auth=trust", "-E", "UTF8"],
+            check=True, capture_output=True, timeout=120,
+        )
+        with socket.socket() as probe:
+            probe.bind(("127.0.0.1", 0))
+            port = probe.getsockname()[1]
+        self.process = subprocess.Popen(
+            [*as_user, str(bin_dir / "postgres"), "-D", str(data), "-p", str(port), "-k", str(self.folder), "-c", "listen_addresses=127.0.0.1"],
+            stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
+        )
+        self.base_url = f"postgres://postgres@127.0.0.1:{port}/postgres?sslmode=disable"
+        deadline = time.monotonic() + 60
+        while subprocess.run(["pg_isready", "-h", "127.0.0.1", "-p", str(port)], capture_output=True).returncode != 0:
+            if self.process.poll() is not None or time.monotonic() > deadline:
+                raise RuntimeError("PostgreSQL did not start: " + self.process.stderr.read().decode())
+            time.sleep(0.2)
+
+    def url(self, name):
+        """A new, empty database called `name`, and its URL."""
+        base, _, query = self.base_url.partition("?")
+        root = base.rsplit("/", 1)[0]
+        subprocess.run(["psql", self.base_url.split("?")[0], "-c", f'DROP DATABASE IF EXISTS "{name}"'], check=True, capture_output=True)
+        subprocess.run(["psql", self.base_url.split("?")[0], "-c", f'CREATE DATABASE "{name}"'], check=True, capture_output=True)
+        return f"{root}/{name}" + (f"?{query}" if query else "")
+
+    def stop(self):
+        import shutil
+
+        if self.process:
+            self.process.terminate()
+            self.process.wait(timeout=30)
+        if self.folder:
+            shutil.rmtree(self.folder, ignore_errors=True)
+
+
+@pytest.fixture(scope="session")
+def postgres():
+    cluster = PostgresCluster()
+    yield cluster
+    cluster.stop()
