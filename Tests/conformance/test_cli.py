@@ -28,7 +28,13 @@ def test_serve_without_config_gives_default_reply():
 
 def test_health_counts_fixtures(chat_server):
     health = httpx.get(chat_server.url + "/health").json()
-    assert health == {"status": "healthy", "version": health["version"], "fixtures": 11, "plugins": health["plugins"]}
+    assert health == {
+        "status": "healthy",
+        "version": health["version"],
+        "fixtures": 11,
+        "store": "in memory (SQLite); nothing is kept after the process ends",
+        "plugins": health["plugins"],
+    }
 
 
 @pytest.mark.parametrize("sig", [signal.SIGINT, signal.SIGTERM])

@@ -98,7 +98,18 @@ def test_the_admin_endpoints_are_listed(document):
         ("post", "/fixtures"),
         ("delete", "/fixtures/{id}"),
         ("get", "/journal"),
+        ("get", "/_lyrebird/fixtures"),
+        ("post", "/_lyrebird/fixtures"),
+        ("get", "/_lyrebird/fixtures/{id}"),
+        ("put", "/_lyrebird/fixtures/{id}"),
+        ("delete", "/_lyrebird/fixtures/{id}"),
+        ("post", "/_lyrebird/fixtures/order"),
         ("post", "/_lyrebird/sequences/reset"),
+        ("get", "/_lyrebird/journal"),
+        ("delete", "/_lyrebird/journal"),
+        ("get", "/_lyrebird/verify/fixtures/{id}"),
+        ("get", "/_lyrebird/verify/unmatched"),
+        ("post", "/_lyrebird/verify/calls"),
         ("get", "/_lyrebird/openapi.json"),
     }
 

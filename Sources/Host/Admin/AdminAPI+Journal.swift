@@ -62,7 +62,8 @@ extension AdminAPI {
             guard let text = request.queryItem(name) else { return .success(nil) }
             guard let value = Double(text), range.contains(value) else {
                 return .failure(
-                    .invalidParameter(name, "\(name) must be a number from \(range.lowerBound) to \(range.upperBound), not \(text.debugDescription)"))
+                    .invalidParameter(
+                        name, "\(name) must be a number from \(range.lowerBound) to \(range.upperBound), not \(text.debugDescription)"))
             }
             return .success(value)
         }

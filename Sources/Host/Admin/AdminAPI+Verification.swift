@@ -33,7 +33,8 @@ extension AdminAPI {
         let scope = context.map { " in context \($0.debugDescription)" } ?? ""
         guard expected.isEmpty else {
             return Self.failed(
-                "The fixture \(id.debugDescription) was hit \(hits) time\(hits == 1 ? "" : "s")\(scope); expected \(expected.joined(separator: " and ")).")
+                "The fixture \(id.debugDescription) was hit \(hits) time\(hits == 1 ? "" : "s")\(scope); expected \(expected.joined(separator: " and "))."
+            )
         }
         return Self.verified { writer in
             writer.member("fixture", id)
@@ -60,7 +61,8 @@ extension AdminAPI {
             }
             let more = unmatched.count > 5 ? "; and \(unmatched.count - 5) more" : ""
             return Self.failed(
-                "\(unmatched.count) request\(unmatched.count == 1 ? "" : "s")\(scope) matched no fixture: \(listed.joined(separator: " | "))\(more)")
+                "\(unmatched.count) request\(unmatched.count == 1 ? "" : "s")\(scope) matched no fixture: \(listed.joined(separator: " | "))\(more)"
+            )
         }
         return Self.verified { writer in writer.member("context", context) }
     }
@@ -76,7 +78,8 @@ extension AdminAPI {
         }
         let known: Set<String> = ["context", "calls", "exact"]
         if let unknown = members.keys.first(where: { !known.contains($0) }) {
-            return Self.errorResponse(.invalidParameter(unknown, "Unknown key \(unknown.debugDescription) (expected context, calls, exact)."))
+            return Self.errorResponse(
+                .invalidParameter(unknown, "Unknown key \(unknown.debugDescription) (expected context, calls, exact)."))
         }
         guard let calls = members["calls"]?.arrayValue else {
             return Self.errorResponse(.invalidParameter("calls", "calls must be a list of {fixture, path, model, operation, status}."))
@@ -101,21 +104,27 @@ extension AdminAPI {
         for (number, call) in expected.enumerated() {
             if exact {
                 guard next < made.count else {
-                    return Self.failed("Call \(number + 1) of \(expected.count) (\(call)) was not made: \(scope) made \(made.count) call\(made.count == 1 ? "" : "s").")
+                    return Self.failed(
+                        "Call \(number + 1) of \(expected.count) (\(call)) was not made: \(scope) made \(made.count) call\(made.count == 1 ? "" : "s")."
+                    )
                 }
                 if let mismatch = call.mismatch(made[next]) {
-                    return Self.failed("Call \(number + 1) of \(expected.count) was expected to be \(call), but \(scope)'s call \(next + 1) \(mismatch).")
+                    return Self.failed(
+                        "Call \(number + 1) of \(expected.count) was expected to be \(call), but \(scope)'s call \(next + 1) \(mismatch).")
                 }
                 next += 1
             } else {
                 guard let found = made[next...].firstIndex(where: { call.mismatch($0) == nil }) else {
-                    return Self.failed("Call \(number + 1) of \(expected.count) (\(call)) was not made by \(scope) after the calls before it.")
+                    return Self.failed(
+                        "Call \(number + 1) of \(expected.count) (\(call)) was not made by \(scope) after the calls before it.")
                 }
                 next = found + 1
             }
         }
         if exact && next < made.count {
-            return Self.failed("\(scope) made \(made.count) calls, \(made.count - expected.count) more than the \(expected.count) expected; the next was \(made[next].method) \(made[next].path).")
+            return Self.failed(
+                "\(scope) made \(made.count) calls, \(made.count - expected.count) more than the \(expected.count) expected; the next was \(made[next].method) \(made[next].path)."
+            )
         }
         return Self.verified { writer in
             writer.member("context", context)
@@ -158,7 +167,9 @@ struct ExpectedCall: CustomStringConvertible {
 
     /// Reads a call of the request, or says what is wrong with it.
     static func parse(_ value: JSONValue) -> Result<ExpectedCall, ExpectedCallError> {
-        guard case .object(let members) = value else { return .failure(ExpectedCallError(message: "a call is an object with fixture, path, model, operation or status")) }
+        guard case .object(let members) = value else {
+            return .failure(ExpectedCallError(message: "a call is an object with fixture, path, model, operation or status"))
+        }
         var call = ExpectedCall(fixture: nil, path: nil, model: nil, operation: nil, status: nil)
         for (key, member) in members {
             switch key {
@@ -170,7 +181,9 @@ struct ExpectedCall: CustomStringConvertible {
                 guard let status = member.intValue else { return .failure(ExpectedCallError(message: "status must be a number")) }
                 call.status = status
                 continue
-            default: return .failure(ExpectedCallError(message: "unknown key \(key.debugDescription) (expected fixture, path, model, operation, status)"))
+            default:
+                return .failure(
+                    ExpectedCallError(message: "unknown key \(key.debugDescription) (expected fixture, path, model, operation, status)"))
             }
             if member.stringValue == nil { return .failure(ExpectedCallError(message: "\(key) must be a string")) }
         }
@@ -179,10 +192,14 @@ struct ExpectedCall: CustomStringConvertible {
 
     /// What in `entry` differs from this call, in words; `nil` when nothing does.
     func mismatch(_ entry: JournalEntry) -> String? {
-        if let fixture, entry.source != fixture { return "was answered by \(entry.source.map { $0.debugDescription } ?? "nothing") (\(entry.method) \(entry.path))" }
+        if let fixture, entry.source != fixture {
+            return "was answered by \(entry.source.map { $0.debugDescription } ?? "nothing") (\(entry.method) \(entry.path))"
+        }
         if let path, entry.path != path { return "was \(entry.method) \(entry.path)" }
         if let model, entry.model != model { return "asked for model \(entry.model.map { $0.debugDescription } ?? "none")" }
-        if let operation, entry.operation != operation { return "was the operation \(entry.operation.map { $0.debugDescription } ?? "none")" }
+        if let operation, entry.operation != operation {
+            return "was the operation \(entry.operation.map { $0.debugDescription } ?? "none")"
+        }
         if let status, entry.status != status { return "was answered with status \(entry.status)" }
         return nil
     }

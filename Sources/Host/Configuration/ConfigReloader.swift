@@ -56,7 +56,8 @@ final class ConfigReloader: Service, Sendable {
             for case .responder(let name, _) in fixture.replies where !responders.contains(name) {
                 problems.append(
                     ConfigProblem(
-                        file: path, fixture: fixture.label, key: "reply.responder", message: "no responder named \(name.debugDescription) is loaded"))
+                        file: path, fixture: fixture.label, key: "reply.responder",
+                        message: "no responder named \(name.debugDescription) is loaded"))
             }
         }
         var entry = JournalEntry(
@@ -74,7 +75,9 @@ final class ConfigReloader: Service, Sendable {
         } else {
             entry.status = 400
             entry.error = "kept the fixtures loaded before: " + problems.map(\.description).joined(separator: "; ")
-            logger.error("\(path) changed but cannot be used; the fixtures loaded before stay:\n\(problems.map(\.description).joined(separator: "\n"))")
+            logger.error(
+                "\(path) changed but cannot be used; the fixtures loaded before stay:\n\(problems.map(\.description).joined(separator: "\n"))"
+            )
         }
         journal.record(entry.finished(status: entry.status, error: entry.error, startedAt: started))
     }

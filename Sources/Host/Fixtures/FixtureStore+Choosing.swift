@@ -33,14 +33,14 @@ extension FixtureStore {
             let entry = snapshot.entries[index]
             guard let sequence = entry.fixture.sequence else {
                 store.writer.countHit(fixture: entry.fixture.id, context: context)
-                choice.match = Match(entry: entry, step: 0)
+                choice.match = Match(entry: entry, place: index, step: 0)
                 return choice
             }
             let limit = sequence.afterLast == .fallThrough ? sequence.turnsOnce : nil
             if let turn = try await store.claimTurn(fixture: entry.fixture.id, context: context, limit: limit),
                 let step = sequence.step(forTurn: turn)
             {
-                choice.match = Match(entry: entry, step: step)
+                choice.match = Match(entry: entry, place: index, step: step)
                 return choice
             }
             choice.usedUp.insert(index)

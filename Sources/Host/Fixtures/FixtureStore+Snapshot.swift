@@ -9,23 +9,76 @@ extension FixtureStore {
         let indexes: [FieldIndex]
         /// Whether matching may run a Lua predicate.
         let containsScriptPredicates: Bool
+        /// For each slot, the places of the fixtures each needle bit is the gate of.
+        private let gatedByBit: [Int: [Int: [Int32]]]
+        /// For each slot, the places of the fixtures each exact value is the gate of.
+        private let gatedByValue: [Int: [ExactValue: [Int32]]]
+        /// The places of the fixtures without a gate: candidates for every request.
+        private let ungated: [Int32]
+
+        private struct ExactValue: Hashable {
+            let id: Int
+            let ignoringCase: Bool
+        }
 
         init(_ entries: [Entry]) {
             var builder = MatchIndexBuilder()
             self.entries = entries
-            self.tests = entries.map { MatchTest($0.fixture.match, builder: &builder) }
-            self.indexes = builder.build()
+            let tests = entries.map { MatchTest($0.fixture.match, builder: &builder) }
+            self.tests = tests
+            let indexes = builder.build()
+            self.indexes = indexes
             self.containsScriptPredicates = entries.contains { $0.fixture.match.containsScriptPredicates }
+            var byBit: [Int: [Int: [Int32]]] = [:]
+            var byValue: [Int: [ExactValue: [Int32]]] = [:]
+            var ungated: [Int32] = []
+            for (place, test) in tests.enumerated() {
+                switch test.gate {
+                case .needle(let slot, let needle, let ignoringCase)?:
+                    byBit[slot, default: [:]][indexes[slot].needleBit(needle, ignoringCase: ignoringCase), default: []].append(Int32(place))
+                case .literal(let slot, let id)?:
+                    byBit[slot, default: [:]][indexes[slot].literalBit(id), default: []].append(Int32(place))
+                case .exact(let slot, let id, let ignoringCase)?:
+                    byValue[slot, default: [:]][ExactValue(id: id, ignoringCase: ignoringCase), default: []].append(Int32(place))
+                case nil:
+                    ungated.append(Int32(place))
+                }
+            }
+            gatedByBit = byBit
+            gatedByValue = byValue
+            self.ungated = ungated
         }
 
         /// The place of the first fixture from `start` on whose conditions the request of
-        /// `subject` meets.
+        /// `subject` meets. Only the fixtures whose gate the request opens are tried: a needle
+        /// no text holds rules out every fixture gated on it at once.
         func firstPassing(_ subject: MatchSubject, from start: Int) -> Int? {
-            for index in start..<tests.count {
-                let test = tests[index]
-                if test.opens(subject) && test.passes(subject) { return index }
+            for place in candidates(for: subject) where place >= start {
+                if tests[Int(place)].passes(subject) { return Int(place) }
             }
             return nil
+        }
+
+        /// The places of the fixtures whose gate the request of `subject` opens, in order.
+        private func candidates(for subject: MatchSubject) -> [Int32] {
+            if let known = subject.candidates { return known }
+            var places = ungated
+            for (slot, gates) in gatedByBit {
+                subject.forEachSetBit(in: slot) { bit in
+                    if let opened = gates[bit] { places += opened }
+                }
+            }
+            for (slot, gates) in gatedByValue {
+                for ignoringCase in [false, true] {
+                    for id in subject.exactValues(in: slot, ignoringCase: ignoringCase) {
+                        if let opened = gates[ExactValue(id: id, ignoringCase: ignoringCase)] { places += opened }
+                    }
+                }
+            }
+            // Each fixture has one gate, so no place comes twice.
+            places.sort()
+            subject.candidates = places
+            return places
         }
     }
 }

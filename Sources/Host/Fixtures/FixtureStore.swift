@@ -35,6 +35,8 @@ public final class FixtureStore: Sendable {
     /// The fixture that answers a request, and which of its replies.
     struct Match {
         let entry: Entry
+        /// The fixture's place in its snapshot.
+        let place: Int
         /// The place of the reply in `Fixture.replies`.
         let step: Int
 

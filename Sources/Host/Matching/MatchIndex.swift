@@ -16,6 +16,9 @@ struct FieldIndex: Sendable {
     /// Words of needle bits a subject keeps for this field.
     var wordCount: Int { (foldedNeedles.needleCount + exactCaseNeedles.needleCount + patternLiterals.needleCount + 63) / 64 }
 
+    /// The bit of a `contains` value: case-folded ones first, then those that match case.
+    func needleBit(_ needle: Int, ignoringCase: Bool) -> Int { ignoringCase ? needle : foldedNeedles.needleCount + needle }
+
     /// The bit of a pattern literal, after those of `contains` values.
     func literalBit(_ literal: Int) -> Int { foldedNeedles.needleCount + exactCaseNeedles.needleCount + literal }
 }

@@ -15,6 +15,9 @@ final class MatchSubject {
     var predicateFailures: [String] = []
     /// The request's context id, read once.
     lazy var contextID = request.contextID
+    /// The places of the fixtures whose gates the request opens, in order, once worked out
+    /// (`FixtureStore.Snapshot.candidates(for:)`).
+    var candidates: [Int32]?
     private let indexes: [FieldIndex]
     /// The slot of each field the indexes have.
     private let slots: [MatchField: Int]
@@ -73,6 +76,26 @@ final class MatchSubject {
         let texts = values(slot).map(FuzzySimilarity.normalized)
         normalizedTexts[slot] = texts
         return texts
+    }
+
+    /// The exact values (ids) some text of the slot is, ignoring case or not.
+    func exactValues(in slot: Int, ignoringCase: Bool) -> [Int] {
+        examine(slot)
+        return ignoringCase ? foldedExactIDs[slot] : exactIDs[slot]
+    }
+
+    /// Calls `found` with every needle bit of the slot that is set: `contains` values, case
+    /// folded then matching case, then pattern literals (`FieldIndex.literalBit`).
+    func forEachSetBit(in slot: Int, _ found: (Int) -> Void) {
+        examine(slot)
+        let offset = wordOffsets[slot]
+        for word in 0..<indexes[slot].wordCount {
+            var bits = needleBits[offset + word]
+            while bits != 0 {
+                found(word << 6 + bits.trailingZeroBitCount)
+                bits &= bits - 1
+            }
+        }
     }
 
     /// Whether some text of the slot is the exact value with this id.

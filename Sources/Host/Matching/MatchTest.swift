@@ -43,16 +43,19 @@ final class MatchTest: Sendable {
         // The cheap checks first: a fixture fails on them before a pattern or a script runs.
         checks.sort { Self.cost($0) < Self.cost($1) }
         self.checks = checks
-        gate =
-            checks.lazy.compactMap { check -> Gate? in
-                switch check {
-                case .contains(let slot, let needle, let ignoringCase):
-                    return .needle(slot: slot, needle: needle, ignoringCase: ignoringCase)
-                case .equals(let slot, let id, let ignoringCase): return .exact(slot: slot, id: id, ignoringCase: ignoringCase)
-                case .literal(let slot, let id): return .literal(slot: slot, id: id)
-                default: return nil
-                }
-            }.first
+        // A needle is the better gate: many fixtures share a model, few a phrase.
+        let needles = checks.lazy.compactMap { check -> Gate? in
+            switch check {
+            case .contains(let slot, let needle, let ignoringCase): return .needle(slot: slot, needle: needle, ignoringCase: ignoringCase)
+            case .literal(let slot, let id): return .literal(slot: slot, id: id)
+            default: return nil
+            }
+        }
+        let exact = checks.lazy.compactMap { check -> Gate? in
+            guard case .equals(let slot, let id, let ignoringCase) = check else { return nil }
+            return .exact(slot: slot, id: id, ignoringCase: ignoringCase)
+        }
+        gate = needles.first ?? exact.first
     }
 
     private static func cost(_ check: Check) -> Int {
@@ -114,8 +117,8 @@ final class MatchTest: Sendable {
         }
     }
 
-    /// How close the request of `subject` came to passing, from the checks that cost a lookup or
-    /// one linear pass (text tests, numbers, patterns): the share of those that hold, where a
+    /// How close the request of `subject` came to passing, from the checks that cost a lookup
+    /// (text tests, numbers, the literals patterns require): the share of those that hold, where a
     /// `contains` that fails counts for the share of its value's pieces the text holds. Fuzzy
     /// tests, flows, combinations and Lua predicates are not counted: ranking every fixture on a
     /// miss must cost little more than matching did.
@@ -127,10 +130,12 @@ final class MatchTest: Sendable {
             case .contains(let slot, let needle, let ignoringCase):
                 counted += 1
                 held += Self.holds(check, for: subject) ? 1 : 0.9 * subject.share(of: needle, in: slot, ignoringCase: ignoringCase)
-            case .equals, .exists, .number, .pattern, .literal:
+            case .equals, .exists, .number, .literal:
                 counted += 1
                 if Self.holds(check, for: subject) { held += 1 }
-            case .fuzzy, .conversation, .not, .any, .lua:
+            case .pattern, .fuzzy, .conversation, .not, .any, .lua:
+                // A pattern counts through the literals it requires: running 10,000 patterns
+                // would cost a miss more than matching ever does.
                 continue
             }
         }

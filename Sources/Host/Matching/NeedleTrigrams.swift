@@ -8,14 +8,20 @@ struct NeedleTrigrams: Sendable {
     /// How many distinct pieces each value has.
     private let pieceCounts: [Int32]
 
+    /// A piece more values than this hold is left out: it tells them apart no better than
+    /// their rarer pieces do, and counting it on a miss would cost a pass over all of them.
+    static let commonPiece = 512
+
     /// Indexes `values` (lower-cased bytes), numbered by their place.
     init(_ values: [[UInt8]]) {
         var postings: [UInt32: [Int32]] = [:]
-        var pieceCounts: [Int32] = []
         for (number, value) in values.enumerated() {
-            let pieces = Self.pieces(of: value)
-            pieceCounts.append(Int32(pieces.count))
-            for piece in pieces { postings[piece, default: []].append(Int32(number)) }
+            for piece in Self.pieces(of: value) { postings[piece, default: []].append(Int32(number)) }
+        }
+        postings = postings.filter { $0.value.count <= Self.commonPiece }
+        var pieceCounts = [Int32](repeating: 0, count: values.count)
+        for holders in postings.values {
+            for value in holders { pieceCounts[Int(value)] += 1 }
         }
         self.postings = postings
         self.pieceCounts = pieceCounts

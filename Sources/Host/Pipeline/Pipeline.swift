@@ -425,11 +425,7 @@ struct Pipeline: Sendable {
         }
         if let match = choice.match {
             let fixture = match.entry.fixture
-            if let index = snapshot.entries.firstIndex(where: { $0.fixture.id == fixture.id }),
-                let drift = snapshot.drift(of: index, in: request)
-            {
-                warnings.append(drift)
-            }
+            if let drift = snapshot.drift(of: match.place, in: request) { warnings.append(drift) }
             return Choice(
                 name: fixture.id, source: source(of: fixture, reply: match.reply, prepared: match.prepared), timing: fixture.timing,
                 warnings: warnings)

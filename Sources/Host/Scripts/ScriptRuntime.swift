@@ -1,4 +1,5 @@
 import Logging
+
 /// What a host gives the scripts of its fixtures and its plugin responders: the threads they
 /// run on and the Lua settings of its configuration.
 struct ScriptRuntime: Sendable {

@@ -160,7 +160,8 @@ public final class LyrebirdHost: Sendable {
         let lua = LuaEnvironment(
             limits: configuration.luaLimits, natives: configuration.luaNatives, streamChunkCharacters: configuration.streamChunkCharacters,
             logger: logger)
-        let scriptFiles = configuration.scriptsFolder.map { ScriptFileAccess.inside(URL(fileURLWithPath: $0).resolvingSymlinksInPath().path) } ?? .none
+        let scriptFiles =
+            configuration.scriptsFolder.map { ScriptFileAccess.inside(URL(fileURLWithPath: $0).resolvingSymlinksInPath().path) } ?? .none
         let maximumFixtureBytes = configuration.fixtureLimits.maxFixtureBytes
         let scripts = self.scripts
         let runtimeFixtures = RuntimeFixtures(

@@ -29,7 +29,8 @@ final class RuntimeFixtures: Service, Sendable {
 
     init(
         fixtures: FixtureStore, engine: any StoreEngine, limits: FixtureLimits, logger: Logger,
-        decode: @escaping @Sendable (String) async throws(ScriptPoolError) -> Result<(fixture: Fixture, size: Int), Fixture.PostedFixtureError>
+        decode:
+            @escaping @Sendable (String) async throws(ScriptPoolError) -> Result<(fixture: Fixture, size: Int), Fixture.PostedFixtureError>
     ) {
         self.fixtures = fixtures
         self.engine = engine
@@ -117,7 +118,8 @@ final class RuntimeFixtures: Service, Sendable {
             let known = Set(current.map(\.fixture.id))
             if let unknown = ids.first(where: { !known.contains($0) }) {
                 return .failure(
-                    .invalidParameter("order", "\(unknown.debugDescription) is not a fixture created at run time", code: "fixture_not_found"))
+                    .invalidParameter(
+                        "order", "\(unknown.debugDescription) is not a fixture created at run time", code: "fixture_not_found"))
             }
             guard Set(ids).count == ids.count else {
                 return .failure(.invalidParameter("order", "the order names a fixture twice", code: "invalid_order"))
@@ -229,6 +231,7 @@ final class RuntimeFixtures: Service, Sendable {
 extension ReplyError {
     /// There is no fixture with this id.
     static func fixtureNotFound(_ id: String) -> ReplyError {
-        ReplyError(status: 404, message: "No fixture with id \(id.debugDescription).", type: "invalid_request_error", code: "fixture_not_found")
+        ReplyError(
+            status: 404, message: "No fixture with id \(id.debugDescription).", type: "invalid_request_error", code: "fixture_not_found")
     }
 }

@@ -40,9 +40,6 @@ final class SQLiteEngine: StoreEngine {
                         source TEXT, status INTEGER NOT NULL, streamed INTEGER NOT NULL, error TEXT,
                         duration_ms REAL NOT NULL, context TEXT, details TEXT NOT NULL);
                     CREATE INDEX journal_time ON journal(time);
-                    CREATE INDEX journal_source ON journal(source);
-                    CREATE INDEX journal_context ON journal(context);
-                    CREATE INDEX journal_request ON journal(request_id);
                     CREATE TABLE contexts (context TEXT PRIMARY KEY, arrival INTEGER NOT NULL);
                     CREATE INDEX contexts_arrival ON contexts(arrival);
                     CREATE TABLE turns (fixture TEXT NOT NULL, context TEXT NOT NULL, count INTEGER NOT NULL,
@@ -116,9 +113,9 @@ final class SQLiteEngine: StoreEngine {
             }
             let oldest = Date().timeIntervalSince1970 - retention.maxAge
             try database.execute(sql: "DELETE FROM journal WHERE time < ?", arguments: [oldest])
+            // Entries are only ever removed oldest first, so their numbers run without a gap.
             try database.execute(
-                sql: "DELETE FROM journal WHERE seq <= (SELECT seq FROM journal ORDER BY seq DESC LIMIT 1 OFFSET ?)",
-                arguments: [retention.maxEntries])
+                sql: "DELETE FROM journal WHERE seq <= (SELECT MAX(seq) FROM journal) - ?", arguments: [retention.maxEntries])
         }
     }
 
