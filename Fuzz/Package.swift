@@ -9,7 +9,7 @@ let targets = [
     "fuzz-json", "fuzz-chat-decode", "fuzz-anthropic-decode", "fuzz-config", "fuzz-lua-request", "fuzz-lua-reply",
     "fuzz-plugin-json", "fuzz-host", "fuzz-responses-decode", "fuzz-embeddings-decode", "fuzz-completions-decode",
     "fuzz-gemini-decode", "fuzz-ollama-decode", "fuzz-admin-access", "fuzz-websocket-frames", "fuzz-lua-patterns",
-    "fuzz-bedrock-decode",
+    "fuzz-bedrock-decode", "fuzz-match",
 ]
 
 /// Plugin providers some targets also call in process, next to the loaded plugin.

@@ -52,6 +52,7 @@ bin="$("${build[@]}" --show-bin-path)"
 
 # Longest input per target: request bodies up to 64 KiB, scripts and configurations shorter,
 # patterns and subjects shorter still (each input also runs in liblua, whose matcher nothing stops).
+# fuzz-match's fixtures and request fit in 4 KiB; its reference tries every offset and pairing.
 max_len() {
     case "$1" in
         fuzz-config) echo 16384 ;;
@@ -59,17 +60,19 @@ max_len() {
         fuzz-admin-access) echo 512 ;;
         fuzz-websocket-frames) echo 16384 ;;
         fuzz-lua-patterns) echo 512 ;;
+        fuzz-match) echo 4096 ;;
         *) echo 65536 ;;
     esac
 }
 # libFuzzer checks for leaks after every input that allocated more than it freed. Targets that
 # run a whole host always do (the journal, script states, tasks finishing after the reply), and
 # the scan of the heap would then take most of the time; they are checked for leaks once at exit,
-# and for growth by -rss_limit_mb. The configuration decoder's Lua and YAML caches do the same, as
-# do the targets that await a provider's own answer (a task per input) or keep responses.
+# and for growth by -rss_limit_mb. The configuration decoder's Lua and YAML caches do the same (in
+# fuzz-config and in fuzz-match, which decodes its fixtures), as do the targets that await a
+# provider's own answer (a task per input) or keep responses.
 per_input_leaks() {
     case "$1" in
-        fuzz-host | fuzz-lua-request | fuzz-lua-reply | fuzz-config) echo 0 ;;
+        fuzz-host | fuzz-lua-request | fuzz-lua-reply | fuzz-config | fuzz-match) echo 0 ;;
         fuzz-responses-decode | fuzz-gemini-decode | fuzz-ollama-decode) echo 0 ;;
         *) echo 1 ;;
     esac
@@ -81,6 +84,7 @@ dictionary() {
         fuzz-websocket-frames) echo Fuzz/Dictionaries/websocket.dict ;;
         fuzz-lua-reply) echo Fuzz/Dictionaries/lua.dict ;;
         fuzz-lua-patterns) echo Fuzz/Dictionaries/patterns.dict ;;
+        fuzz-match) echo Fuzz/Dictionaries/match.dict ;;
         fuzz-responses-decode | fuzz-embeddings-decode | fuzz-completions-decode | fuzz-gemini-decode | fuzz-ollama-decode | fuzz-bedrock-decode)
             name="${1#fuzz-}"
             echo "Fuzz/Dictionaries/${name%-decode}.dict"
