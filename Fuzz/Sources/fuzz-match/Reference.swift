@@ -104,7 +104,8 @@ struct Reference {
     /// `x-lyrebird-context`, else `x-test-id`, else the API key, else `global`.
     var context: String {
         if let id = header("x-lyrebird-context") ?? header("x-test-id") { return id }
-        if let authorization = header("authorization"), authorization.lowercased().hasPrefix("bearer ") {
+        // `Bearer KEY`, with any spaces before either word.
+        if let authorization = header("authorization")?.drop(while: { $0 == " " }), authorization.lowercased().hasPrefix("bearer ") {
             let key = authorization.dropFirst("bearer ".count).drop { $0 == " " }
             if !key.isEmpty { return String(key) }
         }

@@ -17,9 +17,14 @@ import LyrebirdPluginAPI
 ///     header x-team: red                a header (its name lower-cased, as the host makes them)
 ///     body {"temperature": 0.2}         the JSON body
 ///
-/// In texts `\n` is a line break and `\t` a tab. Lines that say nothing of these are ignored.
-enum RequestText {
-    static func request(_ text: Substring) -> CanonicalRequest {
+/// In texts `\n` is a line break, `\t` a tab, and `$0` to `$9` the fixtures' texts (`literals`,
+/// counted round), so that a request can hold what the fixtures look for, and keeps holding it
+/// when a mutation changes their values. Lines that say nothing of these are ignored.
+struct RequestText {
+    /// The texts the fixtures' conditions test for, in order.
+    let literals: [String]
+
+    func request(_ text: Substring) -> CanonicalRequest {
         var request = CanonicalRequest(operation: "chat.completions", model: "gpt-4o", messages: [])
         for line in text.split(separator: "\n", omittingEmptySubsequences: true) {
             read(line, into: &request)
@@ -29,8 +34,8 @@ enum RequestText {
 
     private static let roles: [(prefix: String, role: Message.Role)] = Message.Role.allCases.map { ("\($0.rawValue):", $0) }
 
-    private static func read(_ line: Substring, into request: inout CanonicalRequest) {
-        for (prefix, role) in roles where line.hasPrefix(prefix) {
+    private func read(_ line: Substring, into request: inout CanonicalRequest) {
+        for (prefix, role) in Self.roles where line.hasPrefix(prefix) {
             let text = unescaped(rest(of: line, after: prefix))
             request.messages.append(Message(role: role, content: text.isEmpty ? [] : [.text(text)]))
             return
@@ -51,7 +56,7 @@ enum RequestText {
             guard !request.messages.isEmpty else { return }
             let words = value.split(separator: " ", maxSplits: 2, omittingEmptySubsequences: false)
             let call = ToolCall(
-                id: words.first.map(unescaped) ?? "", name: words.count > 1 ? unescaped(words[1]) : "",
+                id: words.first.map { unescaped($0) } ?? "", name: words.count > 1 ? unescaped(words[1]) : "",
                 arguments: words.count > 2 ? unescaped(words[2]) : "{}")
             request.messages[request.messages.count - 1].toolCalls.append(call)
         case "id":
@@ -80,36 +85,36 @@ enum RequestText {
             let headerValue = rest(of: value[colon...], after: ":")
             request.headers.append(Header(name: name, value: unescaped(headerValue)))
         case "body":
-            if let body = try? JSONValue.parse(String(value)) { request.body = body }
+            if let body = try? JSONValue.parse(unescaped(value, escapes: false)) { request.body = body }
         default: break
         }
     }
 
     /// What follows `prefix` in `line`, less one space after it.
-    private static func rest(of line: Substring, after prefix: some StringProtocol) -> Substring {
+    private func rest(of line: Substring, after prefix: some StringProtocol) -> Substring {
         let rest = line.dropFirst(prefix.count)
         return rest.hasPrefix(" ") ? rest.dropFirst() : rest
     }
 
-    private static func unescaped(_ text: Substring) -> String {
-        guard text.contains("\\") else { return String(text) }
+    /// `text` with its escapes and references replaced; only references when `escapes` is false.
+    private func unescaped(_ text: Substring, escapes: Bool = true) -> String {
+        guard text.contains(where: { $0 == "\\" || $0 == "$" }) else { return String(text) }
         var out = ""
-        var escaping = false
-        for character in text {
-            if escaping {
-                switch character {
-                case "n": out.append("\n")
-                case "t": out.append("\t")
-                default: out.append(character)
-                }
-                escaping = false
-            } else if character == "\\" {
-                escaping = true
+        var index = text.startIndex
+        while index < text.endIndex {
+            let character = text[index]
+            text.formIndex(after: &index)
+            let next = index < text.endIndex ? text[index] : nil
+            if escapes, character == "\\", let next {
+                out.append(next == "n" ? "\n" : next == "t" ? "\t" : next)
+                text.formIndex(after: &index)
+            } else if character == "$", let next, next.isASCII, let digit = next.wholeNumberValue, !literals.isEmpty {
+                out += literals[digit % literals.count]
+                text.formIndex(after: &index)
             } else {
                 out.append(character)
             }
         }
-        if escaping { out.append("\\") }
         return out
     }
 }

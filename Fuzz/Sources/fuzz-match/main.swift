@@ -10,9 +10,10 @@ import LyrebirdPluginAPI
 /// from docs/fixtures.md, one text at a time.
 ///
 /// Input: fixtures' `match` mappings in YAML, separated by lines `---`, then a line `===` and a
-/// request in the line form `RequestText` reads. Each mapping is decoded as a fixture file has
-/// it (`match:` with the mapping under it), and one the decoder refuses, that holds a Lua
-/// predicate, or that the text makes a sequence or gives a priority, is left out.
+/// request in the line form `RequestText` reads, whose `$0` to `$9` are the texts the fixtures
+/// look for. Each mapping is decoded as a fixture file has it (`match:` with the mapping under
+/// it), and one the decoder refuses, that holds a Lua predicate, or that the text makes a
+/// sequence or gives a priority, is left out.
 ///
 /// What must hold, for every fixture: `MatchCondition.matches` and `explainMiss` (no reasons when
 /// it matches) agree with the reference. For the fixtures together: a store's `firstMatch`
@@ -27,7 +28,9 @@ public func testOneInput(_ data: UnsafePointer<UInt8>?, _ size: Int) -> CInt {
     let lines = text.split(separator: "\n", omittingEmptySubsequences: false)
     let divider = lines.firstIndex(of: "===") ?? lines.endIndex
     let fixtures = decodeFixtures(lines[..<divider])
-    let request = RequestText.request(divider < lines.endIndex ? lines[(divider + 1)...].joined(separator: "\n")[...] : "")
+    let literals = fixtures.flatMap { sought(by: $0.match) }
+    let request = RequestText(literals: literals).request(
+        divider < lines.endIndex ? lines[(divider + 1)...].joined(separator: "\n")[...] : "")
     let reference = Reference(request: request)
 
     var matching: [String] = []
@@ -44,7 +47,7 @@ public func testOneInput(_ data: UnsafePointer<UInt8>?, _ size: Int) -> CInt {
     }
 
     if showing {
-        print("\(describe(fixtures))\(describe(request))\nthe reference matches \(matching)\n")
+        print("\(describe(fixtures))literals \(literals)\n\(describe(request))\nthe reference matches \(matching)\n")
     }
 
     let store = FixtureStore(fixtures)
@@ -98,6 +101,37 @@ private func decodeFixtures(_ lines: ArraySlice<Substring>) -> [Fixture] {
         fixtures.append(fixture)
     }
     return fixtures
+}
+
+/// The texts a condition looks for, and the header names and body members it reads, in order.
+private func sought(by condition: MatchCondition) -> [String] {
+    func named(_ field: MatchField) -> [String] {
+        switch field {
+        case .header(let name): return [name]
+        case .body(let path):
+            return path.steps.compactMap { step in
+                if case .member(let name) = step { return name }
+                return nil
+            }
+        default: return []
+        }
+    }
+    func value(_ matcher: TextMatcher) -> String {
+        switch matcher.kind {
+        case .equals(let value), .contains(let value), .fuzzy(let value, _): return value
+        case .regex(let pattern), .glob(let pattern): return pattern.source
+        }
+    }
+    switch condition {
+    case .text(let field, let matcher): return named(field) + [value(matcher)]
+    case .number(.body(let path), _): return named(.body(path))
+    case .number: return []
+    case .exists(let field): return named(field)
+    case .conversation(let flow): return flow.steps.compactMap { $0.content.map(value) }
+    case .all(let conditions), .any(let conditions): return conditions.flatMap(sought)
+    case .not(let condition): return sought(by: condition)
+    case .lua: return []
+    }
 }
 
 private func describe(_ fixtures: [Fixture]) -> String {
