@@ -130,6 +130,19 @@ import Testing
         }
     }
 
+    /// A tool result answers a call made before it: a call with its id that the tool message
+    /// carries itself (the chat completions decoder takes `tool_calls` on any role) does not
+    /// name it (found by fuzz-match).
+    @Test func aToolResultIsNamedByAnEarlierCall() throws {
+        var request = continuation
+        request.messages[3].toolCalls = [ToolCall(id: "call_1", name: "send_email", arguments: "{}")]
+        #expect(try matches("{tool_result: {name: book_flight}}", request))
+        #expect(try !matches("{tool_result: {name: send_email}}", request))
+        // A later result with the same id is named by the latest call before it.
+        request.messages.append(Message(role: .tool, content: [.text("sent")], toolCallID: "call_1"))
+        #expect(try matches("{tool_result: {name: send_email}}", request))
+    }
+
     @Test func combinatorsNestToAnyDepth() throws {
         let request = CanonicalRequest(operation: "chat.completions", model: "gpt-4o", messages: [Message(role: .user, text: "hi there")])
         #expect(try matches("{any: [{user: hello}, {user: hi}]}", request))
