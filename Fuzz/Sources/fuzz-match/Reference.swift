@@ -243,9 +243,11 @@ struct Reference {
 
     // MARK: Conversation flows
 
-    /// Whether the flow's steps fall on messages in order: tried at every choice of messages
-    /// (remembering which step from which message has failed), the first step on the first
-    /// message that is not an instruction when the flow is anchored.
+    /// Whether the flow's steps fall on messages in order, worked out for every number of steps
+    /// and every prefix of the conversation (not by taking each step's earliest message, as the
+    /// host does): `placed[s][m]` says whether the first `s` steps fall among the first `m`
+    /// messages. When the flow is anchored its first step must fall on the first message that is
+    /// not an instruction.
     func follows(_ flow: ConversationFlow) -> Bool {
         let messages = request.messages
         let steps = flow.steps
@@ -253,18 +255,21 @@ struct Reference {
             if let role = step.role, role != message.role { return false }
             return step.content.map { passes($0, Self.text(of: message)) } ?? true
         }
-        var failed = Set<[Int]>()
-        func place(_ step: Int, from start: Int) -> Bool {
-            if step == steps.count { return true }
-            if failed.contains([step, start]) { return false }
-            for index in start..<max(start, messages.count) where accepts(steps[step], messages[index]) {
-                if place(step + 1, from: index + 1) { return true }
-            }
-            failed.insert([step, start])
-            return false
+        let none = [Bool](repeating: false, count: messages.count + 1)
+        var placed = [[Bool]](repeating: none, count: steps.count + 1)
+        placed[0] = [Bool](repeating: true, count: messages.count + 1)
+        var first = 0
+        if flow.anchored {
+            guard let opening = messages.firstIndex(where: { $0.role != .system && $0.role != .developer }) else { return false }
+            guard accepts(steps[0], messages[opening]) else { return false }
+            for count in (opening + 1)...messages.count { placed[1][count] = true }
+            first = 1
         }
-        guard flow.anchored else { return place(0, from: 0) }
-        guard let first = messages.firstIndex(where: { $0.role != .system && $0.role != .developer }) else { return false }
-        return accepts(steps[0], messages[first]) && place(1, from: first + 1)
+        for step in first..<steps.count {
+            for count in messages.indices {
+                placed[step + 1][count + 1] = placed[step + 1][count] || (placed[step][count] && accepts(steps[step], messages[count]))
+            }
+        }
+        return placed[steps.count][messages.count]
     }
 }

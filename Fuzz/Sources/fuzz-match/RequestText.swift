@@ -96,6 +96,10 @@ struct RequestText {
         return rest.hasPrefix(" ") ? rest.dropFirst() : rest
     }
 
+    /// The longest text references make: beyond it they are left as they are, so that a short
+    /// input cannot make texts the reference takes seconds over.
+    static let longestExpansion = 4096
+
     /// `text` with its escapes and references replaced; only references when `escapes` is false.
     private func unescaped(_ text: Substring, escapes: Bool = true) -> String {
         guard text.contains(where: { $0 == "\\" || $0 == "$" }) else { return String(text) }
@@ -108,7 +112,9 @@ struct RequestText {
             if escapes, character == "\\", let next {
                 out.append(next == "n" ? "\n" : next == "t" ? "\t" : next)
                 text.formIndex(after: &index)
-            } else if character == "$", let next, next.isASCII, let digit = next.wholeNumberValue, !literals.isEmpty {
+            } else if character == "$", let next, next.isASCII, let digit = next.wholeNumberValue, !literals.isEmpty,
+                out.utf8.count + literals[digit % literals.count].utf8.count <= Self.longestExpansion
+            {
                 out += literals[digit % literals.count]
                 text.formIndex(after: &index)
             } else {
