@@ -11,6 +11,7 @@ let targets = [
     "fuzz-gemini-decode", "fuzz-ollama-decode", "fuzz-admin-access", "fuzz-websocket-frames", "fuzz-lua-patterns",
     "fuzz-bedrock-decode",
     "fuzz-regex",
+    "fuzz-match",
 ]
 
 /// Plugin providers some targets also call in process, next to the loaded plugin, and the

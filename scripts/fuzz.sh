@@ -53,6 +53,7 @@ bin="$("${build[@]}" --show-bin-path)"
 # Longest input per target: request bodies up to 64 KiB, scripts and configurations shorter,
 # patterns and subjects shorter still (each input also runs in liblua, whose matcher nothing stops;
 # a regular expression's text is also repeated into a long one).
+# fuzz-match's fixtures and request fit in 4 KiB; its reference tries every offset and pairing.
 max_len() {
     case "$1" in
         fuzz-config) echo 16384 ;;
@@ -61,6 +62,7 @@ max_len() {
         fuzz-websocket-frames) echo 16384 ;;
         fuzz-lua-patterns) echo 512 ;;
         fuzz-regex) echo 4096 ;;
+        fuzz-match) echo 4096 ;;
         *) echo 65536 ;;
     esac
 }
@@ -69,6 +71,7 @@ max_len() {
 # the scan of the heap would then take most of the time; they are checked for leaks once at exit,
 # and for growth by -rss_limit_mb. The configuration decoder's Lua and YAML caches do the same, as
 # do the targets that await a provider's own answer (a task per input) or keep responses.
+# fuzz-match decodes fixtures too, but without Lua; checked after each input it runs as fast.
 per_input_leaks() {
     case "$1" in
         fuzz-host | fuzz-lua-request | fuzz-lua-reply | fuzz-config) echo 0 ;;
@@ -84,6 +87,7 @@ dictionary() {
         fuzz-lua-reply) echo Fuzz/Dictionaries/lua.dict ;;
         fuzz-lua-patterns) echo Fuzz/Dictionaries/patterns.dict ;;
         fuzz-regex) echo Fuzz/Dictionaries/regex.dict ;;
+        fuzz-match) echo Fuzz/Dictionaries/match.dict ;;
         fuzz-responses-decode | fuzz-embeddings-decode | fuzz-completions-decode | fuzz-gemini-decode | fuzz-ollama-decode | fuzz-bedrock-decode)
             name="${1#fuzz-}"
             echo "Fuzz/Dictionaries/${name%-decode}.dict"

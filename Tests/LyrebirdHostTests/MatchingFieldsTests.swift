@@ -131,6 +131,44 @@ import Testing
         }
     }
 
+    /// Every text contains the empty string, but a field with no text has none to contain it:
+    /// `contains: ""` tests that the field has a value, matched alone or beside other fixtures
+    /// (found by fuzz-match: it held for every request).
+    @Test func containingNothingNeedsAText() throws {
+        let bare = CanonicalRequest(operation: "chat.completions", model: "gpt-4o", messages: [])
+        let request = continuation
+        let cases: [(String, Bool, Bool)] = [
+            ("{tool_result: ''}", false, true),
+            ("{tool_result: {contains: '', case: sensitive}}", false, true),
+            ("{last_message: ''}", false, true),
+            ("{message: {role: tool, content: ''}}", false, true),
+            ("{tools: {contains: ''}}", false, true),
+            ("{headers: {x-team: {contains: ''}}}", false, true),
+            ("{body: {'$.metadata.team': {contains: ''}}}", false, true),
+            ("{user: ''}", true, true),
+        ]
+        for (yaml, onBare, onRequest) in cases {
+            #expect(try matches(yaml, bare) == onBare, "\(yaml)")
+            #expect(try matches(yaml, request) == onRequest, "\(yaml)")
+            #expect(try condition(yaml).explainMiss(bare).reasons.isEmpty == onBare, "\(yaml)")
+            let store = FixtureStore([Fixture(name: "empty", match: try condition(yaml), reply: .message(StaticReply(content: "ok")))])
+            #expect((store.firstMatch(for: bare) != nil) == onBare, "\(yaml)")
+        }
+    }
+
+    /// A tool result answers a call made before it: a call with its id that the tool message
+    /// carries itself (the chat completions decoder takes `tool_calls` on any role) does not
+    /// name it (found by fuzz-match).
+    @Test func aToolResultIsNamedByAnEarlierCall() throws {
+        var request = continuation
+        request.messages[3].toolCalls = [ToolCall(id: "call_1", name: "send_email", arguments: "{}")]
+        #expect(try matches("{tool_result: {name: book_flight}}", request))
+        #expect(try !matches("{tool_result: {name: send_email}}", request))
+        // A later result with the same id is named by the latest call before it.
+        request.messages.append(Message(role: .tool, content: [.text("sent")], toolCallID: "call_1"))
+        #expect(try matches("{tool_result: {name: send_email}}", request))
+    }
+
     @Test func combinatorsNestToAnyDepth() throws {
         let request = CanonicalRequest(operation: "chat.completions", model: "gpt-4o", messages: [Message(role: .user, text: "hi there")])
         #expect(try matches("{any: [{user: hello}, {user: hi}]}", request))

@@ -101,14 +101,14 @@ public enum MatchField: Hashable, Sendable {
     }
 
     /// The tool names the tool results in `messages` answer, found through an index of calls by
-    /// id, so that a long conversation costs its length once.
+    /// id, so that a long conversation costs its length once. A result answers a call made
+    /// before it: calls a tool message carries itself are indexed only after it is named.
     private static func answeredToolNames(_ messages: [Message]) -> [String] {
         var callNames: [String: String] = [:]
         var names: [String] = []
         for message in messages {
+            if message.role == .tool, let name = message.name ?? message.toolCallID.flatMap({ callNames[$0] }) { names.append(name) }
             for call in message.toolCalls { callNames[call.id] = call.name }
-            guard message.role == .tool else { continue }
-            if let name = message.name ?? message.toolCallID.flatMap({ callNames[$0] }) { names.append(name) }
         }
         return names
     }

@@ -90,8 +90,11 @@ final class MatchTest: Sendable {
                 .equals(slot: slot, id: builder.exactValueID(value, in: slot, ignoringCase: ignoringCase), ignoringCase: ignoringCase))
         case .contains(let value):
             let needle = TextMatcher.bytes(value, ignoringCase: ignoringCase)
-            // Every text contains the empty string: nothing to check.
-            if !needle.isEmpty {
+            // Every text contains the empty string, but a field without texts (no tool result,
+            // a header not sent, a path that finds nothing) has none to contain it.
+            if needle.isEmpty {
+                checks.append(.exists(slot: slot))
+            } else {
                 checks.append(
                     .contains(
                         slot: slot, needle: builder.needleID(needle, in: slot, ignoringCase: ignoringCase), ignoringCase: ignoringCase))
