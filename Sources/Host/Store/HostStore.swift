@@ -11,8 +11,8 @@ final class HostStore: Sendable {
         switch location {
         case .memory, .sqlite:
             engine = try SQLiteEngine(location)
-        case .postgres:
-            throw StoreError.unsupported("PostgreSQL stores are not built into this host yet")
+        case .postgres(let url):
+            engine = try PostgresEngine(url: url, logger: logger)
         }
         writer = StoreWriter(engine: engine, retention: retention, contextLimit: contextLimit, logger: logger)
     }
