@@ -48,6 +48,8 @@ while IFS= read -r map; do
 done < <(
     find "$bin" -maxdepth 2 -name module.modulemap
     find "$root/.build/checkouts" -path '*/include/module.modulemap' 2>/dev/null
+    # A module map beside the sources, not in include/ (GRDB's GRDBSQLite wraps the system SQLite).
+    find "$root/.build/checkouts" -path '*/Sources/*/module.modulemap' -not -path '*/include/*' 2>/dev/null
     find "$root/Sources" -maxdepth 2 -name module.modulemap
 )
 for flag in $(pkg-config --cflags-only-I lua5.4 libffi 2>/dev/null || echo -I/usr/include/lua5.4); do
