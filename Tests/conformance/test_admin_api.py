@@ -175,6 +175,39 @@ def test_state_in_a_file_survives_a_restart_and_kill_9(tmp_path):
         third.stop()
 
 
+def test_lua_store_values_and_stored_responses_survive_kill_9(tmp_path):
+    store = tmp_path / "state.db"
+    config = tmp_path / "counter.yaml"
+    config.write_text(
+        "fixtures:\n"
+        "  - match: {user: count}\n"
+        "    reply:\n"
+        "      lua_inline: |\n"
+        "        function respond(req)\n"
+        "          return 'count ' .. lyrebird.store.increment('calls')\n"
+        "        end\n"
+    )
+    first = Server(["--config", str(config), "--store", str(store)])
+    try:
+        assert chat(first, "count") == "count 1"
+        assert chat(first, "count") == "count 2"
+        client = openai.OpenAI(base_url=first.base_url, api_key="sk-test", max_retries=0)
+        created = client.responses.create(model="gpt-4o", input="keep me")
+        time.sleep(0.5)  # stored responses are written in batches every 100 ms
+    finally:
+        first.process.send_signal(signal.SIGKILL)
+        first.process.wait()
+    second = Server(["--config", str(config), "--store", str(store)])
+    try:
+        assert chat(second, "count") == "count 3"
+        client = openai.OpenAI(base_url=second.base_url, api_key="sk-test", max_retries=0)
+        assert client.responses.retrieve(created.id).output_text == created.output_text
+        continued = client.responses.create(model="gpt-4o", input="still there?", previous_response_id=created.id)
+        assert continued.status == "completed"
+    finally:
+        second.stop()
+
+
 def test_the_fixture_file_is_reloaded_and_a_broken_edit_kept_out(tmp_path):
     config = tmp_path / "fixtures.yaml"
     config.write_text("fixtures:\n  - {name: one, match: {user: ping}, reply: {content: one}}\n")

@@ -1,5 +1,5 @@
 """A fleet: two real Lyrebird hosts on one PostgreSQL database share their run-time fixtures,
-their journal and their sequence turns. The database is the one .ci/run starts, or a private
+their journal, their sequence turns, their Lua store values and their stored Responses. The database is the one .ci/run starts, or a private
 cluster (conftest.PostgresCluster)."""
 
 import concurrent.futures
@@ -22,6 +22,13 @@ def fleet(postgres, tmp_path, request):
         "    match: {user: next}\n"
         "    replies: [{content: '1'}, {content: '2'}, {content: '3'}, {content: '4'}, {content: '5'}, {content: '6'}]\n"
         "    after_last: fall_through\n"
+        "  - name: counter\n"
+        "    match: {user: count}\n"
+        "    reply:\n"
+        "      lua_inline: |\n"
+        "        function respond(req)\n"
+        "          return 'count ' .. lyrebird.store.increment('calls', 1, 'api_key')\n"
+        "        end\n"
     )
     hosts = [Server(["--config", str(config), "--store", url]) for _ in range(2)]
     yield hosts
@@ -57,9 +64,12 @@ def test_the_journal_is_one_for_the_fleet(fleet):
     first, second = fleet
     say(first, "hello from the first", context="journal")
     say(second, "hello from the second", context="journal")
+    # A host's read writes what it has waiting first; the other host's batch lands within 100 ms.
     for host in fleet:
-        entries = httpx.get(host.url + "/_lyrebird/journal", params={"context": "journal"}).json()
-        assert entries["total"] == 2
+        started = time.monotonic()
+        while httpx.get(host.url + "/_lyrebird/journal", params={"context": "journal"}).json()["total"] != 2:
+            assert time.monotonic() - started < 2, "an entry of the other host never reached the journal"
+            time.sleep(0.05)
 
 
 def test_sequence_turns_never_double_count_across_hosts(fleet):
@@ -79,3 +89,35 @@ def test_sequence_turns_never_double_count_across_hosts(fleet):
     reset = httpx.post(first.url + "/_lyrebird/sequences/reset", json={"context": "shared-turns"})
     assert reset.json()["contexts_reset"] == 1
     assert say(second, "next", context="shared-turns") == "1"
+
+
+def test_lua_store_values_are_one_for_the_fleet(fleet):
+    def ask(index):
+        return say(fleet[index % 2], "count")
+
+    with concurrent.futures.ThreadPoolExecutor(max_workers=4) as pool:
+        answers = list(pool.map(ask, range(12)))
+    # Every increment counted once, whichever host ran it.
+    assert sorted(int(answer.split()[1]) for answer in answers) == list(range(1, 13))
+    assert say(fleet[1], "count") == "count 13"
+
+
+def test_a_response_stored_by_one_host_is_read_and_continued_at_the_other(fleet):
+    first, second = fleet
+    clients = [openai.OpenAI(base_url=host.base_url, api_key="sk-fleet", max_retries=0) for host in fleet]
+    created = clients[0].responses.create(model="gpt-4o", input="remember the fleet")
+    time.sleep(0.3)  # stored responses are written with the journal's batches, every 100 ms
+    assert clients[1].responses.retrieve(created.id).output_text == created.output_text
+    items = clients[1].responses.input_items.list(created.id)
+    assert [item.content[0].text for item in items.data] == ["remember the fleet"]
+    continued = clients[1].responses.create(model="gpt-4o", input="and now?", previous_response_id=created.id)
+    time.sleep(0.3)
+    later = clients[0].responses.input_items.list(continued.id, order="asc").data
+    messages = [item.content[0].text for item in later if item.type == "message" and item.role == "user"]
+    assert messages == ["remember the fleet", "and now?"]
+    clients[0].responses.delete(created.id)
+    # The other host read it into memory, yet reads the store again and finds it gone.
+    with pytest.raises(openai.NotFoundError):
+        clients[1].responses.retrieve(created.id)
+    with pytest.raises(openai.NotFoundError):
+        clients[1].responses.delete(created.id)

@@ -6,6 +6,8 @@ import LyrebirdPluginAPI
 /// Completed responses (unless the request says `"store": false`) are kept in memory, the most
 /// recent `storedResponseLimit` of them within `storedResponseBytes`, so that clients can
 /// retrieve them, list their input items, and continue a conversation with `previous_response_id`.
+/// A host keeps them in its store as well (``attach(records:)``), so they outlive a restart and
+/// every host of a fleet finds them.
 public struct ResponsesProvider: Provider {
     public let name = "openai.responses"
     public let routes: [ProviderRoute] = {
@@ -72,9 +74,24 @@ public struct ResponsesProvider: Provider {
         OpenAIErrorEncoding.response(for: error)
     }
 
+    public func attach(records: any ProviderRecords) {
+        store.attach(records)
+    }
+
+    /// Loads the response a request continues from (`previous_response_id`) from the host's
+    /// records when memory lacks it. Only a body that names the field is read here.
+    public func prepare(_ request: WireRequest, route: ProviderRoute) async {
+        guard route.operation == "responses", request.body.firstRange(of: Self.previousResponseField) != nil,
+            let id = (try? JSONValue.parse(request.body))?["previous_response_id"]?.stringValue
+        else { return }
+        await store.loadIfMissing(id)
+    }
+
+    private static let previousResponseField = Array("previous_response_id".utf8)
+
     public func answer(_ request: WireRequest, route: ProviderRoute, host: HostInfo, context: ReplyContext) async -> WireResponse {
         do {
-            return try StoredResponseRoutes.answer(request, operation: route.operation, store: store)
+            return try await StoredResponseRoutes.answer(request, operation: route.operation, store: store)
         } catch {
             return OpenAIErrorEncoding.response(for: error)
         }

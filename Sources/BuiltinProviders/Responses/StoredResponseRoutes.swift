@@ -19,11 +19,11 @@ enum StoredResponseRoutes {
         ]
     }
 
-    static func answer(_ request: WireRequest, operation: String, store: ResponseStore) throws(ReplyError) -> WireResponse {
+    static func answer(_ request: WireRequest, operation: String, store: ResponseStore) async throws(ReplyError) -> WireResponse {
         let id = request.pathParameters["response_id"] ?? ""
         switch operation {
         case delete:
-            guard store.remove(id) else { throw notFound(id) }
+            guard await store.remove(id) else { throw notFound(id) }
             var writer = JSONWriter(reservingCapacity: 96)
             writer.object { writer in
                 writer.member("id", id)
@@ -32,10 +32,10 @@ enum StoredResponseRoutes {
             }
             return WireResponse(status: 200, body: writer.bytes)
         case inputItems:
-            guard let response = store.response(id) else { throw notFound(id) }
+            guard let response = await store.current(id) else { throw notFound(id) }
             return WireResponse(status: 200, body: try page(of: response.input, request))
         default:
-            guard let response = store.response(id) else { throw notFound(id) }
+            guard let response = await store.current(id) else { throw notFound(id) }
             return WireResponse(status: 200, body: response.body)
         }
     }

@@ -126,7 +126,12 @@ private func storeGet(_ state: OpaquePointer?) -> Int32 {
     guard let key = LuaValues.string(at: 1, in: state) else { return luaFail(state, "lyrebird.store.get expects a string key") }
     switch storeScope("get", argument: 2, in: state) {
     case .failure(let failure): return luaFail(state, failure.message)
-    case .success(let store): return luaReturn(state, store.get(key) ?? .null)
+    case .success(let store):
+        do {
+            return luaReturn(state, try store.get(key) ?? .null)
+        } catch {
+            return luaFail(state, "lyrebird.store.get: \(error.description)")
+        }
     }
 }
 
@@ -148,8 +153,7 @@ private func storeIncrement(_ state: OpaquePointer?) -> Int32 {
     do {
         return luaReturn(state, try store.increment(key, by: delta))
     } catch {
-        guard case .notANumber(let type) = error else { return 0 }
-        return luaFail(state, "lyrebird.store.increment: \(key.debugDescription) holds a \(type), not a number")
+        return luaFail(state, "lyrebird.store.increment: \(error.description)")
     }
 }
 
@@ -161,15 +165,18 @@ private func storeSet(_ state: OpaquePointer?) -> Int32 {
     case .failure(let failure): return luaFail(state, failure.message)
     case .success(let found): store = found
     }
+    let value: JSONValue
     do {
         var bytes = 0
-        let value = try LuaValues.json(at: 2, in: state, cost: &bytes)
-        guard store.set(key, value, bytes: bytes) else {
-            return luaFail(state, "lyrebird.store.set: the value is larger than the whole store (\(store.store.maximumBytes) bytes)")
-        }
-        return 0
+        value = try LuaValues.json(at: 2, in: state, cost: &bytes)
     } catch {
         return luaFail(state, "lyrebird.store.set: the value is \(error.description)")
+    }
+    do {
+        try store.set(key, value)
+        return 0
+    } catch {
+        return luaFail(state, "lyrebird.store.set: \(error.description)")
     }
 }
 

@@ -13,7 +13,8 @@ final class LuaResponder: ScriptResponder {
 
     let name: String
     private let pool: LuaStatePool
-    private let store = LuaStore()
+    /// The fixture's store; `nil` until a host attaches the responder.
+    private let store: LuaStore?
     private let streamChunkCharacters: Int
     /// The host's script threads; `nil` until a host attaches the responder.
     private let threads: ScriptThreadPool?
@@ -23,6 +24,7 @@ final class LuaResponder: ScriptResponder {
         self.pool = try LuaStatePool.prepared(script: script, environment: environment)
         self.streamChunkCharacters = environment.streamChunkCharacters
         self.threads = nil
+        self.store = nil
     }
 
     private init(name: String, pool: LuaStatePool, runtime: ScriptRuntime) {
@@ -30,6 +32,7 @@ final class LuaResponder: ScriptResponder {
         self.pool = pool
         self.streamChunkCharacters = runtime.streamChunkCharacters
         self.threads = runtime.threads
+        self.store = LuaStore(engine: runtime.store.engine, script: pool.script.name)
     }
 
     func running(on runtime: ScriptRuntime) -> any Responder {
@@ -38,7 +41,7 @@ final class LuaResponder: ScriptResponder {
     }
 
     func respond(to request: CanonicalRequest, parameters: JSONValue, into sink: any ReplySink) async throws {
-        guard let threads else {
+        guard let threads, let store else {
             throw ReplyError(
                 status: 500, message: "Lua responder \(name) runs only on a host's script threads, and no host attached it",
                 type: "server_error", code: "lua_error")
@@ -46,7 +49,6 @@ final class LuaResponder: ScriptResponder {
         let embeddingInputs = request.replyKind == .message ? 0 : request.messages.count
         let table = LuaRequestTable.make(request, parameters: parameters)
         let pool = self.pool
-        let store = self.store
         let result: Result<Outcome, LuaScriptError>
         do {
             result = try await threads.run { cancellation in

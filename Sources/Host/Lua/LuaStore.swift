@@ -1,39 +1,29 @@
 import LyrebirdPluginAPI
-import Synchronization
 
 /// The key-value store of one Lua fixture, split into partitions: one per conversation, so a
 /// script can keep state across the turns of a multi-turn exchange, and one per API key, for
 /// state that spans a client's partitions (a quota, a counter).
 ///
-/// Clients choose partitions and keys, so the store is bounded: past `maximumBytes` the
-/// partitions written least recently are dropped, as a cache drops its oldest entries. Each
-/// call takes the store's lock once, so `increment` is atomic however many requests run at once.
+/// Values live in the host's store (`settings.store`), so they outlive a restart when it is a
+/// file and every host of a PostgreSQL fleet sees the same ones. Clients choose partitions and
+/// keys, so the store is bounded: past `maximumBytes` the partitions written least recently are
+/// dropped, as a cache drops its oldest entries. Each call is one step of the store under its
+/// lock, so `increment` is atomic however many requests (and hosts) run at once.
+///
+/// Every call blocks its thread until the store answers: scripts call it from the host's script
+/// threads, which may block, never from an event loop or a task.
 final class LuaStore: Sendable {
-    /// What one fixture's store may hold, in the units of `LuaValues.json(at:in:cost:)`.
+    /// What one fixture's store may hold, in bytes of JSON text (`RecordCost`).
     static let defaultMaximumBytes = 64 << 20
-    /// What a partition costs besides its keys and values.
-    private static let partitionOverhead = 64
 
-    private struct PartitionValues {
-        var values: [String: (value: JSONValue, bytes: Int)] = [:]
-        var bytes = 0
-        var lastWrite: UInt64 = 0
-    }
-
-    private struct State {
-        var partitions: [String: PartitionValues] = [:]
-        var bytes = 0
-        var writes: UInt64 = 0
-        /// Partitions in the order of their writes; an entry whose stamp is no longer its
-        /// partition's `lastWrite` is stale and skipped.
-        var order: [(stamp: UInt64, partition: String)] = []
-        var orderStart = 0
-    }
-
+    let engine: any StoreEngine
+    /// The store's space in the host's store: the fixture's script.
+    let space: String
     let maximumBytes: Int
-    private let state = Mutex(State())
 
-    init(maximumBytes: Int = LuaStore.defaultMaximumBytes) {
+    init(engine: any StoreEngine, script: String, maximumBytes: Int = LuaStore.defaultMaximumBytes) {
+        self.engine = engine
+        self.space = "lua:" + script
         self.maximumBytes = maximumBytes
     }
 
@@ -45,10 +35,22 @@ final class LuaStore: Sendable {
         case apiKey = "api_key"
     }
 
-    /// Why an increment was refused.
-    enum IncrementError: Error, Equatable {
-        /// The key holds something other than a number.
-        case notANumber(String)
+    /// Why a call to the store failed.
+    enum Failure: Error, Equatable, CustomStringConvertible {
+        /// `increment` found something other than a number at the key.
+        case notANumber(key: String, type: String)
+        /// The value alone is larger than the whole store.
+        case tooLarge(limit: Int)
+        /// The store could not be read or written.
+        case unavailable(String)
+
+        var description: String {
+            switch self {
+            case .notANumber(let key, let type): return "\(key.debugDescription) holds a \(type), not a number"
+            case .tooLarge(let limit): return "the value is larger than the whole store (\(limit) bytes)"
+            case .unavailable(let reason): return "the store cannot be reached: \(reason)"
+            }
+        }
     }
 
     /// The store as one partition sees it.
@@ -57,38 +59,40 @@ final class LuaStore: Sendable {
         /// The partition's name in the store: its kind and its id.
         let name: String
 
-        func get(_ key: String) -> JSONValue? {
-            store.state.withLock { $0.partitions[name]?.values[key]?.value }
+        func get(_ key: String) throws(Failure) -> JSONValue? {
+            let address = address(key)
+            let engine = store.engine
+            return try store.wait { try await engine.record(address) }.flatMap { try? JSONValue.parse($0) }
         }
 
-        /// Stores `value` (`null` removes the key); `bytes` is what it costs.
-        ///
-        /// - Returns: `false` when the value alone is larger than the whole store.
-        func set(_ key: String, _ value: JSONValue, bytes: Int) -> Bool {
-            store.update(key, in: name) { _ in (value, bytes + key.utf8.count) } != nil
+        /// Stores `value`; `null` removes the key.
+        func set(_ key: String, _ value: JSONValue) throws(Failure) {
+            let change: RecordChange = value.isNull ? .remove : .set(Array(value.serialized.utf8))
+            _ = try store.update(address(key)) { _ in change }
         }
 
         /// Adds `delta` to the number at `key` (a missing key counts as 0) in one step under the
         /// store's lock, and returns the sum: integers stay integers while the sum fits.
-        func increment(_ key: String, by delta: JSONValue) throws(IncrementError) -> JSONValue {
-            var refusal: IncrementError?
-            let result = store.update(key, in: name) { current in
+        func increment(_ key: String, by delta: JSONValue) throws(Failure) -> JSONValue {
+            let update = try store.update(address(key)) { current in
+                let value = current.flatMap { try? JSONValue.parse($0) } ?? .integer(0)
                 let sum: JSONValue
-                switch (current ?? .integer(0), delta) {
+                switch (value, delta) {
                 case (.integer(let a), .integer(let b)):
-                    let (value, overflow) = a.addingReportingOverflow(b)
-                    sum = overflow ? .number(Double(a) + Double(b)) : .integer(value)
+                    let (result, overflow) = a.addingReportingOverflow(b)
+                    sum = overflow ? .number(Double(a) + Double(b)) : .integer(result)
                 case (.integer(let a), .number(let b)): sum = .number(Double(a) + b)
                 case (.number(let a), .integer(let b)): sum = .number(a + Double(b))
                 case (.number(let a), .number(let b)): sum = .number(a + b)
-                case (let other, _):
-                    refusal = .notANumber(other.typeName)
-                    return nil
+                case (let other, _): throw Failure.notANumber(key: key, type: other.typeName)
                 }
-                return (sum, key.utf8.count + 16)
+                return .set(Array(sum.serialized.utf8))
             }
-            if let refusal { throw refusal }
-            return result ?? .null
+            return update.current.flatMap { try? JSONValue.parse($0) } ?? .null
+        }
+
+        private func address(_ key: String) -> RecordAddress {
+            RecordAddress(space: store.space, partition: name, key: key)
         }
     }
 
@@ -105,60 +109,24 @@ final class LuaStore: Sendable {
         Scope(store: self, name: partition.rawValue + ":" + id)
     }
 
-    /// Replaces the value at `key` in partition `name` by what `change` makes of the current
-    /// one (with the new value's cost), all under the lock; `change` returning `nil` leaves the
-    /// store as it is. Returns the new value, or `nil` when nothing was stored: `change`
-    /// declined, or the value alone is larger than the whole store.
-    private func update(
-        _ key: String, in name: String, _ change: (JSONValue?) -> (value: JSONValue, bytes: Int)?
-    ) -> JSONValue? {
-        state.withLock { state in
-            guard let (value, bytes) = change(state.partitions[name]?.values[key]?.value) else { return nil }
-            if !value.isNull && bytes + Self.partitionOverhead > maximumBytes { return nil }
-            Self.store(value, bytes: bytes, at: key, in: name, into: &state, maximumBytes: maximumBytes)
-            return value
-        }
+    private func update(_ address: RecordAddress, _ change: @escaping @Sendable ([UInt8]?) throws -> RecordChange)
+        throws(Failure) -> RecordUpdate
+    {
+        let (engine, limit) = (self.engine, maximumBytes)
+        return try wait { try await engine.updateRecord(address, spaceLimit: limit, change) }
     }
 
-    private static func store(
-        _ value: JSONValue, bytes: Int, at key: String, in name: String, into state: inout State, maximumBytes: Int
-    ) {
-        var partition = state.partitions.removeValue(forKey: name) ?? PartitionValues()
-        state.bytes -= partition.values.isEmpty ? 0 : partition.bytes + Self.partitionOverhead
-        if let previous = partition.values.removeValue(forKey: key) { partition.bytes -= previous.bytes }
-        if !value.isNull {
-            partition.values[key] = (value, bytes)
-            partition.bytes += bytes
+    /// Blocks the script thread until the store answers.
+    private func wait<Value: Sendable>(_ operation: @escaping @Sendable () async throws -> Value) throws(Failure) -> Value {
+        do {
+            return try ThreadBlockingWait.run(operation)
+        } catch let failure as Failure {
+            throw failure
+        } catch let tooLarge as RecordTooLarge {
+            throw .tooLarge(limit: tooLarge.limit)
+        } catch {
+            throw .unavailable("\(error)")
         }
-        guard !partition.values.isEmpty else { return }
-        state.writes += 1
-        partition.lastWrite = state.writes
-        state.order.append((state.writes, name))
-        state.bytes += partition.bytes + Self.partitionOverhead
-        // Room is made before the partition goes back in, so it is never the one dropped.
-        while state.bytes > maximumBytes, let oldest = Self.leastRecentlyWritten(in: &state) {
-            state.bytes -= oldest.bytes + Self.partitionOverhead
-        }
-        state.partitions[name] = partition
-        Self.compact(&state)
-    }
-
-    private static func leastRecentlyWritten(in state: inout State) -> PartitionValues? {
-        while state.orderStart < state.order.count {
-            let (stamp, name) = state.order[state.orderStart]
-            state.orderStart += 1
-            if let partition = state.partitions[name], partition.lastWrite == stamp {
-                return state.partitions.removeValue(forKey: name)
-            }
-        }
-        return nil
-    }
-
-    /// Drops stale order entries once they are most of the list.
-    private static func compact(_ state: inout State) {
-        guard state.order.count > 1024 && state.order.count > 2 * state.partitions.count else { return }
-        state.order = state.order[state.orderStart...].filter { state.partitions[$0.partition]?.lastWrite == $0.stamp }
-        state.orderStart = 0
     }
 
     /// The conversation a request belongs to: the `x-lyrebird-conversation` header, else the

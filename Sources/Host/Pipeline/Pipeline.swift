@@ -113,6 +113,7 @@ struct Pipeline: Sendable {
         }
         let request: CanonicalRequest
         do {
+            await provider.prepare(wire, route: route)
             request = try decode(wire, route: route, provider: provider, run: &run)
         } catch {
             return .whole(provider.encode(error, for: nil, context: run.context))
@@ -168,6 +169,7 @@ struct Pipeline: Sendable {
         run.entry.method = "WEBSOCKET"
         let request: CanonicalRequest
         do {
+            await provider.prepare(wire, route: route)
             request = try decode(wire, route: route, provider: provider, run: &run)
         } catch {
             return .failed(error)

@@ -8,4 +8,6 @@ struct ScriptRuntime: Sendable {
     let streamChunkCharacters: Int
     /// The host's logger, for what its scripts log.
     let logger: Logger
+    /// The host's store, where Lua fixtures keep their `lyrebird.store` values.
+    let store: HostStore
 }

@@ -88,12 +88,6 @@ public final class LyrebirdHost: Sendable {
         self.logger = logger
         self.scripts = ScriptThreadPool(
             threads: configuration.scriptThreads, queueTimeout: .milliseconds(configuration.scriptQueueTimeoutMilliseconds))
-        let runtime = ScriptRuntime(
-            threads: scripts, luaLimits: configuration.luaLimits, streamChunkCharacters: configuration.streamChunkCharacters, logger: logger
-        )
-        let providers = (providers + plugins.flatMap(\.providers)).map { provider in
-            (provider as? any ScriptProvider)?.running(on: runtime) ?? provider
-        }
         let file = configuration.sourceFile ?? "<configuration>"
         let store: HostStore
         do {
@@ -105,6 +99,13 @@ public final class LyrebirdHost: Sendable {
             ])
         }
         self.store = store
+        let runtime = ScriptRuntime(
+            threads: scripts, luaLimits: configuration.luaLimits, streamChunkCharacters: configuration.streamChunkCharacters,
+            logger: logger,
+            store: store)
+        let providers = (providers + plugins.flatMap(\.providers)).map { provider in
+            (provider as? any ScriptProvider)?.running(on: runtime) ?? provider
+        }
         self.fixtures = FixtureStore(
             configuration.fixtures, scripts: runtime, streamChunkCharacters: configuration.streamChunkCharacters, store: store)
         self.journal = Journal(store: store.writer)
@@ -134,6 +135,7 @@ public final class LyrebirdHost: Sendable {
             try? routes.add(endpoint.method, endpoint.path, .admin(endpoint))
         }
         for provider in providers {
+            provider.attach(records: HostProviderRecords(provider: provider.name, store: store, logger: logger))
             for route in provider.routes {
                 do throws(RouteTable<HostResponder.Handler>.Refusal) {
                     try routes.add(route.method, route.path, .provider(provider, route), conditions: route.onlyWith)

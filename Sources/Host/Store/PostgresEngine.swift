@@ -42,7 +42,8 @@ final class PostgresEngine: StoreEngine {
 
     private static func configuration(_ url: String) throws -> PostgresClient.Configuration {
         guard let components = URLComponents(string: url), let host = components.host, !host.isEmpty else {
-            throw StoreError.unsupported("\(StoreLocation.postgres(url: url)) is not a PostgreSQL URL (postgres://user:password@host:port/database)")
+            throw StoreError.unsupported(
+                "\(StoreLocation.postgres(url: url)) is not a PostgreSQL URL (postgres://user:password@host:port/database)")
         }
         let database = components.path.hasPrefix("/") ? String(components.path.dropFirst()) : components.path
         let mode = components.queryItems?.first { $0.name == "sslmode" }?.value ?? "prefer"
@@ -88,12 +89,24 @@ final class PostgresEngine: StoreEngine {
             PRIMARY KEY (fixture, context))
         """,
         "CREATE TABLE IF NOT EXISTS lyrebird_hit_totals (fixture TEXT PRIMARY KEY, count BIGINT NOT NULL)",
+        "CREATE SEQUENCE IF NOT EXISTS lyrebird_record_writes",
+        """
+        CREATE TABLE IF NOT EXISTS lyrebird_records (space TEXT NOT NULL, partition TEXT NOT NULL, key TEXT NOT NULL,
+            value BYTEA NOT NULL, PRIMARY KEY (space, partition, key))
+        """,
+        """
+        CREATE TABLE IF NOT EXISTS lyrebird_record_partitions (space TEXT NOT NULL, partition TEXT NOT NULL,
+            bytes BIGINT NOT NULL, written BIGINT NOT NULL, PRIMARY KEY (space, partition))
+        """,
+        "CREATE INDEX IF NOT EXISTS lyrebird_record_partitions_written ON lyrebird_record_partitions (space, written)",
+        "CREATE TABLE IF NOT EXISTS lyrebird_record_spaces (space TEXT PRIMARY KEY, bytes BIGINT NOT NULL)",
     ]
 
     // MARK: Fixtures
 
     func runtimeFixtures() async throws -> [StoredFixture] {
-        let rows = try await connected().query("SELECT id, text, position FROM lyrebird_runtime_fixtures ORDER BY position, id", logger: logger)
+        let rows = try await connected().query(
+            "SELECT id, text, position FROM lyrebird_runtime_fixtures ORDER BY position, id", logger: logger)
         var fixtures: [StoredFixture] = []
         for try await (id, text, position) in rows.decode((String, String, Int64).self) {
             fixtures.append(StoredFixture(id: id, text: text, position: Int(position)))
@@ -125,7 +138,8 @@ final class PostgresEngine: StoreEngine {
     func setPositions(_ positions: [(id: String, position: Int)]) async throws {
         try await connected().withTransaction(logger: logger) { connection in
             for (id, position) in positions {
-                try await connection.query("UPDATE lyrebird_runtime_fixtures SET position = \(Int64(position)) WHERE id = \(id)", logger: logger)
+                try await connection.query(
+                    "UPDATE lyrebird_runtime_fixtures SET position = \(Int64(position)) WHERE id = \(id)", logger: logger)
             }
             try await Self.bumpFixturesVersion(connection, logger: logger)
         }
@@ -205,7 +219,8 @@ final class PostgresEngine: StoreEngine {
         add("time", ">=", query.since)
         add("time", "<", query.until)
         let clause = conditions.isEmpty ? "" : " WHERE " + conditions.joined(separator: " AND ")
-        let total = try await single(Int64.self, PostgresQuery(unsafeSQL: "SELECT COUNT(*) FROM lyrebird_journal\(clause)", binds: bindings)) ?? 0
+        let total =
+            try await single(Int64.self, PostgresQuery(unsafeSQL: "SELECT COUNT(*) FROM lyrebird_journal\(clause)", binds: bindings)) ?? 0
         var paged = bindings
         paged.append(Int64(query.limit))
         paged.append(Int64(query.offset))
@@ -217,9 +232,15 @@ final class PostgresEngine: StoreEngine {
                     """, binds: paged), logger: logger)
         var entries: [JournalEntry] = []
         for try await row in rows {
-            let (requestID, time, method, path, provider, plugin, operation, model, source, status, streamed, error, duration, context, details) =
+            let (
+                requestID, time, method, path, provider, plugin, operation, model, source, status, streamed, error, duration, context,
+                details
+            ) =
                 try row.decode(
-                    (String, Double, String, String, String?, String?, String?, String?, String?, Int32, Bool, String?, Double, String?, String).self)
+                    (
+                        String, Double, String, String, String?, String?, String?, String?, String?, Int32, Bool, String?, Double, String?,
+                        String
+                    ).self)
             var entry = JournalEntry(
                 requestID: requestID, time: time, method: method, path: path, provider: provider, plugin: plugin, operation: operation,
                 model: model, source: source, status: Int(status), streamed: streamed, error: error, durationMilliseconds: duration)
@@ -325,7 +346,8 @@ final class PostgresEngine: StoreEngine {
             let rows: PostgresRowSequence
             if let context {
                 try await connection.query("DELETE FROM lyrebird_turns WHERE context = \(context)", logger: logger)
-                rows = try await connection.query("DELETE FROM lyrebird_contexts WHERE context = \(context) RETURNING context", logger: logger)
+                rows = try await connection.query(
+                    "DELETE FROM lyrebird_contexts WHERE context = \(context) RETURNING context", logger: logger)
             } else {
                 try await connection.query("DELETE FROM lyrebird_turns", logger: logger)
                 rows = try await connection.query("DELETE FROM lyrebird_contexts RETURNING context", logger: logger)
@@ -341,6 +363,102 @@ final class PostgresEngine: StoreEngine {
             try await connection.query("DELETE FROM lyrebird_turns WHERE fixture = \(id)", logger: logger)
             try await connection.query("DELETE FROM lyrebird_hit_totals WHERE fixture = \(id)", logger: logger)
         }
+    }
+
+    // MARK: Records
+
+    func record(_ address: RecordAddress) async throws -> [UInt8]? {
+        try await connected().withConnection { connection in try await Self.value(at: address, connection, logger: self.logger) }
+    }
+
+    func updateRecord(_ address: RecordAddress, spaceLimit: Int, _ change: @Sendable ([UInt8]?) throws -> RecordChange)
+        async throws -> RecordUpdate
+    {
+        let (space, partition, key) = (address.space, address.partition, address.key)
+        return try await connected().withTransaction(logger: logger) { connection in
+            // One writer per space at a time across the fleet: the lock is held to the commit.
+            try await connection.query("SELECT pg_advisory_xact_lock(7331002, hashtext(\(space)))", logger: logger)
+            let previous = try await Self.value(at: address, connection, logger: logger)
+            let current: [UInt8]?
+            switch try change(previous) {
+            case .keep:
+                return RecordUpdate(previous: previous, current: previous)
+            case .set(let value):
+                guard RecordCost.of(value, key: key) + RecordCost.partition <= spaceLimit else { throw RecordTooLarge(limit: spaceLimit) }
+                try await connection.query(
+                    """
+                    INSERT INTO lyrebird_records VALUES (\(space), \(partition), \(key), \(ByteBuffer(bytes: value)))
+                    ON CONFLICT (space, partition, key) DO UPDATE SET value = excluded.value
+                    """, logger: logger)
+                current = value
+            case .remove:
+                try await connection.query(
+                    "DELETE FROM lyrebird_records WHERE space = \(space) AND partition = \(partition) AND key = \(key)", logger: logger)
+                current = nil
+            }
+            try await Self.account(
+                address, change: RecordCost.of(current, key: key) - RecordCost.of(previous, key: key), spaceLimit: spaceLimit,
+                connection, logger: logger)
+            return RecordUpdate(previous: previous, current: current)
+        }
+    }
+
+    private static func value(at address: RecordAddress, _ connection: PostgresConnection, logger: Logger) async throws -> [UInt8]? {
+        let rows = try await connection.query(
+            """
+            SELECT value FROM lyrebird_records
+            WHERE space = \(address.space) AND partition = \(address.partition) AND key = \(address.key)
+            """, logger: logger)
+        for try await buffer in rows.decode(ByteBuffer.self) { return Array(buffer.readableBytesView) }
+        return nil
+    }
+
+    /// Books a change of `change` bytes in the record's partition and space, then drops the
+    /// partitions written least recently while the space is over its limit.
+    private static func account(
+        _ address: RecordAddress, change: Int, spaceLimit: Int, _ connection: PostgresConnection, logger: Logger
+    ) async throws {
+        let (space, partition) = (address.space, address.partition)
+        var before: Int64?
+        let rows = try await connection.query(
+            "SELECT bytes FROM lyrebird_record_partitions WHERE space = \(space) AND partition = \(partition)", logger: logger)
+        for try await bytes in rows.decode(Int64.self) { before = bytes }
+        let after = (before ?? 0) + Int64(change)
+        var spaceChange = Int64(change)
+        if after == 0 {
+            try await connection.query(
+                "DELETE FROM lyrebird_record_partitions WHERE space = \(space) AND partition = \(partition)", logger: logger)
+            if before != nil { spaceChange -= Int64(RecordCost.partition) }
+        } else {
+            try await connection.query(
+                """
+                INSERT INTO lyrebird_record_partitions VALUES (\(space), \(partition), \(after), nextval('lyrebird_record_writes'))
+                ON CONFLICT (space, partition) DO UPDATE SET bytes = excluded.bytes, written = excluded.written
+                """, logger: logger)
+            if before == nil { spaceChange += Int64(RecordCost.partition) }
+        }
+        var total: Int64 = 0
+        for try await bytes in try await connection.query(
+            """
+            INSERT INTO lyrebird_record_spaces VALUES (\(space), \(spaceChange))
+            ON CONFLICT (space) DO UPDATE SET bytes = lyrebird_record_spaces.bytes + excluded.bytes RETURNING bytes
+            """, logger: logger
+        ).decode(Int64.self) { total = bytes }
+        while total > Int64(spaceLimit) {
+            var oldest: (String, Int64)?
+            for try await row in try await connection.query(
+                """
+                SELECT partition, bytes FROM lyrebird_record_partitions WHERE space = \(space) AND partition <> \(partition)
+                ORDER BY written LIMIT 1
+                """, logger: logger
+            ).decode((String, Int64).self) { oldest = row }
+            guard let (dropped, bytes) = oldest else { break }
+            try await connection.query("DELETE FROM lyrebird_records WHERE space = \(space) AND partition = \(dropped)", logger: logger)
+            try await connection.query(
+                "DELETE FROM lyrebird_record_partitions WHERE space = \(space) AND partition = \(dropped)", logger: logger)
+            total -= bytes + Int64(RecordCost.partition)
+        }
+        try await connection.query("UPDATE lyrebird_record_spaces SET bytes = \(total) WHERE space = \(space)", logger: logger)
     }
 
     /// The one value of the first row of `query`, if it has one.

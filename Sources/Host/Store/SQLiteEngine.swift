@@ -47,6 +47,18 @@ final class SQLiteEngine: StoreEngine {
                     CREATE TABLE hit_totals (fixture TEXT PRIMARY KEY, count INTEGER NOT NULL);
                     """)
         }
+        migrator.registerMigration("2") { database in
+            try database.execute(
+                sql: """
+                    INSERT INTO meta VALUES ('record_writes', 0);
+                    CREATE TABLE records (space TEXT NOT NULL, partition TEXT NOT NULL, key TEXT NOT NULL, value BLOB NOT NULL,
+                        PRIMARY KEY (space, partition, key));
+                    CREATE TABLE record_partitions (space TEXT NOT NULL, partition TEXT NOT NULL, bytes INTEGER NOT NULL,
+                        written INTEGER NOT NULL, PRIMARY KEY (space, partition));
+                    CREATE INDEX record_partitions_written ON record_partitions(space, written);
+                    CREATE TABLE record_spaces (space TEXT PRIMARY KEY, bytes INTEGER NOT NULL);
+                    """)
+        }
         return migrator
     }
 
@@ -228,5 +240,88 @@ final class SQLiteEngine: StoreEngine {
             try database.execute(sql: "DELETE FROM turns WHERE fixture = ?", arguments: [id])
             try database.execute(sql: "DELETE FROM hit_totals WHERE fixture = ?", arguments: [id])
         }
+    }
+
+    // MARK: Records
+
+    func record(_ address: RecordAddress) async throws -> [UInt8]? {
+        try await database.read { database in try Self.value(at: address, database) }
+    }
+
+    func updateRecord(_ address: RecordAddress, spaceLimit: Int, _ change: @Sendable ([UInt8]?) throws -> RecordChange)
+        async throws -> RecordUpdate
+    {
+        // GRDB runs one write at a time, so the read, the change and the write are one step.
+        try await database.write { database in
+            let previous = try Self.value(at: address, database)
+            let current: [UInt8]?
+            switch try change(previous) {
+            case .keep:
+                return RecordUpdate(previous: previous, current: previous)
+            case .set(let value):
+                guard RecordCost.of(value, key: address.key) + RecordCost.partition <= spaceLimit else {
+                    throw RecordTooLarge(limit: spaceLimit)
+                }
+                try database.execute(
+                    sql: "INSERT INTO records VALUES (?, ?, ?, ?) ON CONFLICT(space, partition, key) DO UPDATE SET value = excluded.value",
+                    arguments: [address.space, address.partition, address.key, Data(value)])
+                current = value
+            case .remove:
+                try database.execute(
+                    sql: "DELETE FROM records WHERE space = ? AND partition = ? AND key = ?",
+                    arguments: [address.space, address.partition, address.key])
+                current = nil
+            }
+            try Self.account(
+                address, change: RecordCost.of(current, key: address.key) - RecordCost.of(previous, key: address.key),
+                spaceLimit: spaceLimit, database)
+            return RecordUpdate(previous: previous, current: current)
+        }
+    }
+
+    private static func value(at address: RecordAddress, _ database: Database) throws -> [UInt8]? {
+        try Data.fetchOne(
+            database, sql: "SELECT value FROM records WHERE space = ? AND partition = ? AND key = ?",
+            arguments: [address.space, address.partition, address.key]
+        ).map { [UInt8]($0) }
+    }
+
+    /// Books a change of `change` bytes in the record's partition and space, then drops the
+    /// partitions written least recently while the space is over its limit.
+    private static func account(_ address: RecordAddress, change: Int, spaceLimit: Int, _ database: Database) throws {
+        let (space, partition) = (address.space, address.partition)
+        let before = try Int.fetchOne(
+            database, sql: "SELECT bytes FROM record_partitions WHERE space = ? AND partition = ?", arguments: [space, partition])
+        let after = (before ?? 0) + change
+        var spaceChange = change
+        if after == 0 {
+            try database.execute(sql: "DELETE FROM record_partitions WHERE space = ? AND partition = ?", arguments: [space, partition])
+            if before != nil { spaceChange -= RecordCost.partition }
+        } else {
+            try database.execute(sql: "UPDATE meta SET value = value + 1 WHERE key = 'record_writes'")
+            try database.execute(
+                sql: """
+                    INSERT INTO record_partitions SELECT ?, ?, ?, value FROM meta WHERE key = 'record_writes'
+                    ON CONFLICT(space, partition) DO UPDATE SET bytes = excluded.bytes, written = excluded.written
+                    """, arguments: [space, partition, after])
+            if before == nil { spaceChange += RecordCost.partition }
+        }
+        var total =
+            try Int.fetchOne(
+                database,
+                sql:
+                    "INSERT INTO record_spaces VALUES (?, ?) ON CONFLICT(space) DO UPDATE SET bytes = bytes + excluded.bytes RETURNING bytes",
+                arguments: [space, spaceChange]) ?? 0
+        while total > spaceLimit,
+            let oldest = try Row.fetchOne(
+                database, sql: "SELECT partition, bytes FROM record_partitions WHERE space = ? AND partition != ? ORDER BY written LIMIT 1",
+                arguments: [space, partition])
+        {
+            let dropped: String = oldest["partition"]
+            try database.execute(sql: "DELETE FROM records WHERE space = ? AND partition = ?", arguments: [space, dropped])
+            try database.execute(sql: "DELETE FROM record_partitions WHERE space = ? AND partition = ?", arguments: [space, dropped])
+            total -= (oldest["bytes"] as Int) + RecordCost.partition
+        }
+        try database.execute(sql: "UPDATE record_spaces SET bytes = ? WHERE space = ?", arguments: [total, space])
     }
 }

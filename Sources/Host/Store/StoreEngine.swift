@@ -42,6 +42,20 @@ protocol StoreEngine: Sendable {
     func resetTurns(context: String?) async throws -> Int
     /// Forgets every count of fixture `id`: it was removed.
     func forgetCounts(fixture id: String) async throws
+
+    // MARK: Records (Lua store values, providers' records such as stored responses)
+
+    /// The value at `address`, if there is one.
+    func record(_ address: RecordAddress) async throws -> [UInt8]?
+    /// Replaces the record at `address` by what `change` makes of its value, under a lock every
+    /// host of the store honours, so that a read, change and write by one host never interleaves
+    /// with another's. While the space then costs more than `spaceLimit` (`RecordCost`), its
+    /// partitions written least recently are dropped, never the one just written.
+    ///
+    /// - Throws: `RecordTooLarge` when the new value alone costs more than `spaceLimit`, or what
+    ///   `change` throws; either way nothing is changed.
+    func updateRecord(_ address: RecordAddress, spaceLimit: Int, _ change: @Sendable ([UInt8]?) throws -> RecordChange)
+        async throws -> RecordUpdate
 }
 
 /// A fixture created at run time as the store keeps it: the text it was sent as (JSON or YAML),

@@ -2,7 +2,8 @@ import Logging
 import ServiceLifecycle
 import Synchronization
 
-/// Writes what the hot path records, journal entries and hit counts, to the store in batches,
+/// Writes what the hot path records, journal entries, hit counts and providers' records, to the
+/// store in batches,
 /// off the request path: recording takes a lock and appends, nothing more. A batch is written
 /// every `interval`, and whatever waits when the host stops.
 /// Reads that must see everything recorded (`flush()`) write what waits first.
@@ -16,6 +17,14 @@ final class StoreWriter: Service, Sendable {
         /// Whether turns were claimed since the last write: the context bound is applied then.
         var claimed = false
         var dropped = 0
+        /// Providers' records, in the order they were saved.
+        var records: [PendingRecord] = []
+    }
+
+    private struct PendingRecord {
+        let address: RecordAddress
+        let value: [UInt8]
+        let spaceLimit: Int
     }
 
     private struct Key: Hashable {
@@ -58,6 +67,30 @@ final class StoreWriter: Service, Sendable {
         pending.withLock { $0.hits[Key(fixture: fixture, context: context), default: 0] += 1 }
     }
 
+    /// Queues a provider's record.
+    func queue(_ value: [UInt8], at address: RecordAddress, spaceLimit: Int) {
+        pending.withLock { pending in
+            if pending.records.count >= Self.maximumPending {
+                pending.records.removeFirst(Self.maximumPending / 10)
+            }
+            pending.records.append(PendingRecord(address: address, value: value, spaceLimit: spaceLimit))
+        }
+    }
+
+    /// The newest value queued for `address` and not written yet.
+    func pendingRecord(at address: RecordAddress) -> [UInt8]? {
+        pending.withLock { pending in pending.records.last { $0.address == address }?.value }
+    }
+
+    /// Drops what waits to be written at `address`; whether anything did.
+    func dropPendingRecord(at address: RecordAddress) -> Bool {
+        pending.withLock { pending in
+            let count = pending.records.count
+            pending.records.removeAll { $0.address == address }
+            return pending.records.count < count
+        }
+    }
+
     /// Notes that a turn was claimed, so that the next write keeps the contexts within bounds.
     func noteClaim() {
         pending.withLock { $0.claimed = true }
@@ -82,6 +115,13 @@ final class StoreWriter: Service, Sendable {
             if !batch.hits.isEmpty || batch.claimed {
                 let hits = batch.hits.map { HitCount(fixture: $0.key.fixture, context: $0.key.context, count: $0.value) }
                 try await engine.addHits(hits, contextLimit: contextLimit)
+            }
+            for record in batch.records {
+                do {
+                    _ = try await engine.updateRecord(record.address, spaceLimit: record.spaceLimit) { _ in .set(record.value) }
+                } catch let tooLarge as RecordTooLarge {
+                    logger.warning("record \(record.address.partition) of \(record.address.space) is not kept: \(tooLarge)")
+                }
             }
         } catch {
             logger.error("cannot write to the store \(engine.location): \(error)")

@@ -61,6 +61,15 @@ public protocol Provider: Sendable {
     /// no fixtures involved. `context` carries the request id and fresh id material, as for
     /// encoding. Default: a 404 in the provider's error shape.
     func answer(_ request: WireRequest, route: ProviderRoute, host: HostInfo, context: ReplyContext) async -> WireResponse
+
+    /// Takes the records the host keeps for this provider in its store. The host calls it once,
+    /// before the provider's first request. Default: the provider keeps no records.
+    func attach(records: any ProviderRecords)
+
+    /// Runs before ``decode(_:route:)`` for each request the host routes to this provider with
+    /// fixtures, off the event loop: a provider loads here, from its records, what decoding will
+    /// need (the response a request continues from). Default: nothing.
+    func prepare(_ request: WireRequest, route: ProviderRoute) async
 }
 
 extension Provider {
@@ -82,6 +91,12 @@ extension Provider {
             code: "unknown_url")
         return encode(error, for: nil, context: context)
     }
+
+    /// Keeps nothing: a provider keeps no records unless it says so.
+    public func attach(records: any ProviderRecords) {}
+
+    /// Loads nothing before decoding.
+    public func prepare(_ request: WireRequest, route: ProviderRoute) async {}
 }
 
 /// Turns the events of one streamed reply into wire bytes, one event at a time.
