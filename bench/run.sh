@@ -13,7 +13,10 @@
 #   BENCH_PACED="1000 10000"  concurrent stream counts for the paced test ("" skips it)
 #   BENCH_MATCH_SECONDS=5   seconds per wrk run of the matching section (0 skips it)
 #   BENCH_MATCH_COUNTS="100 10000"  fixture counts the matching section serves, each kind
-#   BENCH_PORT=28700        first of four consecutive ports (nginx, bare, Lyrebird, paced Lyrebird)
+#   BENCH_PORT=28700        first of seven consecutive ports (nginx, bare, Lyrebird, paced Lyrebird,
+#                           matching, Lyrebird on an SQLite file store, Lyrebird on PostgreSQL)
+#   BENCH_POSTGRES_URL=     a PostgreSQL database for the store rows (postgres://user:pw@host/db);
+#                           those rows are skipped without one
 #   BENCH_OUTPUT=bench/results/latest.json
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -28,12 +31,15 @@ paced_counts=${BENCH_PACED-1000 10000}
 match_seconds=${BENCH_MATCH_SECONDS:-5}
 match_counts=${BENCH_MATCH_COUNTS:-100 10000}
 port_base=${BENCH_PORT:-28700}
+postgres_url=${BENCH_POSTGRES_URL:-}
 output=${BENCH_OUTPUT:-bench/results/latest.json}
 
 nginx_port=$port_base
 bare_port=$((port_base + 1))
 lyrebird_port=$((port_base + 2))
 paced_port=$((port_base + 3))
+sqlite_port=$((port_base + 5))
+postgres_port=$((port_base + 6))
 
 # The paced fixture: every streamed piece is "abc abc abc abc " (16 characters, the default
 # stream_chunk_characters, cut at a word boundary) and costs 4 tokens, so piece k is due at
@@ -157,6 +163,19 @@ lyrebird_pid=$!
 pids+=("$lyrebird_pid")
 wait_http "$lyrebird_port" "$lyrebird_pid" "$work/lyrebird.log"
 
+# The same fixtures with the state in an SQLite file, and in PostgreSQL when there is one: what
+# the store costs a static fixture (the journal and hit counts written in batches).
+log "starting Lyrebird with an SQLite file store on $sqlite_port"
+"$lyrebird" serve --config "$work/bench.yaml" --port "$sqlite_port" --store "$work/state.db" >"$work/lyrebird-sqlite.log" 2>&1 &
+pids+=($!)
+wait_http "$sqlite_port" "$!" "$work/lyrebird-sqlite.log"
+if [ -n "$postgres_url" ]; then
+    log "starting Lyrebird with a PostgreSQL store on $postgres_port"
+    "$lyrebird" serve --config "$work/bench.yaml" --port "$postgres_port" --store "$postgres_url" >"$work/lyrebird-postgres.log" 2>&1 &
+    pids+=($!)
+    wait_http "$postgres_port" "$!" "$work/lyrebird-postgres.log"
+fi
+
 # Lyrebird's own answer is the reference that nginx and the bare server send back verbatim.
 post() { # PORT PATH BODY_FILE OUT_FILE: prints the status; the body goes to OUT_FILE
     curl -s -o "$4" -w '%{http_code}' -H 'Content-Type: application/json' --data-binary "@$3" "http://127.0.0.1:$1$2" || true
@@ -234,7 +253,9 @@ cases=(
     "plugin $lyrebird_port /v1/chat/completions plugin.json $connections $threads"
     "stream1 $lyrebird_port /v1/chat/completions stream.json 1 1"
     "bare1 $bare_port /v1/chat/completions chat.json 1 1"
+    "chat-sqlite $sqlite_port /v1/chat/completions chat.json $connections $threads"
 )
+[ -z "$postgres_url" ] || cases+=("chat-postgres $postgres_port /v1/chat/completions chat.json $connections $threads")
 
 # Endpoints Lyrebird will serve later (Responses SSE, embeddings): each case is measured when its
 # endpoint answers something other than 404, and reported as skipped until then.
@@ -460,6 +481,12 @@ for later in "responses|Responses SSE streams/s|streams/s" "embeddings|embedding
         row "$figure" "$name.rps" "$unit" nginx nginx.rps -
     fi
 done
+row "chat req/s, SQLite file store" chat-sqlite.rps req/s memory chat.rps ">= 0.9"
+if [ -n "$postgres_url" ]; then
+    row "chat req/s, PostgreSQL store" chat-postgres.rps req/s memory chat.rps ">= 0.9"
+else
+    skip_row "chat req/s, PostgreSQL store" req/s "BENCH_POSTGRES_URL is not set"
+fi
 row "start-up to first answer" startup.ms ms "<= 100"
 row "idle RSS after start" startup.rss_mb MB "<= 50"
 row "bare Hummingbird chat latency, 1 client" bare1.mean_ms ms -
