@@ -8,6 +8,8 @@ struct AdminAPI: Sendable {
     /// The fixtures created at run time, kept in the store.
     let runtime: RuntimeFixtures
     let journal: Journal
+    /// The clock quotas count by, which `/_lyrebird/clock` reads and moves.
+    let clock: HostClock
     let version: String
     /// The native plugins the host serves, for `/health`.
     let plugins: [LoadedPlugin]
@@ -35,6 +37,8 @@ struct AdminAPI: Sendable {
         case .verifyUnmatched: return await verifyUnmatched(request)
         case .verifyCalls: return await verifyCalls(request)
         case .openAPI: return WireResponse(status: 200, body: openAPIDocument)
+        case .clock: return readClock()
+        case .advanceClock: return advanceClock(request)
         }
     }
 

@@ -24,6 +24,8 @@ extension AdminEndpoint {
         case .verifyUnmatched: return "verify.unmatched"
         case .verifyCalls: return "verify.calls"
         case .openAPI: return "openapi"
+        case .clock: return "clock.get"
+        case .advanceClock: return "clock.advance"
         }
     }
 
@@ -49,6 +51,8 @@ extension AdminEndpoint {
         case .verifyUnmatched: return "Checks that no request (of a context) went unmatched"
         case .verifyCalls: return "Checks that a context made these calls in this order"
         case .openAPI: return "This document: every route the host serves"
+        case .clock: return "The clock quotas count by: real or virtual, and the time it shows"
+        case .advanceClock: return "Moves a virtual clock forward ({\"advance_ms\": N}), so quota windows open again at once"
         }
     }
 
@@ -68,7 +72,7 @@ extension AdminEndpoint {
     }
 
     /// Whether a request must carry a body: a reset without one resets every context.
-    var requiresBody: Bool { readsFixture || self == .reorderFixtures || self == .verifyCalls }
+    var requiresBody: Bool { readsFixture || self == .reorderFixtures || self == .verifyCalls || self == .advanceClock }
 
     /// The schema of the body, for an endpoint that reads one. A fixture's own keys are checked
     /// by the fixture decoder, which names every problem; the document does not repeat them.
@@ -84,6 +88,12 @@ extension AdminEndpoint {
             return [
                 "type": "object", "required": ["order"],
                 "properties": ["order": ["type": "array", "items": ["type": "string"]]],
+                "additionalProperties": false,
+            ]
+        case .advanceClock:
+            return [
+                "type": "object", "required": ["advance_ms"],
+                "properties": ["advance_ms": ["type": "integer", "minimum": 0, "maximum": 31_622_400_000]],
                 "additionalProperties": false,
             ]
         case .verifyCalls:

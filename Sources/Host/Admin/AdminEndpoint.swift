@@ -21,11 +21,14 @@ enum AdminEndpoint: Sendable, CaseIterable {
     case verifyUnmatched
     case verifyCalls
     case openAPI
+    case clock
+    case advanceClock
 
     var method: HTTPMethodName {
         switch self {
-        case .health, .listFixtures, .journal, .fixtures, .fixture, .journalQuery, .verifyHits, .verifyUnmatched, .openAPI: return .get
-        case .addFixture, .createFixture, .reorderFixtures, .resetSequences, .verifyCalls: return .post
+        case .health, .listFixtures, .journal, .fixtures, .fixture, .journalQuery, .verifyHits, .verifyUnmatched, .openAPI, .clock:
+            return .get
+        case .addFixture, .createFixture, .reorderFixtures, .resetSequences, .verifyCalls, .advanceClock: return .post
         case .replaceFixture: return .put
         case .deleteFixture, .removeFixture, .clearJournal: return .delete
         }
@@ -46,6 +49,7 @@ enum AdminEndpoint: Sendable, CaseIterable {
         case .verifyUnmatched: return "/_lyrebird/verify/unmatched"
         case .verifyCalls: return "/_lyrebird/verify/calls"
         case .openAPI: return "/_lyrebird/openapi.json"
+        case .clock, .advanceClock: return "/_lyrebird/clock"
         }
     }
 
@@ -53,7 +57,7 @@ enum AdminEndpoint: Sendable, CaseIterable {
     /// take YAML too; the others read no body).
     var readsJSONBody: Bool {
         switch self {
-        case .reorderFixtures, .resetSequences, .verifyCalls: return true
+        case .reorderFixtures, .resetSequences, .verifyCalls, .advanceClock: return true
         default: return false
         }
     }

@@ -83,6 +83,29 @@ extension ConfigDecoder {
         Setting(key: "reload") { decoder, node, path, configuration in
             if let reload = decoder.bool(node, path: path) { configuration.reloadsFile = reload }
         },
+        Setting(key: "auth") { decoder, node, path, configuration in
+            guard let text = decoder.string(node, path: path) else { return }
+            guard let mode = AuthMode(rawValue: text) else {
+                decoder.report(node, key: path, "must be one of \(AuthMode.allCases.map(\.rawValue).joined(separator: ", "))")
+                return
+            }
+            configuration.quotas.auth = mode
+        },
+        Setting(key: "plans") { decoder, node, path, configuration in
+            if let plans = decoder.decodePlans(node, path: path) { configuration.quotas.plans = plans }
+        },
+        Setting(key: "keys") { decoder, node, path, configuration in
+            if let keys = decoder.decodeKeys(node, path: path) { configuration.quotas.keyPlans = keys }
+        },
+        .string("default_plan") { $0.quotas.defaultPlan = $1 },
+        Setting(key: "clock") { decoder, node, path, configuration in
+            guard let text = decoder.string(node, path: path) else { return }
+            guard let mode = HostClock.Mode(rawValue: text) else {
+                decoder.report(node, key: path, "must be real or virtual")
+                return
+            }
+            configuration.clock = mode
+        },
         Setting(key: "store") { decoder, node, path, configuration in
             guard let text = decoder.string(node, path: path) else { return }
             let location = StoreLocation(text)
@@ -110,5 +133,6 @@ extension ConfigDecoder {
             }
             setting.read(&self, value, path, &configuration)
         }
+        checkQuotas(configuration.quotas, at: node)
     }
 }

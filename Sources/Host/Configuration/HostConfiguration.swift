@@ -62,6 +62,11 @@ public struct HostConfiguration: Sendable {
     /// Whether the configuration file's fixtures are read again when it changes on disk
     /// (`settings.reload`).
     public var reloadsFile = true
+    /// Who may call, by API key, and the plans keys are on (`settings.auth`, `plans`, `keys`,
+    /// `default_plan`); by default everyone, without limits.
+    public var quotas = QuotaSettings()
+    /// The clock quotas count by and replies are stamped with (`settings.clock`).
+    public var clock: HostClock.Mode = .real
     /// What one Lua call may spend.
     public var luaLimits = LuaLimits()
     /// How many threads run scripts (Lua calls and plugin responders); by default one per core.

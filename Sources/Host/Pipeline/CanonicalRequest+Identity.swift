@@ -5,17 +5,7 @@ extension CanonicalRequest {
     /// Bearer` (OpenAI, Ollama clients), `x-api-key` (Anthropic), `x-goog-api-key` (Gemini),
     /// `api-key` (Azure OpenAI); `nil` without one.
     var apiKey: String? {
-        if let authorization = header("authorization") {
-            let parts = authorization.split(separator: " ", maxSplits: 1)
-            if parts.count == 2, parts[0].lowercased() == "bearer" {
-                let key = parts[1].trimmingPrefix(while: { $0 == " " })
-                if !key.isEmpty { return String(key) }
-            }
-        }
-        for name in ["x-api-key", "x-goog-api-key", "api-key"] {
-            if let key = header(name), !key.isEmpty { return key }
-        }
-        return nil
+        APIKey.find { header($0) }
     }
 }
 
@@ -28,11 +18,5 @@ extension CanonicalRequest {
             if let value = header(name), !value.isEmpty { return value }
         }
         return apiKey ?? "global"
-    }
-}
-
-extension Substring {
-    fileprivate func trimmingPrefix(while predicate: (Character) -> Bool) -> Substring {
-        self[(firstIndex(where: { !predicate($0) }) ?? endIndex)...]
     }
 }

@@ -23,12 +23,18 @@ struct Pipeline: Sendable {
     let providerModels: [ModelListing]
     /// Generates and checks replies for requests with a JSON response format.
     let structuredOutput: StructuredOutput
+    /// Checks each request's key and counts it against its plan.
+    let quotas: QuotaStage
+    /// The time replies are stamped with and the journal records.
+    let clock: HostClock
 
     init(
         fixtures: FixtureStore, responders: [String: any Responder], journal: Journal, strict: Bool, defaultReply: String,
         streamChunkCharacters: Int, scripts: ScriptThreadPool, configuredModels: [String], providerModels: [ModelListing],
-        logger: Logger
+        quotas: QuotaStage, logger: Logger
     ) {
+        self.quotas = quotas
+        self.clock = quotas.ledger.clock
         self.scripts = scripts
         self.configuredModels = configuredModels
         self.providerModels = providerModels
@@ -68,10 +74,11 @@ struct Pipeline: Sendable {
         var entry: JournalEntry
         let started: ContinuousClock.Instant
         var context: ReplyContext
+        /// What the quota stage let in, to settle when the reply ends.
+        var ticket: QuotaTicket?
 
-        init(_ wire: WireRequest, provider: any Provider, requestID: String, journal: Journal) {
+        init(_ wire: WireRequest, provider: any Provider, requestID: String, journal: Journal, now: Double) {
             started = ContinuousClock.now
-            let now = Date().timeIntervalSince1970
             self.journal = journal
             entry = JournalEntry(
                 requestID: requestID, time: now, method: wire.method.rawValue, path: wire.path, provider: provider.name,
@@ -80,16 +87,38 @@ struct Pipeline: Sendable {
             context = ReplyContext.fresh(requestID: requestID, created: now)
         }
 
-        func record(status: Int, error: String? = nil) {
+        /// Journals the request and settles its quota ticket with the reply's `tokens`.
+        func record(status: Int, error: String? = nil, tokens: Int = 0) {
             journal.record(entry.finished(status: status, error: error, startedAt: started))
+            ticket?.finish(tokens: tokens)
         }
 
-        /// What a stream calls when it ends: the journal entry as it stands now.
-        var onStreamEnd: @Sendable (_ error: String?) -> Void {
+        /// What a stream calls when it ends: the journal entry as it stands now, and the ticket.
+        var onStreamEnd: @Sendable (_ error: String?, _ tokens: Int) -> Void {
             let journal = self.journal
             let entry = self.entry
             let started = self.started
-            return { error in journal.record(entry.finished(status: 200, error: error, startedAt: started)) }
+            let ticket = self.ticket
+            return { error, tokens in
+                journal.record(entry.finished(status: 200, error: error, startedAt: started))
+                ticket?.finish(tokens: tokens)
+            }
+        }
+
+        /// Lets the quota stage decide: the response to a refused request, or `nil` to go on
+        /// (with the ticket kept).
+        mutating func admit(through quotas: QuotaStage, _ wire: WireRequest, provider: any Provider) -> WireResponse? {
+            switch quotas.admit(wire, provider: provider.name) {
+            case .pass:
+                return nil
+            case .admitted(let ticket):
+                self.ticket = ticket
+                return nil
+            case .refused(let refusal, let key):
+                let response = quotas.response(to: refusal, key: key, provider: provider, context: context)
+                record(status: response.status, error: refusal.replyError(now: quotas.ledger.clock.now()).message)
+                return response
+            }
         }
     }
 
@@ -100,7 +129,22 @@ struct Pipeline: Sendable {
     }
 
     func handle(_ wire: WireRequest, route: ProviderRoute, provider: any Provider, requestID: String) async -> Outcome {
-        var run = Run(wire, provider: provider, requestID: requestID, journal: journal)
+        var run = Run(wire, provider: provider, requestID: requestID, journal: journal, now: clock.now())
+        if let refused = run.admit(through: quotas, wire, provider: provider) { return .whole(refused) }
+        let outcome = await reply(to: wire, route: route, provider: provider, run: &run)
+        guard let headers = run.ticket?.headers else { return outcome }
+        switch outcome {
+        case .whole(var response):
+            response.headers += headers
+            return .whole(response)
+        case .stream(let stream):
+            stream.headers += headers
+            return .stream(stream)
+        }
+    }
+
+    /// The reply to a request the quota stage let in.
+    private func reply(to wire: WireRequest, route: ProviderRoute, provider: any Provider, run: inout Run) async -> Outcome {
         guard route.transports.contains(.http) || route.transports.contains(.sse) else {
             let error = ReplyError(
                 status: 426,
@@ -165,8 +209,17 @@ struct Pipeline: Sendable {
     func handleMessage(_ wire: WireRequest, route: ProviderRoute, provider: any Provider, requestID: String, shape: FrameShape) async
         -> FrameOutcome
     {
-        var run = Run(wire, provider: provider, requestID: requestID, journal: journal)
+        var run = Run(wire, provider: provider, requestID: requestID, journal: journal, now: clock.now())
         run.entry.method = "WEBSOCKET"
+        switch quotas.admit(wire, provider: provider.name) {
+        case .pass: break
+        case .admitted(let ticket): run.ticket = ticket
+        case .refused(let refusal, _):
+            // A WebSocket message has no headers: the error message says it all.
+            let error = refusal.replyError(now: clock.now())
+            run.record(status: error.status, error: error.message)
+            return .failed(error)
+        }
         let request: CanonicalRequest
         do {
             await provider.prepare(wire, route: route)
@@ -255,7 +308,9 @@ struct Pipeline: Sendable {
         let response = provider.encode(completed, for: request, context: run.context)
         // An encoder may still refuse the reply: OpenAI's, when its log probabilities would
         // pass their limit.
-        run.record(status: response.status, error: response.status >= 400 ? Self.errorMessage(in: response) : nil)
+        run.record(
+            status: response.status, error: response.status >= 400 ? Self.errorMessage(in: response) : nil,
+            tokens: usage.promptTokens + usage.completionTokens)
         return response
     }
 
@@ -283,17 +338,13 @@ struct Pipeline: Sendable {
 
     /// Has a provider answer a route it owns, and journals it.
     func answer(_ wire: WireRequest, route: ProviderRoute, provider: any Provider, requestID: String) async -> Outcome {
-        let started = ContinuousClock.now
-        let now = Date().timeIntervalSince1970
-        let context = ReplyContext.fresh(requestID: requestID, created: now)
-        let response = await provider.answer(wire, route: route, host: hostInfo, context: context)
-        var entry = JournalEntry(
-            requestID: requestID, time: now, method: wire.method.rawValue, path: wire.path, provider: provider.name,
-            plugin: Self.plugin(of: provider), status: 200, streamed: false, durationMilliseconds: 0)
-        entry.operation = route.operation
-        entry.source = "provider"
-        let failed = response.status >= 400
-        journal.record(entry.finished(status: response.status, error: failed ? "answered \(response.status)" : nil, startedAt: started))
+        var run = Run(wire, provider: provider, requestID: requestID, journal: journal, now: clock.now())
+        run.entry.operation = route.operation
+        run.entry.source = "provider"
+        if let refused = run.admit(through: quotas, wire, provider: provider) { return .whole(refused) }
+        var response = await provider.answer(wire, route: route, host: hostInfo, context: run.context)
+        run.record(status: response.status, error: response.status >= 400 ? "answered \(response.status)" : nil)
+        response.headers += run.ticket?.headers ?? []
         return .whole(response)
     }
 
@@ -306,7 +357,7 @@ struct Pipeline: Sendable {
     /// Journals a request that no route took.
     func recordUnrouted(_ wire: WireRequest, requestID: String, error: ReplyError) {
         let entry = JournalEntry(
-            requestID: requestID, time: Date().timeIntervalSince1970, method: wire.method.rawValue, path: wire.path, provider: nil,
+            requestID: requestID, time: clock.now(), method: wire.method.rawValue, path: wire.path, provider: nil,
             status: error.status, streamed: false, durationMilliseconds: 0)
         journal.record(entry.finished(status: error.status, error: error.message, startedAt: .now))
     }
@@ -314,7 +365,7 @@ struct Pipeline: Sendable {
     /// Journals a WebSocket message that carried no request the connection could take.
     func recordRefusedMessage(path: String, provider: any Provider, requestID: String, error: ReplyError) {
         let entry = JournalEntry(
-            requestID: requestID, time: Date().timeIntervalSince1970, method: "WEBSOCKET", path: path, provider: provider.name,
+            requestID: requestID, time: clock.now(), method: "WEBSOCKET", path: path, provider: provider.name,
             plugin: Self.plugin(of: provider), status: error.status, streamed: true, durationMilliseconds: 0)
         journal.record(entry.finished(status: error.status, error: error.message, startedAt: .now))
     }

@@ -9,8 +9,9 @@ final class ReplyStream<Encoding: ReplyEncoding>: @unchecked Sendable {
 
     /// The content type of what the stream produces.
     let contentType: String
-    /// The response headers: those every stream carries, then the encoder's own.
-    let headers: [Header]
+    /// The response headers: those every stream carries, then the encoder's own, then the
+    /// quota stage's.
+    var headers: [Header]
     // Used by one task at a time: exclusivity is checked by that, not per access.
     @exclusivity(unchecked) private var encoder: Encoding
     private let feed: EventFeed
@@ -21,14 +22,17 @@ final class ReplyStream<Encoding: ReplyEncoding>: @unchecked Sendable {
     private var started = false
     private var ended = false
     private var streamError: String?
-    private let onEnd: @Sendable (_ error: String?) -> Void
+    /// The tokens of the reply's usage event, counted against the key's quota at the end.
+    private var tokens = 0
+    private let onEnd: @Sendable (_ error: String?, _ tokens: Int) -> Void
 
     /// - Parameters:
     ///   - first: The reply's first event, already read (and checked not to be an error).
-    ///   - onEnd: Called once when the stream ends or is cancelled, with the error it carried.
+    ///   - onEnd: Called once when the stream ends or is cancelled, with the error it carried
+    ///     and the tokens its usage counted (input and output).
     init(
         encoder: Encoding, feed: EventFeed, pacer: Pacer?, first: (event: ReplyEvent, due: ContinuousClock.Instant?),
-        choiceCount: Int, onEnd: @escaping @Sendable (_ error: String?) -> Void
+        choiceCount: Int, onEnd: @escaping @Sendable (_ error: String?, _ tokens: Int) -> Void
     ) {
         self.contentType = encoder.contentType
         self.headers = Pipeline.streamHeaders + encoder.headers
@@ -110,17 +114,21 @@ final class ReplyStream<Encoding: ReplyEncoding>: @unchecked Sendable {
         feed.cancel()
         let reason = "the response was dropped before the stream ended"
         encoder.abandoned(reason: reason)
-        onEnd(reason)
+        onEnd(reason, tokens)
     }
 
     private func end(error: String?) {
         ended = true
-        onEnd(error)
+        onEnd(error, tokens)
     }
 
     /// Encodes one event for every choice it belongs to.
     private func append(_ event: ReplyEvent, to batch: inout [Encoding.Unit]) {
-        if case .error(let error) = event { streamError = error.message }
+        switch event {
+        case .error(let error): streamError = error.message
+        case .usage(let usage): tokens = usage.promptTokens + usage.completionTokens
+        default: break
+        }
         switch event {
         case .usage, .error, .embedding:
             encoder.encode(event, choice: 0, into: &batch)

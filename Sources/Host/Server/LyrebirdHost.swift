@@ -89,10 +89,13 @@ public final class LyrebirdHost: Sendable {
         self.scripts = ScriptThreadPool(
             threads: configuration.scriptThreads, queueTimeout: .milliseconds(configuration.scriptQueueTimeoutMilliseconds))
         let file = configuration.sourceFile ?? "<configuration>"
+        let clock = HostClock(configuration.clock)
+        let usage = UsageLedger(clock: clock)
         let store: HostStore
         do {
             store = try HostStore(
-                configuration.store, retention: configuration.journalRetention, contextLimit: configuration.maxContexts, logger: logger)
+                configuration.store, retention: configuration.journalRetention, contextLimit: configuration.maxContexts,
+                usage: configuration.quotas.isActive ? usage : nil, logger: logger)
         } catch {
             throw ConfigurationError(problems: [
                 ConfigProblem(file: file, key: "settings.store", message: "cannot open the store \(configuration.store): \(error)")
@@ -157,7 +160,7 @@ public final class LyrebirdHost: Sendable {
             defaultReply: configuration.defaultReply, streamChunkCharacters: configuration.streamChunkCharacters, scripts: scripts,
             configuredModels: configuration.models,
             providerModels: providers.flatMap { provider in provider.models.map { ModelListing(id: $0, ownedBy: provider.name) } },
-            logger: logger
+            quotas: QuotaStage(settings: configuration.quotas, ledger: usage), logger: logger
         )
         let lua = LuaEnvironment(
             limits: configuration.luaLimits, natives: configuration.luaNatives, streamChunkCharacters: configuration.streamChunkCharacters,
@@ -186,7 +189,7 @@ public final class LyrebirdHost: Sendable {
         self.responder = HostResponder(
             routes: routes, pipeline: pipeline,
             admin: AdminAPI(
-                fixtures: fixtures, runtime: runtimeFixtures, journal: journal, version: Self.version, plugins: plugins,
+                fixtures: fixtures, runtime: runtimeFixtures, journal: journal, clock: clock, version: Self.version, plugins: plugins,
                 openAPIDocument: OpenAPIDocument(routes: routes, version: Self.version).bytes),
             adminAccess: AdminAccess(configuration: configuration),
             cors: CORSPolicy(configuration: configuration),
@@ -215,6 +218,8 @@ public final class LyrebirdHost: Sendable {
         guard !started.exchange(true, ordering: .acquiringAndReleasing) else { throw StartError.alreadyStarted(url: url) }
         // The fixtures created at run time before a restart answer from the first request on.
         try await runtimeFixtures.synchronize()
+        // And the quota counters of the current windows.
+        try await store.writer.syncUsage()
         // The port, once the server listens; or why it stopped before it did.
         let bound = OneShot<Result<Int, any Error>>()
         let application = Application(

@@ -7,14 +7,15 @@ final class HostStore: Sendable {
     let writer: StoreWriter
 
     /// Opens the store at `location`.
-    init(_ location: StoreLocation, retention: JournalRetention, contextLimit: Int, logger: Logger) throws {
+    /// Opens the store at `location`; `usage`, when quotas count, is synchronised with it.
+    init(_ location: StoreLocation, retention: JournalRetention, contextLimit: Int, usage: UsageLedger? = nil, logger: Logger) throws {
         switch location {
         case .memory, .sqlite:
             engine = try SQLiteEngine(location)
         case .postgres(let url):
             engine = try PostgresEngine(url: url, logger: logger)
         }
-        writer = StoreWriter(engine: engine, retention: retention, contextLimit: contextLimit, logger: logger)
+        writer = StoreWriter(engine: engine, retention: retention, contextLimit: contextLimit, usage: usage, logger: logger)
     }
 
     /// A store in memory with the default settings, for a fixture store made on its own.

@@ -100,6 +100,10 @@ final class PostgresEngine: StoreEngine {
         """,
         "CREATE INDEX IF NOT EXISTS lyrebird_record_partitions_written ON lyrebird_record_partitions (space, written)",
         "CREATE TABLE IF NOT EXISTS lyrebird_record_spaces (space TEXT PRIMARY KEY, bytes BIGINT NOT NULL)",
+        """
+        CREATE TABLE IF NOT EXISTS lyrebird_usage (api_key TEXT NOT NULL, window_kind TEXT NOT NULL, start BIGINT NOT NULL,
+            requests BIGINT NOT NULL, tokens BIGINT NOT NULL, PRIMARY KEY (api_key, window_kind, start))
+        """,
     ]
 
     // MARK: Fixtures
@@ -459,6 +463,34 @@ final class PostgresEngine: StoreEngine {
             total -= bytes + Int64(RecordCost.partition)
         }
         try await connection.query("UPDATE lyrebird_record_spaces SET bytes = \(total) WHERE space = \(space)", logger: logger)
+    }
+
+    // MARK: Usage
+
+    func syncUsage(_ deltas: [UsageKey: UsageCount], current: [QuotaWindow: Int64]) async throws -> [UsageKey: UsageCount] {
+        try await connected().withTransaction(logger: logger) { connection in
+            for (key, delta) in deltas {
+                try await connection.query(
+                    """
+                    INSERT INTO lyrebird_usage VALUES (\(key.apiKey), \(key.window.rawValue), \(key.start), \(Int64(delta.requests)),
+                        \(Int64(delta.tokens)))
+                    ON CONFLICT (api_key, window_kind, start) DO UPDATE SET requests = lyrebird_usage.requests + excluded.requests,
+                        tokens = lyrebird_usage.tokens + excluded.tokens
+                    """, logger: logger)
+            }
+            var totals: [UsageKey: UsageCount] = [:]
+            for (window, start) in current {
+                try await connection.query(
+                    "DELETE FROM lyrebird_usage WHERE window_kind = \(window.rawValue) AND start < \(start)", logger: logger)
+                let rows = try await connection.query(
+                    "SELECT api_key, requests, tokens FROM lyrebird_usage WHERE window_kind = \(window.rawValue) AND start = \(start)",
+                    logger: logger)
+                for try await (key, requests, tokens) in rows.decode((String, Int64, Int64).self) {
+                    totals[UsageKey(apiKey: key, window: window, start: start)] = UsageCount(requests: Int(requests), tokens: Int(tokens))
+                }
+            }
+            return totals
+        }
     }
 
     /// The one value of the first row of `query`, if it has one.

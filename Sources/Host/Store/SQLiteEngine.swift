@@ -59,6 +59,13 @@ final class SQLiteEngine: StoreEngine {
                     CREATE TABLE record_spaces (space TEXT PRIMARY KEY, bytes INTEGER NOT NULL);
                     """)
         }
+        migrator.registerMigration("3") { database in
+            try database.execute(
+                sql: """
+                    CREATE TABLE usage (api_key TEXT NOT NULL, window_kind TEXT NOT NULL, start INTEGER NOT NULL,
+                        requests INTEGER NOT NULL, tokens INTEGER NOT NULL, PRIMARY KEY (api_key, window_kind, start));
+                    """)
+        }
         return migrator
     }
 
@@ -323,5 +330,31 @@ final class SQLiteEngine: StoreEngine {
             total -= (oldest["bytes"] as Int) + RecordCost.partition
         }
         try database.execute(sql: "UPDATE record_spaces SET bytes = ? WHERE space = ?", arguments: [total, space])
+    }
+
+    // MARK: Usage
+
+    func syncUsage(_ deltas: [UsageKey: UsageCount], current: [QuotaWindow: Int64]) async throws -> [UsageKey: UsageCount] {
+        try await database.write { database in
+            for (key, delta) in deltas {
+                try database.execute(
+                    sql: """
+                        INSERT INTO usage VALUES (?, ?, ?, ?, ?) ON CONFLICT(api_key, window_kind, start)
+                        DO UPDATE SET requests = requests + excluded.requests, tokens = tokens + excluded.tokens
+                        """, arguments: [key.apiKey, key.window.rawValue, key.start, delta.requests, delta.tokens])
+            }
+            var totals: [UsageKey: UsageCount] = [:]
+            for (window, start) in current {
+                try database.execute(sql: "DELETE FROM usage WHERE window_kind = ? AND start < ?", arguments: [window.rawValue, start])
+                let rows = try Row.fetchAll(
+                    database, sql: "SELECT api_key, requests, tokens FROM usage WHERE window_kind = ? AND start = ?",
+                    arguments: [window.rawValue, start])
+                for row in rows {
+                    totals[UsageKey(apiKey: row["api_key"], window: window, start: start)] =
+                        UsageCount(requests: row["requests"], tokens: row["tokens"])
+                }
+            }
+            return totals
+        }
     }
 }

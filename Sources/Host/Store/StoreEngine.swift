@@ -56,6 +56,13 @@ protocol StoreEngine: Sendable {
     ///   `change` throws; either way nothing is changed.
     func updateRecord(_ address: RecordAddress, spaceLimit: Int, _ change: @Sendable ([UInt8]?) throws -> RecordChange)
         async throws -> RecordUpdate
+
+    // MARK: Usage (quotas)
+
+    /// Adds what a host counted to the usage counters, drops the counters of windows before
+    /// `current` (each window's start now), and returns every counter of the current windows,
+    /// with what every host counted.
+    func syncUsage(_ deltas: [UsageKey: UsageCount], current: [QuotaWindow: Int64]) async throws -> [UsageKey: UsageCount]
 }
 
 /// A fixture created at run time as the store keeps it: the text it was sent as (JSON or YAML),

@@ -35,6 +35,8 @@ final class StoreWriter: Service, Sendable {
     let engine: any StoreEngine
     let retention: JournalRetention
     let contextLimit: Int
+    /// The quota counters, synchronised with each batch; `nil` when nothing counts.
+    let usage: UsageLedger?
     private let logger: Logger
     private let pending = Mutex(Pending())
     /// Serialises writes, so that a flush waits for a batch already on its way.
@@ -43,8 +45,9 @@ final class StoreWriter: Service, Sendable {
     static let interval = Duration.milliseconds(100)
     static let maximumPending = 100_000
 
-    init(engine: any StoreEngine, retention: JournalRetention, contextLimit: Int, logger: Logger) {
+    init(engine: any StoreEngine, retention: JournalRetention, contextLimit: Int, usage: UsageLedger? = nil, logger: Logger) {
         self.engine = engine
+        self.usage = usage
         self.retention = retention
         self.contextLimit = contextLimit
         self.logger = logger
@@ -126,6 +129,16 @@ final class StoreWriter: Service, Sendable {
         } catch {
             logger.error("cannot write to the store \(engine.location): \(error)")
         }
+        do {
+            try await syncUsage()
+        } catch {
+            logger.error("cannot count quota usage in the store \(engine.location): \(error)")
+        }
+    }
+
+    /// Adds the quota counts of this host to the store's and takes back the fleet's.
+    func syncUsage() async throws {
+        try await usage?.sync(with: engine)
     }
 
     /// Writes a batch every `interval` until the host stops, then what is left.
