@@ -87,7 +87,8 @@ extension ConfigDecoder {
         for (key, plan) in settings.keyPlans.sorted(by: { $0.key < $1.key }) where settings.plans[plan] == nil {
             report(
                 node, key: "settings.keys",
-                "key \(key.count > 8 ? key.prefix(8) + "…" : key) names plan \(plan.debugDescription), which settings.plans does not define")
+                "key \(key.count > 8 ? key.prefix(8) + "…" : key) names plan \(plan.debugDescription), which settings.plans does not define"
+            )
         }
         if let plan = settings.defaultPlan, settings.plans[plan] == nil {
             report(node, key: "settings.default_plan", "plan \(plan.debugDescription) is not defined in settings.plans")
