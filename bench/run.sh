@@ -13,8 +13,9 @@
 #   BENCH_PACED="1000 10000"  concurrent stream counts for the paced test ("" skips it)
 #   BENCH_MATCH_SECONDS=5   seconds per wrk run of the matching section (0 skips it)
 #   BENCH_MATCH_COUNTS="100 10000"  fixture counts the matching section serves, each kind
-#   BENCH_PORT=28700        first of seven consecutive ports (nginx, bare, Lyrebird, paced Lyrebird,
-#                           matching, Lyrebird on an SQLite file store, Lyrebird on PostgreSQL)
+#   BENCH_PORT=28700        first of ten consecutive ports (nginx, bare, Lyrebird, paced Lyrebird,
+#                           matching, Lyrebird on an SQLite file store, Lyrebird on PostgreSQL,
+#                           Lyrebird with quotas, two Lyrebird hosts with quotas on PostgreSQL)
 #   BENCH_POSTGRES_URL=     a PostgreSQL database for the store rows (postgres://user:pw@host/db);
 #                           those rows are skipped without one
 #   BENCH_OUTPUT=bench/results/latest.json
@@ -40,6 +41,9 @@ lyrebird_port=$((port_base + 2))
 paced_port=$((port_base + 3))
 sqlite_port=$((port_base + 5))
 postgres_port=$((port_base + 6))
+quotas_port=$((port_base + 7))
+fleet_quotas_port=$((port_base + 8))
+fleet_other_port=$((port_base + 9))
 
 # The paced fixture: every streamed piece is "abc abc abc abc " (16 characters, the default
 # stream_chunk_characters, cut at a word boundary) and costs 4 tokens, so piece k is due at
@@ -169,7 +173,23 @@ log "starting Lyrebird with an SQLite file store on $sqlite_port"
 "$lyrebird" serve --config "$work/bench.yaml" --port "$sqlite_port" --store "$work/state.db" >"$work/lyrebird-sqlite.log" 2>&1 &
 pids+=($!)
 wait_http "$sqlite_port" "$!" "$work/lyrebird-sqlite.log"
+# Quotas on: every request carries a key whose plan limits it (too high to be reached), so each
+# is checked, counted and answered with rate-limit headers; against the same fixtures without.
+sed 's/^settings:$/settings:\n  auth: keys\n  plans: {bench: {requests_per_month: 2000000000, requests_per_minute: 2000000000, tokens_per_minute: 2000000000}}\n  keys: [{key: sk-bench, plan: bench}]/' \
+    "$work/bench.yaml" >"$work/bench-quotas.yaml"
+"$lyrebird" validate "$work/bench-quotas.yaml" >&2
+log "starting Lyrebird with quotas on $quotas_port"
+"$lyrebird" serve --config "$work/bench-quotas.yaml" --port "$quotas_port" >"$work/lyrebird-quotas.log" 2>&1 &
+pids+=($!)
+wait_http "$quotas_port" "$!" "$work/lyrebird-quotas.log"
 if [ -n "$postgres_url" ]; then
+    # Two hosts of a fleet count into the same counters; the load goes to one of them.
+    for port in $fleet_quotas_port $fleet_other_port; do
+        log "starting Lyrebird with quotas on PostgreSQL on $port"
+        "$lyrebird" serve --config "$work/bench-quotas.yaml" --port "$port" --store "$postgres_url" >"$work/lyrebird-fleet-$port.log" 2>&1 &
+        pids+=($!)
+        wait_http "$port" "$!" "$work/lyrebird-fleet-$port.log"
+    done
     log "starting Lyrebird with a PostgreSQL store on $postgres_port"
     "$lyrebird" serve --config "$work/bench.yaml" --port "$postgres_port" --store "$postgres_url" >"$work/lyrebird-postgres.log" 2>&1 &
     pids+=($!)
@@ -255,7 +275,11 @@ cases=(
     "bare1 $bare_port /v1/chat/completions chat.json 1 1"
     "chat-sqlite $sqlite_port /v1/chat/completions chat.json $connections $threads"
 )
-[ -z "$postgres_url" ] || cases+=("chat-postgres $postgres_port /v1/chat/completions chat.json $connections $threads")
+cases+=("chat-quotas $quotas_port /v1/chat/completions chat.json $connections $threads sk-bench")
+if [ -n "$postgres_url" ]; then
+    cases+=("chat-postgres $postgres_port /v1/chat/completions chat.json $connections $threads")
+    cases+=("chat-fleet-quotas $fleet_quotas_port /v1/chat/completions chat.json $connections $threads sk-bench")
+fi
 
 # Endpoints Lyrebird will serve later (Responses SSE, embeddings): each case is measured when its
 # endpoint answers something other than 404, and reported as skipped until then.
@@ -278,9 +302,9 @@ raw=$work/raw.tsv
 # Other work on the machine skews every figure; the load before the rounds goes into the JSON.
 load_before=$(cut -d' ' -f1-3 /proc/loadavg)
 run_wrk() { # SECONDS CASE: prints wrk's RESULT line
-    local name port path body case_connections case_threads
-    read -r name port path body case_connections case_threads <<<"$2"
-    BENCH_BODY_FILE=$work/$body BENCH_PATH=$path wrk -t "$case_threads" -c "$case_connections" -d "${1}s" \
+    local name port path body case_connections case_threads key
+    read -r name port path body case_connections case_threads key <<<"$2"
+    BENCH_API_KEY=$key BENCH_BODY_FILE=$work/$body BENCH_PATH=$path wrk -t "$case_threads" -c "$case_connections" -d "${1}s" \
         -s bench/wrk/post.lua "http://127.0.0.1:$port" | grep '^RESULT '
 }
 if [ "$warmup" -gt 0 ]; then
@@ -482,10 +506,13 @@ for later in "responses|Responses SSE streams/s|streams/s" "embeddings|embedding
     fi
 done
 row "chat req/s, SQLite file store" chat-sqlite.rps req/s memory chat.rps ">= 0.9"
+row "chat req/s, keys and quotas on" chat-quotas.rps req/s off chat.rps ">= 0.9"
 if [ -n "$postgres_url" ]; then
     row "chat req/s, PostgreSQL store" chat-postgres.rps req/s memory chat.rps ">= 0.9"
+    row "chat req/s, quotas on a 2-host fleet" chat-fleet-quotas.rps req/s off chat-postgres.rps ">= 0.9"
 else
     skip_row "chat req/s, PostgreSQL store" req/s "BENCH_POSTGRES_URL is not set"
+    skip_row "chat req/s, quotas on a 2-host fleet" req/s "BENCH_POSTGRES_URL is not set"
 fi
 row "start-up to first answer" startup.ms ms "<= 100"
 row "idle RSS after start" startup.rss_mb MB "<= 50"

@@ -111,6 +111,11 @@ def test_the_admin_endpoints_are_listed(document):
         ("get", "/_lyrebird/verify/unmatched"),
         ("post", "/_lyrebird/verify/calls"),
         ("get", "/_lyrebird/openapi.json"),
+        ("get", "/_lyrebird/clock"),
+        ("post", "/_lyrebird/clock"),
+        ("get", "/analytics/usage"),
+        ("get", "/analytics/summary"),
+        ("get", "/_lyrebird/verdicts"),
     }
 
 

@@ -214,3 +214,46 @@ def test_a_fleet_counts_each_request_once(postgres, tmp_path):
     finally:
         for host in hosts:
             host.stop()
+
+
+def test_verdicts_tell_a_client_that_waits_from_one_that_does_not(server):
+    slow = threading.Thread(target=lambda: chat(openai_client(server, "sk-single"), "slow"))
+    slow.start()
+    time.sleep(0.3)
+    chat(openai_client(server, "sk-single", retries=2))  # waits for retry-after, then gets in
+    slow.join()
+    # A client that hammers: no key of its own context, retries at once.
+    headers = {"authorization": "Bearer sk-free", "x-lyrebird-context": "hammer"}
+    body = {"model": "gpt-4o", "messages": [{"role": "user", "content": "hi"}]}
+    statuses = [httpx.post(server.base_url + "/chat/completions", json=body, headers=headers).status_code for _ in range(6)]
+    assert statuses == [200, 200, 200, 429, 429, 429]
+    verdicts = {(v["api_key"], v["context"]): v for v in httpx.get(server.url + "/_lyrebird/verdicts").json()["data"]}
+    patient = verdicts[("sk-single", "sk-single")]
+    assert patient["verdict"] == "backs_off" and patient["rate_limited"] >= 1 and patient["early_retries"] == 0
+    assert patient["shortest_wait_ms"] >= patient["retry_after_ms"] - 50
+    hammer = verdicts[("sk-free", "hammer")]
+    assert hammer == {**hammer, "rate_limited": 3, "retries": 2, "early_retries": 2, "verdict": "ignores_retry_after"}
+    only = httpx.get(server.url + "/_lyrebird/verdicts", params={"context": "hammer"}).json()["data"]
+    assert [v["context"] for v in only] == ["hammer"]
+
+
+def test_analytics_count_a_known_sequence(server):
+    client = openai_client(server, "sk-pro")
+    for _ in range(3):
+        chat(client)
+    client.models.list()
+    chat(openai_client(server, "sk-free"))
+    usage = httpx.get(server.url + "/analytics/usage", params={"key": "sk-pro"}).json()
+    assert usage["total_records"] == 4
+    assert len(usage["data"]) == 1
+    assert usage["data"][0]["by_endpoint"] == {"/v1/chat/completions": 3, "/v1/models": 1}
+    hourly = httpx.get(server.url + "/analytics/usage", params={"granularity": "hour"}).json()
+    assert hourly["total_records"] == 5 and hourly["data"][0]["period"].endswith(":00:00Z")
+    summary = httpx.get(server.url + "/analytics/summary", params={"key": "sk-pro"}).json()
+    assert summary["calls_this_month"] == 4 and summary["calls_today"] == 4
+    assert summary["most_used_model"] == "gpt-4o"
+    assert summary["calls_by_endpoint"] == {"/v1/chat/completions": 3, "/v1/models": 1}
+    assert summary["average_response_time_ms"] >= 0
+    assert httpx.get(server.url + "/analytics/usage", params={"start_date": "2026-02-30"}).status_code == 400
+    assert httpx.get(server.url + "/analytics/usage", params={"granularity": "week"}).status_code == 400
+    assert httpx.get(server.url + "/health").json()["store_reachable"] is True

@@ -7,6 +7,8 @@ wrk.method = "POST"
 wrk.path = os.getenv("BENCH_PATH") or "/v1/chat/completions"
 wrk.body = file:read("*a")
 wrk.headers["Content-Type"] = "application/json"
+local key = os.getenv("BENCH_API_KEY")
+if key and key ~= "" then wrk.headers["Authorization"] = "Bearer " .. key end
 file:close()
 
 function done(summary, latency, requests)

@@ -98,6 +98,8 @@ extension AdminAPI {
             writer.member("context", entry.context)
             writer.member("near_misses", array: { writer in entry.nearMisses.forEach { writer.string($0) } })
             writer.member("duration_ms", entry.durationMilliseconds)
+            writer.member("api_key", entry.apiKey)
+            if let delay = entry.retryAfterMilliseconds { writer.member("retry_after_ms", delay) }
         }
     }
 }

@@ -22,7 +22,7 @@ struct AdminAPI: Sendable {
         // router decodes path parameters once (decoding again would turn "a%20b" into "a b").
         let id = parameters["id"] ?? ""
         switch endpoint {
-        case .health: return health()
+        case .health: return await health()
         case .listFixtures, .fixtures: return await listFixtures(legacy: endpoint == .listFixtures)
         case .fixture: return await fixture(id)
         case .addFixture, .createFixture: return await createFixture(request)
@@ -39,15 +39,22 @@ struct AdminAPI: Sendable {
         case .openAPI: return WireResponse(status: 200, body: openAPIDocument)
         case .clock: return readClock()
         case .advanceClock: return advanceClock(request)
+        case .usageAnalytics: return await usageAnalytics(request)
+        case .summaryAnalytics: return await summaryAnalytics(request)
+        case .verdicts: return await verdicts(request)
         }
     }
 
-    private func health() -> WireResponse {
-        Self.json { writer in
-            writer.member("status", "healthy")
+    /// The host's status: `healthy`, or `degraded` while its store cannot be reached (the host
+    /// still answers from the fixtures it holds, but writes nothing and claims no turns).
+    private func health() async -> WireResponse {
+        let reachable = (try? await fixtures.store.engine.fixturesVersion()) != nil
+        return Self.json { writer in
+            writer.member("status", reachable ? "healthy" : "degraded")
             writer.member("version", version)
             writer.member("fixtures", fixtures.count)
             writer.member("store", fixtures.store.engine.location.description)
+            writer.member("store_reachable", reachable)
             writer.member(
                 "plugins",
                 array: { writer in

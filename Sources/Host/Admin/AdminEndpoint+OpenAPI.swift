@@ -26,6 +26,9 @@ extension AdminEndpoint {
         case .openAPI: return "openapi"
         case .clock: return "clock.get"
         case .advanceClock: return "clock.advance"
+        case .usageAnalytics: return "analytics.usage"
+        case .summaryAnalytics: return "analytics.summary"
+        case .verdicts: return "verdicts"
         }
     }
 
@@ -52,6 +55,9 @@ extension AdminEndpoint {
         case .verifyCalls: return "Checks that a context made these calls in this order"
         case .openAPI: return "This document: every route the host serves"
         case .clock: return "The clock quotas count by: real or virtual, and the time it shows"
+        case .usageAnalytics: return "Requests per day or hour, by endpoint (start_date, end_date, granularity, key)"
+        case .summaryAnalytics: return "Calls this month and today, average response time, most used model, calls by endpoint (key)"
+        case .verdicts: return "Per key and context: 429s got, retries made, and whether they waited for retry-after"
         case .advanceClock: return "Moves a virtual clock forward ({\"advance_ms\": N}), so quota windows open again at once"
         }
     }

@@ -23,10 +23,14 @@ enum AdminEndpoint: Sendable, CaseIterable {
     case openAPI
     case clock
     case advanceClock
+    case usageAnalytics
+    case summaryAnalytics
+    case verdicts
 
     var method: HTTPMethodName {
         switch self {
-        case .health, .listFixtures, .journal, .fixtures, .fixture, .journalQuery, .verifyHits, .verifyUnmatched, .openAPI, .clock:
+        case .health, .listFixtures, .journal, .fixtures, .fixture, .journalQuery, .verifyHits, .verifyUnmatched, .openAPI, .clock,
+            .usageAnalytics, .summaryAnalytics, .verdicts:
             return .get
         case .addFixture, .createFixture, .reorderFixtures, .resetSequences, .verifyCalls, .advanceClock: return .post
         case .replaceFixture: return .put
@@ -50,6 +54,9 @@ enum AdminEndpoint: Sendable, CaseIterable {
         case .verifyCalls: return "/_lyrebird/verify/calls"
         case .openAPI: return "/_lyrebird/openapi.json"
         case .clock, .advanceClock: return "/_lyrebird/clock"
+        case .usageAnalytics: return "/analytics/usage"
+        case .summaryAnalytics: return "/analytics/summary"
+        case .verdicts: return "/_lyrebird/verdicts"
         }
     }
 

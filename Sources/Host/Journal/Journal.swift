@@ -38,6 +38,10 @@ public struct JournalEntry: Sendable, Hashable {
     /// When no fixture matched, the closest ones, each with the conditions it failed and the
     /// values it saw.
     public var nearMisses: [String] = []
+    /// The API key the request carried, if any: analytics and verdicts count by it.
+    public var apiKey: String?
+    /// For a 429, how long the client was told to wait, in milliseconds.
+    public var retryAfterMilliseconds: Int?
 }
 
 extension JournalEntry {

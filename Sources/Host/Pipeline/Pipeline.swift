@@ -77,13 +77,16 @@ struct Pipeline: Sendable {
         /// What the quota stage let in, to settle when the reply ends.
         var ticket: QuotaTicket?
 
+        /// - Parameter now: The host's clock, which replies are stamped with; the journal keeps
+        ///   the real time, so that the waits it shows are the client's.
         init(_ wire: WireRequest, provider: any Provider, requestID: String, journal: Journal, now: Double) {
             started = ContinuousClock.now
             self.journal = journal
             entry = JournalEntry(
-                requestID: requestID, time: now, method: wire.method.rawValue, path: wire.path, provider: provider.name,
+                requestID: requestID, time: Date().timeIntervalSince1970, method: wire.method.rawValue, path: wire.path, provider: provider.name,
                 plugin: Pipeline.plugin(of: provider), status: 200, streamed: false, durationMilliseconds: 0
             )
+            entry.apiKey = wire.apiKey
             context = ReplyContext.fresh(requestID: requestID, created: now)
         }
 
@@ -116,7 +119,10 @@ struct Pipeline: Sendable {
                 return nil
             case .refused(let refusal, let key):
                 let response = quotas.response(to: refusal, key: key, provider: provider, context: context)
-                record(status: response.status, error: refusal.replyError(now: quotas.ledger.clock.now()).message)
+                let error = refusal.replyError(now: quotas.ledger.clock.now())
+                entry.retryAfterMilliseconds = error.retryAfterMilliseconds
+                entry.context = wire.contextID
+                record(status: response.status, error: error.message)
                 return response
             }
         }
@@ -217,6 +223,8 @@ struct Pipeline: Sendable {
         case .refused(let refusal, _):
             // A WebSocket message has no headers: the error message says it all.
             let error = refusal.replyError(now: clock.now())
+            run.entry.retryAfterMilliseconds = error.retryAfterMilliseconds
+            run.entry.context = wire.contextID
             run.record(status: error.status, error: error.message)
             return .failed(error)
         }
@@ -357,7 +365,7 @@ struct Pipeline: Sendable {
     /// Journals a request that no route took.
     func recordUnrouted(_ wire: WireRequest, requestID: String, error: ReplyError) {
         let entry = JournalEntry(
-            requestID: requestID, time: clock.now(), method: wire.method.rawValue, path: wire.path, provider: nil,
+            requestID: requestID, time: Date().timeIntervalSince1970, method: wire.method.rawValue, path: wire.path, provider: nil,
             status: error.status, streamed: false, durationMilliseconds: 0)
         journal.record(entry.finished(status: error.status, error: error.message, startedAt: .now))
     }
@@ -365,7 +373,7 @@ struct Pipeline: Sendable {
     /// Journals a WebSocket message that carried no request the connection could take.
     func recordRefusedMessage(path: String, provider: any Provider, requestID: String, error: ReplyError) {
         let entry = JournalEntry(
-            requestID: requestID, time: clock.now(), method: "WEBSOCKET", path: path, provider: provider.name,
+            requestID: requestID, time: Date().timeIntervalSince1970, method: "WEBSOCKET", path: path, provider: provider.name,
             plugin: Self.plugin(of: provider), status: error.status, streamed: true, durationMilliseconds: 0)
         journal.record(entry.finished(status: error.status, error: error.message, startedAt: .now))
     }

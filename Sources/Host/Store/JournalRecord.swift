@@ -13,11 +13,13 @@ enum JournalRecord {
 
     /// The lists of an entry as JSON text.
     static func details(of entry: JournalEntry) -> String {
-        let details: JSONValue = [
+        var details: [String: JSONValue] = [
             "warnings": .array(entry.warnings.map(JSONValue.string)),
             "near_misses": .array(entry.nearMisses.map(JSONValue.string)),
         ]
-        return details.serialized
+        if let key = entry.apiKey { details["api_key"] = .string(key) }
+        if let delay = entry.retryAfterMilliseconds { details["retry_after_ms"] = .integer(Int64(delay)) }
+        return JSONValue.object(details).serialized
     }
 
     static func entry(from row: Row) -> JournalEntry {
@@ -35,6 +37,8 @@ enum JournalRecord {
         guard let details = try? JSONValue.parse(text) else { return }
         entry.warnings = details["warnings"]?.arrayValue?.compactMap(\.stringValue) ?? []
         entry.nearMisses = details["near_misses"]?.arrayValue?.compactMap(\.stringValue) ?? []
+        entry.apiKey = details["api_key"]?.stringValue
+        entry.retryAfterMilliseconds = details["retry_after_ms"]?.intValue
     }
 
     /// ` WHERE ...` with `?` placeholders for what `query` selects, and their values.
