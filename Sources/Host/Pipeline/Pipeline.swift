@@ -83,7 +83,8 @@ struct Pipeline: Sendable {
             started = ContinuousClock.now
             self.journal = journal
             entry = JournalEntry(
-                requestID: requestID, time: Date().timeIntervalSince1970, method: wire.method.rawValue, path: wire.path, provider: provider.name,
+                requestID: requestID, time: Date().timeIntervalSince1970, method: wire.method.rawValue, path: wire.path,
+                provider: provider.name,
                 plugin: Pipeline.plugin(of: provider), status: 200, streamed: false, durationMilliseconds: 0
             )
             entry.apiKey = wire.apiKey
