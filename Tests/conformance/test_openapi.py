@@ -116,6 +116,7 @@ def test_the_admin_endpoints_are_listed(document):
         ("get", "/analytics/usage"),
         ("get", "/analytics/summary"),
         ("get", "/_lyrebird/verdicts"),
+        ("get", "/metrics"),
     }
 
 

@@ -257,3 +257,46 @@ def test_analytics_count_a_known_sequence(server):
     assert httpx.get(server.url + "/analytics/usage", params={"start_date": "2026-02-30"}).status_code == 400
     assert httpx.get(server.url + "/analytics/usage", params={"granularity": "week"}).status_code == 400
     assert httpx.get(server.url + "/health").json()["store_reachable"] is True
+
+
+def test_the_metrics_page_counts_what_happened(server):
+    from prometheus_client.parser import text_string_to_metric_families
+
+    for _ in range(2):
+        chat(openai_client(server, "sk-pro"))
+    with client_stream(server) as response:
+        "".join(response.iter_text())
+    # The stream took one of sk-free's three; two bad requests take the rest, the third is refused.
+    for _ in range(3):
+        httpx.post(server.base_url + "/chat/completions", json={"model": "m", "messages": []}, headers={"authorization": "Bearer sk-free"})
+    page = httpx.get(server.url + "/metrics")
+    assert page.headers["content-type"].startswith("text/plain; version=0.0.4")
+    families = {family.name: family for family in text_string_to_metric_families(page.text)}
+    requests = {tuple(sorted(sample.labels.items())): sample.value for sample in families["lyrebird_requests"].samples}
+    chat_labels = (("operation", "chat.completions"), ("provider", "openai.chat_completions"))
+    assert requests[tuple(sorted(chat_labels + (("source", "fixture-2"), ("status", "200"))))] == 3
+    assert requests[(("operation", "none"), ("provider", "openai.chat_completions"), ("source", "quota"), ("status", "429"))] == 1
+    assert requests[(("operation", "none"), ("provider", "openai.chat_completions"), ("source", "none"), ("status", "400"))] == 2
+    rejections = {sample.labels["status"]: sample.value for sample in families["lyrebird_quota_rejections"].samples}
+    assert rejections == {"429": 1}
+    streams = [sample for sample in families["lyrebird_streams"].samples if sample.name == "lyrebird_streams_total"]
+    assert streams[0].value == 1
+    count = [s for s in families["lyrebird_request_duration_seconds"].samples if s.name.endswith("_count") and s.labels["operation"] == "chat.completions"]
+    assert count and count[0].value >= 3
+    assert families["lyrebird_script_queue_waiting"].samples[0].value == 0
+
+
+def client_stream(server):
+    client = openai_client(server, "sk-free")
+    return client.chat.completions.with_streaming_response.create(
+        model="gpt-4o", messages=[{"role": "user", "content": "hi"}], stream=True
+    )
+
+
+def test_metrics_can_be_turned_off(tmp_path):
+    server = Server(["--config", write_config(tmp_path, CONFIG.replace("settings:\n", "settings:\n  metrics: false\n", 1))])
+    try:
+        off = httpx.get(server.url + "/metrics")
+        assert off.status_code == 404 and off.json()["error"]["code"] == "metrics_off"
+    finally:
+        server.stop()

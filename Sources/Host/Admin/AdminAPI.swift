@@ -10,6 +10,8 @@ struct AdminAPI: Sendable {
     let journal: Journal
     /// The clock quotas count by, which `/_lyrebird/clock` reads and moves.
     let clock: HostClock
+    /// What `GET /metrics` shows; `nil` with `settings.metrics: false`.
+    let metrics: HostMetrics?
     let version: String
     /// The native plugins the host serves, for `/health`.
     let plugins: [LoadedPlugin]
@@ -42,6 +44,7 @@ struct AdminAPI: Sendable {
         case .usageAnalytics: return await usageAnalytics(request)
         case .summaryAnalytics: return await summaryAnalytics(request)
         case .verdicts: return await verdicts(request)
+        case .metrics: return metricsPage()
         }
     }
 
@@ -61,6 +64,17 @@ struct AdminAPI: Sendable {
                     for plugin in plugins { plugin.write(into: &writer) }
                 })
         }
+    }
+
+    /// `GET /metrics`: Prometheus's text format.
+    private func metricsPage() -> WireResponse {
+        guard let metrics else {
+            return Self.errorResponse(
+                ReplyError(
+                    status: 404, message: "Metrics are off (settings.metrics: false).", type: "invalid_request_error",
+                    code: "metrics_off"))
+        }
+        return WireResponse(status: 200, contentType: "text/plain; version=0.0.4; charset=utf-8", body: metrics.exposition())
     }
 
     /// Reads a JSON body that must be an object: its members, or the 400 to answer. An empty

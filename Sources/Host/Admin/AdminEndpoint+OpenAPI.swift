@@ -29,6 +29,7 @@ extension AdminEndpoint {
         case .usageAnalytics: return "analytics.usage"
         case .summaryAnalytics: return "analytics.summary"
         case .verdicts: return "verdicts"
+        case .metrics: return "metrics"
         }
     }
 
@@ -57,6 +58,7 @@ extension AdminEndpoint {
         case .clock: return "The clock quotas count by: real or virtual, and the time it shows"
         case .usageAnalytics: return "Requests per day or hour, by endpoint (start_date, end_date, granularity, key)"
         case .summaryAnalytics: return "Calls this month and today, average response time, most used model, calls by endpoint (key)"
+        case .metrics: return "Prometheus metrics: requests, durations, streams, quota rejections, script queue"
         case .verdicts: return "Per key and context: 429s got, retries made, and whether they waited for retry-after"
         case .advanceClock: return "Moves a virtual clock forward ({\"advance_ms\": N}), so quota windows open again at once"
         }

@@ -26,11 +26,12 @@ enum AdminEndpoint: Sendable, CaseIterable {
     case usageAnalytics
     case summaryAnalytics
     case verdicts
+    case metrics
 
     var method: HTTPMethodName {
         switch self {
         case .health, .listFixtures, .journal, .fixtures, .fixture, .journalQuery, .verifyHits, .verifyUnmatched, .openAPI, .clock,
-            .usageAnalytics, .summaryAnalytics, .verdicts:
+            .usageAnalytics, .summaryAnalytics, .verdicts, .metrics:
             return .get
         case .addFixture, .createFixture, .reorderFixtures, .resetSequences, .verifyCalls, .advanceClock: return .post
         case .replaceFixture: return .put
@@ -57,6 +58,7 @@ enum AdminEndpoint: Sendable, CaseIterable {
         case .usageAnalytics: return "/analytics/usage"
         case .summaryAnalytics: return "/analytics/summary"
         case .verdicts: return "/_lyrebird/verdicts"
+        case .metrics: return "/metrics"
         }
     }
 

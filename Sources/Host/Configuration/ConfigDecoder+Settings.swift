@@ -98,6 +98,7 @@ extension ConfigDecoder {
             if let keys = decoder.decodeKeys(node, path: path) { configuration.quotas.keyPlans = keys }
         },
         .string("default_plan") { $0.quotas.defaultPlan = $1 },
+        .bool("metrics") { $0.metricsEnabled = $1 },
         Setting(key: "clock") { decoder, node, path, configuration in
             guard let text = decoder.string(node, path: path) else { return }
             guard let mode = HostClock.Mode(rawValue: text) else {

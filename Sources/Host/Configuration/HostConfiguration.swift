@@ -67,6 +67,8 @@ public struct HostConfiguration: Sendable {
     public var quotas = QuotaSettings()
     /// The clock quotas count by and replies are stamped with (`settings.clock`).
     public var clock: HostClock.Mode = .real
+    /// Whether the host counts requests for `GET /metrics` (`settings.metrics`).
+    public var metricsEnabled = true
     /// What one Lua call may spend.
     public var luaLimits = LuaLimits()
     /// How many threads run scripts (Lua calls and plugin responders); by default one per core.

@@ -71,6 +71,8 @@ public final class Journal: Sendable {
     /// How many entries are kept in memory.
     public let capacity: Int
     private let store: StoreWriter
+    /// Counts every entry for `GET /metrics`; `nil` with `settings.metrics: false`.
+    private let metrics: HostMetrics?
 
     /// Creates an empty journal keeping the last `capacity` entries in memory (at least 1),
     /// with a store of its own in memory.
@@ -79,7 +81,8 @@ public final class Journal: Sendable {
     }
 
     /// A host's journal, writing to its store.
-    init(capacity: Int = 1000, store: StoreWriter) {
+    init(capacity: Int = 1000, store: StoreWriter, metrics: HostMetrics? = nil) {
+        self.metrics = metrics
         self.capacity = max(1, capacity)
         self.store = store
     }
@@ -89,6 +92,7 @@ public final class Journal: Sendable {
     public func record(_ entry: JournalEntry) {
         let entry = entry.bounded()
         store.record(entry)
+        metrics?.observe(entry)
         ring.withLock { ring in
             if ring.entries.count < capacity {
                 ring.entries.append(entry)

@@ -123,6 +123,7 @@ struct Pipeline: Sendable {
                 let error = refusal.replyError(now: quotas.ledger.clock.now())
                 entry.retryAfterMilliseconds = error.retryAfterMilliseconds
                 entry.context = wire.contextID
+                entry.source = QuotaStage.source
                 record(status: response.status, error: error.message)
                 return response
             }
@@ -226,6 +227,7 @@ struct Pipeline: Sendable {
             let error = refusal.replyError(now: clock.now())
             run.entry.retryAfterMilliseconds = error.retryAfterMilliseconds
             run.entry.context = wire.contextID
+            run.entry.source = QuotaStage.source
             run.record(status: error.status, error: error.message)
             return .failed(error)
         }

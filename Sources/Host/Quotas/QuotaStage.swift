@@ -8,6 +8,9 @@ struct QuotaStage: Sendable {
     let settings: QuotaSettings
     let ledger: UsageLedger
 
+    /// The source the journal gives a request the stage refused.
+    static let source = "quota"
+
     /// What the stage made of a request.
     enum Decision: Sendable {
         /// Nothing to count: no plan limits the request's key.

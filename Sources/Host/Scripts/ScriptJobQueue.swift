@@ -21,6 +21,13 @@ final class ScriptJobQueue: @unchecked Sendable {
         case refused
     }
 
+    /// Jobs waiting for a thread, beyond those an idle thread is about to take.
+    var waiting: Int {
+        condition.lock()
+        defer { condition.unlock() }
+        return max(0, jobs.count - idleThreads)
+    }
+
     /// Adds a job.
     func enqueue(_ job: ScriptJob) -> Admission {
         condition.lock()

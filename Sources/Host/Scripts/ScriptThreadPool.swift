@@ -72,6 +72,9 @@ final class ScriptThreadPool: Sendable {
         return try outcome.get()
     }
 
+    /// How much work waits for a free thread now.
+    var waiting: Int { queue.waiting }
+
     /// Stops taking work: queued work fails with `.stopped`, and each thread ends once its
     /// current work returns.
     func shutDown() {

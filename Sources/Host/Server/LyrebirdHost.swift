@@ -111,7 +111,8 @@ public final class LyrebirdHost: Sendable {
         }
         self.fixtures = FixtureStore(
             configuration.fixtures, scripts: runtime, streamChunkCharacters: configuration.streamChunkCharacters, store: store)
-        self.journal = Journal(store: store.writer)
+        let metrics = configuration.metricsEnabled ? HostMetrics(scripts: scripts) : nil
+        self.journal = Journal(store: store.writer, metrics: metrics)
         var problems: [ConfigProblem] = []
 
         var respondersByName: [String: any Responder] = [:]
@@ -189,7 +190,8 @@ public final class LyrebirdHost: Sendable {
         self.responder = HostResponder(
             routes: routes, pipeline: pipeline,
             admin: AdminAPI(
-                fixtures: fixtures, runtime: runtimeFixtures, journal: journal, clock: clock, version: Self.version, plugins: plugins,
+                fixtures: fixtures, runtime: runtimeFixtures, journal: journal, clock: clock, metrics: metrics, version: Self.version,
+                plugins: plugins,
                 openAPIDocument: OpenAPIDocument(routes: routes, version: Self.version).bytes),
             adminAccess: AdminAccess(configuration: configuration),
             cors: CORSPolicy(configuration: configuration),
