@@ -13,9 +13,10 @@
 #   BENCH_PACED="1000 10000"  concurrent stream counts for the paced test ("" skips it)
 #   BENCH_MATCH_SECONDS=5   seconds per wrk run of the matching section (0 skips it)
 #   BENCH_MATCH_COUNTS="100 10000"  fixture counts the matching section serves, each kind
-#   BENCH_PORT=28700        first of ten consecutive ports (nginx, bare, Lyrebird, paced Lyrebird,
+#   BENCH_PORT=28700        first of eleven consecutive ports (nginx, bare, Lyrebird, paced Lyrebird,
 #                           matching, Lyrebird on an SQLite file store, Lyrebird on PostgreSQL,
-#                           Lyrebird with quotas, two Lyrebird hosts with quotas on PostgreSQL)
+#                           Lyrebird with quotas, two Lyrebird hosts with quotas on PostgreSQL,
+#                           Lyrebird with metrics off)
 #   BENCH_POSTGRES_URL=     a PostgreSQL database for the store rows (postgres://user:pw@host/db);
 #                           those rows are skipped without one
 #   BENCH_OUTPUT=bench/results/latest.json
@@ -44,6 +45,7 @@ postgres_port=$((port_base + 6))
 quotas_port=$((port_base + 7))
 fleet_quotas_port=$((port_base + 8))
 fleet_other_port=$((port_base + 9))
+metrics_off_port=$((port_base + 10))
 
 # The paced fixture: every streamed piece is "abc abc abc abc " (16 characters, the default
 # stream_chunk_characters, cut at a word boundary) and costs 4 tokens, so piece k is due at
@@ -182,6 +184,12 @@ log "starting Lyrebird with quotas on $quotas_port"
 "$lyrebird" serve --config "$work/bench-quotas.yaml" --port "$quotas_port" >"$work/lyrebird-quotas.log" 2>&1 &
 pids+=($!)
 wait_http "$quotas_port" "$!" "$work/lyrebird-quotas.log"
+# Metrics are on by default; the same fixtures with them off are the baseline of what they cost.
+sed 's/^settings:$/settings:\n  metrics: false/' "$work/bench.yaml" >"$work/bench-metrics-off.yaml"
+log "starting Lyrebird with metrics off on $metrics_off_port"
+"$lyrebird" serve --config "$work/bench-metrics-off.yaml" --port "$metrics_off_port" >"$work/lyrebird-metrics-off.log" 2>&1 &
+pids+=($!)
+wait_http "$metrics_off_port" "$!" "$work/lyrebird-metrics-off.log"
 if [ -n "$postgres_url" ]; then
     # Two hosts of a fleet count into the same counters; the load goes to one of them.
     for port in $fleet_quotas_port $fleet_other_port; do
@@ -276,6 +284,7 @@ cases=(
     "chat-sqlite $sqlite_port /v1/chat/completions chat.json $connections $threads"
 )
 cases+=("chat-quotas $quotas_port /v1/chat/completions chat.json $connections $threads sk-bench")
+cases+=("chat-metrics-off $metrics_off_port /v1/chat/completions chat.json $connections $threads")
 if [ -n "$postgres_url" ]; then
     cases+=("chat-postgres $postgres_port /v1/chat/completions chat.json $connections $threads")
     cases+=("chat-fleet-quotas $fleet_quotas_port /v1/chat/completions chat.json $connections $threads sk-bench")
@@ -507,6 +516,7 @@ for later in "responses|Responses SSE streams/s|streams/s" "embeddings|embedding
 done
 row "chat req/s, SQLite file store" chat-sqlite.rps req/s memory chat.rps ">= 0.9"
 row "chat req/s, keys and quotas on" chat-quotas.rps req/s off chat.rps ">= 0.9"
+row "chat req/s, metrics on (the default)" chat.rps req/s off chat-metrics-off.rps ">= 0.95"
 if [ -n "$postgres_url" ]; then
     row "chat req/s, PostgreSQL store" chat-postgres.rps req/s memory chat.rps ">= 0.9"
     row "chat req/s, quotas on a 2-host fleet" chat-fleet-quotas.rps req/s off chat-postgres.rps ">= 0.9"
