@@ -47,6 +47,19 @@ import Testing
         #expect(Set(chunks.compactMap { $0["id"]?.stringValue }).count == 1)
     }
 
+    @Test func aMissExplainedOnceIsExplainedAlikeUntilTheFixturesChange() async throws {
+        let host = try makeHost("fixtures: [{name: greeting, match: {user: hello there}, reply: {content: Hi}}]")
+        let body = #"{"model":"m","messages":[{"role":"user","content":"hello thore"}]}"#
+        _ = try await chat(host, body)
+        _ = try await chat(host, body)
+        let first = host.journal.all.suffix(2).map(\.nearMisses)
+        #expect(first[0] == first[1])
+        #expect(first[0].first?.contains("greeting") == true)
+        _ = host.fixtures.add(try Fixture(yaml: "{name: closer, match: {user: hello thore!}, reply: {content: Hi}}"))
+        _ = try await chat(host, body)
+        #expect(host.journal.all.last?.nearMisses.contains { $0.contains("closer") } == true, "a new snapshot explains anew")
+    }
+
     @Test func choicesAreCopiedForN() async throws {
         let host = try makeHost("fixtures: [{reply: {content: same}}]")
         let (_, json) = try await chat(host, #"{"model":"m","n":3,"messages":[{"role":"user","content":"x"}]}"#)

@@ -33,6 +33,7 @@ def test_health_counts_fixtures(chat_server):
         "version": health["version"],
         "fixtures": 11,
         "store": "in memory (SQLite); nothing is kept after the process ends",
+        "store_reachable": True,
         "plugins": health["plugins"],
     }
 

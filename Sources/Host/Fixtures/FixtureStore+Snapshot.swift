@@ -15,6 +15,17 @@ extension FixtureStore {
         private let gatedByValue: [Int: [ExactValue: [Int32]]]
         /// The places of the fixtures without a gate: candidates for every request.
         private let ungated: [Int32]
+        /// Misses explained already, for requests that come again the same (a client retrying,
+        /// a load test): explaining ranks every fixture, and costs more than matching. The
+        /// snapshot's own, so a change of the fixtures starts it empty.
+        let missExplanations = BoundedCache<MissedRequest, [String]>(capacity: 256, weightLimit: 8 << 20)
+
+        /// A request no fixture answered, as its explanation depends on it: the request, and
+        /// the fixtures whose replies were used up in its context.
+        struct MissedRequest: Hashable, Sendable {
+            let request: CanonicalRequest
+            let usedUp: Set<Int>
+        }
 
         private struct ExactValue: Hashable {
             let id: Int

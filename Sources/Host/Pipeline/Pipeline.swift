@@ -515,9 +515,14 @@ struct Pipeline: Sendable {
             let subject = MatchSubject(request, indexes: snapshot.indexes, cancellation: cancellation)
             return snapshot.nearMisses(for: subject, usedUp: usedUp).map { "\($0.fixture.label): \($0.reasons.joined(separator: "; "))" }
         }
-        // Explaining a Lua predicate's miss runs it again.
-        guard snapshot.containsScriptPredicates else { return explain(nil) }
-        return try await scripts.run { cancellation in explain(cancellation) }
+        // Explaining a Lua predicate's miss runs it again, and may tell another story.
+        guard !snapshot.containsScriptPredicates else { return try await scripts.run { cancellation in explain(cancellation) } }
+        let missed = FixtureStore.Snapshot.MissedRequest(request: request, usedUp: usedUp)
+        if let explained = snapshot.missExplanations[missed] { return explained }
+        let explained = explain(nil)
+        let weight = request.messages.reduce(1024) { $0 + $1.text.utf8.count } + explained.reduce(0) { $0 + $1.utf8.count }
+        snapshot.missExplanations.insert(explained, for: missed, weight: weight)
+        return explained
     }
 
     private func source(of fixture: Fixture, reply: FixtureReply, prepared: PreparedReply?) -> ReplySource {
