@@ -72,10 +72,10 @@ def test_serve_with_no_flags_answers_messages_gemini_ollama_and_bedrock():
     finally:
         assert server.stop() == 0
     log = server.process.stderr.read()
-    assert f"loaded plugin anthropic-messages 1.1.0 (ABI 1.1) from {ANTHROPIC_PLUGIN}" in log
-    assert f"loaded plugin gemini 1.0.0 (ABI 1.1) from {GEMINI_PLUGIN}" in log
-    assert f"loaded plugin ollama 1.0.0 (ABI 1.1) from {OLLAMA_PLUGIN}" in log
-    assert f"loaded plugin bedrock 1.0.0 (ABI 1.1) from {BEDROCK_PLUGIN}" in log
+    assert f"loaded plugin anthropic-messages 1.1.0 (ABI 1.2) from {ANTHROPIC_PLUGIN}" in log
+    assert f"loaded plugin gemini 1.0.0 (ABI 1.2) from {GEMINI_PLUGIN}" in log
+    assert f"loaded plugin ollama 1.0.0 (ABI 1.2) from {OLLAMA_PLUGIN}" in log
+    assert f"loaded plugin bedrock 1.0.0 (ABI 1.2) from {BEDROCK_PLUGIN}" in log
 
 
 def test_whole_reply(claude):
@@ -121,7 +121,7 @@ def test_health_lists_the_default_plugins(default_server):
         {
             "name": name,
             "version": version,
-            "abi_version": "1.1",
+            "abi_version": "1.2",
             "swift_compiler": host_compiler,  # Swift plugins, built by the host's compiler
             "path": str(path),
             "providers": [provider],

@@ -256,7 +256,7 @@ def test_a_plugin_compiled_outside_the_build_loads_from_a_config_file(tmp_path):
     )
     listing = run_lyrebird("plugins", "--config", str(tmp_path / "lyrebird.yaml"))
     assert listing.returncode == 0, listing.stderr
-    assert "word-stats 1.0.0 (ABI 1.1)" in listing.stdout
+    assert "word-stats 1.0.0 (ABI 1.2)" in listing.stdout
     assert "responder stats" in listing.stdout
     assert "POST /v1/messages -> messages" in listing.stdout
 
@@ -429,7 +429,7 @@ def assert_refused(args, *expected):
         assert "listening on" not in result.stdout
         for text in expected:
             assert text in result.stderr, result.stderr
-        assert "host plugin ABI 1.1" in result.stderr
+        assert "host plugin ABI 1.2" in result.stderr
 
 
 def test_a_file_that_is_not_a_library(tmp_path):
@@ -455,7 +455,7 @@ def test_an_unsupported_abi_version(tmp_path):
 def test_a_plugin_whose_init_fails(tmp_path):
     library = compile_plugin(TEST_PLUGINS / "failing_init.c", tmp_path)
     assert_refused(
-        ["--plugin", str(library)], "its entry point failed (status 1): cannot reach the license server", "plugin ABI 1.1)"
+        ["--plugin", str(library)], "its entry point failed (status 1): cannot reach the license server", "plugin ABI 1.2)"
     )
 
 

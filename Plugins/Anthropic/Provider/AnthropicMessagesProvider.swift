@@ -41,6 +41,11 @@ public struct AnthropicMessagesProvider: Provider {
         AnthropicStreamEncoder(context: context, thinking: AnthropicThinking(request))
     }
 
+    /// Anthropic's `anthropic-ratelimit-*` headers, for a key whose plan limits it.
+    public func rateLimitHeaders(_ figures: RateLimitFigures) -> [Header] {
+        AnthropicRateLimitHeaders.headers(figures)
+    }
+
     public func encode(_ error: ReplyError, for request: CanonicalRequest?, context: ReplyContext) -> WireResponse {
         AnthropicErrorEncoding.response(for: error, requestID: context.requestID)
     }

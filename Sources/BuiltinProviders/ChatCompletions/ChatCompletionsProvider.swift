@@ -54,6 +54,11 @@ public struct ChatCompletionsProvider: Provider {
             context: context, includeUsage: request.includeUsage, logprobs: ChatCompletionsRequestDecoder.requestedLogprobs(request))
     }
 
+    /// OpenAI's `x-ratelimit-*` headers, for a key whose plan limits it.
+    public func rateLimitHeaders(_ figures: RateLimitFigures) -> [Header] {
+        OpenAIRateLimitHeaders.headers(figures)
+    }
+
     public func encode(_ error: ReplyError, for request: CanonicalRequest?, context: ReplyContext) -> WireResponse {
         OpenAIErrorEncoding.response(for: error)
     }

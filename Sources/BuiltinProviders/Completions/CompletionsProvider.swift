@@ -55,6 +55,11 @@ public struct CompletionsProvider: Provider {
             context: context, options: CompletionOptions(request), choiceCount: request.choiceCount, includeUsage: request.includeUsage)
     }
 
+    /// OpenAI's `x-ratelimit-*` headers, for a key whose plan limits it.
+    public func rateLimitHeaders(_ figures: RateLimitFigures) -> [Header] {
+        OpenAIRateLimitHeaders.headers(figures)
+    }
+
     public func encode(_ error: ReplyError, for request: CanonicalRequest?, context: ReplyContext) -> WireResponse {
         OpenAIErrorEncoding.response(for: error)
     }

@@ -70,6 +70,11 @@ public struct ResponsesProvider: Provider {
         ResponsesFrameEncoder(request: request, context: context, store: store)
     }
 
+    /// OpenAI's `x-ratelimit-*` headers, for a key whose plan limits it.
+    public func rateLimitHeaders(_ figures: RateLimitFigures) -> [Header] {
+        OpenAIRateLimitHeaders.headers(figures)
+    }
+
     public func encode(_ error: ReplyError, for request: CanonicalRequest?, context: ReplyContext) -> WireResponse {
         OpenAIErrorEncoding.response(for: error)
     }

@@ -112,7 +112,7 @@ struct Pipeline: Sendable {
         /// Lets the quota stage decide: the response to a refused request, or `nil` to go on
         /// (with the ticket kept).
         mutating func admit(through quotas: QuotaStage, _ wire: WireRequest, provider: any Provider) -> WireResponse? {
-            switch quotas.admit(wire, provider: provider.name) {
+            switch quotas.admit(wire, provider: provider) {
             case .pass:
                 return nil
             case .admitted(let ticket):
@@ -219,7 +219,7 @@ struct Pipeline: Sendable {
     {
         var run = Run(wire, provider: provider, requestID: requestID, journal: journal, now: clock.now())
         run.entry.method = "WEBSOCKET"
-        switch quotas.admit(wire, provider: provider.name) {
+        switch quotas.admit(wire, provider: provider) {
         case .pass: break
         case .admitted(let ticket): run.ticket = ticket
         case .refused(let refusal, _):

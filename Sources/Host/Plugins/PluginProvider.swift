@@ -109,6 +109,28 @@ struct PluginProvider: ScriptProvider {
         PluginStreamEncoder(table: table, providerName: name, request: request, context: context)
     }
 
+    /// The plugin's own rate-limit headers (ABI 1.2), or none when it gives no callback, or its
+    /// answer cannot be read (the log says why).
+    func rateLimitHeaders(_ figures: RateLimitFigures) -> [Header] {
+        let functions = table.table
+        guard let callback = functions.rate_limit_headers else { return [] }
+        var out = lyrebird_buffer()
+        let status = PluginBytes.lend(PluginJSON.encode(figures)) { figures in callback(functions.context, figures, &out) }
+        let bytes = PluginBytes.take(&out)
+        guard status == LYREBIRD_OK else {
+            table.registration.logger.warning("plugin provider \(name.debugDescription): rate_limit_headers returned \(status)")
+            return []
+        }
+        guard !bytes.isEmpty else { return [] }
+        do {
+            return try PluginJSON.decode([Header].self, from: bytes)
+        } catch {
+            table.registration.logger.warning(
+                "plugin provider \(name.debugDescription): rate_limit_headers gave headers the host cannot read: \(error.message)")
+            return []
+        }
+    }
+
     /// Calls the plugin's answer on a script thread: it may block (see `lyrebird_provider`),
     /// and a Swift plugin waits there for its async `Provider.answer`.
     func answer(_ request: WireRequest, route: ProviderRoute, host: HostInfo, context: ReplyContext) async -> WireResponse {

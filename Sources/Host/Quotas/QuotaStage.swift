@@ -20,7 +20,7 @@ struct QuotaStage: Sendable {
     }
 
     /// Checks and counts `wire`, a request to one of `provider`'s routes.
-    func admit(_ wire: WireRequest, provider: String) -> Decision {
+    func admit(_ wire: WireRequest, provider: any Provider) -> Decision {
         guard settings.isActive else { return .pass }
         let key = wire.apiKey
         switch (settings.auth, key) {
@@ -34,7 +34,7 @@ struct QuotaStage: Sendable {
         guard let key, let plan = settings.plan(of: key), plan.limitsAnything else { return .pass }
         switch ledger.admit(key: key, plan: plan) {
         case .success(let figures):
-            let headers = RateLimitHeaders.headers(figures, provider: provider, now: ledger.clock.now())
+            let headers = RateLimitHeaders.headers(figures, provider: provider)
             return .admitted(QuotaTicket(key: key, headers: headers, ledger: ledger))
         case .failure(let refusal):
             return .refused(refusal, key: key)
@@ -92,7 +92,7 @@ extension QuotaRefusal {
             return ReplyError(
                 status: 429,
                 message:
-                    "Rate limit reached: \(limit) is \(allowed), and \(used) are used. Try again in \(RateLimitHeaders.openAIDuration(Double(delay) / 1000)).",
+                    "Rate limit reached: \(limit) is \(allowed), and \(used) are used. Try again in \((delay + 999) / 1000) s.",
                 type: "rate_limit_error", code: "rate_limit_exceeded", retryAfterMilliseconds: delay)
         }
     }

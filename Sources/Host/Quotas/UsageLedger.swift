@@ -1,3 +1,4 @@
+import LyrebirdPluginAPI
 import Synchronization
 
 /// Counts each key's requests and tokens in its windows, and its requests running now.
@@ -31,24 +32,8 @@ final class UsageLedger: Sendable {
         self.clock = clock
     }
 
-    /// What a request of `key` on `plan` has left once counted, for the rate-limit headers.
-    struct Figures: Sendable {
-        /// Per window the plan limits requests in.
-        var requests: [QuotaWindow: Allowance] = [:]
-        /// Tokens per minute, when the plan limits them.
-        var tokens: Allowance?
-    }
-
-    /// One limit as the headers tell it.
-    struct Allowance: Sendable, Hashable {
-        var limit: Int
-        var remaining: Int
-        /// When the window starts again, in Unix seconds.
-        var reset: Int64
-    }
-
     /// Counts a request of `key` on `plan` when every limit allows it, and says what is left.
-    func admit(key: String, plan: QuotaPlan) -> Result<Figures, QuotaRefusal> {
+    func admit(key: String, plan: QuotaPlan) -> Result<RateLimitFigures, QuotaRefusal> {
         let now = clock.now()
         return state.withLock { state in
             if let most = plan.concurrentRequests, state.running[key, default: 0] >= most {
@@ -72,17 +57,18 @@ final class UsageLedger: Sendable {
                         .limited(limit: "tokens_per_minute", used: used, allowed: limit, retryAt: Double(QuotaWindow.minute.end(of: now))))
                 }
             }
-            var figures = Figures()
+            var figures = RateLimitFigures(now: now)
             for window in QuotaWindow.allCases {
                 let counter = UsageKey(apiKey: key, window: window, start: window.start(of: now))
                 state.counters[counter, default: Counter()].pending.requests += 1
                 if let limit = plan.requestLimit(window) {
                     let used = state.counters[counter]!.total.requests
-                    figures.requests[window] = Allowance(limit: limit, remaining: max(0, limit - used), reset: window.end(of: now))
+                    figures.requests[window.rawValue] = RateLimitFigures.Allowance(
+                        limit: limit, remaining: max(0, limit - used), reset: window.end(of: now))
                 }
             }
             if let limit = plan.tokensPerMinute {
-                figures.tokens = Allowance(
+                figures.tokens = RateLimitFigures.Allowance(
                     limit: limit, remaining: max(0, limit - (state.counters[minute]?.total.tokens ?? 0)),
                     reset: QuotaWindow.minute.end(of: now))
             }

@@ -57,6 +57,9 @@
  *          client went away, and models_json, the models it offers.
  *        - a plugin written in Swift also exports lyrebird_plugin_swift_info, which names the
  *          Swift compiler that built it; the host refuses one built by another compiler.
+ *   1.2  appended: lyrebird_provider gains rate_limit_headers, the provider's own rate-limit
+ *        headers for a key whose plan limits it. A 1.0 or 1.1 provider (88 or 120 bytes) gets
+ *        the host's x-ratelimit-limit, -remaining and -reset only.
  */
 #ifndef LYREBIRD_PLUGIN_H
 #define LYREBIRD_PLUGIN_H
@@ -70,8 +73,8 @@ extern "C" {
 
 /** The ABI this header describes: major (exact match required) and minor (the host's must be >=). */
 #define LYREBIRD_PLUGIN_ABI_MAJOR 1
-/** See LYREBIRD_PLUGIN_ABI_MAJOR. 1.1 since Lyrebird's stream headers, provider-answered routes and path parameters. */
-#define LYREBIRD_PLUGIN_ABI_MINOR 1
+/** See LYREBIRD_PLUGIN_ABI_MAJOR. 1.1 since stream headers, provider-answered routes and path parameters; 1.2 since rate-limit headers. */
+#define LYREBIRD_PLUGIN_ABI_MINOR 2
 
 /** The name of the one symbol every plugin exports (type: lyrebird_plugin_entry_fn). */
 #define LYREBIRD_PLUGIN_ENTRY_SYMBOL "lyrebird_plugin_entry"
@@ -221,7 +224,7 @@ typedef struct lyrebird_stream_head {
 typedef struct lyrebird_provider {
     /**
      * sizeof(lyrebird_provider) as the plugin was compiled: 88 bytes against the 1.0 header,
-     * 120 against 1.1 (x86_64 and arm64). The host reads no field past it.
+     * 120 against 1.1, 128 against 1.2 (x86_64 and arm64). The host reads no field past it.
      */
     uint32_t struct_size;
     /** A short unique name, for logs (copied). */
@@ -322,6 +325,21 @@ typedef struct lyrebird_provider {
      * host_info_json given to answer). May be NULL: none.
      */
     const char *models_json;
+
+    /* ABI 1.2: read by the host only when struct_size covers it. */
+
+    /**
+     * The rate-limit headers of a response to a key whose plan limits it, in the provider's own
+     * dialect. `figures_json` is what the quota stage counted:
+     * {"requests":{"minute":{"limit":3,"remaining":2,"reset":1796594460}},
+     *  "tokens":{"limit":1000,"remaining":940,"reset":1796594460},"now":1796594412.5}
+     * ("requests" has the windows the plan limits: "minute", "day", "month"; "tokens" is absent
+     * without a token limit; "reset" and "now" are Unix seconds). Fill `out` with headers as JSON
+     * [{"name","value"}], or leave it empty for none. Runs on an event-loop thread for every
+     * such response: it must not block. May be NULL: the response carries the host's
+     * x-ratelimit-limit, -remaining and -reset only.
+     */
+    int32_t (*rate_limit_headers)(void *context, lyrebird_bytes figures_json, lyrebird_buffer *out);
 } lyrebird_provider;
 
 /**

@@ -33,7 +33,7 @@ final class ExportedProvider: @unchecked Sendable {
                         // stream_open_v2 (ABI 1.1) replaces stream_open, which only a 1.0 host would call.
                         stream_open: nil, stream_encode: streamEncodeCallback, stream_finish: streamFinishCallback,
                         stream_close: streamCloseCallback, stream_open_v2: streamOpenCallback, answer: answerCallback,
-                        stream_abort: streamAbortCallback, models_json: models)
+                        stream_abort: streamAbortCallback, models_json: models, rate_limit_headers: rateLimitHeadersCallback)
                     return registerProvider(api.pointee.host, &table)
                 }
             }
@@ -211,3 +211,15 @@ private final class ExportedStream {
         Unmanaged<ExportedStream>.fromOpaque(handle!).takeUnretainedValue()
     }
 }
+
+private let rateLimitHeadersCallback:
+    @convention(c) (UnsafeMutableRawPointer?, lyrebird_bytes, UnsafeMutablePointer<lyrebird_buffer>?) -> Int32 = {
+        context, figuresJSON, out in
+        let exported = ExportedProvider.from(context)
+        guard let figures = try? PluginJSON.decode(RateLimitFigures.self, from: PluginBytes.copy(figuresJSON)) else {
+            return LYREBIRD_ERROR
+        }
+        let headers = exported.provider.rateLimitHeaders(figures)
+        exported.give(headers.isEmpty ? [] : PluginJSON.encode(headers), to: out)
+        return LYREBIRD_OK
+    }

@@ -70,6 +70,12 @@ public protocol Provider: Sendable {
     /// fixtures, off the event loop: a provider loads here, from its records, what decoding will
     /// need (the response a request continues from). Default: nothing.
     func prepare(_ request: WireRequest, route: ProviderRoute) async
+
+    /// The rate-limit headers of a response to a key whose plan limits it, in the provider's
+    /// own dialect (OpenAI's `x-ratelimit-*`, Anthropic's `anthropic-ratelimit-*`), besides the
+    /// `x-ratelimit-limit`, `-remaining` and `-reset` the host sends for every provider. Runs on
+    /// an event-loop thread for every such response: must not block. Default: none.
+    func rateLimitHeaders(_ figures: RateLimitFigures) -> [Header]
 }
 
 extension Provider {
@@ -97,6 +103,9 @@ extension Provider {
 
     /// Loads nothing before decoding.
     public func prepare(_ request: WireRequest, route: ProviderRoute) async {}
+
+    /// No headers of the provider's own: the host's `x-ratelimit-*` three tell the limits.
+    public func rateLimitHeaders(_ figures: RateLimitFigures) -> [Header] { [] }
 }
 
 /// Turns the events of one streamed reply into wire bytes, one event at a time.
