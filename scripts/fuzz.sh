@@ -42,6 +42,11 @@ fi
 build=(swift build -c "$configuration" --package-path Fuzz -Xswiftc -sanitize=fuzzer,address -Xswiftc -use-ld=lld
     -Xswiftc -enable-testing -Xcc -fsanitize=fuzzer-no-link,address)
 echo "fuzz.sh: building the fuzz targets with the fuzzer and address sanitizers"
+# SwiftPM lists a path dependency's files when it plans the fuzz package, and plans it again
+# only when a manifest changes: a file added to the project since the last build here would be
+# left out. A changed list of files touches the manifest, so the package is planned anew.
+listing="$(find Sources Plugins -type f | sort | cksum)"
+if [ "$(cat Fuzz/.build/source-files 2>/dev/null)" != "$listing" ]; then touch Fuzz/Package.swift; fi
 # Product by product: a plain `swift build` would also link the project's own executable,
 # which has no LLVMFuzzerTestOneInput. The provider plugins are built sanitized too, for the
 # targets that load them as the server does.
@@ -49,6 +54,7 @@ for product in "${targets[@]}" LyrebirdAnthropic LyrebirdGemini LyrebirdOllama L
     "${build[@]}" --product "$product"
 done
 bin="$("${build[@]}" --show-bin-path)"
+echo "$listing" >Fuzz/.build/source-files
 
 # Longest input per target: request bodies up to 64 KiB, scripts and configurations shorter,
 # patterns and subjects shorter still (each input also runs in liblua, whose matcher nothing stops;
