@@ -108,6 +108,19 @@ def test_the_journal_is_filtered_paged_and_cleared(server):
     assert missed["near_misses"] and "weather" in missed["near_misses"][0]
     one = page.json()["data"][0]["request_id"]
     assert httpx.get(journal, params={"request_id": one}).json()["total"] == 1
+    # The request and the reply as the client saw them, whole and streamed.
+    entry = page.json()["data"][0]
+    assert json.loads(entry["request_body"])["messages"][0]["content"] == "weather 2"
+    assert json.loads(entry["reply"])["choices"][0]["message"]["content"] == "Sunny."
+    client = openai.OpenAI(base_url=server.base_url, api_key="sk-test", max_retries=0, default_headers={"x-lyrebird-context": "streamed"})
+    for _ in client.chat.completions.create(model="gpt-4o", messages=[{"role": "user", "content": "weather now"}], stream=True):
+        pass
+    streamed = httpx.get(journal, params={"context": "streamed"}).json()["data"][0]
+    assert streamed["streamed"] and streamed["reply"] == "Sunny."
+    big = "x" * 40_000
+    chat(server, big, context="big")
+    kept = httpx.get(journal, params={"context": "big"}).json()["data"][0]["request_body"]
+    assert len(kept.encode()) < 16_500 and kept.endswith("more bytes)")
     assert httpx.get(journal, params={"status": "abc"}).status_code == 400
     assert httpx.get(journal, params={"since": time.time() + 3600}).json()["total"] == 0
     assert httpx.delete(journal).status_code == 200

@@ -100,6 +100,8 @@ extension AdminAPI {
             writer.member("duration_ms", entry.durationMilliseconds)
             writer.member("api_key", entry.apiKey)
             if let delay = entry.retryAfterMilliseconds { writer.member("retry_after_ms", delay) }
+            writer.member("request_body", entry.requestBody)
+            writer.member("reply", entry.reply)
         }
     }
 }

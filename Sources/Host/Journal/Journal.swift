@@ -42,6 +42,11 @@ public struct JournalEntry: Sendable, Hashable {
     public var apiKey: String?
     /// For a 429, how long the client was told to wait, in milliseconds.
     public var retryAfterMilliseconds: Int?
+    /// The request's body as text, its first `longestBody` bytes; `nil` when it had none.
+    public var requestBody: String?
+    /// The reply as the client received it: a whole reply's body, or a stream's text, its first
+    /// `longestBody` bytes.
+    public var reply: String?
 }
 
 extension JournalEntry {

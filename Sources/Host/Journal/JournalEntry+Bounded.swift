@@ -5,6 +5,16 @@ extension JournalEntry {
     public static let longestText = 1_000
     /// The most warnings an entry keeps.
     public static let mostWarnings = 20
+    /// The most bytes an entry keeps of a request's body and of its reply.
+    public static let longestBody = 16_384
+
+    /// `bytes` as the journal keeps a body: its first `longestBody` bytes as text (bytes that
+    /// are not UTF-8 replaced), and how many more there were; `nil` for none.
+    static func excerpt(_ bytes: some Collection<UInt8>) -> String? {
+        guard !bytes.isEmpty else { return nil }
+        guard bytes.count > longestBody else { return String(decoding: bytes, as: UTF8.self) }
+        return String(decoding: bytes.prefix(longestBody), as: UTF8.self) + "… (\(bytes.count - longestBody) more bytes)"
+    }
 
     /// This entry with every text cut to `longestText` scalars and at most `mostWarnings`
     /// warnings and near misses, so that the journal's memory is bounded by its capacity.

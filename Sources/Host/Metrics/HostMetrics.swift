@@ -1,5 +1,6 @@
 import Metrics
 import Prometheus
+import Synchronization
 
 /// What the host counts for `GET /metrics`, in Prometheus's text format: requests by provider,
 /// operation, status and source (the fixture that answered, `default`, `quota` for a request
@@ -30,27 +31,58 @@ final class HostMetrics: Sendable {
         scriptQueue = Metrics.Gauge(label: "lyrebird_script_queue_waiting", factory: factory)
     }
 
+    /// The metrics of one kind of request, made once: making them through the factory cleans
+    /// their names and looks them up in the registry, which costs more than counting.
+    private struct Handles {
+        let requests: Metrics.Counter
+        let duration: Metrics.Timer
+        let streams: Metrics.Counter?
+        let rejections: Metrics.Counter?
+    }
+
+    /// What tells requests apart in the metrics.
+    private struct Kind: Hashable {
+        let provider: String
+        let operation: String
+        let status: Int
+        let source: String
+        let streamed: Bool
+    }
+
+    /// Each kind's handles. Bounded by what the labels can be: providers' operations, statuses,
+    /// fixtures.
+    private let handles = Mutex<[Kind: Handles]>([:])
+
     /// Counts a request as the journal recorded it.
     func observe(_ entry: JournalEntry) {
-        let provider = entry.provider ?? "none"
-        let operation = entry.operation ?? "none"
-        let source = entry.source ?? "none"
-        Metrics.Counter(
-            label: "lyrebird_requests_total",
-            dimensions: [("provider", provider), ("operation", operation), ("status", String(entry.status)), ("source", source)],
-            factory: factory
-        ).increment()
-        Metrics.Timer(
-            label: "lyrebird_request_duration_seconds", dimensions: [("provider", provider), ("operation", operation)], factory: factory
-        )
-        .recordNanoseconds(Int64(entry.durationMilliseconds * 1_000_000))
-        if entry.streamed {
-            Metrics.Counter(label: "lyrebird_streams_total", dimensions: [("provider", provider)], factory: factory).increment()
-        }
-        if source == QuotaStage.source {
-            Metrics.Counter(label: "lyrebird_quota_rejections_total", dimensions: [("status", String(entry.status))], factory: factory)
-                .increment()
-        }
+        let kind = Kind(
+            provider: entry.provider ?? "none", operation: entry.operation ?? "none", status: entry.status, source: entry.source ?? "none",
+            streamed: entry.streamed)
+        let found = handles.withLock { $0[kind] } ?? make(kind)
+        found.requests.increment()
+        found.duration.recordNanoseconds(Int64(entry.durationMilliseconds * 1_000_000))
+        found.streams?.increment()
+        found.rejections?.increment()
+    }
+
+    private func make(_ kind: Kind) -> Handles {
+        let made = Handles(
+            requests: Metrics.Counter(
+                label: "lyrebird_requests_total",
+                dimensions: [
+                    ("provider", kind.provider), ("operation", kind.operation), ("status", String(kind.status)), ("source", kind.source),
+                ],
+                factory: factory),
+            duration: Metrics.Timer(
+                label: "lyrebird_request_duration_seconds", dimensions: [("provider", kind.provider), ("operation", kind.operation)],
+                factory: factory),
+            streams: kind.streamed
+                ? Metrics.Counter(label: "lyrebird_streams_total", dimensions: [("provider", kind.provider)], factory: factory) : nil,
+            rejections: kind.source == QuotaStage.source
+                ? Metrics.Counter(label: "lyrebird_quota_rejections_total", dimensions: [("status", String(kind.status))], factory: factory)
+                : nil)
+        handles.withLock { $0[kind] = made }
+        return made
     }
 
     /// The metrics as Prometheus reads them.

@@ -88,24 +88,30 @@ struct Pipeline: Sendable {
                 plugin: Pipeline.plugin(of: provider), status: 200, streamed: false, durationMilliseconds: 0
             )
             entry.apiKey = wire.apiKey
+            entry.requestBody = JournalEntry.excerpt(wire.body)
             context = ReplyContext.fresh(requestID: requestID, created: now)
         }
 
-        /// Journals the request and settles its quota ticket with the reply's `tokens`.
-        func record(status: Int, error: String? = nil, tokens: Int = 0) {
-            journal.record(entry.finished(status: status, error: error, startedAt: started))
+        /// Journals the request, with the reply's body when it is known, and settles its quota
+        /// ticket with the reply's `tokens`.
+        func record(status: Int, error: String? = nil, tokens: Int = 0, reply: [UInt8] = []) {
+            var finished = entry.finished(status: status, error: error, startedAt: started)
+            finished.reply = JournalEntry.excerpt(reply)
+            journal.record(finished)
             ticket?.finish(tokens: tokens)
         }
 
         /// What a stream calls when it ends: the journal entry as it stands now, and the ticket.
-        var onStreamEnd: @Sendable (_ error: String?, _ tokens: Int) -> Void {
+        var onStreamEnd: @Sendable (_ end: ReplyStreamEnd) -> Void {
             let journal = self.journal
             let entry = self.entry
             let started = self.started
             let ticket = self.ticket
-            return { error, tokens in
-                journal.record(entry.finished(status: 200, error: error, startedAt: started))
-                ticket?.finish(tokens: tokens)
+            return { end in
+                var finished = entry.finished(status: 200, error: end.error, startedAt: started)
+                finished.reply = end.text.isEmpty ? nil : end.text
+                journal.record(finished)
+                ticket?.finish(tokens: end.tokens)
             }
         }
 
@@ -124,7 +130,7 @@ struct Pipeline: Sendable {
                 entry.retryAfterMilliseconds = error.retryAfterMilliseconds
                 entry.context = wire.contextID
                 entry.source = QuotaStage.source
-                record(status: response.status, error: error.message)
+                record(status: response.status, error: error.message, reply: response.body)
                 return response
             }
         }
@@ -307,8 +313,9 @@ struct Pipeline: Sendable {
         if let end = pacer?.end { try? await Task.sleep(until: end, clock: .continuous) }
         if let failure {
             feed.cancel()
-            run.record(status: failure.status, error: failure.message)
-            return provider.encode(failure, for: request, context: run.context)
+            let response = provider.encode(failure, for: request, context: run.context)
+            run.record(status: failure.status, error: failure.message, reply: response.body)
+            return response
         }
         let choices = (0..<request.choiceCount).map { index -> CompletedReply.Choice in
             var copy = choice
@@ -321,7 +328,7 @@ struct Pipeline: Sendable {
         // pass their limit.
         run.record(
             status: response.status, error: response.status >= 400 ? Self.errorMessage(in: response) : nil,
-            tokens: usage.promptTokens + usage.completionTokens)
+            tokens: usage.promptTokens + usage.completionTokens, reply: response.body)
         return response
     }
 
@@ -354,7 +361,7 @@ struct Pipeline: Sendable {
         run.entry.source = "provider"
         if let refused = run.admit(through: quotas, wire, provider: provider) { return .whole(refused) }
         var response = await provider.answer(wire, route: route, host: hostInfo, context: run.context)
-        run.record(status: response.status, error: response.status >= 400 ? "answered \(response.status)" : nil)
+        run.record(status: response.status, error: response.status >= 400 ? "answered \(response.status)" : nil, reply: response.body)
         response.headers += run.ticket?.headers ?? []
         return .whole(response)
     }

@@ -24,15 +24,16 @@ final class ReplyStream<Encoding: ReplyEncoding>: @unchecked Sendable {
     private var streamError: String?
     /// The tokens of the reply's usage event, counted against the key's quota at the end.
     private var tokens = 0
-    private let onEnd: @Sendable (_ error: String?, _ tokens: Int) -> Void
+    /// The text of the reply's first choice, for the journal, up to `JournalEntry.longestBody`.
+    private var text = ""
+    private let onEnd: @Sendable (_ end: ReplyStreamEnd) -> Void
 
     /// - Parameters:
     ///   - first: The reply's first event, already read (and checked not to be an error).
-    ///   - onEnd: Called once when the stream ends or is cancelled, with the error it carried
-    ///     and the tokens its usage counted (input and output).
+    ///   - onEnd: Called once when the stream ends or is cancelled.
     init(
         encoder: Encoding, feed: EventFeed, pacer: Pacer?, first: (event: ReplyEvent, due: ContinuousClock.Instant?),
-        choiceCount: Int, onEnd: @escaping @Sendable (_ error: String?, _ tokens: Int) -> Void
+        choiceCount: Int, onEnd: @escaping @Sendable (_ end: ReplyStreamEnd) -> Void
     ) {
         self.contentType = encoder.contentType
         self.headers = Pipeline.streamHeaders + encoder.headers
@@ -114,12 +115,12 @@ final class ReplyStream<Encoding: ReplyEncoding>: @unchecked Sendable {
         feed.cancel()
         let reason = "the response was dropped before the stream ended"
         encoder.abandoned(reason: reason)
-        onEnd(reason, tokens)
+        onEnd(ReplyStreamEnd(error: reason, tokens: tokens, text: text))
     }
 
     private func end(error: String?) {
         ended = true
-        onEnd(error, tokens)
+        onEnd(ReplyStreamEnd(error: error, tokens: tokens, text: text))
     }
 
     /// Encodes one event for every choice it belongs to.
@@ -127,6 +128,7 @@ final class ReplyStream<Encoding: ReplyEncoding>: @unchecked Sendable {
         switch event {
         case .error(let error): streamError = error.message
         case .usage(let usage): tokens = usage.promptTokens + usage.completionTokens
+        case .text(let piece) where text.utf8.count < JournalEntry.longestBody: text += piece
         default: break
         }
         switch event {
@@ -136,4 +138,14 @@ final class ReplyStream<Encoding: ReplyEncoding>: @unchecked Sendable {
             for choice in 0..<choiceCount { encoder.encode(event, choice: choice, into: &batch) }
         }
     }
+}
+
+/// How a stream ended, for the journal and the quota stage.
+struct ReplyStreamEnd: Sendable {
+    /// The error it carried, or why it stopped early.
+    var error: String?
+    /// The tokens its usage counted, input and output.
+    var tokens: Int
+    /// The text of its first choice, up to `JournalEntry.longestBody` bytes.
+    var text: String
 }

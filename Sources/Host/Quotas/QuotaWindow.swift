@@ -44,3 +44,35 @@ extension Int64 {
         return remainder < 0 ? remainder + divisor : remainder
     }
 }
+
+/// Where each window holding one moment starts and ends, computed once for all the counting
+/// one request does.
+struct QuotaWindowBounds {
+    private let minute: Int64
+    private let day: Int64
+    private let month: (start: Int64, end: Int64)
+
+    /// The bounds at `now`, with the month's given: a calendar month is costly to compute, and
+    /// callers keep it while it holds.
+    init(at now: Double, month: (start: Int64, end: Int64)) {
+        minute = QuotaWindow.minute.start(of: now)
+        day = QuotaWindow.day.start(of: now)
+        self.month = month
+    }
+
+    func start(_ window: QuotaWindow) -> Int64 {
+        switch window {
+        case .minute: return minute
+        case .day: return day
+        case .month: return month.start
+        }
+    }
+
+    func end(_ window: QuotaWindow) -> Int64 {
+        switch window {
+        case .minute: return minute + 60
+        case .day: return day + 86_400
+        case .month: return month.end
+        }
+    }
+}

@@ -23,6 +23,16 @@ final class UsageLedger: Sendable {
     private struct State {
         var counters: [UsageKey: Counter] = [:]
         var running: [String: Int] = [:]
+        /// The bounds of the month last counted in, kept while they hold.
+        var month: (start: Int64, end: Int64)?
+
+        /// The windows holding `now`.
+        mutating func bounds(at now: Double) -> QuotaWindowBounds {
+            if let month, Double(month.start) <= now, now < Double(month.end) { return QuotaWindowBounds(at: now, month: month) }
+            let fresh = (QuotaWindow.month.start(of: now), QuotaWindow.month.end(of: now))
+            month = fresh
+            return QuotaWindowBounds(at: now, month: fresh)
+        }
     }
 
     let clock: HostClock
@@ -36,41 +46,42 @@ final class UsageLedger: Sendable {
     func admit(key: String, plan: QuotaPlan) -> Result<RateLimitFigures, QuotaRefusal> {
         let now = clock.now()
         return state.withLock { state in
+            let bounds = state.bounds(at: now)
             if let most = plan.concurrentRequests, state.running[key, default: 0] >= most {
                 return .failure(
                     .limited(limit: "concurrent_requests", used: state.running[key, default: 0], allowed: most, retryAt: now + 1))
             }
             for window in QuotaWindow.allCases {
                 guard let limit = plan.requestLimit(window) else { continue }
-                let used = state.counters[UsageKey(apiKey: key, window: window, start: window.start(of: now))]?.total.requests ?? 0
+                let used = state.counters[UsageKey(apiKey: key, window: window, start: bounds.start(window))]?.total.requests ?? 0
                 if used >= limit {
                     return .failure(
-                        .limited(limit: "requests_per_\(window.rawValue)", used: used, allowed: limit, retryAt: Double(window.end(of: now)))
+                        .limited(limit: "requests_per_\(window.rawValue)", used: used, allowed: limit, retryAt: Double(bounds.end(window)))
                     )
                 }
             }
-            let minute = UsageKey(apiKey: key, window: .minute, start: QuotaWindow.minute.start(of: now))
+            let minute = UsageKey(apiKey: key, window: .minute, start: bounds.start(.minute))
             if let limit = plan.tokensPerMinute {
                 let used = state.counters[minute]?.total.tokens ?? 0
                 if used >= limit {
                     return .failure(
-                        .limited(limit: "tokens_per_minute", used: used, allowed: limit, retryAt: Double(QuotaWindow.minute.end(of: now))))
+                        .limited(limit: "tokens_per_minute", used: used, allowed: limit, retryAt: Double(bounds.end(.minute))))
                 }
             }
             var figures = RateLimitFigures(now: now)
             for window in QuotaWindow.allCases {
-                let counter = UsageKey(apiKey: key, window: window, start: window.start(of: now))
+                let counter = UsageKey(apiKey: key, window: window, start: bounds.start(window))
                 state.counters[counter, default: Counter()].pending.requests += 1
                 if let limit = plan.requestLimit(window) {
                     let used = state.counters[counter]!.total.requests
                     figures.requests[window.rawValue] = RateLimitFigures.Allowance(
-                        limit: limit, remaining: max(0, limit - used), reset: window.end(of: now))
+                        limit: limit, remaining: max(0, limit - used), reset: bounds.end(window))
                 }
             }
             if let limit = plan.tokensPerMinute {
                 figures.tokens = RateLimitFigures.Allowance(
                     limit: limit, remaining: max(0, limit - (state.counters[minute]?.total.tokens ?? 0)),
-                    reset: QuotaWindow.minute.end(of: now))
+                    reset: bounds.end(.minute))
             }
             state.running[key, default: 0] += 1
             return .success(figures)
@@ -85,8 +96,9 @@ final class UsageLedger: Sendable {
                 state.running[key] = running > 1 ? running - 1 : nil
             }
             guard tokens > 0 else { return }
+            let bounds = state.bounds(at: now)
             for window in QuotaWindow.allCases {
-                state.counters[UsageKey(apiKey: key, window: window, start: window.start(of: now)), default: Counter()].pending.tokens +=
+                state.counters[UsageKey(apiKey: key, window: window, start: bounds.start(window)), default: Counter()].pending.tokens +=
                     tokens
             }
         }
@@ -96,9 +108,10 @@ final class UsageLedger: Sendable {
     func usage(of key: String) -> [QuotaWindow: UsageCount] {
         let now = clock.now()
         return state.withLock { state in
+            let bounds = state.bounds(at: now)
             var usage: [QuotaWindow: UsageCount] = [:]
             for window in QuotaWindow.allCases {
-                usage[window] = state.counters[UsageKey(apiKey: key, window: window, start: window.start(of: now))]?.total ?? UsageCount()
+                usage[window] = state.counters[UsageKey(apiKey: key, window: window, start: bounds.start(window))]?.total ?? UsageCount()
             }
             return usage
         }

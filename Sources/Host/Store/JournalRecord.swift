@@ -19,6 +19,8 @@ enum JournalRecord {
         ]
         if let key = entry.apiKey { details["api_key"] = .string(key) }
         if let delay = entry.retryAfterMilliseconds { details["retry_after_ms"] = .integer(Int64(delay)) }
+        if let body = entry.requestBody { details["request_body"] = .string(body) }
+        if let reply = entry.reply { details["reply"] = .string(reply) }
         return JSONValue.object(details).serialized
     }
 
@@ -39,6 +41,8 @@ enum JournalRecord {
         entry.nearMisses = details["near_misses"]?.arrayValue?.compactMap(\.stringValue) ?? []
         entry.apiKey = details["api_key"]?.stringValue
         entry.retryAfterMilliseconds = details["retry_after_ms"]?.intValue
+        entry.requestBody = details["request_body"]?.stringValue
+        entry.reply = details["reply"]?.stringValue
     }
 
     /// ` WHERE ...` with `?` placeholders for what `query` selects, and their values.
