@@ -13,7 +13,11 @@ final class HostStore: Sendable {
         case .memory, .sqlite:
             engine = try SQLiteEngine(location)
         case .postgres(let url):
-            engine = try PostgresEngine(url: url, logger: logger)
+            #if PostgreSQL
+                engine = try PostgresEngine(url: url, logger: logger)
+            #else
+                throw StoreError.unsupported("this build of Lyrebird has no PostgreSQL store (its PostgreSQL trait is off)")
+            #endif
         }
         writer = StoreWriter(engine: engine, retention: retention, contextLimit: contextLimit, usage: usage, logger: logger)
     }
