@@ -40,10 +40,7 @@ final class ResponseStore: Sendable {
     /// Brings the response `id` into memory from the records when only they have it (it was
     /// kept before a restart, or by another host).
     func loadIfMissing(_ id: String) async {
-        guard response(id) == nil, let records = attached.withLock({ $0 }), let record = await records.load(id),
-            let response = StoredResponse(record: record), response.bytes <= maximumBytes
-        else { return }
-        remember(response, id: id)
+        if response(id) == nil { _ = await current(id) }
     }
 
     /// The response `id` as the records have it now, when the store has records: a response

@@ -115,24 +115,28 @@ struct Pipeline: Sendable {
             }
         }
 
-        /// Lets the quota stage decide: the response to a refused request, or `nil` to go on
-        /// (with the ticket kept).
-        mutating func admit(through quotas: QuotaStage, _ wire: WireRequest, provider: any Provider) -> WireResponse? {
-            switch quotas.admit(wire, provider: provider) {
+        /// Lets the quota stage decide: `nil` to go on (with the ticket kept), else the refusal,
+        /// noted in the entry for the journal.
+        mutating func admit(through quotas: QuotaStage, _ wire: WireRequest, provider: any Provider) -> QuotaStage.Refused? {
+            switch quotas.admit(key: entry.apiKey, provider: provider) {
             case .pass:
                 return nil
             case .admitted(let ticket):
                 self.ticket = ticket
                 return nil
-            case .refused(let refusal, let key):
-                let response = quotas.response(to: refusal, key: key, provider: provider, context: context)
-                let error = refusal.replyError(now: quotas.ledger.clock.now())
-                entry.retryAfterMilliseconds = error.retryAfterMilliseconds
+            case .refused(let refused):
+                entry.retryAfterMilliseconds = refused.error.retryAfterMilliseconds
                 entry.context = wire.contextID
                 entry.source = QuotaStage.source
-                record(status: response.status, error: error.message, reply: response.body)
-                return response
+                return refused
             }
+        }
+
+        /// The response to a request the quota stage refused, journaled.
+        func response(to refused: QuotaStage.Refused, from quotas: QuotaStage, provider: any Provider) -> WireResponse {
+            let response = quotas.response(to: refused, provider: provider, context: context)
+            record(status: response.status, error: refused.error.message, reply: response.body)
+            return response
         }
     }
 
@@ -144,7 +148,9 @@ struct Pipeline: Sendable {
 
     func handle(_ wire: WireRequest, route: ProviderRoute, provider: any Provider, requestID: String) async -> Outcome {
         var run = Run(wire, provider: provider, requestID: requestID, journal: journal, now: clock.now())
-        if let refused = run.admit(through: quotas, wire, provider: provider) { return .whole(refused) }
+        if let refused = run.admit(through: quotas, wire, provider: provider) {
+            return .whole(run.response(to: refused, from: quotas, provider: provider))
+        }
         let outcome = await reply(to: wire, route: route, provider: provider, run: &run)
         guard let headers = run.ticket?.headers else { return outcome }
         switch outcome {
@@ -225,17 +231,10 @@ struct Pipeline: Sendable {
     {
         var run = Run(wire, provider: provider, requestID: requestID, journal: journal, now: clock.now())
         run.entry.method = "WEBSOCKET"
-        switch quotas.admit(wire, provider: provider) {
-        case .pass: break
-        case .admitted(let ticket): run.ticket = ticket
-        case .refused(let refusal, _):
+        if let refused = run.admit(through: quotas, wire, provider: provider) {
             // A WebSocket message has no headers: the error message says it all.
-            let error = refusal.replyError(now: clock.now())
-            run.entry.retryAfterMilliseconds = error.retryAfterMilliseconds
-            run.entry.context = wire.contextID
-            run.entry.source = QuotaStage.source
-            run.record(status: error.status, error: error.message)
-            return .failed(error)
+            run.record(status: refused.error.status, error: refused.error.message)
+            return .failed(refused.error)
         }
         let request: CanonicalRequest
         do {
@@ -359,7 +358,9 @@ struct Pipeline: Sendable {
         var run = Run(wire, provider: provider, requestID: requestID, journal: journal, now: clock.now())
         run.entry.operation = route.operation
         run.entry.source = "provider"
-        if let refused = run.admit(through: quotas, wire, provider: provider) { return .whole(refused) }
+        if let refused = run.admit(through: quotas, wire, provider: provider) {
+            return .whole(run.response(to: refused, from: quotas, provider: provider))
+        }
         var response = await provider.answer(wire, route: route, host: hostInfo, context: run.context)
         run.record(status: response.status, error: response.status >= 400 ? "answered \(response.status)" : nil, reply: response.body)
         response.headers += run.ticket?.headers ?? []

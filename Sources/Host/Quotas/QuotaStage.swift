@@ -16,18 +16,29 @@ struct QuotaStage: Sendable {
         /// Nothing to count: no plan limits the request's key.
         case pass
         case admitted(QuotaTicket)
-        case refused(QuotaRefusal, key: String?)
+        case refused(Refused)
     }
 
-    /// Checks and counts `wire`, a request to one of `provider`'s routes.
-    func admit(_ wire: WireRequest, provider: any Provider) -> Decision {
+    /// A request the stage turned away: why, the key it carried, and the error its client gets.
+    struct Refused: Sendable {
+        let refusal: QuotaRefusal
+        let key: String?
+        let error: ReplyError
+    }
+
+    private func refuse(_ refusal: QuotaRefusal, key: String?) -> Decision {
+        .refused(Refused(refusal: refusal, key: key, error: refusal.replyError(now: ledger.clock.now())))
+    }
+
+    /// Checks and counts a request to one of `provider`'s routes that carried `key`
+    /// (`WireRequest.apiKey`).
+    func admit(key: String?, provider: any Provider) -> Decision {
         guard settings.isActive else { return .pass }
-        let key = wire.apiKey
         switch (settings.auth, key) {
         case (.anyKey, nil), (.listedKeys, nil):
-            return .refused(.missingKey, key: nil)
+            return refuse(.missingKey, key: nil)
         case (.listedKeys, let key?) where settings.keyPlans[key] == nil:
-            return .refused(.unknownKey, key: key)
+            return refuse(.unknownKey, key: key)
         default:
             break
         }
@@ -37,17 +48,17 @@ struct QuotaStage: Sendable {
             let headers = RateLimitHeaders.headers(figures, provider: provider)
             return .admitted(QuotaTicket(key: key, headers: headers, ledger: ledger))
         case .failure(let refusal):
-            return .refused(refusal, key: key)
+            return refuse(refusal, key: key)
         }
     }
 
     /// The response to a refused request: the provider's error, with the hosted services'
     /// `detail` object beside it in the body, `retry-after` and `retry-after-ms` on a 429.
-    func response(to refusal: QuotaRefusal, key: String?, provider: any Provider, context: ReplyContext) -> WireResponse {
-        let error = refusal.replyError(now: ledger.clock.now())
+    func response(to refused: Refused, provider: any Provider, context: ReplyContext) -> WireResponse {
+        let error = refused.error
         var response = provider.encode(error, for: nil, context: context)
         if case .object(var members)? = try? JSONValue.parse(response.body) {
-            members["detail"] = refusal.detail(usage: key.map(ledger.usage(of:)))
+            members["detail"] = refused.refusal.detail(usage: refused.key.map(ledger.usage(of:)))
             response.body = Array(JSONValue.object(members).serialized.utf8)
         }
         if let delay = error.retryAfterMilliseconds {
