@@ -73,14 +73,21 @@ final class LuaResponder: ScriptResponder {
             pool.environment.logger.warning("\(error.description)")
             throw ReplyError(status: 500, message: error.description, type: "server_error", code: "lua_error")
         }
+        // Events between two pauses are ready together and go to the sink as one batch.
+        var ready: [ReplyEvent] = []
         for step in outcome.steps {
-            // A client that went away reads nothing more: the steps left are dropped, not played.
-            if Task.isCancelled { return }
             switch step {
-            case .event(let event): await sink.emit(event)
-            case .pause(let milliseconds): await sink.pause(milliseconds: milliseconds)
+            case .event(let event): ready.append(event)
+            case .pause(let milliseconds):
+                // A client that went away reads nothing more: the steps left are dropped, not played.
+                if Task.isCancelled { return }
+                await sink.emit(contentsOf: ready)
+                ready.removeAll(keepingCapacity: true)
+                await sink.pause(milliseconds: milliseconds)
             }
         }
+        if Task.isCancelled { return }
+        await sink.emit(contentsOf: ready)
         switch LuaReplyTable.reply(from: outcome.returned) {
         case .failure(let problem):
             pool.environment.logger.warning("Lua script \(pool.script.name) returned a bad reply: \(problem.message)")
@@ -100,14 +107,10 @@ final class LuaResponder: ScriptResponder {
                     type: "server_error", code: "lua_error")
             }
             // Vector i embeds input i; the host computes the vectors of the inputs after them.
-            for (index, vector) in reply.embeddings.enumerated() {
-                await sink.emit(.embedding(index: index, vector: vector))
-            }
+            let embeddings = reply.embeddings.enumerated().map { ReplyEvent.embedding(index: $0.offset, vector: $0.element) }
             let events = reply.events(chunkCharacters: request.stream ? streamChunkCharacters : nil, makeCallID: Identifiers.toolCallID)
             // A script that drove tool calls itself and also returns some continues their numbering.
-            for event in events {
-                await sink.emit(event.shiftingToolIndex(by: outcome.toolCalls))
-            }
+            await sink.emit(contentsOf: embeddings + events.map { $0.shiftingToolIndex(by: outcome.toolCalls) })
         }
     }
 }

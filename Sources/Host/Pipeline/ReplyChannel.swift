@@ -27,22 +27,21 @@ final class ReplyChannel: ReplySink {
     var snapshot: Accounts { state.withLock { $0.accounts } }
 
     func emit(_ event: ReplyEvent) async {
+        await emit(contentsOf: CollectionOfOne(event))
+    }
+
+    func emit(contentsOf events: [ReplyEvent]) async {
+        await emit(contentsOf: events[...])
+    }
+
+    /// Appends the events under one lock, so a reader takes them together.
+    private func emit(contentsOf events: some Collection<ReplyEvent>) async {
         let waiter = state.withLock { state -> CheckedContinuation<Void, Never>? in
-            guard !state.closed, !state.accounts.failed, !state.accounts.reportedUsage else { return nil }
-            switch event {
-            case .text(let text): state.accounts.completionTokens += TokenCounter.count(text)
-            case .toolCallStart(_, _, let name): state.accounts.completionTokens += TokenCounter.count(name)
-            case .toolCallArguments(_, let fragment): state.accounts.completionTokens += TokenCounter.count(fragment)
-            case .finish: state.accounts.finished = true
-            case .usage: state.accounts.reportedUsage = true
-            case .error: state.accounts.failed = true
-            case .reasoning(let text):
-                let tokens = TokenCounter.count(text)
-                state.accounts.completionTokens += tokens
-                state.accounts.reasoningTokens += tokens
-            case .embedding, .redactedReasoning: break
+            for event in events {
+                guard !state.closed, !state.accounts.failed, !state.accounts.reportedUsage else { break }
+                state.accounts.count(event)
+                state.pending.append(event)
             }
-            state.pending.append(event)
             defer { state.waiter = nil }
             return state.waiter
         }
@@ -94,6 +93,25 @@ final class ReplyChannel: ReplySink {
                 return false
             }
             if ready { continuation.resume() }
+        }
+    }
+}
+
+extension ReplyChannel.Accounts {
+    /// Books one event the responder emitted.
+    fileprivate mutating func count(_ event: ReplyEvent) {
+        switch event {
+        case .text(let text): completionTokens += TokenCounter.count(text)
+        case .toolCallStart(_, _, let name): completionTokens += TokenCounter.count(name)
+        case .toolCallArguments(_, let fragment): completionTokens += TokenCounter.count(fragment)
+        case .finish: finished = true
+        case .usage: reportedUsage = true
+        case .error: failed = true
+        case .reasoning(let text):
+            let tokens = TokenCounter.count(text)
+            completionTokens += tokens
+            reasoningTokens += tokens
+        case .embedding, .redactedReasoning: break
         }
     }
 }

@@ -33,4 +33,13 @@ public protocol ReplySink: Sendable {
     func emit(_ event: ReplyEvent) async
     /// Waits before the next event, as a slow model would.
     func pause(milliseconds: Int) async
+    /// Sends events that are ready together, so a stream can carry them in one write.
+    func emit(contentsOf events: [ReplyEvent]) async
+}
+
+extension ReplySink {
+    /// Sends the events one by one; sinks that can take a batch at once override it.
+    public func emit(contentsOf events: [ReplyEvent]) async {
+        for event in events { await emit(event) }
+    }
 }
