@@ -112,11 +112,14 @@ def test_the_journal_is_filtered_paged_and_cleared(server):
     entry = page.json()["data"][0]
     assert json.loads(entry["request_body"])["messages"][0]["content"] == "weather 2"
     assert json.loads(entry["reply"])["choices"][0]["message"]["content"] == "Sunny."
+    told = json.loads(entry["reply"])["usage"]
+    assert entry["usage"] == {"input_tokens": told["prompt_tokens"], "output_tokens": told["completion_tokens"]}
     client = openai.OpenAI(base_url=server.base_url, api_key="sk-test", max_retries=0, default_headers={"x-lyrebird-context": "streamed"})
     for _ in client.chat.completions.create(model="gpt-4o", messages=[{"role": "user", "content": "weather now"}], stream=True):
         pass
     streamed = httpx.get(journal, params={"context": "streamed"}).json()["data"][0]
     assert streamed["streamed"] and streamed["reply"] == "Sunny."
+    assert streamed["usage"]["output_tokens"] == told["completion_tokens"] and streamed["usage"]["input_tokens"] > 0
     big = "x" * 40_000
     chat(server, big, context="big")
     kept = httpx.get(journal, params={"context": "big"}).json()["data"][0]["request_body"]

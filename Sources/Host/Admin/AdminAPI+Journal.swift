@@ -102,6 +102,14 @@ extension AdminAPI {
             if let delay = entry.retryAfterMilliseconds { writer.member("retry_after_ms", delay) }
             writer.member("request_body", entry.requestBody)
             writer.member("reply", entry.reply)
+            if let usage = entry.usage {
+                writer.member(
+                    "usage",
+                    object: { writer in
+                        writer.member("input_tokens", usage.promptTokens)
+                        writer.member("output_tokens", usage.completionTokens)
+                    })
+            }
         }
     }
 }

@@ -1,3 +1,4 @@
+import LyrebirdPluginAPI
 import Synchronization
 
 /// What happened to one request.
@@ -47,6 +48,9 @@ public struct JournalEntry: Sendable, Hashable {
     /// The reply as the client received it: a whole reply's body, or a stream's text, its first
     /// `longestBody` bytes.
     public var reply: String?
+    /// The tokens the reply counted, as its usage told the client; `nil` for a reply without
+    /// usage (an error, or a stream that ended before it).
+    public var usage: Usage?
 }
 
 extension JournalEntry {

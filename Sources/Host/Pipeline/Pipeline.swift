@@ -92,13 +92,14 @@ struct Pipeline: Sendable {
             context = ReplyContext.fresh(requestID: requestID, created: now)
         }
 
-        /// Journals the request, with the reply's body when it is known, and settles its quota
-        /// ticket with the reply's `tokens`.
-        func record(status: Int, error: String? = nil, tokens: Int = 0, reply: [UInt8] = []) {
+        /// Journals the request, with the reply's body and usage when they are known, and
+        /// settles its quota ticket with the usage's tokens.
+        func record(status: Int, error: String? = nil, usage: Usage? = nil, reply: [UInt8] = []) {
             var finished = entry.finished(status: status, error: error, startedAt: started)
             finished.reply = JournalEntry.excerpt(reply)
+            finished.usage = usage
             journal.record(finished)
-            ticket?.finish(tokens: tokens)
+            ticket?.finish(tokens: usage?.totalTokens ?? 0)
         }
 
         /// What a stream calls when it ends: the journal entry as it stands now, and the ticket.
@@ -110,8 +111,9 @@ struct Pipeline: Sendable {
             return { end in
                 var finished = entry.finished(status: 200, error: end.error, startedAt: started)
                 finished.reply = end.text.isEmpty ? nil : end.text
+                finished.usage = end.usage
                 journal.record(finished)
-                ticket?.finish(tokens: end.tokens)
+                ticket?.finish(tokens: end.usage?.totalTokens ?? 0)
             }
         }
 
@@ -327,7 +329,7 @@ struct Pipeline: Sendable {
         // pass their limit.
         run.record(
             status: response.status, error: response.status >= 400 ? Self.errorMessage(in: response) : nil,
-            tokens: usage.promptTokens + usage.completionTokens, reply: response.body)
+            usage: usage, reply: response.body)
         return response
     }
 

@@ -22,8 +22,8 @@ final class ReplyStream<Encoding: ReplyEncoding>: @unchecked Sendable {
     private var started = false
     private var ended = false
     private var streamError: String?
-    /// The tokens of the reply's usage event, counted against the key's quota at the end.
-    private var tokens = 0
+    /// The reply's usage event: counted against the key's quota at the end, and journaled.
+    private var usage: Usage?
     /// The text of the reply's first choice, for the journal, up to `JournalEntry.longestBody`.
     private var text = ""
     private let onEnd: @Sendable (_ end: ReplyStreamEnd) -> Void
@@ -115,19 +115,19 @@ final class ReplyStream<Encoding: ReplyEncoding>: @unchecked Sendable {
         feed.cancel()
         let reason = "the response was dropped before the stream ended"
         encoder.abandoned(reason: reason)
-        onEnd(ReplyStreamEnd(error: reason, tokens: tokens, text: text))
+        onEnd(ReplyStreamEnd(error: reason, usage: usage, text: text))
     }
 
     private func end(error: String?) {
         ended = true
-        onEnd(ReplyStreamEnd(error: error, tokens: tokens, text: text))
+        onEnd(ReplyStreamEnd(error: error, usage: usage, text: text))
     }
 
     /// Encodes one event for every choice it belongs to.
     private func append(_ event: ReplyEvent, to batch: inout [Encoding.Unit]) {
         switch event {
         case .error(let error): streamError = error.message
-        case .usage(let usage): tokens = usage.promptTokens + usage.completionTokens
+        case .usage(let reported): usage = reported
         case .text(let piece) where text.utf8.count < JournalEntry.longestBody: text += piece
         default: break
         }
@@ -144,8 +144,8 @@ final class ReplyStream<Encoding: ReplyEncoding>: @unchecked Sendable {
 struct ReplyStreamEnd: Sendable {
     /// The error it carried, or why it stopped early.
     var error: String?
-    /// The tokens its usage counted, input and output.
-    var tokens: Int
+    /// Its usage event, when it sent one.
+    var usage: Usage?
     /// The text of its first choice, up to `JournalEntry.longestBody` bytes.
     var text: String
 }

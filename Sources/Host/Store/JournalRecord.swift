@@ -21,6 +21,10 @@ enum JournalRecord {
         if let delay = entry.retryAfterMilliseconds { details["retry_after_ms"] = .integer(Int64(delay)) }
         if let body = entry.requestBody { details["request_body"] = .string(body) }
         if let reply = entry.reply { details["reply"] = .string(reply) }
+        if let usage = entry.usage {
+            details["input_tokens"] = .integer(Int64(usage.promptTokens))
+            details["output_tokens"] = .integer(Int64(usage.completionTokens))
+        }
         return JSONValue.object(details).serialized
     }
 
@@ -43,6 +47,9 @@ enum JournalRecord {
         entry.retryAfterMilliseconds = details["retry_after_ms"]?.intValue
         entry.requestBody = details["request_body"]?.stringValue
         entry.reply = details["reply"]?.stringValue
+        if let input = details["input_tokens"]?.intValue, let output = details["output_tokens"]?.intValue {
+            entry.usage = Usage(promptTokens: input, completionTokens: output)
+        }
     }
 
     /// ` WHERE ...` with `?` placeholders for what `query` selects, and their values.
