@@ -31,6 +31,13 @@ struct Serve: AsyncParsableCommand {
     @Option(name: .long, help: "The token admin requests must carry (default: LYREBIRD_ADMIN_TOKEN, or the file's settings.admin_token).")
     var adminToken: String?
 
+    @Option(
+        name: .long,
+        help:
+            "Send a span of every request to this OTLP/HTTP collector, such as http://127.0.0.1:4318 (default: OTEL_EXPORTER_OTLP_ENDPOINT, or the file's settings.traces.endpoint)."
+    )
+    var otlpEndpoint: String?
+
     @Flag(name: .long, help: "At shutdown, list the fixtures that answered no request.")
     var reportUnused = false
 
@@ -46,6 +53,15 @@ struct Serve: AsyncParsableCommand {
         if strict { configuration.strict = true }
         if let store { configuration.store = StoreLocation(store) }
         if let token = adminToken ?? ProcessInfo.processInfo.environment["LYREBIRD_ADMIN_TOKEN"] { configuration.adminToken = token }
+        if let endpoint = otlpEndpoint ?? ProcessInfo.processInfo.environment["OTEL_EXPORTER_OTLP_ENDPOINT"] {
+            if let problem = TraceSettings.problem(withEndpoint: endpoint) {
+                printError("the OTLP endpoint \(endpoint.debugDescription) \(problem)")
+                throw ExitCode.failure
+            }
+            var traces = configuration.traces ?? TraceSettings(endpoint: endpoint)
+            traces.endpoint = endpoint
+            configuration.traces = traces
+        }
 
         var logger = Logger(label: "lyrebird")
         logger.logLevel = Logger.Level(rawValue: logLevel) ?? .info
@@ -63,6 +79,7 @@ struct Serve: AsyncParsableCommand {
         }
         let signals = ShutdownSignals(grace: configuration.shutdownGrace, logger: logger)
         logger.info("state lives \(configuration.store)")
+        if let traces = configuration.traces { logger.info("spans go to \(traces.tracesURL)") }
         let url = try await server.start(gracefulShutdownSignals: ShutdownSignals.trapped)
         FileHandle.standardOutput.write(Data("listening on \(url.absoluteString)\n".utf8))
         try await server.waitUntilStopped()

@@ -102,6 +102,7 @@ extension AdminAPI {
             if let delay = entry.retryAfterMilliseconds { writer.member("retry_after_ms", delay) }
             writer.member("request_body", entry.requestBody)
             writer.member("reply", entry.reply)
+            if let parent = entry.traceParent { writer.member("traceparent", parent) }
             if let usage = entry.usage {
                 writer.member(
                     "usage",

@@ -99,6 +99,9 @@ extension ConfigDecoder {
         },
         .string("default_plan") { $0.quotas.defaultPlan = $1 },
         .bool("metrics") { $0.metricsEnabled = $1 },
+        Setting(key: "traces") { decoder, node, path, configuration in
+            if let traces = decoder.decodeTraces(node, path: path) { configuration.traces = traces }
+        },
         Setting(key: "clock") { decoder, node, path, configuration in
             guard let text = decoder.string(node, path: path) else { return }
             guard let mode = HostClock.Mode(rawValue: text) else {

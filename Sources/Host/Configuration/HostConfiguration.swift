@@ -69,6 +69,8 @@ public struct HostConfiguration: Sendable {
     public var clock: HostClock.Mode = .real
     /// Whether the host counts requests for `GET /metrics` (`settings.metrics`).
     public var metricsEnabled = true
+    /// Where the host sends a span of every request (`settings.traces`); `nil` sends none.
+    public var traces: TraceSettings?
     /// What one Lua call may spend.
     public var luaLimits = LuaLimits()
     /// How many threads run scripts (Lua calls and plugin responders); by default one per core.

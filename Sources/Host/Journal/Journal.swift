@@ -51,6 +51,8 @@ public struct JournalEntry: Sendable, Hashable {
     /// The tokens the reply counted, as its usage told the client; `nil` for a reply without
     /// usage (an error, or a stream that ended before it).
     public var usage: Usage?
+    /// The W3C trace context the client sent (`traceparent`), which the request's span continues.
+    public var traceParent: String?
 }
 
 extension JournalEntry {
@@ -82,6 +84,8 @@ public final class Journal: Sendable {
     private let store: StoreWriter
     /// Counts every entry for `GET /metrics`; `nil` with `settings.metrics: false`.
     private let metrics: HostMetrics?
+    /// Sends every entry's span; `nil` unless `settings.traces` names a collector.
+    private let spans: (any SpanRecorder)?
 
     /// Creates an empty journal keeping the last `capacity` entries in memory (at least 1),
     /// with a store of its own in memory.
@@ -90,8 +94,9 @@ public final class Journal: Sendable {
     }
 
     /// A host's journal, writing to its store.
-    init(capacity: Int = 1000, store: StoreWriter, metrics: HostMetrics? = nil) {
+    init(capacity: Int = 1000, store: StoreWriter, metrics: HostMetrics? = nil, spans: (any SpanRecorder)? = nil) {
         self.metrics = metrics
+        self.spans = spans
         self.capacity = max(1, capacity)
         self.store = store
     }
@@ -102,6 +107,7 @@ public final class Journal: Sendable {
         let entry = entry.bounded()
         store.record(entry)
         metrics?.observe(entry)
+        spans?.record(RequestSpan(entry))
         ring.withLock { ring in
             if ring.entries.count < capacity {
                 ring.entries.append(entry)

@@ -25,6 +25,8 @@ extension JournalEntry {
         entry.source = source.map(Self.bounded)
         entry.error = error.map(Self.bounded)
         entry.context = context.map(Self.bounded)
+        entry.apiKey = apiKey.map(Self.bounded)
+        entry.traceParent = traceParent.map(Self.bounded)
         entry.nearMisses = nearMisses.prefix(Self.mostWarnings).map(Self.bounded)
         if warnings.count > Self.mostWarnings {
             entry.warnings = Array(warnings.prefix(Self.mostWarnings)) + ["(\(warnings.count - Self.mostWarnings) more warnings)"]

@@ -88,6 +88,7 @@ struct Pipeline: Sendable {
                 plugin: Pipeline.plugin(of: provider), status: 200, streamed: false, durationMilliseconds: 0
             )
             entry.apiKey = wire.apiKey
+            entry.traceParent = wire.header("traceparent")
             entry.requestBody = JournalEntry.excerpt(wire.body)
             context = ReplyContext.fresh(requestID: requestID, created: now)
         }

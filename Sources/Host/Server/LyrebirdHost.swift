@@ -40,6 +40,8 @@ public final class LyrebirdHost: Sendable {
     private let runtimeFixtures: RuntimeFixtures
     /// Reads the configuration file again when it changes, if the host has one.
     private let reloader: ConfigReloader?
+    /// Sends the requests' spans to the collector `settings.traces` names; stops after the server.
+    private let spanExport: (any Service)?
     private let logger: Logger
     private let running = Mutex<RunState?>(nil)
     /// Whether `start()` has been called: a host runs once (its script threads end with it).
@@ -112,7 +114,16 @@ public final class LyrebirdHost: Sendable {
         self.fixtures = FixtureStore(
             configuration.fixtures, scripts: runtime, streamChunkCharacters: configuration.streamChunkCharacters, store: store)
         let metrics = configuration.metricsEnabled ? HostMetrics(scripts: scripts) : nil
-        self.journal = Journal(store: store.writer, metrics: metrics)
+        let spans: (recorder: any SpanRecorder, service: any Service)?
+        do {
+            spans = try configuration.traces.map { try SpanExporter.make($0, logger: logger) }
+        } catch {
+            throw ConfigurationError(problems: [
+                ConfigProblem(file: file, key: "settings.traces", message: "cannot send traces: \(error)")
+            ])
+        }
+        self.spanExport = spans?.service
+        self.journal = Journal(store: store.writer, metrics: metrics, spans: spans?.recorder)
         var problems: [ConfigProblem] = []
 
         var respondersByName: [String: any Responder] = [:]
@@ -234,7 +245,8 @@ public final class LyrebirdHost: Sendable {
         // Services stop in the reverse order: the store's writer takes the last requests' records.
         let group = ServiceGroup(
             configuration: .init(
-                services: [store.writer, runtimeFixtures] + (reloader.map { [$0] } ?? []) + [application],
+                services: (spanExport.map { [$0] } ?? []) + [store.writer, runtimeFixtures] + (reloader.map { [$0] } ?? [])
+                    + [application],
                 gracefulShutdownSignals: gracefulShutdownSignals, logger: logger)
         )
         let task = Task { [scripts] in

@@ -21,6 +21,7 @@ enum JournalRecord {
         if let delay = entry.retryAfterMilliseconds { details["retry_after_ms"] = .integer(Int64(delay)) }
         if let body = entry.requestBody { details["request_body"] = .string(body) }
         if let reply = entry.reply { details["reply"] = .string(reply) }
+        if let parent = entry.traceParent { details["traceparent"] = .string(parent) }
         if let usage = entry.usage {
             details["input_tokens"] = .integer(Int64(usage.promptTokens))
             details["output_tokens"] = .integer(Int64(usage.completionTokens))
@@ -47,6 +48,7 @@ enum JournalRecord {
         entry.retryAfterMilliseconds = details["retry_after_ms"]?.intValue
         entry.requestBody = details["request_body"]?.stringValue
         entry.reply = details["reply"]?.stringValue
+        entry.traceParent = details["traceparent"]?.stringValue
         if let input = details["input_tokens"]?.intValue, let output = details["output_tokens"]?.intValue {
             entry.usage = Usage(promptTokens: input, completionTokens: output)
         }
