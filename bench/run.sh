@@ -13,10 +13,10 @@
 #   BENCH_PACED="1000 10000"  concurrent stream counts for the paced test ("" skips it)
 #   BENCH_MATCH_SECONDS=5   seconds per wrk run of the matching section (0 skips it)
 #   BENCH_MATCH_COUNTS="100 10000"  fixture counts the matching section serves, each kind
-#   BENCH_PORT=28700        first of eleven consecutive ports (nginx, bare, Lyrebird, paced Lyrebird,
+#   BENCH_PORT=28700        first of thirteen consecutive ports (nginx, bare, Lyrebird, paced Lyrebird,
 #                           matching, Lyrebird on an SQLite file store, Lyrebird on PostgreSQL,
 #                           Lyrebird with quotas, two Lyrebird hosts with quotas on PostgreSQL,
-#                           Lyrebird with metrics off)
+#                           Lyrebird with metrics off, Lyrebird with traces on, its OTLP sink)
 #   BENCH_POSTGRES_URL=     a PostgreSQL database for the store rows (postgres://user:pw@host/db);
 #                           those rows are skipped without one
 #   BENCH_OUTPUT=bench/results/latest.json
@@ -46,6 +46,8 @@ quotas_port=$((port_base + 7))
 fleet_quotas_port=$((port_base + 8))
 fleet_other_port=$((port_base + 9))
 metrics_off_port=$((port_base + 10))
+traces_port=$((port_base + 11))
+otlp_sink_port=$((port_base + 12))
 
 # The paced fixture: every streamed piece is "abc abc abc abc " (16 characters, the default
 # stream_chunk_characters, cut at a word boundary) and costs 4 tokens, so piece k is due at
@@ -190,6 +192,38 @@ log "starting Lyrebird with metrics off on $metrics_off_port"
 "$lyrebird" serve --config "$work/bench-metrics-off.yaml" --port "$metrics_off_port" >"$work/lyrebird-metrics-off.log" 2>&1 &
 pids+=($!)
 wait_http "$metrics_off_port" "$!" "$work/lyrebird-metrics-off.log"
+# Traces on: every span goes over OTLP/HTTP to a sink that takes each export and counts it.
+log "starting an OTLP/HTTP sink on $otlp_sink_port"
+python3 - "$otlp_sink_port" "$work/otlp-sink.count" <<'SINK' &
+import http.server, sys
+port, count_file = int(sys.argv[1]), sys.argv[2]
+received = [0, 0]
+class Sink(http.server.BaseHTTPRequestHandler):
+    protocol_version = "HTTP/1.1"
+    def do_POST(self):
+        received[0] += 1
+        received[1] += len(self.rfile.read(int(self.headers["content-length"])))
+        open(count_file, "w").write(f"{received[0]} exports, {received[1]} bytes")
+        self.send_response(200)
+        self.send_header("content-type", "application/x-protobuf")
+        self.send_header("content-length", "0")
+        self.end_headers()
+    def do_GET(self):
+        self.send_response(404)
+        self.send_header("content-length", "0")
+        self.end_headers()
+    def log_message(self, *args):
+        pass
+http.server.ThreadingHTTPServer(("127.0.0.1", port), Sink).serve_forever()
+SINK
+pids+=($!)
+wait_http "$otlp_sink_port" "$!"
+sed "s|^settings:\$|settings:\n  traces: {endpoint: \"http://127.0.0.1:$otlp_sink_port\"}|" "$work/bench.yaml" >"$work/bench-traces.yaml"
+"$lyrebird" validate "$work/bench-traces.yaml" >&2
+log "starting Lyrebird with traces on $traces_port"
+"$lyrebird" serve --config "$work/bench-traces.yaml" --port "$traces_port" >"$work/lyrebird-traces.log" 2>&1 &
+pids+=($!)
+wait_http "$traces_port" "$!" "$work/lyrebird-traces.log"
 if [ -n "$postgres_url" ]; then
     # Two hosts of a fleet count into the same counters; the load goes to one of them.
     for port in $fleet_quotas_port $fleet_other_port; do
@@ -285,6 +319,7 @@ cases=(
 )
 cases+=("chat-quotas $quotas_port /v1/chat/completions chat.json $connections $threads sk-bench")
 cases+=("chat-metrics-off $metrics_off_port /v1/chat/completions chat.json $connections $threads")
+cases+=("chat-traces $traces_port /v1/chat/completions chat.json $connections $threads")
 if [ -n "$postgres_url" ]; then
     cases+=("chat-postgres $postgres_port /v1/chat/completions chat.json $connections $threads")
     cases+=("chat-fleet-quotas $fleet_quotas_port /v1/chat/completions chat.json $connections $threads sk-bench")
@@ -331,6 +366,9 @@ for round in $(seq "$rounds"); do
         done
     done
 done
+# The traced host's spans left while it answered: the sink says how many batches arrived.
+sleep 2
+log "the OTLP sink received $(cat "$work/otlp-sink.count" 2>/dev/null || echo "nothing")"
 
 # --- Start-up and idle memory -----------------------------------------------------------------
 
@@ -517,6 +555,7 @@ done
 row "chat req/s, SQLite file store" chat-sqlite.rps req/s memory chat.rps ">= 0.9"
 row "chat req/s, keys and quotas on" chat-quotas.rps req/s off chat.rps ">= 0.9"
 row "chat req/s, metrics on (the default)" chat.rps req/s off chat-metrics-off.rps ">= 0.95"
+row "chat req/s, traces on (OTLP/HTTP)" chat-traces.rps req/s off chat.rps ">= 0.95"
 if [ -n "$postgres_url" ]; then
     row "chat req/s, PostgreSQL store" chat-postgres.rps req/s memory chat.rps ">= 0.9"
     row "chat req/s, quotas on a 2-host fleet" chat-fleet-quotas.rps req/s off chat-postgres.rps ">= 0.9"

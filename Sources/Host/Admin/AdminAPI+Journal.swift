@@ -103,6 +103,7 @@ extension AdminAPI {
             writer.member("request_body", entry.requestBody)
             writer.member("reply", entry.reply)
             if let parent = entry.traceParent { writer.member("traceparent", parent) }
+            if !entry.faults.isEmpty { writer.member("faults", array: { writer in entry.faults.forEach { writer.string($0) } }) }
             if let usage = entry.usage {
                 writer.member(
                     "usage",

@@ -12,6 +12,8 @@ struct AdminAPI: Sendable {
     let clock: HostClock
     /// What `GET /metrics` shows; `nil` with `settings.metrics: false`.
     let metrics: HostMetrics?
+    /// The fault stage, whose per-context profiles `/_lyrebird/faults` sets.
+    let faults: FaultStage
     let version: String
     /// The native plugins the host serves, for `/health`.
     let plugins: [LoadedPlugin]
@@ -45,6 +47,10 @@ struct AdminAPI: Sendable {
         case .summaryAnalytics: return await summaryAnalytics(request)
         case .verdicts: return await verdicts(request)
         case .metrics: return metricsPage()
+        case .faultProfiles: return listFaultProfiles()
+        case .faultProfile: return faultProfile(id)
+        case .setFaultProfile: return setFaultProfile(id, request)
+        case .removeFaultProfile: return removeFaultProfile(id)
         }
     }
 

@@ -30,6 +30,10 @@ extension AdminEndpoint {
         case .summaryAnalytics: return "analytics.summary"
         case .verdicts: return "verdicts"
         case .metrics: return "metrics"
+        case .faultProfiles: return "faults.list"
+        case .faultProfile: return "faults.get"
+        case .setFaultProfile: return "faults.set"
+        case .removeFaultProfile: return "faults.delete"
         }
     }
 
@@ -61,6 +65,11 @@ extension AdminEndpoint {
         case .metrics: return "Prometheus metrics: requests, durations, streams, quota rejections, script queue"
         case .verdicts: return "Per key and context: 429s got, retries made, and whether they waited for retry-after"
         case .advanceClock: return "Moves a virtual clock forward ({\"advance_ms\": N}), so quota windows open again at once"
+        case .faultProfiles: return "Every context's fault profile"
+        case .faultProfile: return "One context's fault profile"
+        case .setFaultProfile:
+            return "Gives one context its own faults, timing and seed ({\"seed\", \"faults\", \"timing\"}), counted afresh"
+        case .removeFaultProfile: return "Returns a context to the configuration's faults and timing"
         }
     }
 
@@ -80,7 +89,9 @@ extension AdminEndpoint {
     }
 
     /// Whether a request must carry a body: a reset without one resets every context.
-    var requiresBody: Bool { readsFixture || self == .reorderFixtures || self == .verifyCalls || self == .advanceClock }
+    var requiresBody: Bool {
+        readsFixture || self == .reorderFixtures || self == .verifyCalls || self == .advanceClock || self == .setFaultProfile
+    }
 
     /// The schema of the body, for an endpoint that reads one. A fixture's own keys are checked
     /// by the fixture decoder, which names every problem; the document does not repeat them.

@@ -27,15 +27,19 @@ enum AdminEndpoint: Sendable, CaseIterable {
     case summaryAnalytics
     case verdicts
     case metrics
+    case faultProfiles
+    case faultProfile
+    case setFaultProfile
+    case removeFaultProfile
 
     var method: HTTPMethodName {
         switch self {
         case .health, .listFixtures, .journal, .fixtures, .fixture, .journalQuery, .verifyHits, .verifyUnmatched, .openAPI, .clock,
-            .usageAnalytics, .summaryAnalytics, .verdicts, .metrics:
+            .usageAnalytics, .summaryAnalytics, .verdicts, .metrics, .faultProfiles, .faultProfile:
             return .get
         case .addFixture, .createFixture, .reorderFixtures, .resetSequences, .verifyCalls, .advanceClock: return .post
-        case .replaceFixture: return .put
-        case .deleteFixture, .removeFixture, .clearJournal: return .delete
+        case .replaceFixture, .setFaultProfile: return .put
+        case .deleteFixture, .removeFixture, .clearJournal, .removeFaultProfile: return .delete
         }
     }
 
@@ -59,6 +63,8 @@ enum AdminEndpoint: Sendable, CaseIterable {
         case .summaryAnalytics: return "/analytics/summary"
         case .verdicts: return "/_lyrebird/verdicts"
         case .metrics: return "/metrics"
+        case .faultProfiles: return "/_lyrebird/faults"
+        case .faultProfile, .setFaultProfile, .removeFaultProfile: return "/_lyrebird/faults/{id}"
         }
     }
 
@@ -66,7 +72,7 @@ enum AdminEndpoint: Sendable, CaseIterable {
     /// take YAML too; the others read no body).
     var readsJSONBody: Bool {
         switch self {
-        case .reorderFixtures, .resetSequences, .verifyCalls, .advanceClock: return true
+        case .reorderFixtures, .resetSequences, .verifyCalls, .advanceClock, .setFaultProfile: return true
         default: return false
         }
     }

@@ -62,8 +62,14 @@ struct ConfigDecoder {
                 unreachable = unreachableFixtures(placed)
             case "plugins":
                 configuration.plugins += decodePlugins(value)
+            case "seed":
+                if let seed = integer(value, path: "seed", range: 0...Int.max) { configuration.faults.seed = UInt64(seed) }
+            case "faults":
+                configuration.faults.rules = decodeFaultRules(value, path: "faults")
+            case "timing":
+                configuration.faults.timings = decodeTimingRules(value, path: "timing")
             default:
-                report(keyNode, key: key, "unknown key (expected fixtures, settings, plugins or lua_extensions)")
+                report(keyNode, key: key, "unknown key (expected fixtures, settings, plugins, lua_extensions, seed, faults or timing)")
             }
         }
         checkUniqueNames(configuration.fixtures)
@@ -75,7 +81,7 @@ struct ConfigDecoder {
         return decodeFixture(root, number: 1)
     }
 
-    private mutating func compose(_ text: String) -> Node? {
+    mutating func compose(_ text: String) -> Node? {
         do throws(YAMLBudget.Exceeded) {
             measuredSize = try budget.check(text)
         } catch {
@@ -127,12 +133,17 @@ struct ConfigDecoder {
         var afterLast = ReplySequence.AfterLast.repeatLast
         var priority = 0
         var timing: ReplyTiming?
+        var fault: Fault?
         for (keyNode, value) in mapping {
             let key = keyNode.string ?? ""
             switch key {
             case "name": name = string(value, path: "name")
             case "match": condition = decodeConditions(value, path: "match") ?? .always
-            case "reply": reply = decodeReply(value, path: "reply")
+            case "reply":
+                let (replyNode, replyFault) = splitFault(value, path: "reply")
+                if let replyFault { fault = replyFault }
+                reply = replyNode.map { decodeReply($0, path: "reply") } ?? .message(StaticReply())
+            case "fault": fault = decodeFault(value, path: "fault")
             case "replies": steps = decodeReplySteps(value, path: "replies")
             case "after_last":
                 if let text = string(value, path: "after_last") {
@@ -145,7 +156,7 @@ struct ConfigDecoder {
                 }
             case "priority": priority = integer(value, path: "priority", range: -1_000_000...1_000_000) ?? 0
             case "timing": timing = decodeTiming(value, path: "timing")
-            default: report(keyNode, key: key, "unknown key (expected name, match, reply, replies, after_last, priority, timing)")
+            default: report(keyNode, key: key, "unknown key (expected name, match, reply, replies, after_last, priority, timing, fault)")
             }
         }
         switch (mapping["reply"], mapping["replies"]) {
@@ -156,11 +167,15 @@ struct ConfigDecoder {
         }
         guard problems.count == problemsBefore else { return nil }
         if let steps, !steps.isEmpty {
-            return Fixture(
+            var fixture = Fixture(
                 name: name, match: condition, sequence: ReplySequence(steps, afterLast: afterLast), priority: priority, timing: timing)
+            fixture.fault = fault
+            return fixture
         }
         guard let reply else { return nil }
-        return Fixture(name: name, match: condition, reply: reply, priority: priority, timing: timing)
+        var fixture = Fixture(name: name, match: condition, reply: reply, priority: priority, timing: timing)
+        fixture.fault = fault
+        return fixture
     }
 
     /// `replies`: a list of replies served in turn, each with an optional `times`.
@@ -181,14 +196,30 @@ struct ConfigDecoder {
                 times = integer(timesNode, path: "\(itemPath).times", range: 1...1_000_000) ?? 1
                 mapping["times"] = nil
             }
-            if let reply = decodeReply(.mapping(mapping), path: itemPath) { steps.append(ReplySequence.Step(reply, times: times)) }
+            let (replyNode, fault) = splitFault(.mapping(mapping), path: itemPath)
+            guard let reply = replyNode.map({ decodeReply($0, path: itemPath) }) ?? .message(StaticReply()) else { continue }
+            var step = ReplySequence.Step(reply, times: times)
+            step.fault = fault
+            steps.append(step)
         }
         return steps
     }
 
-    private mutating func decodeTiming(_ node: Node, path: String) -> ReplyTiming? {
+    /// A reply's mapping without its `fault` key, and the fault; `nil` for a reply that has
+    /// nothing but its fault (it answers with an empty message, if the fault lets it answer).
+    private mutating func splitFault(_ node: Node, path: String) -> (reply: Node?, fault: Fault?) {
+        guard var mapping = node.mapping, let faultNode = mapping["fault"] else { return (node, nil) }
+        let fault = decodeFault(faultNode, path: "\(path).fault")
+        mapping["fault"] = nil
+        return (mapping.isEmpty ? nil : .mapping(mapping), fault)
+    }
+
+    /// The keys a timing takes.
+    static let timingKeys = "first_token_ms, tokens_per_second, header_latency_ms, jitter, chunk, end_pause_ms"
+
+    mutating func decodeTiming(_ node: Node, path: String, extraKeys: Set<String> = []) -> ReplyTiming? {
         guard let mapping = node.mapping else {
-            report(node, key: path, "must be a mapping with first_token_ms and/or tokens_per_second")
+            report(node, key: path, "must be a mapping (\(Self.timingKeys))")
             return nil
         }
         var timing = ReplyTiming()
@@ -200,11 +231,92 @@ struct ConfigDecoder {
                 timing.firstTokenMilliseconds = integer(value, path: keyPath, range: 0...3_600_000) ?? 0
             case "tokens_per_second":
                 timing.tokensPerSecond = number(value, path: keyPath, range: 0.001...1_000_000)
+            case "header_latency_ms":
+                timing.headerLatencyMilliseconds = integer(value, path: keyPath, range: 0...3_600_000) ?? 0
+            case "end_pause_ms":
+                timing.endPauseMilliseconds = integer(value, path: keyPath, range: 0...3_600_000) ?? 0
+            case "jitter":
+                timing.jitter = decodeJitter(value, path: keyPath)
+            case "chunk":
+                timing.chunk = decodeChunk(value, path: keyPath)
+            case _ where extraKeys.contains(key):
+                continue
             default:
-                report(keyNode, key: keyPath, "unknown key (expected first_token_ms, tokens_per_second)")
+                report(keyNode, key: keyPath, "unknown key (expected \(Self.timingKeys))")
             }
         }
         return timing
+    }
+
+    /// `{fixed: {ms}}`, `{uniform: {min_ms, max_ms}}`, `{normal: {mean_ms, sd_ms}}` or
+    /// `{log_normal: {mu, sigma}}`.
+    private mutating func decodeJitter(_ node: Node, path: String) -> Jitter? {
+        let expected = "one of fixed: {ms}, uniform: {min_ms, max_ms}, normal: {mean_ms, sd_ms}, log_normal: {mu, sigma}"
+        guard let mapping = node.mapping, mapping.count == 1, let (nameNode, parameters) = mapping.first,
+            let name = nameNode.string, let fields = parameters.mapping
+        else {
+            report(node, key: path, "must be \(expected)")
+            return nil
+        }
+        let distributionPath = "\(path).\(name)"
+        var values: [String: Double] = [:]
+        let keys: [String]
+        switch name {
+        case "fixed": keys = ["ms"]
+        case "uniform": keys = ["min_ms", "max_ms"]
+        case "normal": keys = ["mean_ms", "sd_ms"]
+        case "log_normal": keys = ["mu", "sigma"]
+        default:
+            report(nameNode, key: distributionPath, "unknown distribution (expected \(expected))")
+            return nil
+        }
+        for (keyNode, value) in fields {
+            let key = keyNode.string ?? ""
+            guard keys.contains(key) else {
+                report(keyNode, key: "\(distributionPath).\(key)", "unknown key (expected \(keys.joined(separator: ", ")))")
+                continue
+            }
+            let range: ClosedRange<Double> = key == "mu" ? -20...20 : 0...3_600_000
+            values[key] = number(value, path: "\(distributionPath).\(key)", range: range)
+        }
+        switch name {
+        case "fixed":
+            guard let milliseconds = values["ms"] else { break }
+            return .fixed(milliseconds: milliseconds)
+        case "uniform":
+            guard let low = values["min_ms"], let high = values["max_ms"] else { break }
+            guard low <= high else {
+                report(parameters, key: distributionPath, "min_ms must not be above max_ms")
+                return nil
+            }
+            return .uniform(minimumMilliseconds: low, maximumMilliseconds: high)
+        case "normal":
+            guard let deviation = values["sd_ms"] else { break }
+            return .normal(meanMilliseconds: values["mean_ms"] ?? 0, standardDeviationMilliseconds: deviation)
+        default:
+            guard let mu = values["mu"], let sigma = values["sigma"], sigma <= 20 else { break }
+            return .logNormal(mu: mu, sigma: sigma)
+        }
+        let needed = name == "normal" ? ["sd_ms"] : keys
+        report(parameters, key: distributionPath, "needs \(needed.joined(separator: " and "))")
+        return nil
+    }
+
+    /// `{characters: N}`, `{words: N}` or `{tokens: N}`.
+    private mutating func decodeChunk(_ node: Node, path: String) -> ChunkSize? {
+        guard let mapping = node.mapping, mapping.count == 1, let (nameNode, value) = mapping.first, let name = nameNode.string else {
+            report(node, key: path, "must be one of characters: N, words: N, tokens: N")
+            return nil
+        }
+        guard let size = integer(value, path: "\(path).\(name)", range: 1...1_000_000) else { return nil }
+        switch name {
+        case "characters": return .characters(size)
+        case "words": return .words(size)
+        case "tokens": return .tokens(size)
+        default:
+            report(nameNode, key: "\(path).\(name)", "unknown chunk size (expected characters, words or tokens)")
+            return nil
+        }
     }
 
     private mutating func checkUniqueNames(_ fixtures: [Fixture]) {

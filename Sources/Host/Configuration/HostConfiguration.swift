@@ -71,6 +71,8 @@ public struct HostConfiguration: Sendable {
     public var metricsEnabled = true
     /// Where the host sends a span of every request (`settings.traces`); `nil` sends none.
     public var traces: TraceSettings?
+    /// The seed, faults and timing beyond single fixtures (`seed:`, `faults:` and `timing:`).
+    public var faults = FaultSettings()
     /// What one Lua call may spend.
     public var luaLimits = LuaLimits()
     /// How many threads run scripts (Lua calls and plugin responders); by default one per core.

@@ -48,11 +48,13 @@ struct HostChannel: ServerChildChannel {
         // A request must not outlive its connection: once the connection closes (the client went
         // away, or the shutdown grace ended), the task answering it is cancelled, so that a reply
         // waiting on a timed fixture or a responder stops instead of holding the host open.
-        await withTaskGroup(of: Void.self) { group in
-            group.addTask { await base.handle(value: value.base, logger: logger) }
-            group.addTask { try? await value.channel.closeFuture.get() }
-            await group.next()
-            group.cancelAll()
+        await ConnectionHandle.$channel.withValue(value.channel) {
+            await withTaskGroup(of: Void.self) { group in
+                group.addTask { await base.handle(value: value.base, logger: logger) }
+                group.addTask { try? await value.channel.closeFuture.get() }
+                await group.next()
+                group.cancelAll()
+            }
         }
     }
 }

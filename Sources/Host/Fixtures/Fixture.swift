@@ -16,6 +16,8 @@ public struct Fixture: Sendable, Identifiable {
     public var priority: Int
     /// How fast the reply arrives; `nil` sends it as fast as the client reads.
     public var timing: ReplyTiming?
+    /// What goes wrong with its replies (a step of a sequence can have its own); `nil` for nothing.
+    public var fault: Fault?
 
     /// Creates a fixture. Without an `id`, its name is its id; a store assigns one to a fixture
     /// with neither.

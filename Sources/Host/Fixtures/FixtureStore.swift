@@ -156,7 +156,7 @@ public final class FixtureStore: Sendable {
         state.ids.insert(fixture.id)
         let prepared = fixture.replies.map { reply -> PreparedReply? in
             guard case .message(let message) = reply else { return nil }
-            return PreparedReply(message, streamChunkCharacters: streamChunkCharacters)
+            return PreparedReply(message, chunk: fixture.timing?.chunk ?? .characters(streamChunkCharacters))
         }
         // Entries are in falling priority: the new one goes after every entry of its priority
         // or a higher one, found by halving (a file of 10,000 fixtures loads in one pass).

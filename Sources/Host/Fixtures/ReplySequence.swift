@@ -7,6 +7,8 @@ public struct ReplySequence: Sendable {
         public var reply: FixtureReply
         /// How many requests in a row it answers before the next step takes over (at least 1).
         public var times: Int
+        /// What goes wrong with this step's reply, in place of the fixture's fault.
+        public var fault: Fault?
 
         /// Creates a step.
         public init(_ reply: FixtureReply, times: Int = 1) {

@@ -53,6 +53,9 @@ public struct JournalEntry: Sendable, Hashable {
     public var usage: Usage?
     /// The W3C trace context the client sent (`traceparent`), which the request's span continues.
     public var traceParent: String?
+    /// What the fault stage decided, each decision in words: the fault applied and where it
+    /// came from, with its draw against its rate, and the faults that passed.
+    public var faults: [String] = []
 }
 
 extension JournalEntry {

@@ -32,6 +32,7 @@ extension JournalEntry {
             entry.warnings = Array(warnings.prefix(Self.mostWarnings)) + ["(\(warnings.count - Self.mostWarnings) more warnings)"]
         }
         entry.warnings = entry.warnings.map(Self.bounded)
+        entry.faults = faults.prefix(Self.mostWarnings).map(Self.bounded)
         return entry
     }
 

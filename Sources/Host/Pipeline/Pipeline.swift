@@ -27,13 +27,16 @@ struct Pipeline: Sendable {
     let quotas: QuotaStage
     /// The time replies are stamped with and the journal records.
     let clock: HostClock
+    /// Decides each reply's fault and timing.
+    let faults: FaultStage
 
     init(
         fixtures: FixtureStore, responders: [String: any Responder], journal: Journal, strict: Bool, defaultReply: String,
         streamChunkCharacters: Int, scripts: ScriptThreadPool, configuredModels: [String], providerModels: [ModelListing],
-        quotas: QuotaStage, logger: Logger
+        quotas: QuotaStage, faults: FaultStage, logger: Logger
     ) {
         self.quotas = quotas
+        self.faults = faults
         self.clock = quotas.ledger.clock
         self.scripts = scripts
         self.configuredModels = configuredModels
@@ -54,6 +57,10 @@ struct Pipeline: Sendable {
         case whole(WireResponse)
         /// A stream whose events are still to come.
         case stream(ReplyStream<BodyEncoding>)
+        /// A whole response the fault stage breaks on its way out.
+        case faulted(WireResponse, WholeFault)
+        /// No response: the fault stage closes the connection.
+        case dropped(reason: String)
     }
 
     /// What the WebSocket transport sends back for one request.
@@ -62,6 +69,10 @@ struct Pipeline: Sendable {
         case failed(ReplyError)
         /// The reply's messages, still to come.
         case stream(ReplyStream<FrameEncoding>)
+        /// The fault stage closes the connection without a close frame.
+        case dropped(reason: String)
+        /// The fault stage closes the connection with this close frame.
+        case closed(code: UInt16, reason: String)
     }
 
     /// The headers every streamed reply carries.
@@ -143,11 +154,35 @@ struct Pipeline: Sendable {
         }
     }
 
-    /// A reply under way: its events and their schedule.
+    /// A reply under way: its events, their schedule, and what the fault stage does to it.
     private struct Reply {
         let feed: EventFeed
         var pacer: Pacer?
+        var fault: Fault?
+        var timing: ReplyTiming?
     }
+
+    /// An error response in the provider's shape; one the fault stage made reads as a real
+    /// provider's transient failure: the client's own retry rules apply (no `x-should-retry:
+    /// false`, which fixtures' errors carry), and a wait comes as `retry-after` too.
+    private static func encode(
+        _ error: ReplyError, for request: CanonicalRequest, by provider: any Provider, context: ReplyContext, fault: Fault?
+    ) -> WireResponse {
+        var response = provider.encode(error, for: request, context: context)
+        guard let fault else { return response }
+        switch fault.kind {
+        case .error, .streamError: break
+        default: return response
+        }
+        response.headers.removeAll { $0.name.lowercased() == "x-should-retry" && $0.value == "false" }
+        if let wait = error.retryAfterMilliseconds, !response.headers.contains(where: { $0.name.lowercased() == "retry-after" }) {
+            response.headers.append(Header(name: "retry-after", value: String((wait + 999) / 1000)))
+        }
+        return response
+    }
+
+    /// The longest a hang lasts before the connection closes, when the fault gives no time.
+    static let longestHang: Duration = .seconds(600)
 
     func handle(_ wire: WireRequest, route: ProviderRoute, provider: any Provider, requestID: String) async -> Outcome {
         var run = Run(wire, provider: provider, requestID: requestID, journal: journal, now: clock.now())
@@ -163,6 +198,11 @@ struct Pipeline: Sendable {
         case .stream(let stream):
             stream.headers += headers
             return .stream(stream)
+        case .faulted(var response, let fault):
+            response.headers += headers
+            return .faulted(response, fault)
+        case .dropped:
+            return outcome
         }
     }
 
@@ -201,8 +241,27 @@ struct Pipeline: Sendable {
         }
 
         var reply = await startReply(for: request, run: &run)
+        if let reason = await dropped(reply, run: run, webSocket: false) { return .dropped(reason: reason) }
+        await waitForHeaders(reply.timing, run: run)
         guard request.stream else {
-            return .whole(await wholeReply(reply, for: request, provider: provider, run: run))
+            var deadline: ContinuousClock.Instant?
+            if case .disconnect(.afterMilliseconds(let milliseconds)) = reply.fault?.kind {
+                deadline = run.started + .milliseconds(milliseconds)
+            }
+            guard var response = await wholeReply(reply, for: request, provider: provider, run: run, deadline: deadline) else {
+                return .dropped(reason: "the fault stage closed the connection before the reply was ready")
+            }
+            switch reply.fault?.kind {
+            case .malformedJSON:
+                response.body = Array(response.body.prefix(max(1, response.body.count / 2)))
+                return .whole(response)
+            case .disconnect(.afterEvents), .truncate:
+                return .faulted(response, .cut(afterBytes: response.body.count / 2))
+            case .splitEvents(let split):
+                return .faulted(response, .split(split))
+            default:
+                return .whole(response)
+            }
         }
         let first: (event: ReplyEvent, due: ContinuousClock.Instant?)
         switch await firstEvent(of: &reply) {
@@ -212,13 +271,14 @@ struct Pipeline: Sendable {
             // An error before the first event becomes an ordinary error response: the SDKs check
             // the status before they read a stream.
             run.record(status: error.status, error: error.message)
-            return .whole(provider.encode(error, for: request, context: run.context))
+            return .whole(Self.encode(error, for: request, by: provider, context: run.context, fault: reply.fault))
         }
+        let streamFault = reply.fault.flatMap { StreamFault($0, start: run.started) }
         let stream = ReplyStream(
             encoder: BodyEncoding(encoder: provider.makeStreamEncoder(for: request, context: run.context)), feed: reply.feed,
-            pacer: reply.pacer, first: first, choiceCount: request.choiceCount, onEnd: run.onStreamEnd
+            pacer: reply.pacer, first: first, choiceCount: request.choiceCount, fault: streamFault, onEnd: run.onStreamEnd
         )
-        if reply.feed.isComplete && reply.pacer == nil {
+        if reply.feed.isComplete && reply.pacer == nil && streamFault == nil {
             // Every event is ready: the whole stream is one body, sent in one write.
             let body = await stream.next() ?? []
             return .whole(WireResponse(status: 200, headers: stream.headers, contentType: stream.contentType, body: body))
@@ -248,13 +308,19 @@ struct Pipeline: Sendable {
         }
         run.entry.streamed = true
         var reply = await startReply(for: request, run: &run)
+        if case .webSocketClose(let code, let reason) = reply.fault?.kind {
+            reply.feed.cancel()
+            run.record(status: 0, error: "the fault stage closed the connection with code \(code)")
+            return .closed(code: code, reason: reason)
+        }
+        if let reason = await dropped(reply, run: run, webSocket: true) { return .dropped(reason: reason) }
         switch await firstEvent(of: &reply) {
         case .success(let first):
             let encoding = FrameEncoding(encoder: provider.makeFrameEncoder(for: request, context: run.context), shape: shape)
             return .stream(
                 ReplyStream(
                     encoder: encoding, feed: reply.feed, pacer: reply.pacer, first: first, choiceCount: request.choiceCount,
-                    onEnd: run.onStreamEnd))
+                    fault: reply.fault.flatMap { StreamFault($0, start: run.started) }, onEnd: run.onStreamEnd))
         case .failure(let error):
             run.record(status: error.status, error: error.message)
             return .failed(error)
@@ -281,22 +347,83 @@ struct Pipeline: Sendable {
         return request
     }
 
-    /// Chooses the reply's source and starts producing its events.
+    /// Chooses the reply's source, lets the fault stage decide its fault and timing, and
+    /// starts producing its events.
     private func startReply(for request: CanonicalRequest, run: inout Run) async -> Reply {
         let choice = await chooseSource(for: request)
         run.entry.source = choice.name
+        run.entry.context = request.contextID
+        var source = choice.source
+        var fault: Fault?
+        var timing = choice.timing
+        var random = SeededRandom(seed: 0)
+        switch faults.decide(request, fixtureFault: choice.fault, fixtureKey: choice.faultKey, fixtureTiming: choice.timing) {
+        case .success(let decision):
+            (fault, timing, random) = (decision.fault, decision.timing, decision.random)
+            run.entry.faults = decision.notes
+        case .failure(let error):
+            source = .error(error)
+        }
+        if let fault { source = faulted(source, by: fault, streamed: request.stream) }
         // A JSON response format: a reply without text gets a generated document, fixed text is checked.
-        let shaped = structuredOutput.shape(choice.source, from: choice.name, for: request)
+        let shaped = structuredOutput.shape(source, from: choice.name, for: request)
         run.entry.warnings = choice.warnings + shaped.warnings
         run.entry.nearMisses = choice.nearMisses
-        run.entry.context = request.contextID
         return Reply(
-            feed: events(of: shaped.source, for: request, promptTokens: run.context.promptTokens),
-            pacer: choice.timing.map { Pacer($0, start: run.started) })
+            feed: events(of: shaped.source, for: request, promptTokens: run.context.promptTokens, chunk: timing?.chunk),
+            pacer: timing.map { Pacer($0, start: run.started, random: random) }, fault: fault, timing: timing)
     }
 
-    /// The reply to a request that does not stream, as one response; journaled.
-    private func wholeReply(_ reply: Reply, for request: CanonicalRequest, provider: any Provider, run: Run) async -> WireResponse {
+    /// The source a fault puts in place of the reply's: its error, or a refusal.
+    private func faulted(_ source: ReplySource, by fault: Fault, streamed: Bool) -> ReplySource {
+        switch fault.kind {
+        case .error(let error): return .error(error)
+        case .streamError(let error, _) where !streamed: return .error(error)
+        case .refusal(let text):
+            // The fixture's own text, when the fault gives none, cut short by the filter.
+            var refusal = StaticReply(content: text)
+            if text == nil, case .prepared(let prepared) = source { refusal.content = prepared.reply.content }
+            refusal.finishReason = .contentFilter
+            return .prepared(PreparedReply(refusal, streamChunkCharacters: streamChunkCharacters))
+        default: return source
+        }
+    }
+
+    /// For a fault that ends the request before any response (a hang, a disconnect before the
+    /// headers), waits as it says and journals it; the reason, or `nil` for any other fault.
+    private func dropped(_ reply: Reply, run: Run, webSocket: Bool) async -> String? {
+        let reason: String
+        switch reply.fault?.kind {
+        case .hang(let milliseconds):
+            reply.feed.cancel()
+            try? await Task.sleep(for: milliseconds.map { .milliseconds($0) } ?? Self.longestHang)
+            reason =
+                Task.isCancelled
+                ? "the fault stage hung until the client gave up" : "the fault stage hung, then closed the connection"
+        case .disconnect(.beforeHeaders):
+            reason = "the fault stage closed the connection before the \(webSocket ? "reply" : "headers")"
+        case .webSocketClose(let code, _) where !webSocket:
+            reason = "the fault stage closed the connection before the headers (a WebSocket close \(code) on HTTP)"
+        default:
+            return nil
+        }
+        reply.feed.cancel()
+        run.record(status: 0, error: reason)
+        return reason
+    }
+
+    /// Waits until the timing lets the response's headers leave.
+    private func waitForHeaders(_ timing: ReplyTiming?, run: Run) async {
+        guard let latency = timing?.headerLatencyMilliseconds, latency > 0 else { return }
+        try? await Task.sleep(until: run.started + .milliseconds(latency), clock: .continuous)
+    }
+
+    /// The reply to a request that does not stream, as one response; journaled. With a
+    /// `deadline` before the reply would be ready, `nil` at the deadline (the fault stage
+    /// closes the connection).
+    private func wholeReply(
+        _ reply: Reply, for request: CanonicalRequest, provider: any Provider, run: Run, deadline: ContinuousClock.Instant? = nil
+    ) async -> WireResponse? {
         var pacer = reply.pacer
         let feed = reply.feed
         var choice = CompletedReply.Choice(index: 0)
@@ -312,10 +439,15 @@ struct Pipeline: Sendable {
             default: choice.apply(event)
             }
         }
+        if let deadline, deadline < pacer?.end ?? .now {
+            try? await Task.sleep(until: deadline, clock: .continuous)
+            run.record(status: 0, error: "the fault stage closed the connection before the reply was ready")
+            return nil
+        }
         if let end = pacer?.end { try? await Task.sleep(until: end, clock: .continuous) }
         if let failure {
             feed.cancel()
-            let response = provider.encode(failure, for: request, context: run.context)
+            let response = Self.encode(failure, for: request, by: provider, context: run.context, fault: reply.fault)
             run.record(status: failure.status, error: failure.message, reply: response.body)
             return response
         }
@@ -417,8 +549,9 @@ struct Pipeline: Sendable {
         }
     }
 
-    /// The events of `source` for `request`, ending with a finish and usage.
-    private func events(of source: ReplySource, for request: CanonicalRequest, promptTokens: Int) -> EventFeed {
+    /// The events of `source` for `request`, ending with a finish and usage; a streamed fixed
+    /// reply in pieces of `chunk` when a timing gives one its fixture did not prepare.
+    private func events(of source: ReplySource, for request: CanonicalRequest, promptTokens: Int, chunk: ChunkSize?) -> EventFeed {
         switch source {
         case .prepared(let prepared) where request.replyKind != .message:
             // A fixed reply answers an embedding request with its pinned vectors, in turn for
@@ -431,7 +564,8 @@ struct Pipeline: Sendable {
             }
             events.append(.usage(prepared.usage ?? Usage(promptTokens: promptTokens, completionTokens: 0)))
             return EventFeed(events)
-        case .prepared(let prepared):
+        case .prepared(var prepared):
+            if let chunk, request.stream, chunk != prepared.chunk { prepared = PreparedReply(prepared.reply, chunk: chunk) }
             let events = prepared.events(streamed: request.stream)
             guard prepared.usage == nil else { return EventFeed(events) }
             let usage = Usage(
@@ -456,6 +590,9 @@ struct Pipeline: Sendable {
         let name: String
         let source: ReplySource
         var timing: ReplyTiming?
+        /// The fault of the fixture (or of its step), and the key its draws are kept under.
+        var fault: Fault?
+        var faultKey = ""
         /// What went wrong on the way that the journal should show: Lua predicates that failed.
         var warnings: [String] = []
         /// When no fixture matched, the closest ones and why each failed.
@@ -503,6 +640,7 @@ struct Pipeline: Sendable {
             if let drift = snapshot.drift(of: match.place, in: request) { warnings.append(drift) }
             return Choice(
                 name: fixture.id, source: source(of: fixture, reply: match.reply, prepared: match.prepared), timing: fixture.timing,
+                fault: fixture.sequence?.steps[match.step].fault ?? fixture.fault, faultKey: "fixture \(fixture.id) step \(match.step)",
                 warnings: warnings)
         }
         let misses: [String]

@@ -20,13 +20,20 @@ final class PreparedReply: Sendable {
     private let generatesCallIDs: Bool
     /// The reply as the fixture gives it, for what needs its parts (structured output).
     let reply: StaticReply
+    /// The size of the streamed reply's pieces.
+    let chunk: ChunkSize
 
-    init(_ reply: StaticReply, streamChunkCharacters: Int) {
+    convenience init(_ reply: StaticReply, streamChunkCharacters: Int) {
+        self.init(reply, chunk: .characters(streamChunkCharacters))
+    }
+
+    init(_ reply: StaticReply, chunk: ChunkSize) {
         self.reply = reply
+        self.chunk = chunk
         // An empty id marks a call whose id is made per request; the fixture decoder never
         // gives an empty one.
-        whole = reply.events(chunkCharacters: nil, makeCallID: { "" })
-        streamed = reply.events(chunkCharacters: streamChunkCharacters, makeCallID: { "" })
+        whole = reply.events(chunk: nil, makeCallID: { "" })
+        streamed = reply.events(chunk: chunk, makeCallID: { "" })
         generatesCallIDs = reply.toolCalls.contains { $0.id == nil }
         usage = reply.usage
         embeddings = reply.embeddings

@@ -13,6 +13,9 @@ protocol ReplyEncoding: Sendable {
     mutating func finish(into batch: inout [Unit])
     /// The stream ended early (the client went away): said instead of `finish`.
     mutating func abandoned(reason: String)
+    /// What the fault stage sends in place of a well-formed event: JSON that does not parse,
+    /// or (`brokenFraming`) an event that runs into the next.
+    func malformed(brokenFraming: Bool, into batch: inout [Unit])
 }
 
 /// A streamed HTTP body: the provider's `StreamEncoder`, its bytes appended one after another.
@@ -36,5 +39,20 @@ struct BodyEncoding: ReplyEncoding {
 
     mutating func abandoned(reason: String) {
         encoder.abandoned(reason: reason)
+    }
+
+    /// By the stream's framing: an SSE event whose data is cut JSON, or one without the blank
+    /// line that ends it; an NDJSON line cut, or one without its newline; for any other
+    /// framing (Bedrock's binary event stream, a JSON array), bytes no decoder takes.
+    func malformed(brokenFraming: Bool, into batch: inout [UInt8]) {
+        let type = contentType.lowercased()
+        let broken = #"{"lyrebird_fault": "malformed", "cut": "#
+        if type.hasPrefix("text/event-stream") {
+            batch += Array((brokenFraming ? #"data: {"lyrebird_fault": "malformed_sse"}"# + "\n" : "data: " + broken + "\n\n").utf8)
+        } else if type.contains("ndjson") {
+            batch += Array((brokenFraming ? #"{"lyrebird_fault": "malformed_sse"}"# : broken + "\n").utf8)
+        } else {
+            batch += [0x00, 0x00, 0x00, 0x10, 0xFF, 0xFF, 0xFF, 0xFF] + Array(broken.utf8)
+        }
     }
 }

@@ -27,14 +27,26 @@ final class ReplyStream<Encoding: ReplyEncoding>: @unchecked Sendable {
     /// The text of the reply's first choice, for the journal, up to `JournalEntry.longestBody`.
     private var text = ""
     private let onEnd: @Sendable (_ end: ReplyStreamEnd) -> Void
+    /// What the fault stage does to the stream, if anything.
+    private let fault: StreamFault?
+    /// Whether the fault's action has happened.
+    private var faulted = false
+    /// Events sent so far, for a fault that comes after some.
+    private var eventCount = 0
+    /// Whether the fault stage cut the stream: its writer closes the connection instead of
+    /// ending the body.
+    private(set) var cut = false
+    /// How the writer splits each write, when the fault stage says so.
+    var split: Fault.Split? { fault?.split }
 
     /// - Parameters:
     ///   - first: The reply's first event, already read (and checked not to be an error).
     ///   - onEnd: Called once when the stream ends or is cancelled.
     init(
         encoder: Encoding, feed: EventFeed, pacer: Pacer?, first: (event: ReplyEvent, due: ContinuousClock.Instant?),
-        choiceCount: Int, onEnd: @escaping @Sendable (_ end: ReplyStreamEnd) -> Void
+        choiceCount: Int, fault: StreamFault? = nil, onEnd: @escaping @Sendable (_ end: ReplyStreamEnd) -> Void
     ) {
+        self.fault = fault
         self.contentType = encoder.contentType
         self.headers = Pipeline.streamHeaders + encoder.headers
         self.encoder = encoder
@@ -59,17 +71,23 @@ final class ReplyStream<Encoding: ReplyEncoding>: @unchecked Sendable {
                 cancel(reason: "the connection closed")
                 return nil
             }
+            if let deadline = fault?.deadline, !faulted, deadline <= .now {
+                cutStream(reason: "the fault stage closed the connection at its deadline")
+                return batch.isEmpty ? nil : batch
+            }
             if let held {
                 if let due = held.due, due > .now {
                     if !batch.isEmpty { return batch }
-                    try? await Task.sleep(until: due, clock: .continuous)
+                    let deadline = faulted ? nil : fault?.deadline
+                    try? await Task.sleep(until: deadline.map { min($0, due) } ?? due, clock: .continuous)
                     guard !ended else { return nil }
+                    if let deadline, deadline <= .now { continue }
                 }
                 self.held = nil
-                append(held.event, to: &batch)
+                if deliver(held.event, into: &batch) { return batch }
                 continue
             }
-            if pacer == nil {
+            if pacer == nil && fault == nil {
                 // Untimed: everything ready goes into this write, straight from the feed.
                 let replyEnded = feed.drainReady { event in append(event, to: &batch) }
                 if replyEnded {
@@ -85,13 +103,19 @@ final class ReplyStream<Encoding: ReplyEncoding>: @unchecked Sendable {
             case .event(let event):
                 if let due = pacer?.due(event) {
                     held = (event, due)
-                } else {
-                    append(event, to: &batch)
+                } else if deliver(event, into: &batch) {
+                    return batch
                 }
             case .notReady:
                 if !batch.isEmpty { return batch }
                 await feed.waitForEvents()
             case .ended:
+                if case .truncate = fault?.action, !faulted {
+                    // A reply that never reached its finish: truncated at its end all the same.
+                    faulted = true
+                    end(error: truncatedReason)
+                    return batch
+                }
                 encoder.finish(into: &batch)
                 end(error: streamError)
                 return batch
@@ -116,6 +140,61 @@ final class ReplyStream<Encoding: ReplyEncoding>: @unchecked Sendable {
         let reason = "the response was dropped before the stream ended"
         encoder.abandoned(reason: reason)
         onEnd(ReplyStreamEnd(error: reason, usage: usage, text: text))
+    }
+
+    private var truncatedReason: String { "the fault stage ended the stream without its terminator" }
+
+    /// Sends `event`, after what the fault does at it; whether the stream ends here.
+    private func deliver(_ event: ReplyEvent, into batch: inout [Encoding.Unit]) -> Bool {
+        guard let fault, let action = fault.action, !faulted else {
+            append(event, to: &batch)
+            return false
+        }
+        let due: Bool
+        if let afterEvents = fault.afterEvents {
+            due = eventCount >= afterEvents
+        } else {
+            switch event {
+            case .finish, .usage: due = true
+            default: due = false
+            }
+        }
+        guard due else {
+            append(event, to: &batch)
+            eventCount += 1
+            return false
+        }
+        faulted = true
+        switch action {
+        case .cut:
+            cutStream(reason: "the fault stage closed the connection after \(eventCount) events")
+            return true
+        case .truncate:
+            feed.cancel()
+            end(error: truncatedReason)
+            return true
+        case .malformedJSON, .malformedEvent:
+            encoder.malformed(brokenFraming: { if case .malformedEvent = action { return true } else { return false } }(), into: &batch)
+            append(event, to: &batch)
+            eventCount += 1
+            return false
+        case .error(let error):
+            append(.error(error), to: &batch)
+            feed.cancel()
+            encoder.finish(into: &batch)
+            end(error: error.message)
+            return true
+        }
+    }
+
+    /// Ends the stream the way a dropped connection does: no ending, and the writer closes the
+    /// connection once it has sent what is left.
+    private func cutStream(reason: String) {
+        faulted = true
+        cut = true
+        feed.cancel()
+        encoder.abandoned(reason: reason)
+        end(error: reason)
     }
 
     private func end(error: String?) {

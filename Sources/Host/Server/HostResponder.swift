@@ -117,22 +117,59 @@ struct HostResponder: HTTPResponder {
             for header in stream.headers {
                 if let name = HTTPField.Name(header.name) { headers.append(HTTPField(name: name, value: header.value)) }
             }
+            let text = !stream.contentType.contains("eventstream")
             return Response(
                 status: .ok, headers: headers,
                 body: ResponseBody { writer in
                     while let bytes = await stream.next() {
                         guard !bytes.isEmpty else { continue }
                         do {
-                            try await writer.write(ByteBuffer(bytes: bytes))
+                            if let split = stream.split {
+                                try await Self.write(split.prepared(bytes, text: text), in: split, to: &writer)
+                            } else {
+                                try await writer.write(ByteBuffer(bytes: bytes))
+                            }
                         } catch {
                             stream.cancel(reason: "client went away: \(error)")
                             throw error
                         }
                     }
+                    if stream.cut { throw Self.closed() }
                     try await writer.finish(nil)
                 }
             )
+        case .faulted(let reply, let fault):
+            var response = Self.response(reply)
+            let body = reply.body
+            response.headers[.contentLength] = String(body.count)
+            response.body = ResponseBody { writer in
+                switch fault {
+                case .cut(let count):
+                    try await writer.write(ByteBuffer(bytes: body.prefix(count)))
+                    throw Self.closed()
+                case .split(let split):
+                    try await Self.write(body, in: split, to: &writer)
+                    try await writer.finish(nil)
+                }
+            }
+            return response
+        case .dropped:
+            throw Self.closed()
         }
+    }
+
+    /// Writes `bytes` in the pieces `split` cuts, waiting between them.
+    private static func write(_ bytes: [UInt8], in split: Fault.Split, to writer: inout some ResponseBodyWriter) async throws {
+        for (index, piece) in split.pieces(of: bytes).enumerated() {
+            if index > 0 && split.pauseMilliseconds > 0 { try await Task.sleep(for: .milliseconds(split.pauseMilliseconds)) }
+            try await writer.write(ByteBuffer(bytes: piece))
+        }
+    }
+
+    /// Closes the connection the fault stage cuts, and the error that ends the response on it.
+    private static func closed() -> CancellationError {
+        ConnectionHandle.closeCurrent()
+        return CancellationError()
     }
 
     /// Routes a request that has been read whole: to an admin endpoint, or through the

@@ -172,7 +172,8 @@ public final class LyrebirdHost: Sendable {
             defaultReply: configuration.defaultReply, streamChunkCharacters: configuration.streamChunkCharacters, scripts: scripts,
             configuredModels: configuration.models,
             providerModels: providers.flatMap { provider in provider.models.map { ModelListing(id: $0, ownedBy: provider.name) } },
-            quotas: QuotaStage(settings: configuration.quotas, ledger: usage), logger: logger
+            quotas: QuotaStage(settings: configuration.quotas, ledger: usage),
+            faults: FaultStage(settings: configuration.faults, maxContexts: configuration.maxContexts), logger: logger
         )
         let lua = LuaEnvironment(
             limits: configuration.luaLimits, natives: configuration.luaNatives, streamChunkCharacters: configuration.streamChunkCharacters,
@@ -201,7 +202,8 @@ public final class LyrebirdHost: Sendable {
         self.responder = HostResponder(
             routes: routes, pipeline: pipeline,
             admin: AdminAPI(
-                fixtures: fixtures, runtime: runtimeFixtures, journal: journal, clock: clock, metrics: metrics, version: Self.version,
+                fixtures: fixtures, runtime: runtimeFixtures, journal: journal, clock: clock, metrics: metrics, faults: pipeline.faults,
+                version: Self.version,
                 plugins: plugins,
                 openAPIDocument: OpenAPIDocument(routes: routes, version: Self.version).bytes),
             adminAccess: AdminAccess(configuration: configuration),
@@ -275,6 +277,8 @@ public final class LyrebirdHost: Sendable {
 
     /// Answers one request without a socket, as the server would: the same routes, pipeline
     /// and journal. A streamed reply is returned whole, its events concatenated in the body.
+    /// Without a connection to break, a fault that closes it answers 502 with the reason, and
+    /// one that cuts or splits a body leaves it whole.
     public func respond(to request: WireRequest) async -> WireResponse {
         let requestID = Identifiers.requestID()
         var response: WireResponse
@@ -288,6 +292,11 @@ public final class LyrebirdHost: Sendable {
                 var body: [UInt8] = []
                 while let bytes = await stream.next() { body += bytes }
                 response = WireResponse(status: 200, headers: stream.headers, contentType: stream.contentType, body: body)
+            case .faulted(let whole, _):
+                response = whole
+            case .dropped(let reason):
+                response = AdminAPI.errorResponse(
+                    ReplyError(status: 502, message: "No response: \(reason).", type: "server_error", code: "connection_closed"))
             }
         }
         response.headers.append(Header(name: "x-request-id", value: requestID))

@@ -22,6 +22,7 @@ enum JournalRecord {
         if let body = entry.requestBody { details["request_body"] = .string(body) }
         if let reply = entry.reply { details["reply"] = .string(reply) }
         if let parent = entry.traceParent { details["traceparent"] = .string(parent) }
+        if !entry.faults.isEmpty { details["faults"] = .array(entry.faults.map(JSONValue.string)) }
         if let usage = entry.usage {
             details["input_tokens"] = .integer(Int64(usage.promptTokens))
             details["output_tokens"] = .integer(Int64(usage.completionTokens))
@@ -49,6 +50,7 @@ enum JournalRecord {
         entry.requestBody = details["request_body"]?.stringValue
         entry.reply = details["reply"]?.stringValue
         entry.traceParent = details["traceparent"]?.stringValue
+        entry.faults = details["faults"]?.arrayValue?.compactMap(\.stringValue) ?? []
         if let input = details["input_tokens"]?.intValue, let output = details["output_tokens"]?.intValue {
             entry.usage = Usage(promptTokens: input, completionTokens: output)
         }

@@ -47,6 +47,11 @@ struct FrameEncoding: ReplyEncoding {
     /// A frame encoder is not told of an early end: nothing more is sent on the connection.
     mutating func abandoned(reason: String) {}
 
+    /// A message whose JSON does not parse; a message has no framing of its own to break.
+    func malformed(brokenFraming: Bool, into batch: inout [[UInt8]]) {
+        batch.append(Array(#"{"lyrebird_fault": "malformed", "cut": "#.utf8))
+    }
+
     private func append(_ messages: [[UInt8]], to batch: inout [[UInt8]]) {
         for message in messages { batch.append(shape.message(message)) }
     }

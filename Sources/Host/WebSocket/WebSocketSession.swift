@@ -122,12 +122,22 @@ struct WebSocketSession: Sendable {
             case .stream(let stream):
                 while let messages = await stream.next() {
                     do {
-                        try await write(messages, to: outbound)
+                        try await write(messages, to: outbound, split: stream.split)
                     } catch {
                         stream.cancel(reason: "client went away: \(error)")
                         return
                     }
                 }
+                if stream.cut {
+                    ConnectionHandle.closeCurrent()
+                    return
+                }
+            case .dropped:
+                ConnectionHandle.closeCurrent()
+                return
+            case .closed(let code, let reason):
+                try? await outbound.close(.init(codeNumber: Int(code)), reason: reason)
+                return
             }
             next = lanes.finishCurrent(lane)
         }
@@ -155,9 +165,21 @@ struct WebSocketSession: Sendable {
         try await write([shape.error(error)], to: outbound)
     }
 
-    private func write(_ messages: [[UInt8]], to outbound: WebSocketOutboundWriter) async throws {
+    /// Writes each message in one frame, or, when the fault stage splits them, in fragments: a
+    /// text frame and continuation frames, the last one final.
+    private func write(_ messages: [[UInt8]], to outbound: WebSocketOutboundWriter, split: Fault.Split? = nil) async throws {
         for message in messages {
-            try await outbound.write(.custom(WebSocketFrame(fin: true, opcode: .text, data: ByteBuffer(bytes: message))))
+            guard let split else {
+                try await outbound.write(.custom(WebSocketFrame(fin: true, opcode: .text, data: ByteBuffer(bytes: message))))
+                continue
+            }
+            let pieces = split.pieces(of: message)
+            for (index, piece) in pieces.enumerated() {
+                if index > 0 && split.pauseMilliseconds > 0 { try await Task.sleep(for: .milliseconds(split.pauseMilliseconds)) }
+                let frame = WebSocketFrame(
+                    fin: index == pieces.count - 1, opcode: index == 0 ? .text : .continuation, data: ByteBuffer(bytes: piece))
+                try await outbound.write(.custom(frame))
+            }
         }
     }
 }
