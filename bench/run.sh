@@ -13,10 +13,11 @@
 #   BENCH_PACED="1000 10000"  concurrent stream counts for the paced test ("" skips it)
 #   BENCH_MATCH_SECONDS=5   seconds per wrk run of the matching section (0 skips it)
 #   BENCH_MATCH_COUNTS="100 10000"  fixture counts the matching section serves, each kind
-#   BENCH_PORT=28700        first of thirteen consecutive ports (nginx, bare, Lyrebird, paced Lyrebird,
+#   BENCH_PORT=28700        first of fifteen consecutive ports (nginx, bare, Lyrebird, paced Lyrebird,
 #                           matching, Lyrebird on an SQLite file store, Lyrebird on PostgreSQL,
 #                           Lyrebird with quotas, two Lyrebird hosts with quotas on PostgreSQL,
-#                           Lyrebird with metrics off, Lyrebird with traces on, its OTLP sink)
+#                           Lyrebird with metrics off, Lyrebird with traces on, its OTLP sink,
+#                           Lyrebird sending a tenth of its spans, Lyrebird with fault rules)
 #   BENCH_POSTGRES_URL=     a PostgreSQL database for the store rows (postgres://user:pw@host/db);
 #                           those rows are skipped without one
 #   BENCH_OUTPUT=bench/results/latest.json
@@ -48,6 +49,8 @@ fleet_other_port=$((port_base + 9))
 metrics_off_port=$((port_base + 10))
 traces_port=$((port_base + 11))
 otlp_sink_port=$((port_base + 12))
+traces_sampled_port=$((port_base + 13))
+faults_port=$((port_base + 14))
 
 # The paced fixture: every streamed piece is "abc abc abc abc " (16 characters, the default
 # stream_chunk_characters, cut at a word boundary) and costs 4 tokens, so piece k is due at
@@ -224,6 +227,22 @@ log "starting Lyrebird with traces on $traces_port"
 "$lyrebird" serve --config "$work/bench-traces.yaml" --port "$traces_port" >"$work/lyrebird-traces.log" 2>&1 &
 pids+=($!)
 wait_http "$traces_port" "$!" "$work/lyrebird-traces.log"
+sed "s|^settings:\$|settings:\n  traces: {endpoint: \"http://127.0.0.1:$otlp_sink_port\", sample_ratio: 0.1}|" "$work/bench.yaml" >"$work/bench-traces-sampled.yaml"
+log "starting Lyrebird sending a tenth of its spans on $traces_sampled_port"
+"$lyrebird" serve --config "$work/bench-traces-sampled.yaml" --port "$traces_sampled_port" >"$work/lyrebird-traces-sampled.log" 2>&1 &
+pids+=($!)
+wait_http "$traces_sampled_port" "$!" "$work/lyrebird-traces-sampled.log"
+# The fault stage at work on every request: a seeded rule drawn for each (at rate 0, so it never
+# fires and the load generator counts no errors), and one for another model, skipped.
+{
+    printf 'seed: 42\nfaults:\n  - {kind: error, status: 503, rate: 0}\n  - {kind: malformed_json, model: "no-such-model", rate: 0.5}\n'
+    cat "$work/bench.yaml"
+} >"$work/bench-faults.yaml"
+"$lyrebird" validate "$work/bench-faults.yaml" >&2
+log "starting Lyrebird with fault rules on $faults_port"
+"$lyrebird" serve --config "$work/bench-faults.yaml" --port "$faults_port" >"$work/lyrebird-faults.log" 2>&1 &
+pids+=($!)
+wait_http "$faults_port" "$!" "$work/lyrebird-faults.log"
 if [ -n "$postgres_url" ]; then
     # Two hosts of a fleet count into the same counters; the load goes to one of them.
     for port in $fleet_quotas_port $fleet_other_port; do
@@ -320,6 +339,8 @@ cases=(
 cases+=("chat-quotas $quotas_port /v1/chat/completions chat.json $connections $threads sk-bench")
 cases+=("chat-metrics-off $metrics_off_port /v1/chat/completions chat.json $connections $threads")
 cases+=("chat-traces $traces_port /v1/chat/completions chat.json $connections $threads")
+cases+=("chat-traces-sampled $traces_sampled_port /v1/chat/completions chat.json $connections $threads")
+cases+=("chat-faults $faults_port /v1/chat/completions chat.json $connections $threads")
 if [ -n "$postgres_url" ]; then
     cases+=("chat-postgres $postgres_port /v1/chat/completions chat.json $connections $threads")
     cases+=("chat-fleet-quotas $fleet_quotas_port /v1/chat/completions chat.json $connections $threads sk-bench")
@@ -555,7 +576,9 @@ done
 row "chat req/s, SQLite file store" chat-sqlite.rps req/s memory chat.rps ">= 0.9"
 row "chat req/s, keys and quotas on" chat-quotas.rps req/s off chat.rps ">= 0.9"
 row "chat req/s, metrics on (the default)" chat.rps req/s off chat-metrics-off.rps ">= 0.95"
-row "chat req/s, traces on (OTLP/HTTP)" chat-traces.rps req/s off chat.rps ">= 0.95"
+row "chat req/s, traces on, every span (OTLP/HTTP)" chat-traces.rps req/s off chat.rps ">= 0.95"
+row "chat req/s, traces on, sample_ratio 0.1" chat-traces-sampled.rps req/s off chat.rps ">= 0.95"
+row "chat req/s, fault rules drawn per request" chat-faults.rps req/s off chat.rps ">= 0.95"
 if [ -n "$postgres_url" ]; then
     row "chat req/s, PostgreSQL store" chat-postgres.rps req/s memory chat.rps ">= 0.9"
     row "chat req/s, quotas on a 2-host fleet" chat-fleet-quotas.rps req/s off chat-postgres.rps ">= 0.9"

@@ -91,13 +91,14 @@ import Testing
             yaml: """
                 settings:
                   traces: {endpoint: "http://127.0.0.1:4318", protocol: http/json, service_name: mock, export_delay_ms: 200,
-                           export_timeout_ms: 1500, max_queued_spans: 100}
+                           export_timeout_ms: 1500, max_queued_spans: 100, sample_ratio: 0.25}
                 """)
         #expect(good.traces?.encoding == .json)
         #expect(good.traces?.serviceName == "mock")
         #expect(good.traces?.exportDelay == .milliseconds(200))
         #expect(good.traces?.exportTimeout == .milliseconds(1500))
         #expect(good.traces?.maxQueuedSpans == 100)
+        #expect(good.traces?.sampleRatio == 0.25)
         #expect(try HostConfiguration(yaml: "settings: {}").traces == nil)
         #expect {
             try HostConfiguration(yaml: "settings: {traces: {endpoint: 'udp://x', protocol: grpc, max_queued_spans: 0}}")

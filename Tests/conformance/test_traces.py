@@ -242,6 +242,28 @@ def test_spans_can_be_sent_as_json_with_a_service_name(tmp_path, collector):
         server.stop()
 
 
+def test_a_sample_ratio_sends_some_spans_and_every_sampled_client_s(tmp_path, collector):
+    server = start(tmp_path, f"{{endpoint: {collector.url}, export_delay_ms: 100, sample_ratio: 0.25}}")
+    try:
+        sampled = []
+        for number in range(40):
+            httpx.post(server.base_url + "/chat/completions", json={"model": "m", "messages": [{"role": "user", "content": "hi"}]})
+            traced = httpx.post(
+                server.base_url + "/chat/completions",
+                json={"model": "m", "messages": [{"role": "user", "content": "hi"}]},
+                headers={"traceparent": f"00-{number + 1:032x}-{PARENT_ID}-01"},
+            )
+            sampled.append(traced.headers["x-request-id"])
+        spans = by_request(collector.wait_for(40))
+        time.sleep(0.5)
+        spans = by_request(collector.spans())
+        # Every span of a sampled client's trace arrives; of the rest, about a quarter.
+        assert all(request in spans for request in sampled)
+        assert 1 <= len(spans) - len(sampled) <= 25
+    finally:
+        server.stop()
+
+
 def test_a_collector_that_is_down_or_hangs_costs_the_clients_nothing(tmp_path):
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))

@@ -2,9 +2,9 @@ import Yams
 
 extension ConfigDecoder {
     /// Reads `settings.traces`: `{endpoint, protocol?, service_name?, export_delay_ms?,
-    /// export_timeout_ms?, max_queued_spans?}`.
+    /// export_timeout_ms?, max_queued_spans?, sample_ratio?}`.
     mutating func decodeTraces(_ node: Node, path: String) -> TraceSettings? {
-        let keys = "endpoint, protocol, service_name, export_delay_ms, export_timeout_ms, max_queued_spans"
+        let keys = "endpoint, protocol, service_name, export_delay_ms, export_timeout_ms, max_queued_spans, sample_ratio"
         guard let mapping = node.mapping else {
             report(node, key: path, "must be a mapping (\(keys))")
             return nil
@@ -15,6 +15,7 @@ extension ConfigDecoder {
         var exportDelay: Int?
         var exportTimeout: Int?
         var maxQueuedSpans: Int?
+        var sampleRatio: Double?
         for (keyNode, value) in mapping {
             let key = keyNode.string ?? ""
             let keyPath = "\(path).\(key)"
@@ -36,6 +37,7 @@ extension ConfigDecoder {
             case "export_delay_ms": exportDelay = integer(value, path: keyPath, range: 1...600_000)
             case "export_timeout_ms": exportTimeout = integer(value, path: keyPath, range: 100...600_000)
             case "max_queued_spans": maxQueuedSpans = integer(value, path: keyPath, range: 1...10_000_000)
+            case "sample_ratio": sampleRatio = number(value, path: keyPath, range: 0...1)
             default: report(keyNode, key: keyPath, "unknown key (expected \(keys))")
             }
         }
@@ -51,6 +53,7 @@ extension ConfigDecoder {
         if let exportDelay { settings.exportDelay = .milliseconds(exportDelay) }
         if let exportTimeout { settings.exportTimeout = .milliseconds(exportTimeout) }
         if let maxQueuedSpans { settings.maxQueuedSpans = maxQueuedSpans }
+        if let sampleRatio { settings.sampleRatio = sampleRatio }
         return settings
     }
 }

@@ -40,8 +40,8 @@ public final class LyrebirdHost: Sendable {
     private let runtimeFixtures: RuntimeFixtures
     /// Reads the configuration file again when it changes, if the host has one.
     private let reloader: ConfigReloader?
-    /// Sends the requests' spans to the collector `settings.traces` names; stops after the server.
-    private let spanExport: (any Service)?
+    /// Send the requests' spans to the collector `settings.traces` names; stop after the server.
+    private let spanExport: [any Service]
     private let logger: Logger
     private let running = Mutex<RunState?>(nil)
     /// Whether `start()` has been called: a host runs once (its script threads end with it).
@@ -114,7 +114,7 @@ public final class LyrebirdHost: Sendable {
         self.fixtures = FixtureStore(
             configuration.fixtures, scripts: runtime, streamChunkCharacters: configuration.streamChunkCharacters, store: store)
         let metrics = configuration.metricsEnabled ? HostMetrics(scripts: scripts) : nil
-        let spans: (recorder: any SpanRecorder, service: any Service)?
+        let spans: (recorder: any SpanRecorder, services: [any Service])?
         do {
             spans = try configuration.traces.map { try SpanExporter.make($0, logger: logger) }
         } catch {
@@ -122,7 +122,7 @@ public final class LyrebirdHost: Sendable {
                 ConfigProblem(file: file, key: "settings.traces", message: "cannot send traces: \(error)")
             ])
         }
-        self.spanExport = spans?.service
+        self.spanExport = spans?.services ?? []
         self.journal = Journal(store: store.writer, metrics: metrics, spans: spans?.recorder)
         var problems: [ConfigProblem] = []
 
@@ -247,7 +247,7 @@ public final class LyrebirdHost: Sendable {
         // Services stop in the reverse order: the store's writer takes the last requests' records.
         let group = ServiceGroup(
             configuration: .init(
-                services: (spanExport.map { [$0] } ?? []) + [store.writer, runtimeFixtures] + (reloader.map { [$0] } ?? [])
+                services: spanExport + [store.writer, runtimeFixtures] + (reloader.map { [$0] } ?? [])
                     + [application],
                 gracefulShutdownSignals: gracefulShutdownSignals, logger: logger)
         )

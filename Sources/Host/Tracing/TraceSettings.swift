@@ -23,6 +23,11 @@ public struct TraceSettings: Sendable, Hashable {
     /// (`settings.traces.export_timeout_ms`); it also bounds how long a stopping host waits
     /// for its last spans to leave.
     public var exportTimeout: Duration = .seconds(5)
+    /// The share of requests without a sampled parent whose spans are sent
+    /// (`settings.traces.sample_ratio`, 1 for all): a span whose client's `traceparent` says it
+    /// is sampled is always sent. Exporting every span of a host under full load costs a third
+    /// of its throughput; a tenth of them costs a few percent.
+    public var sampleRatio = 1.0
     /// How many finished spans may wait to be sent (`settings.traces.max_queued_spans`): past
     /// it, when the collector falls behind, spans are dropped, and the host logs how many.
     public var maxQueuedSpans = 16384
