@@ -104,7 +104,8 @@ enum SpanExporter {
                 tracer.extract(parent, into: &context, using: TraceParentExtractor())
             }
             let started = tracer.startSpan(
-                span.name, context: context, ofKind: .server, at: DefaultTracerClock.Timestamp(nanosecondsSinceEpoch: span.startNanoseconds))
+                span.name, context: context, ofKind: .server, at: DefaultTracerClock.Timestamp(nanosecondsSinceEpoch: span.startNanoseconds)
+            )
             for (key, value) in span.attributes {
                 switch value {
                 case .string(let text): started.attributes[key] = text
