@@ -12,6 +12,7 @@ let targets = [
     "fuzz-bedrock-decode",
     "fuzz-regex",
     "fuzz-match",
+    "fuzz-faults",
 ]
 
 /// Plugin providers some targets also call in process, next to the loaded plugin, and the

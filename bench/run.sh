@@ -508,6 +508,11 @@ fi
 client_priority=()
 [ "$(id -u)" != 0 ] || client_priority=(nice -n -10)
 if [ -z "$paced_skip" ]; then
+    # The paced test runs alone: the other servers (traced hosts exporting their last spans,
+    # fleet hosts writing to PostgreSQL) would take cores the schedule needs.
+    for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; done
+    for pid in "${pids[@]}"; do wait "$pid" 2>/dev/null || true; done
+    pids=()
     for count in $paced_counts; do
         log "paced streams: $count"
         "$lyrebird" serve --config "$work/paced.yaml" --port "$paced_port" >"$work/paced.log" 2>&1 &

@@ -94,6 +94,7 @@ dictionary() {
         fuzz-lua-patterns) echo Fuzz/Dictionaries/patterns.dict ;;
         fuzz-regex) echo Fuzz/Dictionaries/regex.dict ;;
         fuzz-match) echo Fuzz/Dictionaries/match.dict ;;
+        fuzz-faults) echo Fuzz/Dictionaries/faults.dict ;;
         fuzz-responses-decode | fuzz-embeddings-decode | fuzz-completions-decode | fuzz-gemini-decode | fuzz-ollama-decode | fuzz-bedrock-decode)
             name="${1#fuzz-}"
             echo "Fuzz/Dictionaries/${name%-decode}.dict"

@@ -51,6 +51,10 @@ fixtures:
     reply: {{content: "x", fault: {{kind: error, status: 503, message: "Try again later.", retry_after_ms: 200}}}}
   - match: {{user: recovers}}
     reply: {{content: "Recovered.", fault: {{kind: error, status: 503, message: "Warming up.", times: 2}}}}
+  - match: {{user: stepwise}}
+    replies:
+      - {{fault: {{kind: error, status: 429, message: "Slow down."}}}}
+      - {{content: "Second step."}}
   - match: {{user: hang}}
     reply: {{content: "x", fault: hang}}
   - match: {{user: drop}}
@@ -236,6 +240,13 @@ def test_fail_twice_then_answer_and_the_sdk_retries_through_it(server):
     assert reply.http_request.headers["x-stainless-retry-count"] == "2"
     statuses = [entry["status"] for entry in journal(server, "retries")]
     assert statuses == [503, 503, 200]
+
+
+def test_a_step_of_a_sequence_has_its_own_fault(server):
+    first = httpx.post(server.base_url + "/chat/completions", json={"model": "m", "messages": messages("stepwise")}, headers={"x-test-id": "steps"})
+    second = httpx.post(server.base_url + "/chat/completions", json={"model": "m", "messages": messages("stepwise")}, headers={"x-test-id": "steps"})
+    assert first.status_code == 429 and first.json()["error"]["message"] == "Slow down."
+    assert second.status_code == 200 and second.json()["choices"][0]["message"]["content"] == "Second step."
 
 
 def test_a_hang_lasts_until_the_client_gives_up(server):

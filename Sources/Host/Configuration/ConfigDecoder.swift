@@ -141,7 +141,10 @@ struct ConfigDecoder {
             case "match": condition = decodeConditions(value, path: "match") ?? .always
             case "reply":
                 let (replyNode, replyFault) = splitFault(value, path: "reply")
-                if let replyFault { fault = replyFault }
+                if let replyFault {
+                    if mapping["fault"] != nil { report(value, key: "reply.fault", "give the fault once: beside reply or inside it") }
+                    fault = replyFault
+                }
                 reply = replyNode.map { decodeReply($0, path: "reply") } ?? .message(StaticReply())
             case "fault": fault = decodeFault(value, path: "fault")
             case "replies": steps = decodeReplySteps(value, path: "replies")
@@ -276,7 +279,7 @@ struct ConfigDecoder {
                 report(keyNode, key: "\(distributionPath).\(key)", "unknown key (expected \(keys.joined(separator: ", ")))")
                 continue
             }
-            let range: ClosedRange<Double> = key == "mu" ? -20...20 : 0...3_600_000
+            let range: ClosedRange<Double> = key == "mu" || key == "sigma" ? (key == "mu" ? -20...20 : 0...20) : 0...3_600_000
             values[key] = number(value, path: "\(distributionPath).\(key)", range: range)
         }
         switch name {
@@ -294,7 +297,7 @@ struct ConfigDecoder {
             guard let deviation = values["sd_ms"] else { break }
             return .normal(meanMilliseconds: values["mean_ms"] ?? 0, standardDeviationMilliseconds: deviation)
         default:
-            guard let mu = values["mu"], let sigma = values["sigma"], sigma <= 20 else { break }
+            guard let mu = values["mu"], let sigma = values["sigma"] else { break }
             return .logNormal(mu: mu, sigma: sigma)
         }
         let needed = name == "normal" ? ["sd_ms"] : keys

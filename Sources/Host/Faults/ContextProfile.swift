@@ -7,8 +7,9 @@ import Synchronization
 struct ContextProfile: Sendable {
     /// The context's seed; `nil` keeps the host's.
     var seed: UInt64?
-    /// Faults checked before the fixture's and the configuration's.
-    var rules: [FaultRule] = []
+    /// Faults checked before the fixture's, in place of the file's `faults:`; `nil` keeps the
+    /// file's.
+    var rules: [FaultRule]?
     /// The timing of replies whose fixture has none.
     var timing: ReplyTiming?
     /// The profile as it was given, shown back by the admin API.
@@ -94,6 +95,11 @@ final class ContextCounters: Sendable {
             state.counts[context]?[key] = count + 1
             return count
         }
+    }
+
+    /// The count so far, without counting.
+    func count(context: String, key: String) -> Int {
+        state.withLock { $0.counts[context]?[key] ?? 0 }
     }
 
     /// Forgets a context's counts, so that its faults start over.

@@ -74,8 +74,8 @@ public struct Fault: Sendable, Hashable {
     /// The chance that it applies to a request it could apply to: 1 always, 0.3 three times in
     /// ten, drawn from the host's seed.
     public var rate: Double
-    /// How many requests of each context it applies to before it stops; `nil` for no end
-    /// ("fail the next N requests, then answer").
+    /// How many times it applies in each context before it stops (with a rate, the requests it
+    /// skips do not count); `nil` for no end ("fail the next N requests, then answer").
     public var times: Int?
 
     /// Creates a fault that applies with probability `rate`, at most `times` times per context.

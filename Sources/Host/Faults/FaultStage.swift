@@ -67,8 +67,9 @@ final class FaultStage: Sendable {
 
     /// Returns `context` to the configuration's faults and timing; whether it had a profile.
     func removeProfile(for context: String) -> Bool {
+        guard profiles.remove(context) else { return false }
         counters.reset(context)
-        return profiles.remove(context)
+        return true
     }
 
     /// Decides the fault and timing of `request`, whose reply comes from a fixture with
@@ -100,12 +101,15 @@ final class FaultStage: Sendable {
         if let fault = Fault.sentinel(in: request) {
             candidates.append(Candidate(fault: fault, key: "mock_response", origin: "mock_response sentinel"))
         }
+        // A context's profile comes before the fixture, and takes the place of the file's rules.
         for (index, rule) in (profile?.rules ?? []).enumerated() where rule.applies(to: request.model) {
             candidates.append(Candidate(fault: rule.fault, key: "profile[\(index)]", origin: "context profile faults[\(index)]"))
         }
         if let fixtureFault { candidates.append(Candidate(fault: fixtureFault, key: fixtureKey, origin: fixtureKey)) }
-        for (index, rule) in rules.enumerated() where models[index]?.matches(request.model) ?? true {
-            candidates.append(Candidate(fault: rule.fault, key: "faults[\(index)]", origin: "faults[\(index)]"))
+        if profile?.rules == nil {
+            for (index, rule) in rules.enumerated() where models[index]?.matches(request.model) ?? true {
+                candidates.append(Candidate(fault: rule.fault, key: "faults[\(index)]", origin: "faults[\(index)]"))
+            }
         }
 
         var chosen: Fault?
@@ -116,13 +120,14 @@ final class FaultStage: Sendable {
                 notes.append("\(fault.summary) (\(candidate.origin))")
                 break
             }
-            let count = counters.next(context: context, key: candidate.key)
-            if let times = fault.times, count >= times {
-                notes.append("\(candidate.origin) skipped: its \(times) times are used up in context \(context)")
+            if let times = fault.times, counters.count(context: context, key: candidate.key + " applied") >= times {
+                notes.append("\(candidate.origin) skipped: it applied its \(times) times in context \(context)")
                 continue
             }
-            let roll = Self.draw(seed: seed, context: context, key: candidate.key, count: count)
+            let count = counters.next(context: context, key: candidate.key)
+            let roll = fault.rate < 1 ? Self.draw(seed: seed, context: context, key: candidate.key, count: count) : 0
             if roll < fault.rate {
+                if fault.times != nil { _ = counters.next(context: context, key: candidate.key + " applied") }
                 chosen = fault
                 notes.append("\(fault.summary) (\(candidate.origin), draw \(Self.shown(roll)) < rate \(fault.rate), seed \(seed))")
                 break
@@ -141,10 +146,6 @@ final class FaultStage: Sendable {
         }
         return .success(Decision(fault: chosen, timing: timing, random: random, notes: notes))
     }
-
-    /// Whether any fault or timing can apply beyond a fixture's own: when not, a request
-    /// without a fault header or sentinel skips the stage.
-    var isActive: Bool { !rules.isEmpty || !timings.isEmpty || !profiles.isEmpty }
 
     /// The draw for the `count`th request of `context` that reached the fault kept under `key`.
     static func draw(seed: UInt64, context: String, key: String, count: Int) -> Double {

@@ -7,7 +7,11 @@ extension Fixture {
         fixture.match = match.running(on: runtime)
         fixture.reply = reply.running(on: runtime)
         if let sequence {
-            fixture.sequence?.steps = sequence.steps.map { ReplySequence.Step($0.reply.running(on: runtime), times: $0.times) }
+            fixture.sequence?.steps = sequence.steps.map { step in
+                var running = step
+                running.reply = step.reply.running(on: runtime)
+                return running
+            }
         }
         return fixture
     }

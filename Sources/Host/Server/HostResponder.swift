@@ -141,8 +141,8 @@ struct HostResponder: HTTPResponder {
         case .faulted(let reply, let fault):
             var response = Self.response(reply)
             let body = reply.body
-            response.headers[.contentLength] = String(body.count)
-            response.body = ResponseBody { writer in
+            // The whole body's length, so that a cut one reads as a body that stopped short.
+            response.body = ResponseBody(contentLength: body.count) { writer in
                 switch fault {
                 case .cut(let count):
                     try await writer.write(ByteBuffer(bytes: body.prefix(count)))
