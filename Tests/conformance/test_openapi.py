@@ -117,6 +117,13 @@ def test_the_admin_endpoints_are_listed(document):
         ("get", "/analytics/summary"),
         ("get", "/_lyrebird/verdicts"),
         ("get", "/metrics"),
+        ("get", "/_lyrebird/faults"),
+        ("get", "/_lyrebird/faults/{context}"),
+        ("put", "/_lyrebird/faults/{context}"),
+        ("delete", "/_lyrebird/faults/{context}"),
+        ("get", "/_lyrebird/ui"),
+        ("get", "/_lyrebird/ui/{file}"),
+        ("get", "/_lyrebird/journal/stream"),
     }
 
 
@@ -144,6 +151,12 @@ class Caller:
             return self.fixture()
         if name == "response_id":
             return self.stored_response()
+        if name == "context":
+            # A context with a profile, so that reading and deleting it find one.
+            assert httpx.put(self.url + "/_lyrebird/faults/openapi", json={"seed": 1}).status_code == 200
+            return "openapi"
+        if name == "file":
+            return "app.js"
         if name == "deployment":
             return "my-deployment"
         if provider == "google.gemini":
@@ -172,6 +185,11 @@ class Caller:
                 headers[condition["header"]] = "test-key"
             else:
                 params[condition["query"]] = "test-key"
+        if path.endswith("/stream"):
+            # A live stream: its first event is the answer.
+            with httpx.stream(method.upper(), self.url + target, timeout=10) as response:
+                next(response.iter_bytes())
+                return response
         return httpx.request(
             method.upper(), self.url + target, headers=headers, params=params, json=self.body(path, method, operation), timeout=10
         )

@@ -13,8 +13,19 @@ extension AdminAPI {
         } catch {
             return Self.errorResponse(.storeFailed(error))
         }
+        // Which fixtures an earlier one always answers for, as a file's are checked at load.
+        let placed = all.enumerated().map { ConfigDecoder.PlacedFixture(fixture: $1, number: $0 + 1, line: nil, column: nil) }
+        var shadowed: [Int: String] = [:]
+        for problem in ConfigDecoder(file: "").unreachableFixtures(placed) {
+            if let number = placed.first(where: { $0.label == problem.fixture })?.number { shadowed[number - 1] = problem.message }
+        }
         let write = { (writer: inout JSONWriter) in
-            for fixture in all { describe(fixture, hits: hits[fixture.id] ?? (0, [:]), text: nil, into: &writer) }
+            for (index, fixture) in all.enumerated() {
+                writer.object { writer in
+                    describeMembers(fixture, hits: hits[fixture.id] ?? (0, [:]), text: nil, into: &writer)
+                    if let reason = shadowed[index] { writer.member("shadowed", reason) }
+                }
+            }
         }
         return Self.json { writer in
             writer.member("object", "list")
@@ -37,10 +48,6 @@ extension AdminAPI {
         }
     }
 
-    private func describe(_ fixture: Fixture, hits: (total: Int, contexts: [String: Int]), text: String?, into writer: inout JSONWriter) {
-        writer.object { writer in describeMembers(fixture, hits: hits, text: text, into: &writer) }
-    }
-
     private func describeMembers(
         _ fixture: Fixture, hits: (total: Int, contexts: [String: Int]), text: String?, into writer: inout JSONWriter
     ) {
@@ -56,7 +63,9 @@ extension AdminAPI {
         }
         writer.member("origin", origin)
         writer.member("match", fixture.match.summary)
+        writer.member("reply", fixture.replies[0].summary)
         writer.member("replies", fixture.replies.count)
+        if let location = fixture.location { writer.member("location", location) }
         writer.member("hits", hits.total)
         writer.member(
             "hits_by_context",

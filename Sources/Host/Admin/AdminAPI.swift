@@ -14,6 +14,10 @@ struct AdminAPI: Sendable {
     let metrics: HostMetrics?
     /// The fault stage, whose per-context profiles `/_lyrebird/faults` sets.
     let faults: FaultStage
+    /// The live journals open (`/_lyrebird/journal/stream`).
+    let journalStreams: JournalStreams
+    /// Whether `/_lyrebird/ui/` serves the dashboard (`settings.dashboard`).
+    let dashboardEnabled: Bool
     let version: String
     /// The native plugins the host serves, for `/health`.
     let plugins: [LoadedPlugin]
@@ -48,9 +52,17 @@ struct AdminAPI: Sendable {
         case .verdicts: return await verdicts(request)
         case .metrics: return metricsPage()
         case .faultProfiles: return listFaultProfiles()
-        case .faultProfile: return faultProfile(id)
-        case .setFaultProfile: return setFaultProfile(id, request)
-        case .removeFaultProfile: return removeFaultProfile(id)
+        case .faultProfile: return faultProfile(parameters["context"] ?? "")
+        case .setFaultProfile: return setFaultProfile(parameters["context"] ?? "", request)
+        case .removeFaultProfile: return removeFaultProfile(parameters["context"] ?? "")
+        case .dashboard: return dashboardFile("index.html")
+        case .dashboardAsset: return dashboardFile(parameters["file"] ?? "")
+        case .journalStream:
+            // Without a connection to hold open (the host's `respond(to:)` takes this path only
+            // through `HostResponder`): the live journal's first event.
+            let (total, entries) = journal.recent(since: 0, limit: JournalStreams.firstShown)
+            return WireResponse(
+                status: 200, contentType: "text/event-stream", body: JournalStreams.event(total: total, new: total, entries: entries))
         }
     }
 

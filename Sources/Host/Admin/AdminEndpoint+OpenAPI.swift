@@ -34,6 +34,9 @@ extension AdminEndpoint {
         case .faultProfile: return "faults.get"
         case .setFaultProfile: return "faults.set"
         case .removeFaultProfile: return "faults.delete"
+        case .dashboard: return "dashboard"
+        case .dashboardAsset: return "dashboard.asset"
+        case .journalStream: return "journal.stream"
         }
     }
 
@@ -70,6 +73,10 @@ extension AdminEndpoint {
         case .setFaultProfile:
             return "Gives one context its own faults, timing and seed ({\"seed\", \"faults\", \"timing\"}), counted afresh"
         case .removeFaultProfile: return "Returns a context to the configuration's faults and timing"
+        case .dashboard: return "The dashboard: fixtures, the live journal, usage charts and a test panel (an HTML page)"
+        case .dashboardAsset: return "One of the dashboard's files (app.js, app.css)"
+        case .journalStream:
+            return "Server-sent events: twice a second, the count of requests so far and the newest entries (at most 20)"
         }
     }
 

@@ -31,11 +31,15 @@ enum AdminEndpoint: Sendable, CaseIterable {
     case faultProfile
     case setFaultProfile
     case removeFaultProfile
+    case dashboard
+    case dashboardAsset
+    case journalStream
 
     var method: HTTPMethodName {
         switch self {
         case .health, .listFixtures, .journal, .fixtures, .fixture, .journalQuery, .verifyHits, .verifyUnmatched, .openAPI, .clock,
-            .usageAnalytics, .summaryAnalytics, .verdicts, .metrics, .faultProfiles, .faultProfile:
+            .usageAnalytics, .summaryAnalytics, .verdicts, .metrics, .faultProfiles, .faultProfile, .dashboard, .dashboardAsset,
+            .journalStream:
             return .get
         case .addFixture, .createFixture, .reorderFixtures, .resetSequences, .verifyCalls, .advanceClock: return .post
         case .replaceFixture, .setFaultProfile: return .put
@@ -64,7 +68,10 @@ enum AdminEndpoint: Sendable, CaseIterable {
         case .verdicts: return "/_lyrebird/verdicts"
         case .metrics: return "/metrics"
         case .faultProfiles: return "/_lyrebird/faults"
-        case .faultProfile, .setFaultProfile, .removeFaultProfile: return "/_lyrebird/faults/{id}"
+        case .faultProfile, .setFaultProfile, .removeFaultProfile: return "/_lyrebird/faults/{context}"
+        case .dashboard: return "/_lyrebird/ui"
+        case .dashboardAsset: return "/_lyrebird/ui/{file}"
+        case .journalStream: return "/_lyrebird/journal/stream"
         }
     }
 

@@ -99,6 +99,7 @@ extension ConfigDecoder {
         },
         .string("default_plan") { $0.quotas.defaultPlan = $1 },
         .bool("metrics") { $0.metricsEnabled = $1 },
+        .bool("dashboard") { $0.dashboardEnabled = $1 },
         Setting(key: "traces") { decoder, node, path, configuration in
             if let traces = decoder.decodeTraces(node, path: path) { configuration.traces = traces }
         },

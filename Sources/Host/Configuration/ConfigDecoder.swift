@@ -55,7 +55,8 @@ struct ConfigDecoder {
                 }
                 var placed: [PlacedFixture] = []
                 for (index, node) in sequence.enumerated() {
-                    guard let fixture = decodeFixture(node, number: index + 1) else { continue }
+                    guard var fixture = decodeFixture(node, number: index + 1) else { continue }
+                    if let line = node.mark?.line { fixture.location = "\((file as NSString).lastPathComponent):\(line)" }
                     configuration.fixtures.append(fixture)
                     placed.append(PlacedFixture(fixture: fixture, number: index + 1, line: node.mark?.line, column: node.mark?.column))
                 }

@@ -69,6 +69,8 @@ public struct HostConfiguration: Sendable {
     public var clock: HostClock.Mode = .real
     /// Whether the host counts requests for `GET /metrics` (`settings.metrics`).
     public var metricsEnabled = true
+    /// Whether `/_lyrebird/ui/` serves the dashboard (`settings.dashboard`).
+    public var dashboardEnabled = true
     /// Where the host sends a span of every request (`settings.traces`); `nil` sends none.
     public var traces: TraceSettings?
     /// The seed, faults and timing beyond single fixtures (`seed:`, `faults:` and `timing:`).

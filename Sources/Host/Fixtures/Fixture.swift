@@ -18,6 +18,8 @@ public struct Fixture: Sendable, Identifiable {
     public var timing: ReplyTiming?
     /// What goes wrong with its replies (a step of a sequence can have its own); `nil` for nothing.
     public var fault: Fault?
+    /// Where a file gave it (`fixtures.yaml:12`); `nil` for one created at run time or in code.
+    public var location: String?
 
     /// Creates a fixture. Without an `id`, its name is its id; a store assigns one to a fixture
     /// with neither.
@@ -47,6 +49,23 @@ public struct Fixture: Sendable, Identifiable {
 
     /// The fixture in words for logs and near-miss reports.
     public var label: String { name.map { "fixture \($0.debugDescription)" } ?? "fixture \(id)" }
+}
+
+extension FixtureReply {
+    /// The reply in a few words, for the admin API's listing.
+    var summary: String {
+        switch self {
+        case .message(let reply):
+            if let content = reply.content, !content.isEmpty {
+                return content.count > 80 ? String(content.prefix(80)) + "…" : content
+            }
+            let calls = reply.toolCalls.map(\.name)
+            return calls.isEmpty ? "(an empty message)" : "tool calls: " + calls.joined(separator: ", ")
+        case .error(let error): return "error \(error.status): \(error.message)"
+        case .responder(let name, _): return "responder \(name)"
+        case .custom: return "a Lua script"
+        }
+    }
 }
 
 /// What a fixture answers.

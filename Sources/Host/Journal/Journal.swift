@@ -79,6 +79,8 @@ public final class Journal: Sendable {
         var entries: [JournalEntry] = []
         /// Where the next entry goes once the ring is full.
         var oldest = 0
+        /// Entries recorded since the host started.
+        var total = 0
     }
 
     private let ring = Mutex(Ring())
@@ -112,6 +114,7 @@ public final class Journal: Sendable {
         metrics?.observe(entry)
         spans?.record(RequestSpan(entry))
         ring.withLock { ring in
+            ring.total += 1
             if ring.entries.count < capacity {
                 ring.entries.append(entry)
             } else {
@@ -139,6 +142,17 @@ public final class Journal: Sendable {
     public var all: [JournalEntry] {
         ring.withLock { ring in
             Array(ring.entries[ring.oldest...] + ring.entries[..<ring.oldest])
+        }
+    }
+
+    /// How many entries this host recorded since it started, and the newest of those recorded
+    /// after the first `seen` (at most `limit`, oldest first): what a live view needs to catch up.
+    func recent(since seen: Int, limit: Int) -> (total: Int, entries: [JournalEntry]) {
+        ring.withLock { ring in
+            let wanted = min(max(0, ring.total - seen), limit, ring.entries.count)
+            guard wanted > 0 else { return (ring.total, []) }
+            let ordered = ring.entries.count < capacity ? ring.entries[...] : ring.entries[ring.oldest...] + ring.entries[..<ring.oldest]
+            return (ring.total, Array(ordered.suffix(wanted)))
         }
     }
 

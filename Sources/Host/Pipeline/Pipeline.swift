@@ -61,6 +61,9 @@ struct Pipeline: Sendable {
         case faulted(WireResponse, WholeFault)
         /// No response: the fault stage closes the connection.
         case dropped(reason: String)
+        /// A body written as its parts come, until it ends or the client goes away (the admin
+        /// API's live journal).
+        case live(contentType: String, JournalStreams.Stream)
     }
 
     /// What the WebSocket transport sends back for one request.
@@ -201,7 +204,7 @@ struct Pipeline: Sendable {
         case .faulted(var response, let fault):
             response.headers += headers
             return .faulted(response, fault)
-        case .dropped:
+        case .dropped, .live:
             return outcome
         }
     }

@@ -155,6 +155,19 @@ struct HostResponder: HTTPResponder {
             return response
         case .dropped:
             throw Self.closed()
+        case .live(let contentType, let stream):
+            var headers = HTTPFields()
+            headers[.contentType] = contentType
+            headers[.cacheControl] = "no-cache"
+            return Response(
+                status: .ok, headers: headers,
+                body: ResponseBody { writer in
+                    defer { stream.stop() }
+                    for await part in stream.events {
+                        try await writer.write(ByteBuffer(bytes: part))
+                    }
+                    try await writer.finish(nil)
+                })
         }
     }
 
@@ -192,6 +205,12 @@ struct HostResponder: HTTPResponder {
         case .found(.admin(let endpoint), let parameters):
             if let refusal = adminAccess.refusal(of: wire, for: endpoint) {
                 return .whole(AdminAPI.errorResponse(refusal))
+            }
+            if endpoint == .journalStream {
+                switch admin.journalStream() {
+                case .success(let stream): return .live(contentType: "text/event-stream", stream)
+                case .failure(let error): return .whole(AdminAPI.errorResponse(error))
+                }
             }
             return .whole(await admin.handle(endpoint, wire, parameters: parameters))
         case .found(.provider(let provider, let route), let parameters):

@@ -203,7 +203,7 @@ public final class LyrebirdHost: Sendable {
             routes: routes, pipeline: pipeline,
             admin: AdminAPI(
                 fixtures: fixtures, runtime: runtimeFixtures, journal: journal, clock: clock, metrics: metrics, faults: pipeline.faults,
-                version: Self.version,
+                journalStreams: JournalStreams(journal: journal), dashboardEnabled: configuration.dashboardEnabled, version: Self.version,
                 plugins: plugins,
                 openAPIDocument: OpenAPIDocument(routes: routes, version: Self.version).bytes),
             adminAccess: AdminAccess(configuration: configuration),
@@ -294,6 +294,15 @@ public final class LyrebirdHost: Sendable {
                 response = WireResponse(status: 200, headers: stream.headers, contentType: stream.contentType, body: body)
             case .faulted(let whole, _):
                 response = whole
+            case .live(let contentType, let stream):
+                // Without a connection to hold open: the first part alone.
+                var first: [UInt8] = []
+                for await part in stream.events {
+                    first = part
+                    break
+                }
+                stream.stop()
+                response = WireResponse(status: 200, contentType: contentType, body: first)
             case .dropped(let reason):
                 response = AdminAPI.errorResponse(
                     ReplyError(status: 502, message: "No response: \(reason).", type: "server_error", code: "connection_closed"))
