@@ -13,11 +13,12 @@
 #   BENCH_PACED="1000 10000"  concurrent stream counts for the paced test ("" skips it)
 #   BENCH_MATCH_SECONDS=5   seconds per wrk run of the matching section (0 skips it)
 #   BENCH_MATCH_COUNTS="100 10000"  fixture counts the matching section serves, each kind
-#   BENCH_PORT=28700        first of fifteen consecutive ports (nginx, bare, Lyrebird, paced Lyrebird,
+#   BENCH_PORT=28700        first of sixteen consecutive ports (nginx, bare, Lyrebird, paced Lyrebird,
 #                           matching, Lyrebird on an SQLite file store, Lyrebird on PostgreSQL,
 #                           Lyrebird with quotas, two Lyrebird hosts with quotas on PostgreSQL,
 #                           Lyrebird with metrics off, Lyrebird with traces on, its OTLP sink,
-#                           Lyrebird sending a tenth of its spans, Lyrebird with fault rules)
+#                           Lyrebird sending a tenth of its spans, Lyrebird with fault rules,
+#                           Lyrebird with the dashboard's live journal open)
 #   BENCH_POSTGRES_URL=     a PostgreSQL database for the store rows (postgres://user:pw@host/db);
 #                           those rows are skipped without one
 #   BENCH_OUTPUT=bench/results/latest.json
@@ -51,6 +52,7 @@ traces_port=$((port_base + 11))
 otlp_sink_port=$((port_base + 12))
 traces_sampled_port=$((port_base + 13))
 faults_port=$((port_base + 14))
+dashboard_port=$((port_base + 15))
 
 # The paced fixture: every streamed piece is "abc abc abc abc " (16 characters, the default
 # stream_chunk_characters, cut at a word boundary) and costs 4 tokens, so piece k is due at
@@ -243,6 +245,13 @@ log "starting Lyrebird with fault rules on $faults_port"
 "$lyrebird" serve --config "$work/bench-faults.yaml" --port "$faults_port" >"$work/lyrebird-faults.log" 2>&1 &
 pids+=($!)
 wait_http "$faults_port" "$!" "$work/lyrebird-faults.log"
+# A dashboard open on the host: its live journal, read for the whole run, as a browser reads it.
+log "starting Lyrebird with the dashboard's live journal open on $dashboard_port"
+"$lyrebird" serve --config "$work/bench.yaml" --port "$dashboard_port" >"$work/lyrebird-dashboard.log" 2>&1 &
+pids+=($!)
+wait_http "$dashboard_port" "$!" "$work/lyrebird-dashboard.log"
+curl -sN "http://127.0.0.1:$dashboard_port/_lyrebird/journal/stream" >"$work/journal-stream.txt" &
+pids+=($!)
 if [ -n "$postgres_url" ]; then
     # Two hosts of a fleet count into the same counters; the load goes to one of them.
     for port in $fleet_quotas_port $fleet_other_port; do
@@ -341,6 +350,7 @@ cases+=("chat-metrics-off $metrics_off_port /v1/chat/completions chat.json $conn
 cases+=("chat-traces $traces_port /v1/chat/completions chat.json $connections $threads")
 cases+=("chat-traces-sampled $traces_sampled_port /v1/chat/completions chat.json $connections $threads")
 cases+=("chat-faults $faults_port /v1/chat/completions chat.json $connections $threads")
+cases+=("chat-dashboard $dashboard_port /v1/chat/completions chat.json $connections $threads")
 if [ -n "$postgres_url" ]; then
     cases+=("chat-postgres $postgres_port /v1/chat/completions chat.json $connections $threads")
     cases+=("chat-fleet-quotas $fleet_quotas_port /v1/chat/completions chat.json $connections $threads sk-bench")
@@ -390,6 +400,7 @@ done
 # The traced host's spans left while it answered: the sink says how many batches arrived.
 sleep 2
 log "the OTLP sink received $(cat "$work/otlp-sink.count" 2>/dev/null || echo "nothing")"
+log "the live journal sent $(grep -c '^data: ' "$work/journal-stream.txt" || true) events to its reader"
 
 # --- Start-up and idle memory -----------------------------------------------------------------
 
@@ -584,6 +595,7 @@ row "chat req/s, metrics on (the default)" chat.rps req/s off chat-metrics-off.r
 row "chat req/s, traces on, every span (OTLP/HTTP)" chat-traces.rps req/s off chat.rps ">= 0.95"
 row "chat req/s, traces on, sample_ratio 0.1" chat-traces-sampled.rps req/s off chat.rps ">= 0.95"
 row "chat req/s, fault rules drawn per request" chat-faults.rps req/s off chat.rps ">= 0.95"
+row "chat req/s, the dashboard's live journal open" chat-dashboard.rps req/s closed chat.rps ">= 0.95"
 if [ -n "$postgres_url" ]; then
     row "chat req/s, PostgreSQL store" chat-postgres.rps req/s memory chat.rps ">= 0.9"
     row "chat req/s, quotas on a 2-host fleet" chat-fleet-quotas.rps req/s off chat-postgres.rps ">= 0.9"

@@ -177,6 +177,7 @@ final class ConnectionGuard: ChannelDuplexHandler {
             if !head.isKeepAlive { closeAfterResponses = true }
             if framing == .none { disarm() } else { arm(.body, after: limits.bodyTimeout) }
             let foreignUpgrade = Self.removeForeignUpgrade(from: &head)
+            head.headers.replaceOrAdd(name: RequestArrival.header, value: RequestArrival.value())
             firstRequest?.succeed()
             firstRequest = nil
             if foreignUpgrade {

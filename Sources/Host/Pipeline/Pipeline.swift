@@ -93,8 +93,13 @@ struct Pipeline: Sendable {
 
         /// - Parameter now: The host's clock, which replies are stamped with; the journal keeps
         ///   the real time, so that the waits it shows are the client's.
-        init(_ wire: WireRequest, provider: any Provider, requestID: String, journal: Journal, now: Double) {
-            started = ContinuousClock.now
+        /// - Parameter arrival: When the request reached the host, if the connection said so;
+        ///   else now.
+        init(
+            _ wire: WireRequest, provider: any Provider, requestID: String, journal: Journal, now: Double,
+            arrival: ContinuousClock.Instant? = nil
+        ) {
+            started = arrival ?? ContinuousClock.now
             self.journal = journal
             entry = JournalEntry(
                 requestID: requestID, time: Date().timeIntervalSince1970, method: wire.method.rawValue, path: wire.path,
@@ -188,7 +193,9 @@ struct Pipeline: Sendable {
     static let longestHang: Duration = .seconds(600)
 
     func handle(_ wire: WireRequest, route: ProviderRoute, provider: any Provider, requestID: String) async -> Outcome {
-        var run = Run(wire, provider: provider, requestID: requestID, journal: journal, now: clock.now())
+        var run = Run(
+            wire, provider: provider, requestID: requestID, journal: journal, now: clock.now(),
+            arrival: RequestArrival.instant(wire.header(RequestArrival.header)))
         if let refused = run.admit(through: quotas, wire, provider: provider) {
             return .whole(run.response(to: refused, from: quotas, provider: provider))
         }

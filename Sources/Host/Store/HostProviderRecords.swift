@@ -35,6 +35,8 @@ struct HostProviderRecords: ProviderRecords {
 
     func remove(_ key: String) async -> Bool {
         let address = address(key)
+        // A batch on its way to the store could write the record again after it is removed.
+        await store.writer.flush()
         let wasPending = store.writer.dropPendingRecord(at: address)
         do {
             let update = try await store.engine.updateRecord(address, spaceLimit: Self.spaceLimit) { _ in .remove }

@@ -19,6 +19,8 @@ final class StoreWriter: Service, Sendable {
         var dropped = 0
         /// Providers' records, in the order they were saved.
         var records: [PendingRecord] = []
+        /// The records of the batch being written: until the store has them, reads find them here.
+        var writing: [PendingRecord] = []
     }
 
     private struct PendingRecord {
@@ -82,7 +84,9 @@ final class StoreWriter: Service, Sendable {
 
     /// The newest value queued for `address` and not written yet.
     func pendingRecord(at address: RecordAddress) -> [UInt8]? {
-        pending.withLock { pending in pending.records.last { $0.address == address }?.value }
+        pending.withLock { pending in
+            (pending.records.last { $0.address == address } ?? pending.writing.last { $0.address == address })?.value
+        }
     }
 
     /// Drops what waits to be written at `address`; whether anything did.
@@ -108,8 +112,11 @@ final class StoreWriter: Service, Sendable {
         let batch = pending.withLock { pending -> Pending in
             let batch = pending
             pending = Pending()
+            // Taken out of the queue, not yet in the store: a read in between must still find them.
+            pending.writing = batch.records
             return batch
         }
+        defer { pending.withLock { $0.writing = [] } }
         if batch.dropped > 0 {
             logger.warning("the store fell behind: \(batch.dropped) journal entries were dropped before they were written")
         }
