@@ -27,6 +27,8 @@ from selenium.webdriver.support.ui import Select, WebDriverWait  # noqa: E402
 CONFIG = """
 settings:
   admin_token: dashboard-secret
+  plans: {team: {requests_per_minute: 100, requests_per_day: 1000}}
+  keys: [{key: sk-dashboard, plan: team}]
 fixtures:
   - name: greet
     match: {user: hello}
@@ -206,6 +208,9 @@ def test_fixtures_journal_usage_and_test_panel(server, browser, shots):
     wait(browser, lambda: len(browser.find_elements(By.CSS_SELECTOR, "#chart-requests svg rect")) >= 1)
     wait(browser, lambda: len(browser.find_elements(By.CSS_SELECTOR, "#chart-latency svg rect")) >= 1)
     assert browser.find_elements(By.CSS_SELECTOR, "#chart-keys svg rect")
+    # The listed key's use of each of its plan's limits.
+    wait(browser, lambda: len(browser.find_elements(By.CSS_SELECTOR, "#chart-quotas svg rect")) == 2)
+    assert "sk-dashboard requests_per_minute" in browser.find_element(By.ID, "chart-quotas").text
     assert "sk-dashboard" in browser.find_element(By.ID, "chart-keys").text or browser.find_elements(By.CSS_SELECTOR, "#chart-keys rect")
     photograph(browser, shots, "usage")
 

@@ -124,6 +124,7 @@ def test_the_admin_endpoints_are_listed(document):
         ("get", "/_lyrebird/ui"),
         ("get", "/_lyrebird/ui/{file}"),
         ("get", "/_lyrebird/journal/stream"),
+        ("get", "/_lyrebird/quotas"),
     }
 
 

@@ -10,6 +10,8 @@ struct AdminAPI: Sendable {
     let journal: Journal
     /// The clock quotas count by, which `/_lyrebird/clock` reads and moves.
     let clock: HostClock
+    /// The quota stage, whose keys' use `/_lyrebird/quotas` shows.
+    let quotas: QuotaStage
     /// What `GET /metrics` shows; `nil` with `settings.metrics: false`.
     let metrics: HostMetrics?
     /// The fault stage, whose per-context profiles `/_lyrebird/faults` sets.
@@ -57,6 +59,7 @@ struct AdminAPI: Sendable {
         case .removeFaultProfile: return removeFaultProfile(parameters["context"] ?? "")
         case .dashboard: return dashboardFile("index.html")
         case .dashboardAsset: return dashboardFile(parameters["file"] ?? "")
+        case .quotaUse: return quotaUse()
         case .journalStream:
             // Without a connection to hold open (the host's `respond(to:)` takes this path only
             // through `HostResponder`): the live journal's first event.

@@ -37,6 +37,7 @@ extension AdminEndpoint {
         case .dashboard: return "dashboard"
         case .dashboardAsset: return "dashboard.asset"
         case .journalStream: return "journal.stream"
+        case .quotaUse: return "quotas.use"
         }
     }
 
@@ -77,6 +78,7 @@ extension AdminEndpoint {
         case .dashboardAsset: return "One of the dashboard's files (app.js, app.css)"
         case .journalStream:
             return "Server-sent events: twice a second, the count of requests so far and the newest entries (at most 20)"
+        case .quotaUse: return "Each listed key, its plan, and how much of each of the plan's limits it used in the window of now"
         }
     }
 

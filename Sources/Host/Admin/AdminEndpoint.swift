@@ -34,12 +34,13 @@ enum AdminEndpoint: Sendable, CaseIterable {
     case dashboard
     case dashboardAsset
     case journalStream
+    case quotaUse
 
     var method: HTTPMethodName {
         switch self {
         case .health, .listFixtures, .journal, .fixtures, .fixture, .journalQuery, .verifyHits, .verifyUnmatched, .openAPI, .clock,
             .usageAnalytics, .summaryAnalytics, .verdicts, .metrics, .faultProfiles, .faultProfile, .dashboard, .dashboardAsset,
-            .journalStream:
+            .journalStream, .quotaUse:
             return .get
         case .addFixture, .createFixture, .reorderFixtures, .resetSequences, .verifyCalls, .advanceClock: return .post
         case .replaceFixture, .setFaultProfile: return .put
@@ -72,6 +73,7 @@ enum AdminEndpoint: Sendable, CaseIterable {
         case .dashboard: return "/_lyrebird/ui"
         case .dashboardAsset: return "/_lyrebird/ui/{file}"
         case .journalStream: return "/_lyrebird/journal/stream"
+        case .quotaUse: return "/_lyrebird/quotas"
         }
     }
 

@@ -62,6 +62,7 @@ extension DashboardFiles {
             <h2>Usage</h2>
             <figure><figcaption>Requests per hour, by endpoint (the last 24 hours)</figcaption><div id="chart-requests" class="chart"></div></figure>
             <figure><figcaption>Requests by API key</figcaption><div id="chart-keys" class="chart"></div></figure>
+            <figure><figcaption>Quota use of each listed key, in the window of now (% of each limit of its plan)</figcaption><div id="chart-quotas" class="chart"></div></figure>
             <figure><figcaption>Response times of the newest requests (ms)</figcaption><div id="chart-latency" class="chart"></div></figure>
           </section>
 

@@ -209,9 +209,9 @@ extension DashboardFiles {
         }
 
         // Bars of stacked series: `bars` is [{label, parts: {series: value}}].
-        function barChart(target, bars) {
+        function barChart(target, bars, scale = 1) {
           const series = [...new Set(bars.flatMap((bar) => Object.keys(bar.parts)))];
-          const most = Math.max(1, ...bars.map((bar) => Object.values(bar.parts).reduce((a, b) => a + b, 0)));
+          const most = Math.max(scale, ...bars.map((bar) => Object.values(bar.parts).reduce((a, b) => a + b, 0)));
           const width = Math.max(400, target.clientWidth || 800), height = 180, left = 40, bottom = 20;
           const step = (width - left) / Math.max(1, bars.length);
           const chart = svg("svg", { viewBox: `0 0 ${width} ${height}`, role: "img", "aria-label": `${bars.length} bars, the highest ${most}` });
@@ -240,6 +240,11 @@ extension DashboardFiles {
             const byKey = {};
             for (const client of verdicts.data) byKey[client.api_key || "(no key)"] = (byKey[client.api_key || "(no key)"] || 0) + client.requests;
             barChart($("chart-keys"), Object.entries(byKey).map(([key, count]) => ({ label: key.length > 14 ? key.slice(0, 12) + "…" : key, parts: { requests: count } })));
+            const quotas = await api("/_lyrebird/quotas");
+            barChart($("chart-quotas"), quotas.data.flatMap((key) => key.limits.map((limit) => ({
+              label: `${key.api_key} ${limit.name}`,
+              parts: { "% of the limit used": Math.round((100 * limit.used) / Math.max(1, limit.limit)) },
+            }))), 100);
             const bounds = [1, 2, 5, 10, 25, 50, 100, 250, 500, 1000, 5000, Infinity];
             const counts = bounds.map(() => 0);
             for (const entry of state.entries) counts[bounds.findIndex((bound) => entry.duration_ms <= bound)] += 1;

@@ -202,7 +202,8 @@ public final class LyrebirdHost: Sendable {
         self.responder = HostResponder(
             routes: routes, pipeline: pipeline,
             admin: AdminAPI(
-                fixtures: fixtures, runtime: runtimeFixtures, journal: journal, clock: clock, metrics: metrics, faults: pipeline.faults,
+                fixtures: fixtures, runtime: runtimeFixtures, journal: journal, clock: clock, quotas: pipeline.quotas, metrics: metrics,
+                faults: pipeline.faults,
                 journalStreams: JournalStreams(journal: journal), dashboardEnabled: configuration.dashboardEnabled, version: Self.version,
                 plugins: plugins,
                 openAPIDocument: OpenAPIDocument(routes: routes, version: Self.version).bytes),
