@@ -120,6 +120,11 @@ def test_the_journal_is_filtered_paged_and_cleared(server):
     streamed = httpx.get(journal, params={"context": "streamed"}).json()["data"][0]
     assert streamed["streamed"] and streamed["reply"] == "Sunny."
     assert streamed["usage"]["output_tokens"] == told["completion_tokens"] and streamed["usage"]["input_tokens"] > 0
+    # The stream as the client received it, write by write, each with its time.
+    writes = streamed["reply_writes"]
+    assert writes and all(write["text"].startswith("data: ") for write in writes)
+    assert [write["ms"] for write in writes] == sorted(write["ms"] for write in writes)
+    assert "data: [DONE]" in writes[-1]["text"]
     big = "x" * 40_000
     chat(server, big, context="big")
     kept = httpx.get(journal, params={"context": "big"}).json()["data"][0]["request_body"]

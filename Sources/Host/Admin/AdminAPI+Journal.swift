@@ -104,6 +104,18 @@ extension AdminAPI {
             writer.member("reply", entry.reply)
             if let parent = entry.traceParent { writer.member("traceparent", parent) }
             if !entry.faults.isEmpty { writer.member("faults", array: { writer in entry.faults.forEach { writer.string($0) } }) }
+            if !entry.replyWrites.isEmpty {
+                writer.member(
+                    "reply_writes",
+                    array: { writer in
+                        for write in entry.replyWrites {
+                            writer.object { writer in
+                                writer.member("ms", write.milliseconds)
+                                writer.member("text", write.text)
+                            }
+                        }
+                    })
+            }
             if let usage = entry.usage {
                 writer.member(
                     "usage",

@@ -195,6 +195,7 @@ extension DashboardFiles {
             section("Faults", (entry.faults || []).join("\n")),
             section("Warnings", (entry.warnings || []).join("\n")),
             section("Error", entry.error), section("Request", pretty(entry.request_body)), section("Reply", pretty(entry.reply)),
+            section("The stream, write by write", (entry.reply_writes || []).map((write) => `+${write.ms.toFixed(1)} ms\n${write.text}`).join("\n")),
           ].flat());
           box.hidden = false;
         }

@@ -56,7 +56,11 @@ public struct JournalEntry: Sendable, Hashable {
     /// What the fault stage decided, each decision in words: the fault applied and where it
     /// came from, with its draw against its rate, and the faults that passed.
     public var faults: [String] = []
+    /// A streamed reply's writes as the client received them, each with its time: the first
+    /// `mostWrites` writes, `longestWrites` bytes of them together.
+    public var replyWrites: [ReplyWrite] = []
 }
+
 
 extension JournalEntry {
     /// This entry completed with its outcome and the time since `start`.

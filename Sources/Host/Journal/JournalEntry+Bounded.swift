@@ -7,6 +7,10 @@ extension JournalEntry {
     public static let mostWarnings = 20
     /// The most bytes an entry keeps of a request's body and of its reply.
     public static let longestBody = 16_384
+    /// The most writes of a streamed reply an entry keeps.
+    public static let mostWrites = 64
+    /// The most bytes of a streamed reply's writes an entry keeps, all together.
+    public static let longestWrites = 4096
 
     /// `bytes` as the journal keeps a body: its first `longestBody` bytes as text (bytes that
     /// are not UTF-8 replaced), and how many more there were; `nil` for none.

@@ -132,6 +132,7 @@ struct Pipeline: Sendable {
                 var finished = entry.finished(status: 200, error: end.error, startedAt: started)
                 finished.reply = end.text.isEmpty ? nil : end.text
                 finished.usage = end.usage
+                finished.replyWrites = end.writes
                 journal.record(finished)
                 ticket?.finish(tokens: end.usage?.totalTokens ?? 0)
             }
@@ -286,7 +287,8 @@ struct Pipeline: Sendable {
         let streamFault = reply.fault.flatMap { StreamFault($0, start: run.started) }
         let stream = ReplyStream(
             encoder: BodyEncoding(encoder: provider.makeStreamEncoder(for: request, context: run.context)), feed: reply.feed,
-            pacer: reply.pacer, first: first, choiceCount: request.choiceCount, fault: streamFault, onEnd: run.onStreamEnd
+            pacer: reply.pacer, first: first, choiceCount: request.choiceCount, fault: streamFault, startedAt: run.started,
+            onEnd: run.onStreamEnd
         )
         if reply.feed.isComplete && reply.pacer == nil && streamFault == nil {
             // Every event is ready: the whole stream is one body, sent in one write.
@@ -330,7 +332,8 @@ struct Pipeline: Sendable {
             return .stream(
                 ReplyStream(
                     encoder: encoding, feed: reply.feed, pacer: reply.pacer, first: first, choiceCount: request.choiceCount,
-                    fault: reply.fault.flatMap { StreamFault($0, start: run.started) }, onEnd: run.onStreamEnd))
+                    fault: reply.fault.flatMap { StreamFault($0, start: run.started) }, startedAt: run.started,
+                    onEnd: run.onStreamEnd))
         case .failure(let error):
             run.record(status: error.status, error: error.message)
             return .failed(error)

@@ -16,6 +16,8 @@ protocol ReplyEncoding: Sendable {
     /// What the fault stage sends in place of a well-formed event: JSON that does not parse,
     /// or (`brokenFraming`) an event that runs into the next.
     func malformed(brokenFraming: Bool, into batch: inout [Unit])
+    /// What one write holds, as the journal shows it: its first `limit` bytes as text.
+    static func text(of batch: [Unit], limit: Int) -> String
 }
 
 /// A streamed HTTP body: the provider's `StreamEncoder`, its bytes appended one after another.
@@ -39,6 +41,10 @@ struct BodyEncoding: ReplyEncoding {
 
     mutating func abandoned(reason: String) {
         encoder.abandoned(reason: reason)
+    }
+
+    static func text(of batch: [UInt8], limit: Int) -> String {
+        String(decoding: batch.prefix(limit), as: UTF8.self)
     }
 
     /// By the stream's framing: an SSE event whose data is cut JSON, or one without the blank

@@ -38,15 +38,24 @@ final class ReplyStream<Encoding: ReplyEncoding>: @unchecked Sendable {
     private(set) var cut = false
     /// How the writer splits each write, when the fault stage says so.
     var split: Fault.Split? { fault?.split }
+    /// When the request arrived: the journal times each write from it.
+    private let startedAt: ContinuousClock.Instant
+    /// The writes so far, for the journal, within its bounds.
+    private var writes: [ReplyWrite] = []
+    private var writtenBytes = 0
+    /// How the stream ended, held until the batch it ended with is noted.
+    private var ending: ReplyStreamEnd?
 
     /// - Parameters:
     ///   - first: The reply's first event, already read (and checked not to be an error).
     ///   - onEnd: Called once when the stream ends or is cancelled.
     init(
         encoder: Encoding, feed: EventFeed, pacer: Pacer?, first: (event: ReplyEvent, due: ContinuousClock.Instant?),
-        choiceCount: Int, fault: StreamFault? = nil, onEnd: @escaping @Sendable (_ end: ReplyStreamEnd) -> Void
+        choiceCount: Int, fault: StreamFault? = nil, startedAt: ContinuousClock.Instant = .now,
+        onEnd: @escaping @Sendable (_ end: ReplyStreamEnd) -> Void
     ) {
         self.fault = fault
+        self.startedAt = startedAt
         self.contentType = encoder.contentType
         self.headers = Pipeline.streamHeaders + encoder.headers
         self.encoder = encoder
@@ -59,6 +68,30 @@ final class ReplyStream<Encoding: ReplyEncoding>: @unchecked Sendable {
 
     /// The next batch to send, or `nil` when the stream is over.
     func next() async -> [Encoding.Unit]? {
+        let batch = await nextBatch()
+        if let batch, !batch.isEmpty { note(batch) }
+        deliverEnding()
+        return batch
+    }
+
+    /// Keeps `batch` for the journal, within its bounds.
+    private func note(_ batch: [Encoding.Unit]) {
+        guard writes.count < JournalEntry.mostWrites, writtenBytes < JournalEntry.longestWrites else { return }
+        let text = Encoding.text(of: batch, limit: JournalEntry.longestWrites - writtenBytes)
+        writtenBytes += text.utf8.count
+        let elapsed = (ContinuousClock.now - startedAt).components
+        writes.append(ReplyWrite(milliseconds: Double(elapsed.seconds) * 1000 + Double(elapsed.attoseconds) / 1e15, text: text))
+    }
+
+    /// Tells the journal and the quota stage how the stream ended, once it has.
+    private func deliverEnding() {
+        guard var ending else { return }
+        self.ending = nil
+        ending.writes = writes
+        onEnd(ending)
+    }
+
+    private func nextBatch() async -> [Encoding.Unit]? {
         guard !ended else { return nil }
         var batch: [Encoding.Unit] = []
         if !started {
@@ -129,6 +162,7 @@ final class ReplyStream<Encoding: ReplyEncoding>: @unchecked Sendable {
         feed.cancel()
         encoder.abandoned(reason: reason)
         end(error: reason)
+        deliverEnding()
     }
 
     deinit {
@@ -139,7 +173,7 @@ final class ReplyStream<Encoding: ReplyEncoding>: @unchecked Sendable {
         feed.cancel()
         let reason = "the response was dropped before the stream ended"
         encoder.abandoned(reason: reason)
-        onEnd(ReplyStreamEnd(error: reason, usage: usage, text: text))
+        onEnd(ReplyStreamEnd(error: reason, usage: usage, text: text, writes: writes))
     }
 
     private var truncatedReason: String { "the fault stage ended the stream without its terminator" }
@@ -199,7 +233,7 @@ final class ReplyStream<Encoding: ReplyEncoding>: @unchecked Sendable {
 
     private func end(error: String?) {
         ended = true
-        onEnd(ReplyStreamEnd(error: error, usage: usage, text: text))
+        ending = ReplyStreamEnd(error: error, usage: usage, text: text)
     }
 
     /// Encodes one event for every choice it belongs to.
@@ -227,4 +261,6 @@ struct ReplyStreamEnd: Sendable {
     var usage: Usage?
     /// The text of its first choice, up to `JournalEntry.longestBody` bytes.
     var text: String
+    /// Its writes as the client received them, with their times.
+    var writes: [ReplyWrite] = []
 }

@@ -23,6 +23,9 @@ enum JournalRecord {
         if let reply = entry.reply { details["reply"] = .string(reply) }
         if let parent = entry.traceParent { details["traceparent"] = .string(parent) }
         if !entry.faults.isEmpty { details["faults"] = .array(entry.faults.map(JSONValue.string)) }
+        if !entry.replyWrites.isEmpty {
+            details["reply_writes"] = .array(entry.replyWrites.map { .object(["ms": .number($0.milliseconds), "text": .string($0.text)]) })
+        }
         if let usage = entry.usage {
             details["input_tokens"] = .integer(Int64(usage.promptTokens))
             details["output_tokens"] = .integer(Int64(usage.completionTokens))
@@ -51,6 +54,11 @@ enum JournalRecord {
         entry.reply = details["reply"]?.stringValue
         entry.traceParent = details["traceparent"]?.stringValue
         entry.faults = details["faults"]?.arrayValue?.compactMap(\.stringValue) ?? []
+        entry.replyWrites =
+            details["reply_writes"]?.arrayValue?.compactMap { write in
+                guard let milliseconds = write["ms"]?.doubleValue, let text = write["text"]?.stringValue else { return nil }
+                return ReplyWrite(milliseconds: milliseconds, text: text)
+            } ?? []
         if let input = details["input_tokens"]?.intValue, let output = details["output_tokens"]?.intValue {
             entry.usage = Usage(promptTokens: input, completionTokens: output)
         }

@@ -47,6 +47,11 @@ struct FrameEncoding: ReplyEncoding {
     /// A frame encoder is not told of an early end: nothing more is sent on the connection.
     mutating func abandoned(reason: String) {}
 
+    /// The messages, one a line.
+    static func text(of batch: [[UInt8]], limit: Int) -> String {
+        String(decoding: Array(batch.joined(separator: [0x0A]).prefix(limit)), as: UTF8.self)
+    }
+
     /// A message whose JSON does not parse; a message has no framing of its own to break.
     func malformed(brokenFraming: Bool, into batch: inout [[UInt8]]) {
         batch.append(Array(#"{"lyrebird_fault": "malformed", "cut": "#.utf8))
