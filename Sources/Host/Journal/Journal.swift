@@ -61,7 +61,6 @@ public struct JournalEntry: Sendable, Hashable {
     public var replyWrites: [ReplyWrite] = []
 }
 
-
 extension JournalEntry {
     /// This entry completed with its outcome and the time since `start`.
     func finished(status: Int, error: String?, startedAt start: ContinuousClock.Instant) -> JournalEntry {
