@@ -203,6 +203,13 @@ def test_fixtures_journal_usage_and_test_panel(server, browser, shots):
     assert browser.find_element(By.ID, "try-status").text == "200"
     photograph(browser, shots, "test-panel")
 
+    # The same over a WebSocket session.
+    Select(browser.find_element(By.ID, "try-endpoint")).select_by_value("websocket")
+    browser.find_element(By.CSS_SELECTOR, "#try-form button").click()
+    wait(browser, lambda: browser.find_element(By.ID, "try-status").text == "done")
+    assert browser.find_element(By.ID, "try-reply").text == "Hello from the greet fixture, one word at a time."
+    wait(browser, lambda: browser.find_element(By.ID, "try-fixture").text == "greet")
+
     # The usage charts draw bars of the requests so far.
     browser.find_element(By.CSS_SELECTOR, "nav button[data-view=usage]").click()
     wait(browser, lambda: len(browser.find_elements(By.CSS_SELECTOR, "#chart-requests svg rect")) >= 1)

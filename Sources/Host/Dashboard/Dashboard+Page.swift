@@ -74,6 +74,7 @@ extension DashboardFiles {
                 <option value="chat">OpenAI chat completions</option>
                 <option value="responses">OpenAI Responses</option>
                 <option value="messages">Anthropic messages</option>
+                <option value="websocket">OpenAI chat over a WebSocket session</option>
               </select>
               <label for="try-model">Model</label>
               <input id="try-model" value="gpt-4o-mini" required>

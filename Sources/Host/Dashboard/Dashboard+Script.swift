@@ -274,12 +274,43 @@ extension DashboardFiles {
             ?? body.content?.map((part) => part.text || "").join("") ?? JSON.stringify(body, null, 2);
         }
 
+        // The latest journal entry of `path`: what answered a request that carried no id back.
+        async function latestEntry(path) {
+          const first = await api(`/_lyrebird/journal?path=${encodeURIComponent(path)}&limit=1`);
+          if (first.total === 0) return null;
+          const last = await api(`/_lyrebird/journal?path=${encodeURIComponent(path)}&limit=1&offset=${first.total - 1}`);
+          return last.data[0] ?? null;
+        }
+
+        // One request over a WebSocket session (`/v1/chat`, Lyrebird's envelope): its chunks as
+        // they come, until `chat.done` or an error.
+        function sendOverWebSocket(out) {
+          const socket = new WebSocket(`${location.protocol === "https:" ? "wss" : "ws"}://${location.host}/v1/chat`);
+          socket.addEventListener("open", () => {
+            const message = { role: "user", content: $("try-message").value };
+            socket.send(JSON.stringify({ type: "chat.request", id: "panel", request: { model: $("try-model").value, messages: [message] } }));
+          });
+          socket.addEventListener("message", async (event) => {
+            const message = JSON.parse(event.data);
+            if (message.type === "chat.chunk") out.textContent += deltaText(message.chunk);
+            if (message.type === "error") out.textContent = JSON.stringify(message.error, null, 2);
+            if (message.type === "chat.done" || message.type === "error") {
+              socket.close();
+              $("try-status").textContent = message.type === "error" ? message.status : "done";
+              const entry = await latestEntry("/v1/chat");
+              $("try-fixture").textContent = entry?.source ?? "?";
+            }
+          });
+          socket.addEventListener("error", () => { out.textContent = "The WebSocket session failed."; });
+        }
+
         async function sendTry(event) {
           event.preventDefault();
-          const [path, body] = tryRequest();
           const out = $("try-reply");
           out.textContent = "";
           $("try-fixture").textContent = "…";
+          if ($("try-endpoint").value === "websocket") return sendOverWebSocket(out);
+          const [path, body] = tryRequest();
           const response = await fetch(path, { method: "POST", headers: { "Content-Type": "application/json", "x-api-key": "dashboard" }, body: JSON.stringify(body) });
           $("try-status").textContent = response.status;
           if (body.stream && response.ok) {
