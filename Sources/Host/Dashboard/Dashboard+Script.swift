@@ -138,25 +138,30 @@ extension DashboardFiles {
 
         // --- The live journal -------------------------------------------------------------
 
+        // Calls `take` with the data of each server-sent event of `response`, as it arrives.
+        async function readEvents(response, take) {
+          const reader = response.body.pipeThrough(new TextDecoderStream()).getReader();
+          let buffer = "";
+          for (;;) {
+            const { value, done } = await reader.read();
+            if (done) return;
+            buffer += value;
+            let end;
+            while ((end = buffer.indexOf("\n\n")) >= 0) {
+              const lines = buffer.slice(0, end).split("\n");
+              buffer = buffer.slice(end + 2);
+              for (const line of lines) if (line.startsWith("data: ")) take(line.slice(6));
+            }
+          }
+        }
+
         // Reads the server's events with fetch (EventSource cannot send the admin token).
         async function followJournal() {
           for (;;) {
             try {
               const response = await fetch("/_lyrebird/journal/stream", { headers: headers() });
               if (response.status === 401) { askForToken(); return; }
-              const reader = response.body.pipeThrough(new TextDecoderStream()).getReader();
-              let buffer = "";
-              for (;;) {
-                const { value, done } = await reader.read();
-                if (done) break;
-                buffer += value;
-                let end;
-                while ((end = buffer.indexOf("\n\n")) >= 0) {
-                  const event = buffer.slice(0, end);
-                  buffer = buffer.slice(end + 2);
-                  if (event.startsWith("data: ")) takeJournal(JSON.parse(event.slice(6)));
-                }
-              }
+              await readEvents(response, (data) => takeJournal(JSON.parse(data)));
             } catch { /* the host went away: try again */ }
             await new Promise((resolve) => setTimeout(resolve, 2000));
           }
@@ -314,22 +319,9 @@ extension DashboardFiles {
           const response = await fetch(path, { method: "POST", headers: { "Content-Type": "application/json", "x-api-key": "dashboard" }, body: JSON.stringify(body) });
           $("try-status").textContent = response.status;
           if (body.stream && response.ok) {
-            const reader = response.body.pipeThrough(new TextDecoderStream()).getReader();
-            let buffer = "";
-            for (;;) {
-              const { value, done } = await reader.read();
-              if (done) break;
-              buffer += value;
-              let end;
-              while ((end = buffer.indexOf("\n\n")) >= 0) {
-                const lines = buffer.slice(0, end).split("\n");
-                buffer = buffer.slice(end + 2);
-                for (const line of lines) {
-                  if (!line.startsWith("data: ") || line === "data: [DONE]") continue;
-                  try { out.textContent += deltaText(JSON.parse(line.slice(6))); } catch { /* not JSON */ }
-                }
-              }
-            }
+            await readEvents(response, (data) => {
+              try { out.textContent += deltaText(JSON.parse(data)); } catch { /* [DONE], or not JSON */ }
+            });
           } else {
             const text = await response.text();
             try { out.textContent = response.ok ? wholeText(JSON.parse(text)) : JSON.stringify(JSON.parse(text), null, 2); } catch { out.textContent = text; }

@@ -14,6 +14,8 @@ struct ContextProfile: Sendable {
     var timing: ReplyTiming?
     /// The profile as it was given, shown back by the admin API.
     var document: JSONValue = .null
+    /// Each rule's `model` as a pattern, made once when the profile is set.
+    fileprivate(set) var modelPatterns: [GlobPattern?] = []
 }
 
 /// The profiles set for single contexts, at most `maxContexts` (the oldest leaves first).
@@ -46,6 +48,8 @@ final class ContextProfiles: Sendable {
     }
 
     func set(_ profile: ContextProfile, for context: String) {
+        var profile = profile
+        profile.modelPatterns = profile.rules?.map { $0.model.map { GlobPattern($0) } } ?? []
         state.withLock { state in
             if state.profiles.updateValue(profile, forKey: context) == nil { state.order.append(context) }
             while state.order.count > maxContexts {

@@ -102,7 +102,7 @@ final class FaultStage: Sendable {
             candidates.append(Candidate(fault: fault, key: "mock_response", origin: "mock_response sentinel"))
         }
         // A context's profile comes before the fixture, and takes the place of the file's rules.
-        for (index, rule) in (profile?.rules ?? []).enumerated() where rule.applies(to: request.model) {
+        for (index, rule) in (profile?.rules ?? []).enumerated() where profile?.modelPatterns[index]?.matches(request.model) ?? true {
             candidates.append(Candidate(fault: rule.fault, key: "profile[\(index)]", origin: "context profile faults[\(index)]"))
         }
         if let fixtureFault { candidates.append(Candidate(fault: fixtureFault, key: fixtureKey, origin: fixtureKey)) }
@@ -163,12 +163,5 @@ final class FaultStage: Sendable {
 
     private static func shown(_ roll: Double) -> String {
         String(Double(Int(roll * 10_000)) / 10_000)
-    }
-}
-
-extension FaultRule {
-    func applies(to model: String) -> Bool {
-        guard let pattern = self.model else { return true }
-        return GlobPattern(pattern).matches(model)
     }
 }
