@@ -150,6 +150,35 @@ def test_responses_force_a_function_call_too(client):
     jsonschema.validate(json.loads(calls[0].arguments), WEATHER["function"]["parameters"])
 
 
+def test_allowed_tools_in_required_mode_call_the_first_allowed_tool(client):
+    allowed = {"type": "allowed_tools", "allowed_tools": {"mode": "required", "tools": [{"type": "function", "function": {"name": "final_answer"}}]}}
+    reply = client.chat.completions.create(
+        model="gpt-4o", messages=[{"role": "user", "content": "what now?"}], tools=[WEATHER, ANSWER], tool_choice=allowed
+    )
+    (call,) = reply.choices[0].message.tool_calls
+    assert call.function.name == "final_answer"
+    jsonschema.validate(json.loads(call.function.arguments), ANSWER["function"]["parameters"])
+    allowed["allowed_tools"]["mode"] = "auto"
+    reply = client.chat.completions.create(
+        model="gpt-4o", messages=[{"role": "user", "content": "chatty"}], tools=[WEATHER, ANSWER], tool_choice=allowed
+    )
+    assert reply.choices[0].message.content == "I'd rather talk."
+    tools = [{"type": "function", "name": tool["function"]["name"], "parameters": tool["function"]["parameters"]} for tool in (WEATHER, ANSWER)]
+    response = client.responses.create(
+        model="gpt-4o",
+        input="what now?",
+        tools=tools,
+        tool_choice={"type": "allowed_tools", "mode": "required", "tools": [{"type": "function", "name": "final_answer"}]},
+    )
+    assert [item.name for item in response.output if item.type == "function_call"] == ["final_answer"]
+    allowed["allowed_tools"]["mode"] = "always"
+    with pytest.raises(openai.BadRequestError) as refused:
+        client.chat.completions.create(
+            model="gpt-4o", messages=[{"role": "user", "content": "what now?"}], tools=[WEATHER, ANSWER], tool_choice=allowed
+        )
+    assert refused.value.body["param"] == "tool_choice.allowed_tools.mode"
+
+
 # Reasoning.
 
 

@@ -184,7 +184,18 @@ enum ChatCompletionsRequestDecoder {
             if let function = object["function"]?.objectValue, let name = function["name"]?.stringValue {
                 return .function(name: name)
             }
-            if object["type"]?.stringValue == "allowed_tools" { return .auto }
+            if object["type"]?.stringValue == "allowed_tools" {
+                let allowed = try RequestFields.object(
+                    try RequestFields.required(object, "allowed_tools", param: "tool_choice"), param: "tool_choice.allowed_tools")
+                let mode = try RequestFields.string(
+                    try RequestFields.required(allowed, "mode", param: "tool_choice.allowed_tools"),
+                    param: "tool_choice.allowed_tools.mode")
+                let tools = try RequestFields.array(
+                    try RequestFields.required(allowed, "tools", param: "tool_choice.allowed_tools"),
+                    param: "tool_choice.allowed_tools.tools")
+                let names = tools.compactMap { $0.objectValue?["function"]?.objectValue?["name"]?.stringValue }
+                return try ToolChoice(openAIAllowedMode: mode, functionNames: names, param: "tool_choice.allowed_tools")
+            }
             throw RequestFields.missing("tool_choice.function.name")
         default:
             throw RequestFields.wrongType("tool_choice", expected: "a string or an object", got: value)

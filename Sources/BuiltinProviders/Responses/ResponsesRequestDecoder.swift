@@ -137,7 +137,14 @@ enum ResponsesRequestDecoder {
                     name: try RequestFields.string(
                         try RequestFields.required(choice, "name", param: "tool_choice"), param: "tool_choice.name"))
             case "allowed_tools":
-                return choice["mode"]?.stringValue == "required" ? .required : .auto
+                let mode = try RequestFields.string(
+                    try RequestFields.required(choice, "mode", param: "tool_choice"), param: "tool_choice.mode")
+                let tools = try RequestFields.array(
+                    try RequestFields.required(choice, "tools", param: "tool_choice"), param: "tool_choice.tools")
+                let names = tools.compactMap { tool in
+                    tool.objectValue.flatMap { $0["type"]?.stringValue == "function" ? $0["name"]?.stringValue : nil }
+                }
+                return try ToolChoice(openAIAllowedMode: mode, functionNames: names, param: "tool_choice")
             default:
                 // A hosted tool the client forces: fixtures cannot call hosted tools.
                 return .auto
