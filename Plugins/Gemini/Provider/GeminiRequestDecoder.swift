@@ -98,7 +98,8 @@ enum GeminiRequestDecoder {
 
     /// `responseMimeType: application/json` asks for JSON, shaped by `responseJsonSchema` (JSON
     /// Schema) or `responseSchema` (Google's dialect, translated) when one is given;
-    /// `text/x.enum` asks for one of a schema's values as plain text.
+    /// `text/x.enum` asks for one of a schema's values as plain text, which the reply's text is
+    /// taken to be: a generated document would be JSON, not the bare value.
     private static func responseFormat(_ generation: GeminiObject) throws(ReplyError) -> ResponseFormat {
         let googleSchema = try generation["responseSchema"].map { schema throws(ReplyError) in
             try GeminiSchema.jsonSchema(schema, path: generation.path(of: "responseSchema"), request: generation.request)
