@@ -148,6 +148,26 @@ chat_request east-7 >"$work/chat.json"
 chat_request east-7 '"stream":true,' >"$work/stream.json"
 chat_request lua-7 >"$work/lua.json"
 chat_request plugin-7 >"$work/plugin.json"
+# The same conversation for a cluster no fixture names, forcing a tool: the reply is a generated call.
+chat_request east-9 '"tools":[{"type":"function","function":{"name":"file_summary","parameters":{"type":"object","properties":{"summary":{"type":"string"},"follow_ups":{"type":"array","items":{"type":"string"}}},"required":["summary","follow_ups"]}}}],"tool_choice":"required",' >"$work/forced.json"
+# The chat conversation in the Anthropic, Gemini and Bedrock Converse dialects (the default
+# plugins), each asking for the static fixture's reply.
+python3 - "$work" <<'PYTHON'
+import json, sys
+work = sys.argv[1]
+chat = json.load(open(f"{work}/chat.json"))
+system = chat["messages"][0]["content"]
+turns = chat["messages"][1:]
+bodies = {
+    "anthropic": {"model": chat["model"], "max_tokens": 300, "system": system,
+                  "messages": [{"role": t["role"], "content": t["content"]} for t in turns]},
+    "gemini": {"systemInstruction": {"parts": [{"text": system}]},
+               "contents": [{"role": "model" if t["role"] == "assistant" else "user", "parts": [{"text": t["content"]}]} for t in turns]},
+    "bedrock": {"system": [{"text": system}], "messages": [{"role": t["role"], "content": [{"text": t["content"]}]} for t in turns]},
+}
+for name, body in bodies.items():
+    json.dump(body, open(f"{work}/{name}.json", "w"), separators=(",", ":"))
+PYTHON
 
 # 100 fixtures, all for the request's model and each on a phrase of the last user message: 97
 # near misses ("cluster 1" .. "cluster 97"), the Lua and C responders, and last the static reply
@@ -327,6 +347,17 @@ post "$lyrebird_port" /v1/chat/completions "$work/stream.json" "$work/stream.txt
 if [ "$(content_of "$work/stream.txt")" != "$reply_text" ] || [ "$(tail -n 2 "$work/stream.txt" | head -n 1)" != "data: [DONE]" ]; then
     die "the streamed reply is not the same text ending in [DONE]: $(head -c 600 "$work/stream.txt")"
 fi
+for dialect in "anthropic /v1/messages" "gemini /v1beta/models/gpt-4o-mini:generateContent" "bedrock /model/gpt-4o-mini/converse"; do
+    read -r name path <<<"$dialect"
+    status=$(post "$lyrebird_port" "$path" "$work/$name.json" "$work/check.json")
+    if [ "$status" != 200 ] || ! grep -qF "$reply_text" "$work/check.json"; then
+        die "the $name plugin does not answer the same text (status $status): $(head -c 600 "$work/check.json")"
+    fi
+done
+status=$(post "$lyrebird_port" /v1/chat/completions "$work/forced.json" "$work/check.json")
+if [ "$status" != 200 ] || ! grep -q '"finish_reason":"tool_calls"' "$work/check.json"; then
+    die "the forced tool choice did not get a call (status $status): $(head -c 600 "$work/check.json")"
+fi
 stream_events=$(grep -c '"content":"[^"]' "$work/stream.txt")
 completion_tokens=$(grep -o '"completion_tokens":[0-9]*' "$work/reply.json" | cut -d: -f2)
 log "all servers answer alike: $(wc -c <"$work/reply.json") bytes, $completion_tokens tokens, $stream_events stream events"
@@ -344,6 +375,10 @@ cases=(
     "stream1 $lyrebird_port /v1/chat/completions stream.json 1 1"
     "bare1 $bare_port /v1/chat/completions chat.json 1 1"
     "chat-sqlite $sqlite_port /v1/chat/completions chat.json $connections $threads"
+    "forced $lyrebird_port /v1/chat/completions forced.json $connections $threads"
+    "anthropic $lyrebird_port /v1/messages anthropic.json $connections $threads"
+    "gemini $lyrebird_port /v1beta/models/gpt-4o-mini:generateContent gemini.json $connections $threads"
+    "bedrock $lyrebird_port /model/gpt-4o-mini/converse bedrock.json $connections $threads"
 )
 cases+=("chat-quotas $quotas_port /v1/chat/completions chat.json $connections $threads sk-bench")
 cases+=("chat-metrics-off $metrics_off_port /v1/chat/completions chat.json $connections $threads")
@@ -581,6 +616,10 @@ row "streams/s ($stream_events events each)" stream.rps streams/s nginx nginx.rp
 row "one whole stream, 1 client" stream1.mean_ms ms "<= 0.3"
 row "Lua responder req/s" lua.rps req/s static chat.rps ">= 0.5"
 row "C plugin responder req/s" plugin.rps req/s static chat.rps ">= 0.9"
+row "forced tool choice, generated call req/s" forced.rps req/s fixture chat.rps -
+row "Anthropic messages req/s (plugin)" anthropic.rps req/s chat chat.rps -
+row "Gemini generateContent req/s (plugin)" gemini.rps req/s chat chat.rps -
+row "Bedrock Converse req/s (plugin)" bedrock.rps req/s chat chat.rps -
 for later in "responses|Responses SSE streams/s|streams/s" "embeddings|embeddings req/s|req/s"; do
     IFS='|' read -r name figure unit <<<"$later"
     if [[ " ${skipped[*]} " == *" $name "* ]]; then
