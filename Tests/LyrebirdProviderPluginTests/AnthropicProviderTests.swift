@@ -76,6 +76,27 @@ import Testing
         #expect((try JSONValue.parse(missing.body))["error"]?["type"]?.stringValue == "invalid_request_error")
     }
 
+    @Test func thinkingWithAForcedToolIsRefusedAsAnthropicRefusesIt() async throws {
+        let host = try TestHost(Self.fixtures)
+        let tools = #", "tools": [{"name": "get_weather", "input_schema": {"type": "object"}}]"#
+        let thinking = #", "thinking": {"type": "adaptive"}"#
+        for choice in [#"{"type": "any"}"#, #"{"type": "tool", "name": "get_weather"}"#] {
+            let refused = await host.send(
+                .post, "/v1/messages", body("hello", extra: tools + thinking + #", "tool_choice": \#(choice)"#), headers: Self.version)
+            #expect(refused.status == 400)
+            let error = try JSONValue.parse(refused.body)["error"]
+            #expect(error?["message"]?.stringValue == "Thinking may not be enabled when tool_choice forces tool use.")
+            let unthinking = await host.send(
+                .post, "/v1/messages", body("hello", extra: tools + #", "tool_choice": \#(choice)"#), headers: Self.version)
+            #expect(unthinking.status == 200)
+        }
+        let chooses = await host.send(
+            .post, "/v1/messages", body("hello", extra: tools + thinking + #", "tool_choice": {"type": "auto"}"#), headers: Self.version)
+        #expect(chooses.status == 200)
+        let disabled = #", "thinking": {"type": "disabled"}, "tool_choice": {"type": "any"}"#
+        #expect(await host.send(.post, "/v1/messages", body("hello", extra: tools + disabled), headers: Self.version).status == 200)
+    }
+
     @Test func countTokensAgreesWithTheUsageOfTheSamePrompt() async throws {
         let host = try TestHost(Self.fixtures)
         let counted = try await host.json(

@@ -327,6 +327,17 @@ def test_claude_refuses_a_bad_thinking_budget(claude):
     assert "max_tokens" in caught.value.message
 
 
+def test_claude_refuses_thinking_with_a_forced_tool(claude):
+    import anthropic
+
+    tools = [{"name": "get_weather", "input_schema": WEATHER["function"]["parameters"]}]
+    with pytest.raises(anthropic.BadRequestError) as caught:
+        ask_claude(claude, "think", thinking={"type": "enabled", "budget_tokens": 2048}, tools=tools, tool_choice={"type": "any"})
+    assert caught.value.body["error"]["message"] == "Thinking may not be enabled when tool_choice forces tool use."
+    chosen = ask_claude(claude, "think", thinking={"type": "enabled", "budget_tokens": 2048}, tools=tools, tool_choice={"type": "auto"})
+    assert [block.type for block in chosen.content] == ["thinking", "text"]
+
+
 def test_claude_structured_output_parses(claude):
     import pydantic
 

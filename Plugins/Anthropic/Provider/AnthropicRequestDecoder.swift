@@ -42,13 +42,20 @@ package enum AnthropicRequestDecoder {
                 stops.append(try string(element, "stop_sequences.\(index)"))
             }
         }
-        try checkThinking(fields["thinking"], maxTokens: maxTokens)
+        let thinks = try checkThinking(fields["thinking"], maxTokens: maxTokens)
+        let toolChoice = try decodeToolChoice(fields["tool_choice"])
+        if thinks && forcesTool(toolChoice) {
+            // Forced tool use prefills the reply, which leaves a thinking model no room to think.
+            throw ReplyError(
+                status: 400, message: "Thinking may not be enabled when tool_choice forces tool use.", type: "invalid_request_error",
+                param: "tool_choice")
+        }
         return CanonicalRequest(
             operation: operation,
             model: model,
             messages: messages,
             tools: try decodeTools(fields["tools"]),
-            toolChoice: try decodeToolChoice(fields["tool_choice"]),
+            toolChoice: toolChoice,
             responseFormat: try decodeOutputFormat(fields),
             sampling: SamplingParameters(
                 temperature: try fields["temperature"].map { value throws(ReplyError) in try number(value, "temperature", in: 0...1) },
@@ -168,12 +175,19 @@ package enum AnthropicRequestDecoder {
         }
     }
 
+    private static func forcesTool(_ choice: ToolChoice) -> Bool {
+        switch choice {
+        case .required, .function: return true
+        default: return false
+        }
+    }
+
     // MARK: Thinking and output format
 
     /// `thinking`: `enabled` with a `budget_tokens` of at least 1,024 and less than `max_tokens`,
-    /// `adaptive`, or `disabled`; `display` is `summarized` or `omitted`.
-    private static func checkThinking(_ value: JSONValue?, maxTokens: Int?) throws(ReplyError) {
-        guard let value else { return }
+    /// `adaptive`, or `disabled`; `display` is `summarized` or `omitted`. Whether thinking is on.
+    private static func checkThinking(_ value: JSONValue?, maxTokens: Int?) throws(ReplyError) -> Bool {
+        guard let value else { return false }
         guard case .object = value else { throw wrongType("thinking", "a valid dictionary") }
         let type = try string(value["type"] ?? .null, "thinking.type", required: true)
         switch type {
@@ -193,6 +207,7 @@ package enum AnthropicRequestDecoder {
                 throw invalid("thinking.display", "Input should be 'summarized' or 'omitted'")
             }
         }
+        return type != "disabled"
     }
 
     /// `output_config.format`, or the beta's `output_format`: `{type: json_schema, schema}`.
