@@ -190,33 +190,30 @@ PYTHON
 } >"$work/bench.yaml"
 "$lyrebird" validate "$work/bench.yaml" >&2
 
-log "starting Lyrebird on $lyrebird_port"
-"$lyrebird" serve --config "$work/bench.yaml" --port "$lyrebird_port" >"$work/lyrebird.log" 2>&1 &
-lyrebird_pid=$!
-pids+=("$lyrebird_pid")
-wait_http "$lyrebird_port" "$lyrebird_pid" "$work/lyrebird.log"
+# Starts a Lyrebird host in the background, logging to lyrebird-NAME.log, and waits until it answers.
+start_lyrebird() { # NAME PORT CONFIG [SERVE_OPTIONS...]
+    local name=$1 port=$2 config=$3
+    shift 3
+    log "starting Lyrebird ($name) on $port"
+    "$lyrebird" serve --config "$config" --port "$port" "$@" >"$work/lyrebird-$name.log" 2>&1 &
+    pids+=($!)
+    wait_http "$port" "$!" "$work/lyrebird-$name.log"
+}
+
+start_lyrebird main "$lyrebird_port" "$work/bench.yaml"
 
 # The same fixtures with the state in an SQLite file, and in PostgreSQL when there is one: what
 # the store costs a static fixture (the journal and hit counts written in batches).
-log "starting Lyrebird with an SQLite file store on $sqlite_port"
-"$lyrebird" serve --config "$work/bench.yaml" --port "$sqlite_port" --store "$work/state.db" >"$work/lyrebird-sqlite.log" 2>&1 &
-pids+=($!)
-wait_http "$sqlite_port" "$!" "$work/lyrebird-sqlite.log"
+start_lyrebird sqlite "$sqlite_port" "$work/bench.yaml" --store "$work/state.db"
 # Quotas on: every request carries a key whose plan limits it (too high to be reached), so each
 # is checked, counted and answered with rate-limit headers; against the same fixtures without.
 sed 's/^settings:$/settings:\n  auth: keys\n  plans: {bench: {requests_per_month: 2000000000, requests_per_minute: 2000000000, tokens_per_minute: 2000000000}}\n  keys: [{key: sk-bench, plan: bench}]/' \
     "$work/bench.yaml" >"$work/bench-quotas.yaml"
 "$lyrebird" validate "$work/bench-quotas.yaml" >&2
-log "starting Lyrebird with quotas on $quotas_port"
-"$lyrebird" serve --config "$work/bench-quotas.yaml" --port "$quotas_port" >"$work/lyrebird-quotas.log" 2>&1 &
-pids+=($!)
-wait_http "$quotas_port" "$!" "$work/lyrebird-quotas.log"
+start_lyrebird quotas "$quotas_port" "$work/bench-quotas.yaml"
 # Metrics are on by default; the same fixtures with them off are the baseline of what they cost.
 sed 's/^settings:$/settings:\n  metrics: false/' "$work/bench.yaml" >"$work/bench-metrics-off.yaml"
-log "starting Lyrebird with metrics off on $metrics_off_port"
-"$lyrebird" serve --config "$work/bench-metrics-off.yaml" --port "$metrics_off_port" >"$work/lyrebird-metrics-off.log" 2>&1 &
-pids+=($!)
-wait_http "$metrics_off_port" "$!" "$work/lyrebird-metrics-off.log"
+start_lyrebird metrics-off "$metrics_off_port" "$work/bench-metrics-off.yaml"
 # Traces on: every span goes over OTLP/HTTP to a sink that takes each export and counts it.
 log "starting an OTLP/HTTP sink on $otlp_sink_port"
 python3 - "$otlp_sink_port" "$work/otlp-sink.count" <<'SINK' &
@@ -245,15 +242,9 @@ pids+=($!)
 wait_http "$otlp_sink_port" "$!"
 sed "s|^settings:\$|settings:\n  traces: {endpoint: \"http://127.0.0.1:$otlp_sink_port\"}|" "$work/bench.yaml" >"$work/bench-traces.yaml"
 "$lyrebird" validate "$work/bench-traces.yaml" >&2
-log "starting Lyrebird with traces on $traces_port"
-"$lyrebird" serve --config "$work/bench-traces.yaml" --port "$traces_port" >"$work/lyrebird-traces.log" 2>&1 &
-pids+=($!)
-wait_http "$traces_port" "$!" "$work/lyrebird-traces.log"
+start_lyrebird traces "$traces_port" "$work/bench-traces.yaml"
 sed "s|^settings:\$|settings:\n  traces: {endpoint: \"http://127.0.0.1:$otlp_sink_port\", sample_ratio: 0.1}|" "$work/bench.yaml" >"$work/bench-traces-sampled.yaml"
-log "starting Lyrebird sending a tenth of its spans on $traces_sampled_port"
-"$lyrebird" serve --config "$work/bench-traces-sampled.yaml" --port "$traces_sampled_port" >"$work/lyrebird-traces-sampled.log" 2>&1 &
-pids+=($!)
-wait_http "$traces_sampled_port" "$!" "$work/lyrebird-traces-sampled.log"
+start_lyrebird traces-sampled "$traces_sampled_port" "$work/bench-traces-sampled.yaml"
 # The fault stage at work on every request: a seeded rule drawn for each (at rate 0, so it never
 # fires and the load generator counts no errors), and one for another model, skipped.
 {
@@ -261,29 +252,17 @@ wait_http "$traces_sampled_port" "$!" "$work/lyrebird-traces-sampled.log"
     cat "$work/bench.yaml"
 } >"$work/bench-faults.yaml"
 "$lyrebird" validate "$work/bench-faults.yaml" >&2
-log "starting Lyrebird with fault rules on $faults_port"
-"$lyrebird" serve --config "$work/bench-faults.yaml" --port "$faults_port" >"$work/lyrebird-faults.log" 2>&1 &
-pids+=($!)
-wait_http "$faults_port" "$!" "$work/lyrebird-faults.log"
+start_lyrebird faults "$faults_port" "$work/bench-faults.yaml"
 # A dashboard open on the host: its live journal, read for the whole run, as a browser reads it.
-log "starting Lyrebird with the dashboard's live journal open on $dashboard_port"
-"$lyrebird" serve --config "$work/bench.yaml" --port "$dashboard_port" >"$work/lyrebird-dashboard.log" 2>&1 &
-pids+=($!)
-wait_http "$dashboard_port" "$!" "$work/lyrebird-dashboard.log"
+start_lyrebird dashboard "$dashboard_port" "$work/bench.yaml"
 curl -sN "http://127.0.0.1:$dashboard_port/_lyrebird/journal/stream" >"$work/journal-stream.txt" &
 pids+=($!)
 if [ -n "$postgres_url" ]; then
     # Two hosts of a fleet count into the same counters; the load goes to one of them.
     for port in $fleet_quotas_port $fleet_other_port; do
-        log "starting Lyrebird with quotas on PostgreSQL on $port"
-        "$lyrebird" serve --config "$work/bench-quotas.yaml" --port "$port" --store "$postgres_url" >"$work/lyrebird-fleet-$port.log" 2>&1 &
-        pids+=($!)
-        wait_http "$port" "$!" "$work/lyrebird-fleet-$port.log"
+        start_lyrebird "fleet-$port" "$port" "$work/bench-quotas.yaml" --store "$postgres_url"
     done
-    log "starting Lyrebird with a PostgreSQL store on $postgres_port"
-    "$lyrebird" serve --config "$work/bench.yaml" --port "$postgres_port" --store "$postgres_url" >"$work/lyrebird-postgres.log" 2>&1 &
-    pids+=($!)
-    wait_http "$postgres_port" "$!" "$work/lyrebird-postgres.log"
+    start_lyrebird postgres "$postgres_port" "$work/bench.yaml" --store "$postgres_url"
 fi
 
 # Lyrebird's own answer is the reference that nginx and the bare server send back verbatim.
