@@ -171,8 +171,9 @@ package enum AnthropicRequestDecoder {
     // MARK: Thinking and output format
 
     /// `thinking`: `enabled` with a `budget_tokens` of at least 1,024 and less than `max_tokens`,
-    /// `adaptive`, or `disabled`; `display` is `summarized` or `omitted`.
-    private static func checkThinking(_ value: JSONValue?, maxTokens: Int?) throws(ReplyError) {
+    /// `adaptive`, or `disabled`; `display` is `summarized` or `omitted`. Bedrock's Converse
+    /// checks the `thinking` it passes on to Claude with it too.
+    package static func checkThinking(_ value: JSONValue?, maxTokens: Int?) throws(ReplyError) {
         guard let value else { return }
         guard case .object = value else { throw wrongType("thinking", "a valid dictionary") }
         let type = try string(value["type"] ?? .null, "thinking.type", required: true)
