@@ -165,7 +165,7 @@ import Testing
         let host = try TestHost(Self.fixtures)
         let first = try await host.json(.post, "/model/m/converse", body("think about pondering", Self.thinking))
         var returned = content(first)
-        // The reasoning says "pondering" and so does no text: the assistant condition stays false.
+        // Only the reasoning says "pondering", so the fixture testing assistant messages for it stays out.
         returned[0] = shownReasoning("I am pondering.")
         let redacted: JSONValue = ["reasoningContent": ["redactedContent": "cG9uZGVyaW5n"]]
         let body: JSONValue = [

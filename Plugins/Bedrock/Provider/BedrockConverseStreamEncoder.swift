@@ -5,8 +5,9 @@ import LyrebirdPluginAPI
 /// then per content block an optional `contentBlockStart` (tool use only), its
 /// `contentBlockDelta`s and a `contentBlockStop`, then `messageStop` with the stop reason and
 /// `metadata` with the usage and metrics. Shown reasoning comes first: a block of
-/// `reasoningContent` text deltas ending with its `signature`, and a block per redacted piece. A failure part way is an exception message
-/// (`throttlingException`, `modelStreamErrorException`, ...), which the client raises.
+/// `reasoningContent` text deltas ending with its `signature`, and a block per redacted piece.
+/// A failure part way is an exception message (`throttlingException`,
+/// `modelStreamErrorException`, ...), which the client raises.
 struct BedrockConverseStreamEncoder: StreamEncoder {
     let contentType = "application/vnd.amazon.eventstream"
     private let context: ReplyContext
@@ -132,7 +133,7 @@ struct BedrockConverseStreamEncoder: StreamEncoder {
         nextBlock += 1
     }
 
-    /// Closes the open block, a reasoning block with its signature.
+    /// Closes the open block; a reasoning block sends its signature first.
     private mutating func closeBlock(into buffer: inout [UInt8]) {
         guard let block = openBlock else { return }
         openBlock = nil
