@@ -63,6 +63,7 @@ SWIFT_BODY_PATHS = {
     "GeminiEmbeddingTests.swift": lambda raw: GEMINI_BATCH_EMBED if '"requests"' in raw else GEMINI_EMBED if '"content"' in raw else None,
     "OllamaProviderTests.swift": lambda raw: OLLAMA_GENERATE if '"prompt"' in raw else OLLAMA_CHAT if '"messages"' in raw else None,
     "BedrockProviderTests.swift": lambda raw: BEDROCK_INVOKE if '"anthropic_version"' in raw else BEDROCK_CONVERSE,
+    "BedrockReasoningTests.swift": lambda raw: BEDROCK_CONVERSE if '"messages"' in raw else None,
     "OllamaThinkingTests.swift": lambda raw: OLLAMA_GENERATE if '"prompt"' in raw else OLLAMA_CHAT if '"messages"' in raw else None,
     "OllamaEmbeddingTests.swift": lambda raw: OLLAMA_EMBED if '"input"' in raw else OLLAMA_EMBEDDINGS if '"prompt"' in raw else None,
 }
@@ -561,7 +562,7 @@ def bedrock_sdk_bodies():
                 continue
             value = keyword.value
             # user("hello"): the test's helper for one user text.
-            if isinstance(value, ast.Call) and call_chain(value.func) == ["user"] and value.args:
+            if isinstance(value, ast.Call) and isinstance(value.func, ast.Name) and value.func.id == "user" and value.args:
                 try:
                     body[keyword.arg] = [{"role": "user", "content": [{"text": literal(value.args[0], names)}]}]
                 except (ValueError, SyntaxError, TypeError):
@@ -586,6 +587,20 @@ def bedrock_sdk_bodies():
         "toolConfig": {"tools": [spec, {"cachePoint": {"type": "default"}}], "toolChoice": {"tool": {"name": "get_forecast"}}},
         "outputConfig": {"textFormat": {"type": "json_schema", "structure": {"jsonSchema": {"schema": "{\"type\": \"object\"}", "name": "w"}}}},
         "additionalModelRequestFields": {"top_k": 5},
+    }).encode())
+    # Reasoning sent back, as the reasoning tests send it after a first reply.
+    bodies.append(json.dumps({
+        "messages": [
+            {"role": "user", "content": [{"text": "think"}]},
+            {"role": "assistant", "content": [
+                {"reasoningContent": {"reasoningText": {"text": "The user greets me.", "signature": "bHlyZWJpcmQ="}}},
+                {"reasoningContent": {"redactedContent": "RW13S0FoZ0I="}},
+                {"text": "Hello!"}]},
+            {"role": "user", "content": [{"text": "hello"}]},
+        ],
+        "inferenceConfig": {"maxTokens": 4096},
+        "additionalModelRequestFields": {"thinking": {"type": "enabled", "budget_tokens": 1024, "display": "omitted"},
+                                         "reasoningConfig": {"type": "enabled", "maxReasoningEffort": "high"}},
     }).encode())
     tool = [{"name": "get_forecast", "input_schema": {"type": "object"}}]
     anthropic = [

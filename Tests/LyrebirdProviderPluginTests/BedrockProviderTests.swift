@@ -172,7 +172,8 @@ import Testing
 
     @Test func textThenToolCallsAreSeparateBlocks() {
         var encoder = BedrockConverseStreamEncoder(
-            context: ReplyContext(requestID: "req_1", idSuffix: "x", created: 0, model: "m", systemFingerprint: "", promptTokens: 3))
+            context: ReplyContext(requestID: "req_1", idSuffix: "x", created: 0, model: "m", systemFingerprint: "", promptTokens: 3),
+            reasoning: .hidden)
         var bytes = encoder.start()
         for event: ReplyEvent in [
             .text("Let me check."), .toolCallStart(index: 0, id: "a", name: "f"), .toolCallArguments(index: 0, fragment: "{}"),

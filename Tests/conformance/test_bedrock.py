@@ -117,6 +117,86 @@ def test_a_content_filter_finish_is_content_filtered(client):
     assert response["stopReason"] == "content_filtered"
 
 
+# Reasoning
+
+THINKING = {"thinking": {"type": "enabled", "budget_tokens": 1024}}
+REASONING = "The user greets me. A short greeting back is enough."
+REDACTED = b"EmwKAhgBEgy3va3pzix/LafPsn4aDFIT2Xlxh0L5L8rLVyIwxtE3rAFBa8cr3qpP"
+
+
+def test_converse_with_thinking_shows_the_reasoning_first_with_a_signature(client):
+    response = client.converse(modelId=MODEL, messages=user("think"), additionalModelRequestFields=THINKING)
+    reasoning, text = response["output"]["message"]["content"]
+    assert reasoning["reasoningContent"]["reasoningText"]["text"] == REASONING
+    assert reasoning["reasoningContent"]["reasoningText"]["signature"]
+    assert text == {"text": "Hello!"}
+    # Without thinking the reasoning is left out; the usage is the same either way.
+    plain = client.converse(modelId=MODEL, messages=user("think"))
+    assert plain["output"]["message"]["content"] == [{"text": "Hello!"}]
+    assert plain["usage"] == response["usage"]
+
+
+def test_nova_reasoning_config_shows_the_reasoning_too(client):
+    fields = {"reasoningConfig": {"type": "enabled", "maxReasoningEffort": "low"}}
+    response = client.converse(modelId="amazon.nova-2-lite-v1:0", messages=user("think"), additionalModelRequestFields=fields)
+    assert response["output"]["message"]["content"][0]["reasoningContent"]["reasoningText"]["text"] == REASONING
+
+
+def test_redacted_reasoning_is_a_block_of_bytes(client):
+    response = client.converse(modelId=MODEL, messages=user("secret thoughts"), additionalModelRequestFields=THINKING)
+    shown, redacted, text = response["output"]["message"]["content"]
+    assert shown["reasoningContent"]["reasoningText"]["text"] == "Some of this is visible."
+    assert redacted == {"reasoningContent": {"redactedContent": REDACTED}}
+    assert text == {"text": "Done."}
+
+
+def test_converse_stream_sends_reasoning_deltas_then_the_signature_then_the_text(client):
+    received = events(client.converse_stream(modelId=MODEL, messages=user("think"), additionalModelRequestFields=THINKING))
+    blocks = [(kind, event[kind]) for event in received for kind in event if kind.startswith("contentBlock")]
+    reasoning = [event for kind, event in blocks if kind == "contentBlockDelta" and "reasoningContent" in event["delta"]]
+    texts = [part["delta"]["reasoningContent"]["text"] for part in reasoning[:-1]]
+    assert "".join(texts) == REASONING
+    assert list(reasoning[-1]["delta"]["reasoningContent"]) == ["signature"]
+    assert all(part["contentBlockIndex"] == 0 for part in reasoning)
+    after = blocks[len(reasoning) :]
+    assert after[0] == ("contentBlockStop", {"contentBlockIndex": 0})
+    assert "".join(event["delta"]["text"] for kind, event in after if kind == "contentBlockDelta") == "Hello!"
+    assert all(event["contentBlockIndex"] == 1 for _, event in after[1:])
+    assert after[-1] == ("contentBlockStop", {"contentBlockIndex": 1})
+    without = events(client.converse_stream(modelId=MODEL, messages=user("think")))
+    assert not any("reasoningContent" in event["contentBlockDelta"]["delta"] for event in without if "contentBlockDelta" in event)
+
+
+def test_converse_stream_sends_redacted_reasoning_as_bytes(client):
+    received = events(client.converse_stream(modelId=MODEL, messages=user("secret thoughts"), additionalModelRequestFields=THINKING))
+    deltas = [event["contentBlockDelta"] for event in received if "contentBlockDelta" in event]
+    redacted = [delta for delta in deltas if "redactedContent" in delta["delta"].get("reasoningContent", {})]
+    # Block 0 is the reasoning shown, block 2 the text.
+    assert redacted == [{"delta": {"reasoningContent": {"redactedContent": REDACTED}}, "contentBlockIndex": 1}]
+    assert {delta["contentBlockIndex"] for delta in deltas if "text" in delta["delta"]} == {2}
+
+
+@pytest.mark.parametrize("text", ["think", "secret thoughts"])
+def test_reasoning_sent_back_in_the_next_request_is_accepted(server, client, text):
+    first = client.converse(modelId=MODEL, messages=user(text), additionalModelRequestFields=THINKING)
+    assert "reasoningContent" in first["output"]["message"]["content"][0]
+    messages = user(text) + [first["output"]["message"]] + user("hello")
+    second = client.converse(modelId=MODEL, messages=messages, additionalModelRequestFields=THINKING)
+    assert second["output"]["message"]["content"] == [{"text": HELLO}]
+    # The blocks reach the journal as the client sent them.
+    sent = json.loads(journal(server)[-1]["request_body"])["messages"][1]["content"]
+    assert [next(iter(block)) for block in sent] == [next(iter(block)) for block in first["output"]["message"]["content"]]
+
+
+def test_a_thinking_budget_under_1024_is_a_validation_exception(client):
+    fields = {"thinking": {"type": "enabled", "budget_tokens": 100}}
+    with pytest.raises(client.exceptions.ValidationException) as raised:
+        client.converse(modelId=MODEL, messages=user("think"), additionalModelRequestFields=fields)
+    assert raised.value.response["Error"]["Message"] == (
+        "The model returned the following errors: thinking.budget_tokens: Input should be greater than or equal to 1024"
+    )
+
+
 # Errors
 
 

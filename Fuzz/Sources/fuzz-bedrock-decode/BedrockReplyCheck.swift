@@ -39,10 +39,13 @@ enum BedrockReplyCheck {
         require((try? JSONValue.parse(error.body))?["message"]?.stringValue == request.lastUserText, "an error without its message")
     }
 
-    /// The request's last user text, a call of each of its tools with its schema as arguments
-    /// (split in two fragments), a finish, and usage.
+    /// Reasoning and a redacted piece (shown when the request enables reasoning), the request's
+    /// last user text, a call of each of its tools with its schema as arguments (split in two
+    /// fragments), a finish, and usage.
     static func replyEvents(for request: CanonicalRequest) -> [ReplyEvent] {
-        var events: [ReplyEvent] = [.text(request.lastUserText)]
+        var events: [ReplyEvent] = [
+            .reasoning(request.model), .redactedReasoning(data: request.lastUserText), .text(request.lastUserText),
+        ]
         for (index, tool) in request.tools.prefix(4).enumerated() {
             let arguments = (tool.parameters ?? .object([:])).serialized
             let middle = arguments.index(arguments.startIndex, offsetBy: arguments.count / 2)

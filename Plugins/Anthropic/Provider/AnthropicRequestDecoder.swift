@@ -46,9 +46,7 @@ package enum AnthropicRequestDecoder {
         let toolChoice = try decodeToolChoice(fields["tool_choice"])
         if thinks && forcesTool(toolChoice) {
             // Forced tool use prefills the reply, which leaves a thinking model no room to think.
-            throw ReplyError(
-                status: 400, message: "Thinking may not be enabled when tool_choice forces tool use.", type: "invalid_request_error",
-                param: "tool_choice")
+            throw ReplyError(status: 400, message: forcedToolWhileThinking, type: "invalid_request_error", param: "tool_choice")
         }
         return CanonicalRequest(
             operation: operation,
@@ -175,7 +173,10 @@ package enum AnthropicRequestDecoder {
         }
     }
 
-    private static func forcesTool(_ choice: ToolChoice) -> Bool {
+    /// Claude's answer to thinking with a forced tool, which Bedrock passes on too.
+    package static let forcedToolWhileThinking = "Thinking may not be enabled when tool_choice forces tool use."
+
+    package static func forcesTool(_ choice: ToolChoice) -> Bool {
         switch choice {
         case .required, .function: return true
         default: return false
@@ -186,7 +187,9 @@ package enum AnthropicRequestDecoder {
 
     /// `thinking`: `enabled` with a `budget_tokens` of at least 1,024 and less than `max_tokens`,
     /// `adaptive`, or `disabled`; `display` is `summarized` or `omitted`. Whether thinking is on.
-    private static func checkThinking(_ value: JSONValue?, maxTokens: Int?) throws(ReplyError) -> Bool {
+    /// Bedrock's Converse checks the `thinking` it passes on to Claude with it too.
+    @discardableResult
+    package static func checkThinking(_ value: JSONValue?, maxTokens: Int?) throws(ReplyError) -> Bool {
         guard let value else { return false }
         guard case .object = value else { throw wrongType("thinking", "a valid dictionary") }
         let type = try string(value["type"] ?? .null, "thinking.type", required: true)

@@ -11,8 +11,12 @@ package enum AnthropicThinking: Sendable, Equatable {
 
     /// What the request asks for; its `thinking` has been checked by the decoder.
     package init(_ request: CanonicalRequest) {
-        guard let thinking = request.body["thinking"], let type = thinking["type"]?.stringValue, type == "enabled" || type == "adaptive"
-        else {
+        self.init(thinking: request.body["thinking"])
+    }
+
+    /// What a checked `thinking` object asks for (`nil` when the request has none).
+    package init(thinking: JSONValue?) {
+        guard let thinking, let type = thinking["type"]?.stringValue, type == "enabled" || type == "adaptive" else {
             self = .hidden
             return
         }

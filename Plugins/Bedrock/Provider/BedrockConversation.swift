@@ -10,7 +10,8 @@ import LyrebirdPluginAPI
 ///   `json` items as JSON text.
 /// - `image` blocks with `bytes` are image parts (`data:image/<format>;base64,...`); every other
 ///   block (documents, video, audio, guard content, cache points, reasoning) is kept as a part
-///   of its own kind, named after its member.
+///   of its own kind, named after its member. Reasoning sent back is checked for its shape only:
+///   it is never text that conditions test.
 struct BedrockConversation {
     private(set) var messages: [Message] = []
 
@@ -62,6 +63,9 @@ struct BedrockConversation {
             case "toolResult":
                 guard role == .user else { throw Self.misplaced("toolResult", block, role: "user") }
                 toolResults.append(try Self.toolResult(block.requiredObject("toolResult")))
+            case "reasoningContent":
+                try Self.checkReasoning(block.requiredObject("reasoningContent"))
+                parts.append(.other(type: member, value: .object(block.members)))
             default:
                 parts.append(.other(type: member, value: .object(block.members)))
             }
@@ -110,6 +114,15 @@ struct BedrockConversation {
             }
         }
         return Message(role: .tool, content: content, toolCallID: id)
+    }
+
+    /// A `reasoningContent` block: either `reasoningText` with its `text` (and the `signature`
+    /// the reply gave it) or `redactedContent`.
+    private static func checkReasoning(_ reasoning: BedrockObject) throws(ReplyError) {
+        guard try member(of: reasoning) == "reasoningText" else { return }
+        let text = try reasoning.requiredObject("reasoningText")
+        _ = try text.requiredString("text")
+        _ = try text.string("signature")
     }
 
     /// An image given as bytes (base64 in JSON), as a `data:` URL; `nil` for other sources.

@@ -21,6 +21,8 @@ enum BedrockConverseDecoder {
             throw BedrockErrors.constraint(
                 inference.path(of: "stopSequences"), value: nil, "Member must have length less than or equal to 2500")
         }
+        let maxTokens = try inference.integer("maxTokens", in: 1...Int(Int32.max))
+        try BedrockReasoning.check(body.object("additionalModelRequestFields"), maxTokens: maxTokens, toolChoice: tools.choice)
         return CanonicalRequest(
             operation: operation,
             model: model,
@@ -31,7 +33,7 @@ enum BedrockConverseDecoder {
             sampling: SamplingParameters(
                 temperature: try inference.number("temperature", in: 0...1),
                 topP: try inference.number("topP", in: 0...1),
-                maxTokens: try inference.integer("maxTokens", in: 1...Int(Int32.max)),
+                maxTokens: maxTokens,
                 stop: stops),
             stream: stream,
             // Converse always reports usage, streamed or not.

@@ -1,11 +1,13 @@
+import LyrebirdAnthropicProvider
 import LyrebirdPluginAPI
 
 /// Writes what Converse replies and ConverseStream events share: content blocks, the stop
 /// reason, usage and metrics.
 enum BedrockConverseWriter {
-    /// A whole Converse response: `output.message` (the assistant's text block, when it has text
-    /// or nothing else, then a `toolUse` block per call), `stopReason`, `usage` and `metrics`.
-    static func response(_ reply: CompletedReply, context: ReplyContext) -> [UInt8] {
+    /// A whole Converse response: `output.message` (the reply's reasoning as `reasoningContent`
+    /// blocks when `reasoning` shows it, the assistant's text block, when it has text or nothing
+    /// else, then a `toolUse` block per call), `stopReason`, `usage` and `metrics`.
+    static func response(_ reply: CompletedReply, reasoning: AnthropicThinking, context: ReplyContext) -> [UInt8] {
         let choice = reply.choices.first ?? CompletedReply.Choice(index: 0)
         var writer = JSONWriter(reservingCapacity: 512)
         writer.object { writer in
@@ -16,7 +18,7 @@ enum BedrockConverseWriter {
                         "message",
                         object: { writer in
                             writer.member("role", "assistant")
-                            writer.member("content", array: { writer in writeContent(of: choice, into: &writer) })
+                            writer.member("content", array: { writer in writeContent(of: choice, reasoning: reasoning, into: &writer) })
                         })
                 })
             writer.member("stopReason", stopReason(choice.finishReason))
@@ -28,7 +30,29 @@ enum BedrockConverseWriter {
         return writer.bytes
     }
 
-    private static func writeContent(of choice: CompletedReply.Choice, into writer: inout JSONWriter) {
+    private static func writeContent(of choice: CompletedReply.Choice, reasoning: AnthropicThinking, into writer: inout JSONWriter) {
+        if reasoning != .hidden {
+            if !choice.reasoning.isEmpty {
+                writer.object { writer in
+                    writer.member(
+                        "reasoningContent",
+                        object: { writer in
+                            writer.member(
+                                "reasoningText",
+                                object: { writer in
+                                    writer.member("text", reasoning == .omitted ? "" : choice.reasoning)
+                                    writer.member("signature", AnthropicThinking.signature(of: choice.reasoning))
+                                })
+                        })
+                }
+            }
+            for data in choice.redactedReasoning {
+                writer.object { writer in
+                    writer.member(
+                        "reasoningContent", object: { writer in writer.member("redactedContent", BedrockReasoning.redactedContent(data)) })
+                }
+            }
+        }
         if !choice.text.isEmpty || choice.toolCalls.isEmpty {
             writer.object { writer in writer.member("text", choice.text) }
         }

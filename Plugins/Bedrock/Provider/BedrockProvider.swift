@@ -45,14 +45,14 @@ public struct BedrockProvider: Provider {
         }
         return WireResponse(
             status: 200, headers: [Header(name: "x-amzn-RequestId", value: context.requestID)],
-            body: BedrockConverseWriter.response(reply, context: context))
+            body: BedrockConverseWriter.response(reply, reasoning: BedrockReasoning.display(for: request), context: context))
     }
 
     public func makeStreamEncoder(for request: CanonicalRequest, context: ReplyContext) -> any StreamEncoder {
         if request.operation == Self.invokeStream {
             return BedrockInvokeStreamEncoder(context: context, thinking: AnthropicThinking(request))
         }
-        return BedrockConverseStreamEncoder(context: context)
+        return BedrockConverseStreamEncoder(context: context, reasoning: BedrockReasoning.display(for: request))
     }
 
     public func encode(_ error: ReplyError, for request: CanonicalRequest?, context: ReplyContext) -> WireResponse {
