@@ -197,6 +197,19 @@ def test_a_thinking_budget_under_1024_is_a_validation_exception(client):
     )
 
 
+def test_thinking_with_a_forced_tool_is_a_validation_exception(client):
+    forced = {"tools": [FORECAST_TOOL], "toolChoice": {"any": {}}}
+    with pytest.raises(client.exceptions.ValidationException) as raised:
+        client.converse(modelId=MODEL, messages=user("think"), toolConfig=forced, additionalModelRequestFields=THINKING)
+    assert raised.value.response["Error"]["Message"] == (
+        "The model returned the following errors: Thinking may not be enabled when tool_choice forces tool use."
+    )
+    chosen = client.converse(
+        modelId=MODEL, messages=user("think"), toolConfig={**forced, "toolChoice": {"auto": {}}}, additionalModelRequestFields=THINKING
+    )
+    assert "reasoningContent" in chosen["output"]["message"]["content"][0]
+
+
 # Errors
 
 
