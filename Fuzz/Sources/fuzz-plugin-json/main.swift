@@ -8,6 +8,7 @@ public func testOneInput(_ data: UnsafePointer<UInt8>?, _ size: Int) -> CInt {
     let bytes = inputBytes(data, size)
     requireRoundTrip(ReplyEvent.self, bytes)
     requireRoundTrip(CanonicalRequest.self, bytes)
+    requireSameRequestReading(bytes)
     requireRoundTrip(CompletedReply.self, bytes)
     requireRoundTrip(ReplyContext.self, bytes)
     requireRoundTrip([ProviderRoute].self, bytes)
@@ -29,6 +30,21 @@ func requireRoundTrip<Value: Codable & Equatable>(_ type: Value.Type, _ bytes: [
         require(again == value, "\(type) changed crossing back: \(excerpt(bytes)) became \(excerpt(written))")
     } catch {
         require(false, "\(type) written as \(excerpt(written)) does not read back: \(error.message)")
+    }
+}
+
+/// The member-by-member reading of a canonical request reads what the `Decodable` form reads,
+/// to the same value, and refuses what it refuses with the same message.
+func requireSameRequestReading(_ bytes: [UInt8]) {
+    let byHand = Result { () throws(PluginJSONError) in try PluginJSON.request(from: bytes) }
+    let decoded = Result { () throws(PluginJSONError) in try PluginJSON.decode(CanonicalRequest.self, from: bytes) }
+    switch (byHand, decoded) {
+    case (.success(let read), .success(let expected)):
+        require(read == expected, "the two readings of a request differ: \(excerpt(bytes))")
+    case (.failure(let read), .failure(let expected)):
+        require(read.message == expected.message, "the two readings refuse \(excerpt(bytes)) differently: \(read) and \(expected)")
+    default:
+        require(false, "one reading of a request refuses what the other reads: \(excerpt(bytes))")
     }
 }
 

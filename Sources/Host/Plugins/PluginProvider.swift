@@ -62,7 +62,7 @@ struct PluginProvider: ScriptProvider {
         switch status {
         case LYREBIRD_OK:
             do {
-                return try PluginJSON.decode(CanonicalRequest.self, from: bytes)
+                return try PluginJSON.request(from: bytes)
             } catch {
                 throw failure("decode returned a canonical request the host cannot read: \(error.message)")
             }

@@ -113,7 +113,7 @@ private let encodeReplyCallback:
             let exported = ExportedProvider.from(context)
             guard
                 let reply = try? PluginJSON.decode(CompletedReply.self, from: PluginBytes.copy(replyJSON)),
-                let request = try? PluginJSON.decode(CanonicalRequest.self, from: PluginBytes.copy(requestJSON)),
+                let request = try? PluginJSON.request(from: PluginBytes.copy(requestJSON)),
                 let replyContext = try? PluginJSON.decode(ReplyContext.self, from: PluginBytes.copy(contextJSON))
             else { return LYREBIRD_ERROR }
             return exported.fill(out, with: exported.provider.encode(reply, for: request, context: replyContext))
@@ -128,7 +128,7 @@ private let encodeErrorCallback:
                 let replyContext = try? PluginJSON.decode(ReplyContext.self, from: PluginBytes.copy(contextJSON))
             else { return LYREBIRD_ERROR }
             // An empty request means the request could not be decoded.
-            let request = requestJSON.length == 0 ? nil : try? PluginJSON.decode(CanonicalRequest.self, from: PluginBytes.copy(requestJSON))
+            let request = requestJSON.length == 0 ? nil : try? PluginJSON.request(from: PluginBytes.copy(requestJSON))
             return exported.fill(out, with: exported.provider.encode(error, for: request, context: replyContext))
         }
 
@@ -138,7 +138,7 @@ private let streamOpenCallback:
         let exported = ExportedProvider.from(context)
         guard
             let head, Int(head.pointee.struct_size) >= MemoryLayout<lyrebird_stream_head>.size,
-            let request = try? PluginJSON.decode(CanonicalRequest.self, from: PluginBytes.copy(requestJSON)),
+            let request = try? PluginJSON.request(from: PluginBytes.copy(requestJSON)),
             let replyContext = try? PluginJSON.decode(ReplyContext.self, from: PluginBytes.copy(contextJSON))
         else { return LYREBIRD_ERROR }
         let stream = ExportedStream(encoder: exported.provider.makeStreamEncoder(for: request, context: replyContext), owner: exported)

@@ -34,7 +34,7 @@ private let respondCallback:
         let bridge = SinkBridge(sink)
         let request: CanonicalRequest
         do {
-            request = try PluginJSON.decode(CanonicalRequest.self, from: PluginBytes.copy(requestJSON))
+            request = try PluginJSON.request(from: PluginBytes.copy(requestJSON))
         } catch {
             bridge.emitNow(
                 .error(

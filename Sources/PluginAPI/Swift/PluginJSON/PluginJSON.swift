@@ -26,21 +26,27 @@ public enum PluginJSON {
         } catch {
             throw PluginJSONError(message: error.message)
         }
+        return try decode(type, from: document, at: "")
+    }
+
+    /// Decodes `type` from a parsed value found at `place` (empty for the top level), which the
+    /// error messages name.
+    static func decode<Value: Decodable>(_ type: Value.Type, from value: JSONValue, at place: String) throws(PluginJSONError) -> Value {
         do {
-            return try JSONValueDecoder().decode(type, from: document)
+            return try JSONValueDecoder().decode(type, from: value)
         } catch let DecodingError.keyNotFound(key, context) {
-            throw PluginJSONError(message: "missing \(path(context.codingPath + [key]))")
+            throw PluginJSONError(message: "missing \(path(context.codingPath + [key], at: place))")
         } catch let DecodingError.typeMismatch(_, context), let DecodingError.valueNotFound(_, context) {
-            throw PluginJSONError(message: "wrong type at \(path(context.codingPath)): \(context.debugDescription)")
+            throw PluginJSONError(message: "wrong type at \(path(context.codingPath, at: place)): \(context.debugDescription)")
         } catch let DecodingError.dataCorrupted(context) {
-            throw PluginJSONError(message: "\(context.debugDescription) at \(path(context.codingPath))")
+            throw PluginJSONError(message: "\(context.debugDescription) at \(path(context.codingPath, at: place))")
         } catch {
             throw PluginJSONError(message: "\(error)")
         }
     }
 
-    private static func path(_ keys: [any CodingKey]) -> String {
-        let text = keys.map { $0.intValue.map { "[\($0)]" } ?? ".\($0.stringValue)" }.joined()
+    private static func path(_ keys: [any CodingKey], at place: String) -> String {
+        let text = place + keys.map { $0.intValue.map { "[\($0)]" } ?? ".\($0.stringValue)" }.joined()
         return text.isEmpty ? "the top level" : String(text.drop(while: { $0 == "." }))
     }
 }
