@@ -7,7 +7,7 @@ extension PluginJSON {
     /// the ABI twice (decoded, then handed back with its reply), and the generic decoder's
     /// containers cost more than the rest of such a request. The rarely set members (tools, tool
     /// choice, response format, sampling, reply kind) still go through their `Decodable` forms.
-    package static func request(from bytes: some Collection<UInt8>) throws(PluginJSONError) -> CanonicalRequest {
+    public static func request(from bytes: some Collection<UInt8>) throws(PluginJSONError) -> CanonicalRequest {
         let document: JSONValue
         do {
             document = try JSONValue.parse(bytes, maximumDepth: maximumDepth)
