@@ -1,8 +1,9 @@
 import LyrebirdPluginAPI
 import Testing
 
-/// `PluginJSON.request(from:)` reads a canonical request member by member: it must read what
-/// the `Decodable` form reads, to the same value, and refuse what it refuses, in the same words.
+/// `PluginJSON.request(from:)` and `PluginJSON.headers(from:)` read a canonical request and
+/// headers member by member: they must read what the `Decodable` forms read, to the same value,
+/// and refuse what they refuse, in the same words.
 @Suite struct PluginRequestReadingTests {
     private func requireAgreement(_ json: String) {
         let bytes = Array(json.utf8)
@@ -69,5 +70,24 @@ import Testing
     ])
     func readingAgreesWithTheDecodableForm(_ json: String) {
         requireAgreement(json)
+    }
+
+    @Test(arguments: [
+        #"[]"#, #"[{"name":"a","value":"b"},{"name":"c","value":""}]"#, #"{}"#, #"[{"name":"a"}]"#, #"[{"name":"a","value":1}]"#,
+        #"[null]"#, #"[{"name":"a","value":"b","extra":true}]"#,
+    ])
+    func headersReadAsTheDecodableFormReadsThem(_ json: String) throws {
+        let bytes = Array(json.utf8)
+        let byHand = Result { () throws(PluginJSONError) in try PluginJSON.headers(from: bytes) }
+        let decoded = Result { () throws(PluginJSONError) in try PluginJSON.decode([Header].self, from: bytes) }
+        switch (byHand, decoded) {
+        case (.success(let read), .success(let expected)):
+            #expect(read == expected)
+            #expect(try PluginJSON.decode([Header].self, from: PluginJSON.headerBytes(read)) == read)
+        case (.failure(let read), .failure(let expected)):
+            #expect(read.message == expected.message)
+        default:
+            Issue.record("the two readings disagree on \(json): \(byHand) and \(decoded)")
+        }
     }
 }

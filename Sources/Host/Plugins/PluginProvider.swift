@@ -7,6 +7,8 @@ struct PluginProvider: ScriptProvider {
     let routes: [ProviderRoute]
     let models: [String]
     let table: PluginProviderTable
+    /// Each route as the JSON a plugin reads, made once: every request carries its route.
+    private let routeJSON: [ProviderRoute: [UInt8]]
     /// The name of the plugin that registered it, for the journal; set once its entry point
     /// has given one.
     var plugin = ""
@@ -18,6 +20,7 @@ struct PluginProvider: ScriptProvider {
         self.routes = routes
         self.models = models
         self.table = table
+        routeJSON = Dictionary(routes.map { ($0, PluginJSON.encode($0)) }, uniquingKeysWith: { first, _ in first })
     }
 
     func running(on runtime: ScriptRuntime) -> any Provider {
@@ -27,11 +30,11 @@ struct PluginProvider: ScriptProvider {
     }
 
     /// Lends `request` to `body` as the `lyrebird_wire_request` a plugin reads.
-    private static func withWireRequest(
+    private func withWireRequest(
         _ request: WireRequest, route: ProviderRoute, _ body: (UnsafePointer<lyrebird_wire_request>) -> Int32
     ) -> Int32 {
-        let headers = PluginJSON.encode(request.headers)
-        let routeJSON = PluginJSON.encode(route)
+        let headers = PluginJSON.headerBytes(request.headers)
+        let routeJSON = self.routeJSON[route] ?? PluginJSON.encode(route)
         let parameters = PluginJSON.encode(request.pathParameters)
         return request.method.rawValue.withCString { method in
             request.path.withCString { path in
@@ -57,7 +60,7 @@ struct PluginProvider: ScriptProvider {
     func decode(_ request: WireRequest, route: ProviderRoute) throws(ReplyError) -> CanonicalRequest {
         let functions = table.table
         var out = lyrebird_buffer(data: nil, length: 0)
-        let status = Self.withWireRequest(request, route: route) { wire in functions.decode(functions.context, wire, &out) }
+        let status = withWireRequest(request, route: route) { wire in functions.decode(functions.context, wire, &out) }
         let bytes = PluginBytes.take(&out)
         switch status {
         case LYREBIRD_OK:
@@ -123,7 +126,7 @@ struct PluginProvider: ScriptProvider {
         }
         guard !bytes.isEmpty else { return [] }
         do {
-            return try PluginJSON.decode([Header].self, from: bytes)
+            return try PluginJSON.headers(from: bytes)
         } catch {
             table.registration.logger.warning(
                 "plugin provider \(name.debugDescription): rate_limit_headers gave headers the host cannot read: \(error.message)")
@@ -148,7 +151,7 @@ struct PluginProvider: ScriptProvider {
             return try await threads.run { _ in
                 let functions = table.table
                 return response("answer") { out in
-                    Self.withWireRequest(request, route: route) { wire in
+                    withWireRequest(request, route: route) { wire in
                         PluginBytes.lend(hostJSON) { host in
                             PluginBytes.lend(contextJSON) { context in functions.answer!(functions.context, wire, host, context, out) }
                         }
@@ -175,7 +178,7 @@ struct PluginProvider: ScriptProvider {
         var headers: [Header] = []
         if !headersJSON.isEmpty {
             do {
-                headers = try PluginJSON.decode([Header].self, from: headersJSON)
+                headers = try PluginJSON.headers(from: headersJSON)
             } catch {
                 return WireResponse(
                     status: 500, body: failure("\(call) returned headers the host cannot read: \(error.message)").openAIShapeBody)

@@ -32,7 +32,7 @@ struct PluginStreamEncoder: StreamEncoder {
         var headers: [Header] = []
         if !headersJSON.isEmpty {
             do {
-                headers = try PluginJSON.decode([Header].self, from: headersJSON)
+                headers = try PluginJSON.headers(from: headersJSON)
             } catch {
                 // The stream is already promised to the client; it goes without them.
                 table.registration.log(

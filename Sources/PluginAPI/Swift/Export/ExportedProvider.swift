@@ -6,14 +6,18 @@ import CLyrebirdPlugin
 /// One instance lives per registered provider, for the life of the process (plugins are never
 /// unloaded), and is the table's `context`.
 final class ExportedProvider: @unchecked Sendable {
-    // @unchecked: both stored properties are immutable; the provider is Sendable and the table
+    // @unchecked: the stored properties are immutable; the provider is Sendable and the table
     // pointer refers to host memory that never changes.
     let provider: any Provider
     let api: UnsafePointer<lyrebird_host_api>
+    /// The provider's routes by the JSON a host of this API version sends for them, so that a
+    /// request's route is looked up rather than decoded.
+    private let routesByJSON: [[UInt8]: ProviderRoute]
 
     private init(provider: any Provider, api: UnsafePointer<lyrebird_host_api>) {
         self.provider = provider
         self.api = api
+        routesByJSON = Dictionary(provider.routes.map { (PluginJSON.encode($0), $0) }, uniquingKeysWith: { first, _ in first })
     }
 
     /// Registers `provider` with the host and returns the host's status.
@@ -53,16 +57,22 @@ final class ExportedProvider: @unchecked Sendable {
         guard let response else { return LYREBIRD_ERROR }
         response.pointee.status = Int32(wire.status)
         give(Array(wire.contentType.utf8), to: &response.pointee.content_type)
-        give(wire.headers.isEmpty ? [] : PluginJSON.encode(wire.headers), to: &response.pointee.headers_json)
+        give(wire.headers.isEmpty ? [] : PluginJSON.headerBytes(wire.headers), to: &response.pointee.headers_json)
         give(wire.body, to: &response.pointee.body)
         return LYREBIRD_OK
     }
 
     /// The request and route the host describes in `wire`. The path parameters are read only
     /// when the host's struct has them (ABI 1.1).
-    static func read(_ wire: lyrebird_wire_request) throws(PluginJSONError) -> (WireRequest, ProviderRoute) {
-        let route = try PluginJSON.decode(ProviderRoute.self, from: PluginBytes.copy(wire.route_json))
-        let headers = try PluginJSON.decode([Header].self, from: PluginBytes.copy(wire.headers_json))
+    func read(_ wire: lyrebird_wire_request) throws(PluginJSONError) -> (WireRequest, ProviderRoute) {
+        let routeJSON = PluginBytes.copy(wire.route_json)
+        let route: ProviderRoute
+        if let known = routesByJSON[routeJSON] {
+            route = known
+        } else {
+            route = try PluginJSON.decode(ProviderRoute.self, from: routeJSON)
+        }
+        let headers = try PluginJSON.headers(from: PluginBytes.copy(wire.headers_json))
         var parameters: [String: String] = [:]
         let parametersEnd = MemoryLayout<lyrebird_wire_request>.offset(of: \.path_parameters_json)! + MemoryLayout<lyrebird_bytes>.size
         if Int(wire.struct_size) >= parametersEnd, wire.path_parameters_json.length > 0 {
@@ -93,7 +103,7 @@ private let decodeCallback:
         let wireRequest: WireRequest
         let route: ProviderRoute
         do throws(PluginJSONError) {
-            (wireRequest, route) = try ExportedProvider.read(request.pointee)
+            (wireRequest, route) = try exported.read(request.pointee)
         } catch {
             return exported.failure("route, headers or path parameters", error, into: out)
         }
@@ -144,7 +154,7 @@ private let streamOpenCallback:
         let stream = ExportedStream(encoder: exported.provider.makeStreamEncoder(for: request, context: replyContext), owner: exported)
         let headers = stream.encoder.headers
         exported.give(Array(stream.encoder.contentType.utf8), to: &head.pointee.content_type)
-        exported.give(headers.isEmpty ? [] : PluginJSON.encode(headers), to: &head.pointee.headers_json)
+        exported.give(headers.isEmpty ? [] : PluginJSON.headerBytes(headers), to: &head.pointee.headers_json)
         exported.give(stream.encoder.start(), to: &head.pointee.start)
         head.pointee.stream = Unmanaged.passRetained(stream).toOpaque()
         return LYREBIRD_OK
@@ -158,7 +168,7 @@ private let answerCallback:
         let exported = ExportedProvider.from(context)
         guard
             let request,
-            let read = try? ExportedProvider.read(request.pointee),
+            let read = try? exported.read(request.pointee),
             let host = try? PluginJSON.decode(HostInfo.self, from: PluginBytes.copy(hostJSON)),
             let replyContext = try? PluginJSON.decode(ReplyContext.self, from: PluginBytes.copy(contextJSON))
         else { return LYREBIRD_ERROR }
@@ -220,6 +230,6 @@ private let rateLimitHeadersCallback:
             return LYREBIRD_ERROR
         }
         let headers = exported.provider.rateLimitHeaders(figures)
-        exported.give(headers.isEmpty ? [] : PluginJSON.encode(headers), to: out)
+        exported.give(headers.isEmpty ? [] : PluginJSON.headerBytes(headers), to: out)
         return LYREBIRD_OK
     }

@@ -32,16 +32,8 @@ extension PluginJSON {
             if let user = request.user { writer.member("user", user) }
             writer.key("body")
             writer.value(request.body)
-            writer.member(
-                "headers",
-                array: { writer in
-                    for header in request.headers {
-                        writer.object { writer in
-                            writer.member("name", header.name)
-                            writer.member("value", header.value)
-                        }
-                    }
-                })
+            writer.key("headers")
+            write(request.headers, into: &writer)
             writer.key("reply_kind")
             writer.raw(request.replyKind == .message ? Defaults.replyKind : encode(request.replyKind))
             writer.member("last_user_text", request.lastUserText)
