@@ -8,7 +8,13 @@ public func testOneInput(_ data: UnsafePointer<UInt8>?, _ size: Int) -> CInt {
     let bytes = inputBytes(data, size)
     requireRoundTrip(ReplyEvent.self, bytes)
     requireRoundTrip(CanonicalRequest.self, bytes)
-    requireSameRequestReading(bytes)
+    requireSameReading(bytes) { bytes throws(PluginJSONError) in try PluginJSON.request(from: bytes) }
+    requireSameReading(bytes) { bytes throws(PluginJSONError) in try PluginJSON.reply(from: bytes) }
+    if let reply = try? PluginJSON.reply(from: bytes) {
+        require(
+            try? PluginJSON.decode(CompletedReply.self, from: PluginJSON.replyBytes(reply)) == reply,
+            "a reply written by hand reads back changed: \(excerpt(bytes))")
+    }
     requireRoundTrip(CompletedReply.self, bytes)
     requireRoundTrip(ReplyContext.self, bytes)
     requireRoundTrip([ProviderRoute].self, bytes)
@@ -33,18 +39,18 @@ func requireRoundTrip<Value: Codable & Equatable>(_ type: Value.Type, _ bytes: [
     }
 }
 
-/// The member-by-member reading of a canonical request reads what the `Decodable` form reads,
-/// to the same value, and refuses what it refuses with the same message.
-func requireSameRequestReading(_ bytes: [UInt8]) {
-    let byHand = Result { () throws(PluginJSONError) in try PluginJSON.request(from: bytes) }
-    let decoded = Result { () throws(PluginJSONError) in try PluginJSON.decode(CanonicalRequest.self, from: bytes) }
-    switch (byHand, decoded) {
+/// A form read by hand reads what its `Decodable` form reads, to the same value, and refuses
+/// what it refuses with the same message.
+func requireSameReading<Value: Decodable & Equatable>(_ bytes: [UInt8], _ byHand: ([UInt8]) throws(PluginJSONError) -> Value) {
+    let read = Result { () throws(PluginJSONError) in try byHand(bytes) }
+    let decoded = Result { () throws(PluginJSONError) in try PluginJSON.decode(Value.self, from: bytes) }
+    switch (read, decoded) {
     case (.success(let read), .success(let expected)):
-        require(read == expected, "the two readings of a request differ: \(excerpt(bytes))")
+        require(read == expected, "the two readings of a \(Value.self) differ: \(excerpt(bytes))")
     case (.failure(let read), .failure(let expected)):
         require(read.message == expected.message, "the two readings refuse \(excerpt(bytes)) differently: \(read) and \(expected)")
     default:
-        require(false, "one reading of a request refuses what the other reads: \(excerpt(bytes))")
+        require(false, "one reading of a \(Value.self) refuses what the other reads: \(excerpt(bytes))")
     }
 }
 

@@ -85,7 +85,7 @@ struct PluginProvider: ScriptProvider {
     func encode(_ reply: CompletedReply, for request: CanonicalRequest, context: ReplyContext) -> WireResponse {
         let functions = table.table
         return response("encode_reply") { out in
-            PluginBytes.lend(PluginJSON.encode(reply)) { reply in
+            PluginBytes.lend(PluginJSON.replyBytes(reply)) { reply in
                 PluginBytes.lend(PluginJSON.requestBytes(request)) { request in
                     PluginBytes.lend(PluginJSON.encode(context)) { context in
                         functions.encode_reply(functions.context, reply, request, context, out)

@@ -122,7 +122,7 @@ private let encodeReplyCallback:
         Int32 = { context, replyJSON, requestJSON, contextJSON, out in
             let exported = ExportedProvider.from(context)
             guard
-                let reply = try? PluginJSON.decode(CompletedReply.self, from: PluginBytes.copy(replyJSON)),
+                let reply = try? PluginJSON.reply(from: PluginBytes.copy(replyJSON)),
                 let request = try? PluginJSON.request(from: PluginBytes.copy(requestJSON)),
                 let replyContext = try? PluginJSON.decode(ReplyContext.self, from: PluginBytes.copy(contextJSON))
             else { return LYREBIRD_ERROR }

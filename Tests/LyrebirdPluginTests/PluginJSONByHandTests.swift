@@ -1,21 +1,24 @@
 import LyrebirdPluginAPI
 import Testing
 
-/// `PluginJSON.request(from:)` and `PluginJSON.headers(from:)` read a canonical request and
-/// headers member by member: they must read what the `Decodable` forms read, to the same value,
-/// and refuse what they refuse, in the same words.
-@Suite struct PluginRequestReadingTests {
-    private func requireAgreement(_ json: String) {
+/// The forms written and read by hand (requests, headers, completed replies) must read what the
+/// `Decodable` forms read, to the same value, refuse what they refuse in the same words, and
+/// write what the `Encodable` forms write.
+@Suite struct PluginJSONByHandTests {
+    /// Holds a hand-written reading of `json` to the `Decodable` reading of `Value`.
+    private func requireAgreement<Value: Decodable & Equatable>(
+        _ json: String, _ byHand: ([UInt8]) throws(PluginJSONError) -> Value
+    ) {
         let bytes = Array(json.utf8)
-        let byHand = Result { () throws(PluginJSONError) in try PluginJSON.request(from: bytes) }
-        let decoded = Result { () throws(PluginJSONError) in try PluginJSON.decode(CanonicalRequest.self, from: bytes) }
-        switch (byHand, decoded) {
+        let read = Result { () throws(PluginJSONError) in try byHand(bytes) }
+        let decoded = Result { () throws(PluginJSONError) in try PluginJSON.decode(Value.self, from: bytes) }
+        switch (read, decoded) {
         case (.success(let read), .success(let expected)):
             #expect(read == expected, "\(json)")
         case (.failure(let read), .failure(let expected)):
             #expect(read.message == expected.message, "\(json)")
         default:
-            Issue.record("the two readings disagree on \(json): \(byHand) and \(decoded)")
+            Issue.record("the two readings disagree on \(json): \(read) and \(decoded)")
         }
     }
 
@@ -69,7 +72,7 @@ import Testing
         #"{"operation":"chat","model":"m","messages":[],}"#,
     ])
     func readingAgreesWithTheDecodableForm(_ json: String) {
-        requireAgreement(json)
+        requireAgreement(json) { bytes throws(PluginJSONError) in try PluginJSON.request(from: bytes) }
     }
 
     @Test(arguments: [
@@ -77,17 +80,49 @@ import Testing
         #"[null]"#, #"[{"name":"a","value":"b","extra":true}]"#,
     ])
     func headersReadAsTheDecodableFormReadsThem(_ json: String) throws {
-        let bytes = Array(json.utf8)
-        let byHand = Result { () throws(PluginJSONError) in try PluginJSON.headers(from: bytes) }
-        let decoded = Result { () throws(PluginJSONError) in try PluginJSON.decode([Header].self, from: bytes) }
-        switch (byHand, decoded) {
-        case (.success(let read), .success(let expected)):
-            #expect(read == expected)
-            #expect(try PluginJSON.decode([Header].self, from: PluginJSON.headerBytes(read)) == read)
-        case (.failure(let read), .failure(let expected)):
-            #expect(read.message == expected.message)
-        default:
-            Issue.record("the two readings disagree on \(json): \(byHand) and \(decoded)")
+        requireAgreement(json) { bytes throws(PluginJSONError) in try PluginJSON.headers(from: bytes) }
+        if let headers = try? PluginJSON.headers(from: Array(json.utf8)) {
+            #expect(try PluginJSON.decode([Header].self, from: PluginJSON.headerBytes(headers)) == headers)
         }
+    }
+
+    @Test func repliesAreWrittenAsTheirCodableFormIs() throws {
+        let replies = [
+            CompletedReply(
+                choices: [CompletedReply.Choice(index: 0, text: "Hi \"there\"")], usage: Usage(promptTokens: 3, completionTokens: 2)),
+            CompletedReply(
+                choices: [
+                    CompletedReply.Choice(
+                        index: 0, text: "", toolCalls: [ToolCall(id: "c1", name: "f", arguments: "{}")], finishReason: .toolCalls,
+                        reasoning: "first", redactedReasoning: ["EqQB"]),
+                    CompletedReply.Choice(index: 1, text: "b", finishReason: .contentFilter),
+                ],
+                usage: Usage(promptTokens: 1, completionTokens: 9, cachedTokens: 2, reasoningTokens: 4)),
+            CompletedReply(choices: [], usage: Usage(promptTokens: 4, completionTokens: 0), embeddings: [[0.25, -1], [3]]),
+        ]
+        for reply in replies {
+            #expect(try JSONValue.parse(PluginJSON.replyBytes(reply)) == JSONValue.parse(PluginJSON.encode(reply)))
+            #expect(try PluginJSON.reply(from: PluginJSON.replyBytes(reply)) == reply)
+        }
+    }
+
+    @Test(arguments: [
+        #"{"choices":[],"usage":{"prompt_tokens":1,"completion_tokens":2,"cached_tokens":0,"reasoning_tokens":0}}"#,
+        #"{"choices":[{}],"usage":{"prompt_tokens":1,"completion_tokens":2,"cached_tokens":0,"reasoning_tokens":0},"embeddings":null}"#,
+        #"{"choices":[{"index":null,"text":null,"tool_calls":null,"finish_reason":null,"reasoning":null,"redacted_reasoning":null}],"usage":{"prompt_tokens":1,"completion_tokens":2,"cached_tokens":0,"reasoning_tokens":0}}"#,
+        #"{"choices":[],"usage":{"prompt_tokens":1,"completion_tokens":2,"cached_tokens":0,"reasoning_tokens":0},"embeddings":[[1,2.5]]}"#,
+        #"{"choices":[]}"#,
+        #"{"usage":{"prompt_tokens":1,"completion_tokens":2,"cached_tokens":0,"reasoning_tokens":0}}"#,
+        #"{"choices":[],"usage":{"prompt_tokens":1,"completion_tokens":2,"cached_tokens":0}}"#,
+        #"{"choices":[],"usage":{"prompt_tokens":null,"completion_tokens":2,"cached_tokens":0,"reasoning_tokens":0}}"#,
+        #"{"choices":[],"usage":[]}"#,
+        #"{"choices":[{"finish_reason":"done"}],"usage":{"prompt_tokens":1,"completion_tokens":2,"cached_tokens":0,"reasoning_tokens":0}}"#,
+        #"{"choices":[{"redacted_reasoning":["a",1]}],"usage":{"prompt_tokens":1,"completion_tokens":2,"cached_tokens":0,"reasoning_tokens":0}}"#,
+        #"{"choices":[{"tool_calls":[{"id":"c","name":"f","arguments":{}}]}],"usage":{"prompt_tokens":1,"completion_tokens":2,"cached_tokens":0,"reasoning_tokens":0}}"#,
+        #"{"choices":[],"usage":{"prompt_tokens":1,"completion_tokens":2,"cached_tokens":0,"reasoning_tokens":0},"embeddings":[["x"]]}"#,
+        #"{"choices":"none","usage":{}}"#,
+    ])
+    func repliesReadAsTheDecodableFormReadsThem(_ json: String) {
+        requireAgreement(json) { bytes throws(PluginJSONError) in try PluginJSON.reply(from: bytes) }
     }
 }
