@@ -51,8 +51,10 @@ import Testing
         // A part of another kind may carry a known kind's name; its value says which it is.
         #"{"operation":"chat","model":"m","messages":[{"role":"user","content":[{"type":"text","value":null},{"type":"image","value":{"u":1}}]}]}"#,
         #"{"operation":"chat","model":"m","messages":[],"n":2.0,"tool_choice":"required","response_format":"jsonObject","reply_kind":"message"}"#,
-        // Refusals.
+        // Refusals, the first fault in the Decodable form's order when there are several.
         #"[]"#,
+        #"{"":1}"#,
+        #"{"operation":"chat","model":"m","messages":[{"role":"user","content":[],"name":1,"tool_calls":7}],"n":"x","headers":1}"#,
         #"{"model":"m","messages":[]}"#,
         #"{"operation":1,"model":"m","messages":[]}"#,
         #"{"operation":null,"model":"m","messages":[]}"#,
@@ -121,6 +123,7 @@ import Testing
         #"{"choices":[{"tool_calls":[{"id":"c","name":"f","arguments":{}}]}],"usage":{"prompt_tokens":1,"completion_tokens":2,"cached_tokens":0,"reasoning_tokens":0}}"#,
         #"{"choices":[],"usage":{"prompt_tokens":1,"completion_tokens":2,"cached_tokens":0,"reasoning_tokens":0},"embeddings":[["x"]]}"#,
         #"{"choices":"none","usage":{}}"#,
+        #"{"choices":[{"index":"0","text":1,"finish_reason":"done"}]}"#,
     ])
     func repliesReadAsTheDecodableFormReadsThem(_ json: String) {
         requireAgreement(json) { bytes throws(PluginJSONError) in try PluginJSON.reply(from: bytes) }

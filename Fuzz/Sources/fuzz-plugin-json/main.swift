@@ -12,7 +12,7 @@ public func testOneInput(_ data: UnsafePointer<UInt8>?, _ size: Int) -> CInt {
     requireSameReading(bytes) { bytes throws(PluginJSONError) in try PluginJSON.reply(from: bytes) }
     if let reply = try? PluginJSON.reply(from: bytes) {
         require(
-            try? PluginJSON.decode(CompletedReply.self, from: PluginJSON.replyBytes(reply)) == reply,
+            (try? PluginJSON.decode(CompletedReply.self, from: PluginJSON.replyBytes(reply))) == reply,
             "a reply written by hand reads back changed: \(excerpt(bytes))")
     }
     requireRoundTrip(CompletedReply.self, bytes)

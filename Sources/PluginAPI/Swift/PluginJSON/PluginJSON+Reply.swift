@@ -77,10 +77,13 @@ extension PluginJSON {
     }
 
     private static func choice(_ value: JSONValue, path: String) throws(PluginJSONError) -> CompletedReply.Choice {
+        // In the order the `Decodable` form reads them, so that the same fault is refused first.
         let fields = try PluginJSONMemberReader(value, path: path)
+        let index = try fields.optionalInteger("index") ?? 0
+        let text = try fields.optionalString("text") ?? ""
         var toolCalls: [ToolCall] = []
-        for (index, call) in try (fields.optionalArray("tool_calls") ?? []).enumerated() {
-            toolCalls.append(try toolCall(call, path: "\(path).tool_calls[\(index)]"))
+        for (position, call) in try (fields.optionalArray("tool_calls") ?? []).enumerated() {
+            toolCalls.append(try toolCall(call, path: "\(path).tool_calls[\(position)]"))
         }
         var finishReason = FinishReason.stop
         if let name = try fields.optionalString("finish_reason") {
@@ -89,16 +92,16 @@ extension PluginJSON {
             }
             finishReason = known
         }
+        let reasoning = try fields.optionalString("reasoning") ?? ""
         var redacted: [String] = []
-        for (index, data) in try (fields.optionalArray("redacted_reasoning") ?? []).enumerated() {
+        for (position, data) in try (fields.optionalArray("redacted_reasoning") ?? []).enumerated() {
             guard case .string(let text) = data else {
                 throw PluginJSONError(
-                    message: "wrong type at \(path).redacted_reasoning[\(index)]: expected a string, found \(data.typeName)")
+                    message: "wrong type at \(path).redacted_reasoning[\(position)]: expected a string, found \(data.typeName)")
             }
             redacted.append(text)
         }
         return CompletedReply.Choice(
-            index: try fields.optionalInteger("index") ?? 0, text: try fields.optionalString("text") ?? "", toolCalls: toolCalls,
-            finishReason: finishReason, reasoning: try fields.optionalString("reasoning") ?? "", redactedReasoning: redacted)
+            index: index, text: text, toolCalls: toolCalls, finishReason: finishReason, reasoning: reasoning, redactedReasoning: redacted)
     }
 }

@@ -14,31 +14,33 @@ extension PluginJSON {
         } catch {
             throw PluginJSONError(message: error.message)
         }
+        // Members are read in the order the `Decodable` form reads them, so that a request with
+        // several faults is refused for the same one.
         let request = try PluginJSONMemberReader(document, path: "")
+        let operation = try request.string("operation")
+        let model = try request.string("model")
         var messages: [Message] = []
         for (index, message) in try request.array("messages").enumerated() {
             messages.append(try Self.message(message, path: "messages[\(index)]"))
         }
+        let tools = try request.decoded("tools", [ToolDefinition].self, common: (.array([]), [])) ?? []
+        let toolChoice = try request.decoded("tool_choice", ToolChoice.self, common: Common.toolChoice) ?? .auto
+        let responseFormat = try request.decoded("response_format", ResponseFormat.self, common: Common.responseFormat) ?? .text
+        let sampling = try request.decoded("sampling", SamplingParameters.self, common: Common.sampling) ?? SamplingParameters()
+        let choiceCount = try request.optionalInteger("n") ?? 1
+        let stream = try request.optionalBool("stream") ?? false
+        let includeUsage = try request.optionalBool("include_usage") ?? false
+        let mockResponse = try request.optionalString("mock_response")
+        let user = try request.optionalString("user")
         var headers: [Header] = []
         for (index, header) in try (request.optionalArray("headers") ?? []).enumerated() {
             let fields = try PluginJSONMemberReader(header, path: "headers[\(index)]")
             headers.append(Header(name: try fields.string("name"), value: try fields.string("value")))
         }
         return CanonicalRequest(
-            operation: try request.string("operation"),
-            model: try request.string("model"),
-            messages: messages,
-            tools: try request.decoded("tools", [ToolDefinition].self, common: (.array([]), [])) ?? [],
-            toolChoice: try request.decoded("tool_choice", ToolChoice.self, common: Common.toolChoice) ?? .auto,
-            responseFormat: try request.decoded("response_format", ResponseFormat.self, common: Common.responseFormat) ?? .text,
-            sampling: try request.decoded("sampling", SamplingParameters.self, common: Common.sampling) ?? SamplingParameters(),
-            choiceCount: try request.optionalInteger("n") ?? 1,
-            stream: try request.optionalBool("stream") ?? false,
-            includeUsage: try request.optionalBool("include_usage") ?? false,
-            mockResponse: try request.optionalString("mock_response"),
-            user: try request.optionalString("user"),
-            body: request.members["body"] ?? .null,
-            headers: headers,
+            operation: operation, model: model, messages: messages, tools: tools, toolChoice: toolChoice, responseFormat: responseFormat,
+            sampling: sampling, choiceCount: choiceCount, stream: stream, includeUsage: includeUsage, mockResponse: mockResponse,
+            user: user, body: request.members["body"] ?? .null, headers: headers,
             replyKind: try request.decoded("reply_kind", ReplyKind.self, common: Common.replyKind) ?? .message)
     }
 
@@ -64,13 +66,13 @@ extension PluginJSON {
         for (index, part) in try fields.array("content").enumerated() {
             content.append(try contentPart(part, path: "\(path).content[\(index)]"))
         }
+        let name = try fields.optionalString("name")
         var toolCalls: [ToolCall] = []
         for (index, call) in try (fields.optionalArray("tool_calls") ?? []).enumerated() {
             toolCalls.append(try toolCall(call, path: "\(path).tool_calls[\(index)]"))
         }
         return Message(
-            role: role, content: content, name: try fields.optionalString("name"), toolCalls: toolCalls,
-            toolCallID: try fields.optionalString("tool_call_id"))
+            role: role, content: content, name: name, toolCalls: toolCalls, toolCallID: try fields.optionalString("tool_call_id"))
     }
 
     /// `{"id", "name", "arguments"}`, all required.
