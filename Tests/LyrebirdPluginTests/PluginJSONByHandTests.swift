@@ -23,20 +23,8 @@ import Testing
     }
 
     @Test func everyFieldReadsAsTheDecodableFormReadsIt() throws {
-        let request = CanonicalRequest(
-            operation: "chat.completions", model: "m",
-            messages: [
-                Message(role: .system, text: "be brief"),
-                Message(
-                    role: .user, content: [.text("look"), .image(url: "data:x"), .other(type: "audio", value: ["f": "wav"])], name: "ann"),
-                Message(role: .assistant, content: [], toolCalls: [ToolCall(id: "c1", name: "f", arguments: "{\"a\":1}")]),
-                Message(role: .tool, content: [.text("42")], toolCallID: "c1"),
-            ],
-            tools: [ToolDefinition(name: "f", description: "d", parameters: ["type": "object"]), ToolDefinition(name: "g")],
-            toolChoice: .function(name: "f"), responseFormat: .jsonSchema(name: "s", schema: ["type": "object"]),
-            sampling: SamplingParameters(temperature: 0.5, topP: 1, maxTokens: 10, stop: ["x"], seed: -3), choiceCount: 2, stream: true,
-            includeUsage: true, mockResponse: "fixed", user: "u", body: ["a": [1, 2.5, nil, true]],
-            headers: [Header(name: "x", value: "y")], replyKind: .embeddings(dimensions: 8))
+        var request = CanonicalRequest.everyField
+        request.mockResponse = "fixed"
         #expect(try PluginJSON.request(from: PluginJSON.requestBytes(request)) == request)
         #expect(try PluginJSON.request(from: PluginJSON.encode(request)) == request)
         let plain = CanonicalRequest(operation: "chat", model: "m", messages: [Message(role: .user, text: "hi")])

@@ -44,7 +44,7 @@ package enum AnthropicRequestDecoder {
         }
         let thinks = try checkThinking(fields["thinking"], maxTokens: maxTokens)
         let toolChoice = try decodeToolChoice(fields["tool_choice"])
-        if thinks && forcesTool(toolChoice) {
+        if thinks && toolChoice.forcesCall {
             // Forced tool use prefills the reply, which leaves a thinking model no room to think.
             throw ReplyError(status: 400, message: forcedToolWhileThinking, type: "invalid_request_error", param: "tool_choice")
         }
@@ -175,13 +175,6 @@ package enum AnthropicRequestDecoder {
 
     /// Claude's answer to thinking with a forced tool, which Bedrock passes on too.
     package static let forcedToolWhileThinking = "Thinking may not be enabled when tool_choice forces tool use."
-
-    package static func forcesTool(_ choice: ToolChoice) -> Bool {
-        switch choice {
-        case .required, .function: return true
-        default: return false
-        }
-    }
 
     // MARK: Thinking and output format
 

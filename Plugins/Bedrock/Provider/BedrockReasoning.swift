@@ -35,7 +35,7 @@ enum BedrockReasoning {
                 throw BedrockErrors.validation(
                     "The model returned the following errors: \(error.message)", path: error.param.map { path(of: $0, in: fields) })
             }
-            if thinks && AnthropicRequestDecoder.forcesTool(toolChoice) {
+            if thinks && toolChoice.forcesCall {
                 throw BedrockErrors.validation(
                     "The model returned the following errors: \(AnthropicRequestDecoder.forcedToolWhileThinking)",
                     path: "toolConfig.toolChoice")

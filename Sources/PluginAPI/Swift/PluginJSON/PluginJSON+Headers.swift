@@ -22,12 +22,7 @@ extension PluginJSON {
     /// Reads what ``headerBytes(_:)`` writes, as `decode([Header].self, from:)` reads it, with
     /// the same refusals.
     package static func headers(from bytes: some Collection<UInt8>) throws(PluginJSONError) -> [Header] {
-        let document: JSONValue
-        do {
-            document = try JSONValue.parse(bytes, maximumDepth: maximumDepth)
-        } catch {
-            throw PluginJSONError(message: error.message)
-        }
+        let document = try parse(bytes)
         guard case .array(let elements) = document else {
             throw PluginJSONError(message: "wrong type at the top level: expected an array, found \(document.typeName)")
         }

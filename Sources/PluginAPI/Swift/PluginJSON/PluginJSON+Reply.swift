@@ -30,17 +30,8 @@ extension PluginJSON {
         writer.object { writer in
             writer.member("index", choice.index)
             writer.member("text", choice.text)
-            writer.member(
-                "tool_calls",
-                array: { writer in
-                    for call in choice.toolCalls {
-                        writer.object { writer in
-                            writer.member("id", call.id)
-                            writer.member("name", call.name)
-                            writer.member("arguments", call.arguments)
-                        }
-                    }
-                })
+            writer.key("tool_calls")
+            write(choice.toolCalls, into: &writer)
             writer.member("finish_reason", choice.finishReason.rawValue)
             if !choice.reasoning.isEmpty { writer.member("reasoning", choice.reasoning) }
             if !choice.redactedReasoning.isEmpty {
@@ -56,12 +47,7 @@ extension PluginJSON {
     /// Reads a completed reply as `decode(CompletedReply.self, from:)` reads it, to the same
     /// value and with the same refusals; the counterpart of ``replyBytes(_:)``.
     public static func reply(from bytes: some Collection<UInt8>) throws(PluginJSONError) -> CompletedReply {
-        let document: JSONValue
-        do {
-            document = try JSONValue.parse(bytes, maximumDepth: maximumDepth)
-        } catch {
-            throw PluginJSONError(message: error.message)
-        }
+        let document = try parse(bytes)
         let reply = try PluginJSONMemberReader(document, path: "")
         var choices: [CompletedReply.Choice] = []
         for (index, choice) in try reply.array("choices").enumerated() {

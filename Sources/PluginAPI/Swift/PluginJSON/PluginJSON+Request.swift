@@ -73,18 +73,22 @@ extension PluginJSON {
                     }
                 })
             if let name = message.name { writer.member("name", name) }
-            writer.member(
-                "tool_calls",
-                array: { writer in
-                    for call in message.toolCalls {
-                        writer.object { writer in
-                            writer.member("id", call.id)
-                            writer.member("name", call.name)
-                            writer.member("arguments", call.arguments)
-                        }
-                    }
-                })
+            writer.key("tool_calls")
+            write(message.toolCalls, into: &writer)
             if let toolCallID = message.toolCallID { writer.member("tool_call_id", toolCallID) }
+        }
+    }
+
+    /// `[{"id", "name", "arguments"}]`: the `Codable` form of tool calls, in messages and replies.
+    static func write(_ calls: [ToolCall], into writer: inout JSONWriter) {
+        writer.array { writer in
+            for call in calls {
+                writer.object { writer in
+                    writer.member("id", call.id)
+                    writer.member("name", call.name)
+                    writer.member("arguments", call.arguments)
+                }
+            }
         }
     }
 }

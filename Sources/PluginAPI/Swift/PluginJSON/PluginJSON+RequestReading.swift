@@ -8,12 +8,7 @@ extension PluginJSON {
     /// containers cost more than the rest of such a request. The rarely set members (tools, tool
     /// choice, response format, sampling, reply kind) still go through their `Decodable` forms.
     public static func request(from bytes: some Collection<UInt8>) throws(PluginJSONError) -> CanonicalRequest {
-        let document: JSONValue
-        do {
-            document = try JSONValue.parse(bytes, maximumDepth: maximumDepth)
-        } catch {
-            throw PluginJSONError(message: error.message)
-        }
+        let document = try parse(bytes)
         // Members are read in the order the `Decodable` form reads them, so that a request with
         // several faults is refused for the same one.
         let request = try PluginJSONMemberReader(document, path: "")

@@ -20,13 +20,17 @@ public enum PluginJSON {
     ///
     /// - Throws: `PluginJSONError` with a message that names what was wrong.
     public static func decode<Value: Decodable>(_ type: Value.Type, from bytes: some Collection<UInt8>) throws(PluginJSONError) -> Value {
-        let document: JSONValue
+        let document = try parse(bytes)
+        return try decode(type, from: document, at: "")
+    }
+
+    /// The JSON text of `bytes`, nested at most ``maximumDepth`` levels.
+    static func parse(_ bytes: some Collection<UInt8>) throws(PluginJSONError) -> JSONValue {
         do {
-            document = try JSONValue.parse(bytes, maximumDepth: maximumDepth)
+            return try JSONValue.parse(bytes, maximumDepth: maximumDepth)
         } catch {
             throw PluginJSONError(message: error.message)
         }
-        return try decode(type, from: document, at: "")
     }
 
     /// Decodes `type` from a parsed value found at `place` (empty for the top level), which the
